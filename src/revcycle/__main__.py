@@ -1,0 +1,8 @@
+"""``python -m revcycle``."""
+
+import sys
+
+from revcycle.cli import main
+
+
+sys.exit(main())

@@ -1,0 +1,60 @@
+"""The ``revcycle`` command line: a thin shell over the public API.
+
+Every verb reads JSON (a path, or ``-`` for standard input) or flags, and writes JSON to
+standard output, or a table for people with ``--format table``. Exit codes: 0 on success,
+1 on a domain or input error (the message goes to standard error), 2 on a usage error.
+
+Verbs live in private modules of this package (``revcycle.cli._<verb>``), each with a
+``register(subparsers)`` function that adds its parser and sets ``handler``; they are found
+and added in name order.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import pkgutil
+import sys
+from collections.abc import Sequence
+
+from revcycle import __version__
+from revcycle.cli._common import CliError
+from revcycle.errors import RevcycleError
+
+
+__all__ = ["build_parser", "main"]
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser with every verb registered."""
+    parser = argparse.ArgumentParser(
+        prog="revcycle",
+        description="Exact, explainable engines for the B2B revenue cycle.",
+    )
+    parser.add_argument("--version", action="version", version=f"revcycle {__version__}")
+    subparsers = parser.add_subparsers(title="commands", dest="command", metavar="COMMAND")
+    for info in sorted(pkgutil.iter_modules(__path__), key=lambda i: i.name):
+        if info.name.startswith("_") and info.name != "_common":
+            module = importlib.import_module(f"{__name__}.{info.name}")
+            register = getattr(module, "register", None)
+            if register is not None:
+                register(subparsers)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; returns the exit code."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    handler = getattr(args, "handler", None)
+    if handler is None:
+        parser.print_help(sys.stderr)
+        return 2
+    try:
+        code: int = handler(args)
+    except (RevcycleError, CliError) as error:
+        print(f"revcycle {args.command}: {error}", file=sys.stderr)
+        return 1
+    except BrokenPipeError:  # e.g. `revcycle demo | head`
+        return 0
+    return code

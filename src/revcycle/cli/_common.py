@@ -1,0 +1,86 @@
+"""Shared pieces of the command line: reading input, writing JSON or tables."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from revcycle.serialization import SCHEMA_VERSION, loads, unstructure
+
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+T = TypeVar("T")
+
+
+class CliError(Exception):
+    """A problem with the command line's own input (a missing file, a missing extra)."""
+
+
+def read_text(source: str) -> str:
+    """Read a path, or standard input for ``-``."""
+    if source == "-":
+        return sys.stdin.read()
+    try:
+        return Path(source).read_text(encoding="utf-8")
+    except OSError as error:
+        raise CliError(f"cannot read {source}: {error.strerror or error}.") from None
+
+
+def read_model(source: str, cls: type[T]) -> T:
+    """Read a JSON document from a path (or ``-``) into a revcycle model."""
+    return loads(read_text(source), cls)
+
+
+def add_format_argument(parser: argparse.ArgumentParser) -> None:
+    """Add ``--format json|table`` (JSON by default)."""
+    parser.add_argument(
+        "--format",
+        choices=("json", "table"),
+        default="json",
+        help="json (default) for programs, table for people",
+    )
+
+
+def print_json(obj: Any) -> None:
+    """Write a revcycle value (or plain data) as JSON with ``schema_version`` on top."""
+    data = unstructure(obj)
+    if isinstance(data, dict):
+        data = {**data, "schema_version": SCHEMA_VERSION}
+    sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
+
+
+def console() -> Console:
+    """A Rich console for tables; needs the ``cli`` extra."""
+    try:
+        from rich.console import Console
+    except ImportError:
+        raise CliError(
+            "tables need the 'cli' extra: pip install 'revcycle[cli]' (or use --format json)."
+        ) from None
+    return Console(width=100, soft_wrap=False, highlight=False)
+
+
+def print_table(
+    title: str,
+    headers: Sequence[str],
+    rows: Sequence[Sequence[object]],
+    *,
+    right: Sequence[int] = (),
+    out: Console | None = None,
+) -> None:
+    """Print a table; ``right`` lists the column indexes to right-align (amounts)."""
+    from rich.table import Table
+
+    target = out or console()
+    table = Table(title=title, title_justify="left")
+    for i, header in enumerate(headers):
+        table.add_column(header, justify="right" if i in right else "left")
+    for row in rows:
+        table.add_row(*(str(cell) for cell in row))
+    target.print(table)

@@ -1,0 +1,585 @@
+"""Exact money: currencies, amounts, percents, rounding and allocation.
+
+Conventions (DESIGN §3):
+
+* An amount is an unrounded :class:`~decimal.Decimal`; a ``float`` is refused.
+* Rounding happens only where revcycle documents it, half-up (ties away from zero) at the
+  currency's ISO 4217 minor unit unless a :class:`Rounding` says otherwise.
+* Allocation works in whole minor units and never creates or loses one.
+
+>>> price = Money("19.99", "USD")
+>>> price * 3
+Money('59.97', 'USD')
+>>> Money("100.00", "USD").split(3)
+(Money('33.34', 'USD'), Money('33.33', 'USD'), Money('33.33', 'USD'))
+>>> str(Money("1234.5", "USD").round())
+'1234.50 USD'
+"""
+
+from __future__ import annotations
+
+import copy
+import decimal
+import enum
+from collections.abc import Iterable, Sequence
+from decimal import Decimal
+from fractions import Fraction
+from typing import Final, Self, final, overload
+
+import attrs
+import babel
+import babel.numbers
+
+from revcycle._iso4217 import MINOR_UNITS, NO_MINOR_UNIT
+from revcycle._numbers import CTX, ZERO, DecimalLike, plain, scale_exact, to_decimal
+from revcycle.errors import (
+    AllocationError,
+    CurrencyMismatchError,
+    RevcycleTypeError,
+    UnknownCodeError,
+    ValidationError,
+)
+
+
+__all__ = [
+    "AllocationPolicy",
+    "Currency",
+    "Money",
+    "Percent",
+    "Rounding",
+    "RoundingMode",
+    "allocate",
+    "total",
+]
+
+
+# --------------------------------------------------------------------------------------------
+# Currency
+
+
+def _check_code(_: object, __: object, code: str) -> None:
+    if code not in MINOR_UNITS:
+        raise _unknown_currency(code)
+
+
+def _unknown_currency(code: object) -> UnknownCodeError:
+    if isinstance(code, str) and code.upper() in NO_MINOR_UNIT:
+        return UnknownCodeError(
+            f"Currency code {code!r} is an ISO 4217 code with no minor unit (a metal, fund or "
+            "testing code); revcycle amounts need a currency with a minor unit, such as 'USD'."
+        )
+    return UnknownCodeError(
+        f"Unknown currency code {code!r}; expected an active ISO 4217 code such as 'USD'."
+    )
+
+
+@final
+@attrs.frozen(repr=False)
+class Currency:
+    """An active ISO 4217 currency, identified by its three-letter code.
+
+    ``minor_units`` is the ISO 4217 exponent (USD 2, JPY 0, KWD 3, CLF 4). Names and symbols
+    come from Babel for an explicit locale.
+
+    >>> Currency("JPY").minor_units, Currency("KWD").minor_units
+    (0, 3)
+    >>> Currency("EUR").name()
+    'Euro'
+    """
+
+    code: str = attrs.field(validator=_check_code)
+
+    @classmethod
+    def of(cls, value: Currency | str) -> Currency:
+        """Return ``value`` as a :class:`Currency` (a code string is looked up)."""
+        if isinstance(value, Currency):
+            return value
+        if isinstance(value, str):
+            found = _CURRENCIES.get(value)
+            if found is None:
+                found = _CURRENCIES.get(value.strip().upper())
+            if found is None:
+                raise _unknown_currency(value)
+            return found
+        raise RevcycleTypeError(
+            f"A currency must be a Currency or an ISO 4217 code string, not {value!r}."
+        )
+
+    @property
+    def minor_units(self) -> int:
+        """The ISO 4217 exponent: the number of decimal places of the minor unit."""
+        return MINOR_UNITS[self.code]
+
+    @property
+    def quantum(self) -> Decimal:
+        """One minor unit as a Decimal (``Decimal('0.01')`` for USD)."""
+        return _QUANTA[self.minor_units]
+
+    def name(self, locale: str = "en") -> str:
+        """The currency's display name in ``locale`` (from Babel's CLDR data)."""
+        return str(babel.numbers.get_currency_name(self.code, locale=_locale(locale)))
+
+    def symbol(self, locale: str = "en_US") -> str:
+        """The currency's symbol in ``locale`` (``'$'`` for USD in ``en_US``)."""
+        return str(babel.numbers.get_currency_symbol(self.code, locale=_locale(locale)))
+
+    def __repr__(self) -> str:
+        return f"Currency({self.code!r})"
+
+    def __str__(self) -> str:
+        return self.code
+
+
+_QUANTA: Final = {places: Decimal(1).scaleb(-places) for places in range(10)}
+_CURRENCIES: Final = {code: Currency(code) for code in MINOR_UNITS}
+
+
+def _locale(name: str) -> babel.Locale:
+    try:
+        return babel.Locale.parse(name)
+    except (ValueError, TypeError, babel.UnknownLocaleError):
+        raise UnknownCodeError(
+            f"Unknown locale {name!r}; expected a CLDR locale identifier such as 'en_US'."
+        ) from None
+
+
+# --------------------------------------------------------------------------------------------
+# Rounding
+
+
+class RoundingMode(enum.StrEnum):
+    """How to break a value that falls between two representable amounts.
+
+    ``HALF_UP`` rounds ties away from zero (-0.125 → -0.13), as invoices expect.
+    """
+
+    HALF_UP = "half_up"
+    HALF_EVEN = "half_even"
+    HALF_DOWN = "half_down"
+    UP = "up"
+    DOWN = "down"
+    CEILING = "ceiling"
+    FLOOR = "floor"
+
+    @property
+    def decimal_rounding(self) -> str:
+        """The :mod:`decimal` rounding constant for this mode."""
+        return _DECIMAL_ROUNDING[self]
+
+
+_DECIMAL_ROUNDING: Final = {
+    RoundingMode.HALF_UP: decimal.ROUND_HALF_UP,
+    RoundingMode.HALF_EVEN: decimal.ROUND_HALF_EVEN,
+    RoundingMode.HALF_DOWN: decimal.ROUND_HALF_DOWN,
+    RoundingMode.UP: decimal.ROUND_UP,
+    RoundingMode.DOWN: decimal.ROUND_DOWN,
+    RoundingMode.CEILING: decimal.ROUND_CEILING,
+    RoundingMode.FLOOR: decimal.ROUND_FLOOR,
+}
+
+
+def _check_places(_: object, __: object, places: int | None) -> None:
+    if places is not None and (isinstance(places, bool) or not isinstance(places, int)):
+        raise RevcycleTypeError(f"Rounding places must be an int or None, not {places!r}.")
+
+
+@final
+@attrs.frozen
+class Rounding:
+    """A rounding rule: a mode and a number of decimal places.
+
+    ``places=None`` means the currency's minor units. The default is half-up at the minor
+    unit, the rule revcycle applies at every documented rounding point.
+
+    >>> Rounding(RoundingMode.HALF_EVEN).apply(Money("0.125", "USD"))
+    Money('0.12', 'USD')
+    >>> Rounding(places=4).apply(Money("0.00015", "USD"))
+    Money('0.0002', 'USD')
+    """
+
+    mode: RoundingMode = attrs.field(default=RoundingMode.HALF_UP, converter=RoundingMode)
+    places: int | None = attrs.field(default=None, validator=_check_places)
+
+    def quantize(self, amount: Decimal, currency: Currency) -> Decimal:
+        """Round a bare amount in ``currency`` by this rule."""
+        places = currency.minor_units if self.places is None else self.places
+        quantum = _QUANTA.get(places) or Decimal(1).scaleb(-places)
+        return amount.quantize(quantum, rounding=_DECIMAL_ROUNDING[self.mode], context=CTX)
+
+    def apply(self, money: Money) -> Money:
+        """Round ``money`` by this rule."""
+        return Money(self.quantize(money.amount, money.currency), money.currency)
+
+
+HALF_UP: Final = Rounding()
+
+
+# --------------------------------------------------------------------------------------------
+# Money
+
+
+class AllocationPolicy(enum.StrEnum):
+    """Where the minor units left over after truncating each share go.
+
+    ``LARGEST_REMAINDER`` (the default): to the parts that lost most to truncation, ties to
+    the earlier part. ``FIRST``: one each from the first part onward. ``LAST``: one each from
+    the last part backward (the residual lands on the last part, like a balance installment).
+    """
+
+    LARGEST_REMAINDER = "largest_remainder"
+    FIRST = "first"
+    LAST = "last"
+
+
+def _to_amount(value: object) -> Decimal:
+    return to_decimal(value, "Money amount")
+
+
+def _to_currency(value: Currency | str) -> Currency:
+    return Currency.of(value)
+
+
+@final
+@attrs.frozen(repr=False, order=False)
+class Money:
+    """An exact amount in one currency.
+
+    The amount is kept unrounded (a unit price of 0.0006 USD is legal); call :meth:`round`
+    at a rounding point. Arithmetic and comparison need the same currency; multiplying or
+    dividing by an ``int`` or ``Decimal`` is exact; ``Money / Money`` is a ``Decimal`` ratio.
+
+    >>> Money("12.30", "USD") + Money("0.70", "USD")
+    Money('13.00', 'USD')
+    >>> Money("10", "USD") / Money("4", "USD")
+    Decimal('2.5')
+    >>> Money("1", "USD") + Money("1", "EUR")
+    Traceback (most recent call last):
+    ...
+    revcycle.errors.CurrencyMismatchError: Cannot add USD and EUR amounts: 1 USD and 1 EUR.
+    """
+
+    amount: Decimal = attrs.field(converter=_to_amount)
+    currency: Currency = attrs.field(converter=_to_currency)
+
+    # -- construction --------------------------------------------------------------------
+
+    @classmethod
+    def zero(cls, currency: Currency | str) -> Money:
+        """Zero in ``currency``."""
+        return cls(ZERO, currency)
+
+    @classmethod
+    def from_minor_units(cls, units: int, currency: Currency | str) -> Money:
+        """Build an amount from a whole number of minor units (cents for USD).
+
+        >>> Money.from_minor_units(1999, "USD")
+        Money('19.99', 'USD')
+        >>> Money.from_minor_units(1999, "JPY")
+        Money('1999', 'JPY')
+        """
+        if isinstance(units, bool) or not isinstance(units, int):
+            raise RevcycleTypeError(f"Minor units must be an int, not {units!r}.")
+        cur = Currency.of(currency)
+        return cls(Decimal(units).scaleb(-cur.minor_units, context=CTX), cur)
+
+    @classmethod
+    def _trusted(cls, amount: Decimal, currency: Currency) -> Money:
+        """Build without converting (for values revcycle computed itself)."""
+        money = object.__new__(cls)
+        object.__setattr__(money, "amount", amount)
+        object.__setattr__(money, "currency", currency)
+        return money
+
+    # -- views ---------------------------------------------------------------------------
+
+    @property
+    def minor_units(self) -> int:
+        """The amount as a whole number of minor units.
+
+        Raises :class:`~revcycle.errors.ValidationError` when the amount has more places than
+        the currency's minor unit: round it first, so that no fraction is silently lost.
+        """
+        scaled = self.amount.scaleb(self.currency.minor_units, context=CTX)
+        if scaled != scaled.to_integral_value():
+            raise ValidationError(
+                f"{self} is not a whole number of {self.currency.code} minor units; "
+                "call .round() first."
+            )
+        return int(scaled)
+
+    def is_zero(self) -> bool:
+        """True when the amount is zero."""
+        return self.amount.is_zero()
+
+    def is_negative(self) -> bool:
+        """True when the amount is below zero."""
+        return self.amount < 0
+
+    def round(self, rounding: Rounding | None = None) -> Money:
+        """Round to the currency's minor unit, half-up, or by ``rounding``."""
+        rule = HALF_UP if rounding is None else rounding
+        return Money._trusted(rule.quantize(self.amount, self.currency), self.currency)
+
+    def format(self, locale: str = "en_US", rounding: Rounding | None = None) -> str:
+        """Format for people in an explicit ``locale`` (Babel CLDR patterns).
+
+        The amount is shown rounded to the currency's ISO 4217 minor unit (half-up unless
+        ``rounding`` says otherwise); the ambient locale is never read.
+
+        >>> Money("1234.5", "USD").format()
+        '$1,234.50'
+        >>> Money("1234.5", "EUR").format(locale="de_DE")
+        '1.234,50\\xa0€'
+        >>> Money("1234", "JPY").format(locale="ja_JP")
+        '￥1,234'
+        """
+        rule = HALF_UP if rounding is None else rounding
+        places = self.currency.minor_units if rule.places is None else rule.places
+        value = rule.quantize(self.amount, self.currency)
+        loc = _locale(locale)
+        pattern = copy.copy(loc.currency_formats["standard"])
+        pattern.frac_prec = (places, places)
+        return str(pattern.apply(value, loc, currency=self.currency.code, currency_digits=False))
+
+    # -- arithmetic ----------------------------------------------------------------------
+
+    def _same(self, other: Money, verb: str) -> Currency:
+        if self.currency is not other.currency and self.currency != other.currency:
+            raise CurrencyMismatchError(
+                f"Cannot {verb} {self.currency.code} and {other.currency.code} amounts: "
+                f"{self} and {other}."
+            )
+        return self.currency
+
+    def __add__(self, other: Money) -> Money:
+        if not isinstance(other, Money):
+            return NotImplemented
+        return Money._trusted(CTX.add(self.amount, other.amount), self._same(other, "add"))
+
+    def __sub__(self, other: Money) -> Money:
+        if not isinstance(other, Money):
+            return NotImplemented
+        return Money._trusted(
+            CTX.subtract(self.amount, other.amount), self._same(other, "subtract")
+        )
+
+    def __neg__(self) -> Money:
+        return Money._trusted(CTX.minus(self.amount), self.currency)
+
+    def __pos__(self) -> Money:
+        return self
+
+    def __abs__(self) -> Money:
+        return Money._trusted(CTX.abs(self.amount), self.currency)
+
+    def __mul__(self, factor: Decimal | int | Fraction) -> Money:
+        if isinstance(factor, Fraction):
+            return Money._trusted(scale_exact(self.amount, factor), self.currency)
+        if isinstance(factor, Money):  # type: ignore[unreachable]
+            raise RevcycleTypeError("Cannot multiply two amounts of money together.")
+        if isinstance(factor, Decimal | int) and not isinstance(factor, bool):
+            value = to_decimal(factor, "A money multiplier")
+            return Money._trusted(CTX.multiply(self.amount, value), self.currency)
+        if isinstance(factor, float):
+            to_decimal(factor, "A money multiplier")
+        return NotImplemented
+
+    __rmul__ = __mul__
+
+    @overload
+    def __truediv__(self, divisor: Money) -> Decimal: ...
+    @overload
+    def __truediv__(self, divisor: Decimal | int) -> Money: ...
+    def __truediv__(self, divisor: Decimal | int | Money) -> Money | Decimal:
+        if isinstance(divisor, Money):
+            self._same(divisor, "divide")
+            if divisor.amount.is_zero():
+                raise ValidationError(f"Cannot divide {self} by a zero amount.")
+            return CTX.divide(self.amount, divisor.amount)
+        if isinstance(divisor, Decimal | int) and not isinstance(divisor, bool):
+            value = to_decimal(divisor, "A money divisor")
+            if value.is_zero():
+                raise ValidationError(f"Cannot divide {self} by zero.")
+            return Money._trusted(CTX.divide(self.amount, value), self.currency)
+        if isinstance(divisor, float):
+            to_decimal(divisor, "A money divisor")
+        return NotImplemented
+
+    def __lt__(self, other: Money) -> bool:
+        if not isinstance(other, Money):
+            return NotImplemented
+        self._same(other, "compare")
+        return self.amount < other.amount
+
+    def __le__(self, other: Money) -> bool:
+        if not isinstance(other, Money):
+            return NotImplemented
+        self._same(other, "compare")
+        return self.amount <= other.amount
+
+    def __gt__(self, other: Money) -> bool:
+        if not isinstance(other, Money):
+            return NotImplemented
+        self._same(other, "compare")
+        return self.amount > other.amount
+
+    def __ge__(self, other: Money) -> bool:
+        if not isinstance(other, Money):
+            return NotImplemented
+        self._same(other, "compare")
+        return self.amount >= other.amount
+
+    # -- allocation ----------------------------------------------------------------------
+
+    def allocate(
+        self,
+        ratios: Sequence[DecimalLike],
+        policy: AllocationPolicy = AllocationPolicy.LARGEST_REMAINDER,
+        rounding: Rounding | None = None,
+    ) -> tuple[Money, ...]:
+        """Split this amount by ``ratios`` in whole minor units; see :func:`allocate`."""
+        return allocate(self, ratios, policy, rounding)
+
+    def split(
+        self,
+        n: int,
+        policy: AllocationPolicy = AllocationPolicy.LARGEST_REMAINDER,
+        rounding: Rounding | None = None,
+    ) -> tuple[Money, ...]:
+        """Split into ``n`` parts as equal as whole minor units allow."""
+        if isinstance(n, bool) or not isinstance(n, int) or n < 1:
+            raise AllocationError(f"Cannot split into {n!r} parts; expected a positive int.")
+        return allocate(self, [1] * n, policy, rounding)
+
+    # -- text ----------------------------------------------------------------------------
+
+    def __repr__(self) -> str:
+        return f"Money({plain(self.amount)!r}, {self.currency.code!r})"
+
+    def __str__(self) -> str:
+        return f"{plain(self.amount)} {self.currency.code}"
+
+
+def allocate(
+    money: Money,
+    ratios: Sequence[DecimalLike],
+    policy: AllocationPolicy = AllocationPolicy.LARGEST_REMAINDER,
+    rounding: Rounding | None = None,
+) -> tuple[Money, ...]:
+    """Split ``money`` by ``ratios`` so the parts sum exactly to the rounded whole.
+
+    The whole is rounded to minor units (half-up unless ``rounding`` says otherwise); each part
+    gets its exact share truncated toward zero; the minor units left over are handed out one
+    at a time by ``policy``. Zero ratios get zero; a negative amount splits symmetrically.
+    Every part is within one minor unit of its exact share.
+
+    >>> allocate(Money("0.05", "USD"), [3, 7])
+    (Money('0.02', 'USD'), Money('0.03', 'USD'))
+    >>> allocate(Money("100", "USD"), [1, 1, 1], AllocationPolicy.LAST)
+    (Money('33.33', 'USD'), Money('33.33', 'USD'), Money('33.34', 'USD'))
+    """
+    if not isinstance(money, Money):
+        raise RevcycleTypeError(f"allocate() needs a Money amount, not {money!r}.")
+    weights = [Fraction(to_decimal(r, "An allocation ratio")) for r in ratios]
+    if not weights:
+        raise AllocationError("Cannot allocate over no ratios; give at least one.")
+    if any(w < 0 for w in weights):
+        raise AllocationError(f"Allocation ratios must not be negative, got {list(ratios)!r}.")
+    weight_sum = sum(weights, Fraction(0))
+    if weight_sum == 0:
+        raise AllocationError("Allocation ratios must not all be zero.")
+    policy = AllocationPolicy(policy)
+    currency = money.currency
+    rule = HALF_UP if rounding is None else rounding
+    places = currency.minor_units if rule.places is None else rule.places
+    whole = rule.quantize(money.amount, currency)
+    units = int(whole.scaleb(places, context=CTX))
+    sign = -1 if units < 0 else 1
+    units = abs(units)
+
+    exact = [units * w / weight_sum for w in weights]
+    floors = [int(share) for share in exact]  # shares are >= 0: int() truncates = floors
+    left = units - sum(floors)
+    order: list[int]
+    if policy is AllocationPolicy.LARGEST_REMAINDER:
+        order = sorted(
+            (i for i, w in enumerate(weights) if w),
+            key=lambda i: (-(exact[i] - floors[i]), i),
+        )
+    elif policy is AllocationPolicy.FIRST:
+        order = [i for i, w in enumerate(weights) if w]
+    else:
+        order = [i for i, w in reversed(list(enumerate(weights))) if w]
+    for k in range(left):
+        floors[order[k % len(order)]] += 1
+    return tuple(
+        Money._trusted(Decimal(sign * part).scaleb(-places, context=CTX), currency)
+        for part in floors
+    )
+
+
+def total(amounts: Iterable[Money], currency: Currency | str | None = None) -> Money:
+    """Sum amounts of one currency; needs ``currency`` only when ``amounts`` may be empty.
+
+    >>> total([Money("1.10", "USD"), Money("2.20", "USD")])
+    Money('3.30', 'USD')
+    >>> total([], "EUR")
+    Money('0', 'EUR')
+    """
+    result: Money | None = None if currency is None else Money.zero(currency)
+    for amount in amounts:
+        if not isinstance(amount, Money):
+            raise RevcycleTypeError(f"total() sums Money values, not {amount!r}.")
+        result = amount if result is None else result + amount
+    if result is None:
+        raise ValidationError("Cannot total an empty list of amounts without a currency.")
+    return result
+
+
+# --------------------------------------------------------------------------------------------
+# Percent
+
+
+def _to_percent(value: object) -> Decimal:
+    return to_decimal(value, "Percent value")
+
+
+@final
+@attrs.frozen(repr=False, order=True)
+class Percent:
+    """A percentage: ``Percent("12.5")`` is 12.5 % and its ``ratio`` is 0.125.
+
+    Percents may be negative (a surcharge written as a negative discount) or above 100; the
+    engines that need a range check it themselves.
+
+    >>> Percent("12.5").ratio
+    Decimal('0.125')
+    >>> Percent("10").of(Money("250", "USD"))
+    Money('25.0', 'USD')
+    """
+
+    value: Decimal = attrs.field(converter=_to_percent)
+
+    @classmethod
+    def from_ratio(cls, ratio: DecimalLike) -> Self:
+        """Build from a ratio: ``Percent.from_ratio("0.125")`` is 12.5 %."""
+        return cls(CTX.multiply(to_decimal(ratio, "Percent ratio"), Decimal(100)))
+
+    @property
+    def ratio(self) -> Decimal:
+        """The percentage as a fraction of one (12.5 % → 0.125)."""
+        return CTX.divide(self.value, Decimal(100))
+
+    def of(self, money: Money) -> Money:
+        """This share of ``money``, unrounded."""
+        return money * self.ratio
+
+    def complement(self) -> Decimal:
+        """``1 - ratio``: the factor a discount of this size leaves (10 % → 0.9)."""
+        return CTX.subtract(Decimal(1), self.ratio)
+
+    def __repr__(self) -> str:
+        return f"Percent({plain(self.value)!r})"
+
+    def __str__(self) -> str:
+        return f"{plain(self.value)}%"

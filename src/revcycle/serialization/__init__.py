@@ -1,0 +1,166 @@
+"""JSON in and out for every public revcycle model, built on cattrs.
+
+Rules (DESIGN §5):
+
+* snake_case keys; unknown keys are refused;
+* a Decimal is a JSON string (``"12.30"``); a JSON number with a fraction (a float) is refused;
+* money is ``{"amount": "12.30", "currency": "USD"}``; a percent is a string of percent points
+  (``"12.5"`` is 12.5 %);
+* dates are ISO 8601 (``"2024-01-31"``), datetimes ISO 8601 with their offset, durations
+  ISO 8601 (``"P1M"``), a period ``{"start": ..., "end": ...}`` with an exclusive end;
+* enums are their lowercase values; every union carries a ``"type"`` tag;
+* :func:`dumps` adds ``"schema_version": 1`` to a top-level document and :func:`loads` checks it
+  when present;
+* errors are :class:`~revcycle.errors.StructureError` whose messages name the JSON path
+  (``$.lines[2].quantity``).
+
+Domain modules register their own hooks in private modules of this package
+(``revcycle.serialization._<domain>``), each with a ``register(converter)`` function; they are
+found and applied in name order when the converter is made.
+
+>>> from revcycle import Money
+>>> dumps(Money("12.30", "USD"))
+'{"amount": "12.30", "currency": "USD", "schema_version": 1}'
+>>> loads('{"amount": "12.30", "currency": "USD"}', Money)
+Money('12.30', 'USD')
+"""
+
+from __future__ import annotations
+
+import importlib
+import json
+import pkgutil
+from collections.abc import Mapping
+from typing import Any, Final, TypeVar
+
+import cattrs
+from cattrs.preconf.json import JsonConverter
+from cattrs.preconf.json import make_converter as _make_json_converter
+
+from revcycle.errors import RevcycleError, StructureError
+from revcycle.serialization._core import name as _name
+from revcycle.serialization._core import register_core, structure_errors
+
+
+__all__ = [
+    "SCHEMA_VERSION",
+    "converter",
+    "dumps",
+    "loads",
+    "make_converter",
+    "register_tagged_union",
+    "structure",
+    "unstructure",
+]
+
+T = TypeVar("T")
+
+SCHEMA_VERSION: Final = 1
+
+
+def register_tagged_union(
+    conv: cattrs.Converter, union: Any, tags: Mapping[str, type[Any]]
+) -> None:
+    """Register a union of attrs classes whose JSON form carries an explicit ``"type"`` tag.
+
+    Tags are stable strings chosen by revcycle (never class names), so renaming a class
+    cannot break stored JSON.
+    """
+    by_class = {cls: tag for tag, cls in tags.items()}
+
+    def unstructure_member(value: Any) -> dict[str, Any]:
+        tag = by_class.get(type(value))
+        if tag is None:
+            raise StructureError(f"{type(value).__name__} is not a member of this union.")
+        data: dict[str, Any] = conv.unstructure(value, unstructure_as=type(value))
+        return {"type": tag, **data}
+
+    def structure_member(data: Any, _: Any) -> Any:
+        if not isinstance(data, Mapping) or "type" not in data:
+            expected = ", ".join(repr(t) for t in tags)
+            raise ValueError(f"expected an object with a 'type' tag (one of {expected})")
+        tag = data["type"]
+        cls = tags.get(tag)
+        if cls is None:
+            expected = ", ".join(repr(t) for t in tags)
+            raise ValueError(f"unknown type tag {tag!r}; expected one of {expected}")
+        rest = {k: v for k, v in data.items() if k != "type"}
+        return conv.structure(rest, cls)
+
+    conv.register_unstructure_hook(union, unstructure_member)
+    conv.register_structure_hook(union, structure_member)
+
+
+def make_converter() -> JsonConverter:
+    """Build a converter with revcycle's JSON rules and every domain's hooks."""
+    conv = _make_json_converter(forbid_extra_keys=True, detailed_validation=True)
+    register_core(conv)
+    package = __name__
+    for info in sorted(pkgutil.iter_modules(__path__), key=lambda i: i.name):
+        if info.name.startswith("_") and info.name != "_core":
+            module = importlib.import_module(f"{package}.{info.name}")
+            register = getattr(module, "register", None)
+            if register is not None:
+                register(conv)
+    return conv
+
+
+converter: Final = make_converter()
+
+
+def unstructure(obj: Any, as_type: Any = None) -> Any:
+    """Turn a revcycle value into JSON-ready Python data (dicts, lists, strings)."""
+    if as_type is None:
+        return converter.unstructure(obj)
+    return converter.unstructure(obj, unstructure_as=as_type)
+
+
+def structure(data: Any, cls: type[T]) -> T:
+    """Build a revcycle value of type ``cls`` from JSON-ready Python data."""
+    with structure_errors(cls):
+        return converter.structure(data, cls)
+
+
+def dumps(obj: Any, *, indent: int | None = None) -> str:
+    """Serialize a revcycle value to JSON text (a top-level object gets ``schema_version``)."""
+    data = unstructure(obj)
+    if isinstance(data, dict):
+        data = {**data, "schema_version": SCHEMA_VERSION}
+    return json.dumps(data, indent=indent, ensure_ascii=False)
+
+
+def loads(text: str | bytes, cls: type[T]) -> T:
+    """Read JSON text into a revcycle value of type ``cls``.
+
+    A JSON number with a fraction (a float) is refused anywhere in the document: decimals
+    travel as strings.
+    """
+    try:
+        data = json.loads(text, parse_float=_refuse_float, parse_constant=_refuse_constant)
+    except _FloatInJsonError as error:
+        raise StructureError(
+            f"Cannot read {_name(cls)}: JSON numbers with a fraction are not accepted "
+            f'(got {error.args[0]}); write decimals as strings such as "12.30".'
+        ) from None
+    except json.JSONDecodeError as error:
+        raise StructureError(f"Cannot read {_name(cls)}: invalid JSON ({error}).") from None
+    if isinstance(data, dict) and "schema_version" in data:
+        version = data.pop("schema_version")
+        if version != SCHEMA_VERSION:
+            raise StructureError(
+                f"Cannot read {_name(cls)}: schema_version {version!r} is not supported; "
+                f"this revcycle reads schema_version {SCHEMA_VERSION}."
+            )
+    return structure(data, cls)
+
+
+class _FloatInJsonError(RevcycleError):
+    pass
+
+
+def _refuse_float(text: str) -> Any:
+    raise _FloatInJsonError(text)
+
+
+def _refuse_constant(text: str) -> Any:
+    raise _FloatInJsonError(text)

@@ -1,0 +1,175 @@
+"""Hooks for the foundation types and the translation of cattrs errors into revcycle errors."""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+import cattrs
+from cattrs.errors import BaseValidationError, ForbiddenExtraKeysError
+
+from revcycle._numbers import plain, to_decimal
+from revcycle.dates import Duration, Period
+from revcycle.errors import RevcycleError, RevcycleTypeError, StructureError, ValidationError
+from revcycle.money import Currency, Money, Percent
+
+
+def name(cls: Any) -> str:
+    """A readable name for a type or a type hint."""
+    return getattr(cls, "__name__", None) or str(cls)
+
+
+def _structure_decimal(value: Any, _: Any) -> Decimal:
+    if isinstance(value, float):
+        raise RevcycleTypeError(
+            f'expected a decimal written as a string such as "12.30", got the float {value!r}'
+        )
+    return to_decimal(value, "The value")
+
+
+def _structure_money(value: Any, _: Any) -> Money:
+    if not isinstance(value, Mapping):
+        raise ValidationError(
+            f'expected money as {{"amount": "12.30", "currency": "USD"}}, got {value!r}'
+        )
+    extra = set(value) - {"amount", "currency"}
+    if extra:
+        raise ValidationError(f"unknown money keys {sorted(extra)!r}")
+    missing = {"amount", "currency"} - set(value)
+    if missing:
+        raise ValidationError(f"money needs {sorted(missing)!r}")
+    return Money(_structure_decimal(value["amount"], Decimal), value["currency"])
+
+
+def _structure_date(value: Any, _: Any) -> date:
+    if not isinstance(value, str):
+        raise RevcycleTypeError(f'expected an ISO 8601 date such as "2024-01-31", got {value!r}')
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise ValidationError(
+            f'expected an ISO 8601 date such as "2024-01-31", got {value!r}'
+        ) from None
+
+
+def _structure_datetime(value: Any, _: Any) -> datetime:
+    if not isinstance(value, str):
+        raise RevcycleTypeError(
+            f'expected an ISO 8601 date-time such as "2024-01-31T09:30:00+00:00", got {value!r}'
+        )
+    try:
+        return datetime.fromisoformat(value)
+    except ValueError:
+        raise ValidationError(
+            f'expected an ISO 8601 date-time such as "2024-01-31T09:30:00+00:00", got {value!r}'
+        ) from None
+
+
+def _structure_str_only(kind: str) -> Any:
+    def check(value: Any) -> str:
+        if not isinstance(value, str):
+            raise RevcycleTypeError(f"expected {kind} as a string, got {value!r}")
+        return value
+
+    return check
+
+
+_currency_text = _structure_str_only("a currency code")
+_duration_text = _structure_str_only('an ISO 8601 duration such as "P1M"')
+
+
+def _structure_enum(value: Any, cls: type[enum.Enum]) -> enum.Enum:
+    try:
+        return cls(value)
+    except ValueError:
+        allowed = ", ".join(repr(m.value) for m in cls)
+        raise ValidationError(f"expected one of {allowed}, got {value!r}") from None
+
+
+def _structure_int(value: Any, _: Any) -> int:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise RevcycleTypeError(f"expected a whole number, got {value!r}")
+    return value
+
+
+def _structure_str(value: Any, _: Any) -> str:
+    if not isinstance(value, str):
+        raise RevcycleTypeError(f"expected a string, got {value!r}")
+    return value
+
+
+def _structure_bool(value: Any, _: Any) -> bool:
+    if not isinstance(value, bool):
+        raise RevcycleTypeError(f"expected true or false, got {value!r}")
+    return value
+
+
+def register_core(conv: cattrs.Converter) -> None:
+    """Register the foundation hooks (Decimal, Money, Percent, dates, durations, enums)."""
+    conv.register_unstructure_hook(Decimal, plain)
+    conv.register_structure_hook(Decimal, _structure_decimal)
+    conv.register_unstructure_hook(
+        Money, lambda m: {"amount": plain(m.amount), "currency": m.currency.code}
+    )
+    conv.register_structure_hook(Money, _structure_money)
+    conv.register_unstructure_hook(Currency, lambda c: c.code)
+    conv.register_structure_hook(Currency, lambda v, _: Currency.of(_currency_text(v)))
+    conv.register_unstructure_hook(Percent, lambda p: plain(p.value))
+    conv.register_structure_hook(Percent, lambda v, _: Percent(_structure_decimal(v, Decimal)))
+    conv.register_unstructure_hook(Duration, str)
+    conv.register_structure_hook(Duration, lambda v, _: Duration.parse(_duration_text(v)))
+    conv.register_unstructure_hook(date, lambda d: d.isoformat())
+    conv.register_structure_hook(date, _structure_date)
+    conv.register_unstructure_hook(datetime, lambda d: d.isoformat())
+    conv.register_structure_hook(datetime, _structure_datetime)
+    conv.register_unstructure_hook(
+        Period, lambda p: {"start": p.start.isoformat(), "end": p.end.isoformat()}
+    )
+    conv.register_structure_hook_func(
+        lambda t: isinstance(t, type) and issubclass(t, enum.Enum), _structure_enum
+    )
+    conv.register_unstructure_hook_func(
+        lambda t: isinstance(t, type) and issubclass(t, enum.Enum), lambda e: e.value
+    )
+    conv.register_structure_hook(int, _structure_int)
+    conv.register_structure_hook(str, _structure_str)
+    conv.register_structure_hook(bool, _structure_bool)
+
+
+def _describe(exc: BaseException, _: Any = None) -> str:
+    if isinstance(exc, RevcycleError):
+        return str(exc).rstrip(".")
+    if isinstance(exc, KeyError):
+        return "required field missing"
+    if isinstance(exc, ForbiddenExtraKeysError):
+        return f"unknown keys {sorted(exc.extra_fields)!r}"
+    if isinstance(exc, TypeError | ValueError):
+        return str(exc) or type(exc).__name__
+    return f"{type(exc).__name__}: {exc}"
+
+
+def _path_first(message: str) -> str:
+    text, sep, path = message.rpartition(" @ ")
+    return f"{path}: {text}" if sep else message
+
+
+@contextmanager
+def structure_errors(cls: Any) -> Iterator[None]:
+    """Turn any error raised while structuring ``cls`` into a :class:`StructureError`."""
+    try:
+        yield
+    except StructureError:
+        raise
+    except BaseValidationError as error:
+        messages = [
+            _path_first(m) for m in cattrs.transform_error(error, "$", format_exception=_describe)
+        ]
+        raise StructureError(f"Cannot read {name(cls)}:", messages) from error
+    except ForbiddenExtraKeysError as error:
+        raise StructureError(f"Cannot read {name(cls)}:", [f"$: {_describe(error)}"]) from error
+    except (RevcycleError, KeyError, TypeError, ValueError, AttributeError) as error:
+        raise StructureError(f"Cannot read {name(cls)}:", [f"$: {_describe(error)}"]) from error

@@ -1,0 +1,5 @@
+"""Hypothesis strategies."""
+
+
+def _hypothesis_setup_hook() -> None:
+    pass
