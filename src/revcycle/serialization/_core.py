@@ -108,6 +108,39 @@ def _structure_bool(value: Any, _: Any) -> bool:
     return value
 
 
+def register_tagged_union(
+    conv: cattrs.Converter, union: Any, tags: Mapping[str, type[Any]]
+) -> None:
+    """Register a union of attrs classes whose JSON form carries an explicit ``"type"`` tag.
+
+    Tags are stable strings chosen by revcycle (never class names), so renaming a class
+    cannot break stored JSON.
+    """
+    by_class = {cls: tag for tag, cls in tags.items()}
+
+    def unstructure_member(value: Any) -> dict[str, Any]:
+        tag = by_class.get(type(value))
+        if tag is None:
+            raise StructureError(f"{type(value).__name__} is not a member of this union.")
+        data: dict[str, Any] = conv.unstructure(value, unstructure_as=type(value))
+        return {"type": tag, **data}
+
+    def structure_member(data: Any, _: Any) -> Any:
+        if not isinstance(data, Mapping) or "type" not in data:
+            expected = ", ".join(repr(t) for t in tags)
+            raise ValueError(f"expected an object with a 'type' tag (one of {expected})")
+        tag = data["type"]
+        cls = tags.get(tag)
+        if cls is None:
+            expected = ", ".join(repr(t) for t in tags)
+            raise ValueError(f"unknown type tag {tag!r}; expected one of {expected}")
+        rest = {k: v for k, v in data.items() if k != "type"}
+        return conv.structure(rest, cls)
+
+    conv.register_unstructure_hook(union, unstructure_member)
+    conv.register_structure_hook(union, structure_member)
+
+
 def register_core(conv: cattrs.Converter) -> None:
     """Register the foundation hooks (Decimal, Money, Percent, dates, durations, enums)."""
     conv.register_unstructure_hook(Decimal, plain)

@@ -1,0 +1,56 @@
+"""Static, escaped HTML for notebooks (``_repr_html_``) and plain records for DataFrames.
+
+One renderer for every aggregate: a caption, a header row and body rows, amounts right-aligned.
+No scripts and no external styles, so it renders the same in Jupyter, VS Code and GitHub.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from html import escape
+from typing import Any
+
+
+def html_table(
+    caption: str,
+    headers: Sequence[str],
+    rows: Iterable[Sequence[object]],
+    *,
+    right: Sequence[int] = (),
+    footer: Sequence[str] = (),
+) -> str:
+    """Render a table as static HTML; every cell is escaped.
+
+    >>> print(html_table("Quote <Q-1>", ["sku", "total"], [["A&B", "10.00 USD"]], right=[1]))
+    <table><caption>Quote &lt;Q-1&gt;</caption><thead><tr><th style="text-align:left">sku</th><th style="text-align:right">total</th></tr></thead><tbody><tr><td style="text-align:left">A&amp;B</td><td style="text-align:right">10.00 USD</td></tr></tbody></table>
+    """
+
+    def align(i: int) -> str:
+        return "right" if i in right else "left"
+
+    head = "".join(
+        f'<th style="text-align:{align(i)}">{escape(str(h))}</th>' for i, h in enumerate(headers)
+    )
+    body = "".join(
+        "<tr>"
+        + "".join(
+            f'<td style="text-align:{align(i)}">{escape(str(cell))}</td>'
+            for i, cell in enumerate(row)
+        )
+        + "</tr>"
+        for row in rows
+    )
+    foot = "".join(f"<p>{escape(line)}</p>" for line in footer)
+    return (
+        f"<table><caption>{escape(caption)}</caption><thead><tr>{head}</tr></thead>"
+        f"<tbody>{body}</tbody></table>{foot}"
+    )
+
+
+def to_pandas(records: list[dict[str, Any]]) -> Any:
+    """A pandas DataFrame of ``records``; needs the ``pandas`` extra. Amounts stay Decimal."""
+    try:
+        import pandas as pd
+    except ImportError:
+        raise ImportError("to_pandas() needs pandas: pip install 'revcycle[pandas]'.") from None
+    return pd.DataFrame.from_records(records)
