@@ -143,6 +143,21 @@ def _locale(name: str) -> babel.Locale:
         ) from None
 
 
+def _space_letter_symbol(text: str, symbol: str) -> str:
+    """Put a no-break space between a letter symbol and a digit (CLDR currency spacing).
+
+    Babel leaves ``KWD1.235``; CLDR's currencySpacing rule asks for ``KWD\xa01.235``.
+    """
+    if not symbol or not symbol[-1].isalpha() or symbol not in text:
+        return text
+    before, _, after = text.partition(symbol)
+    if after[:1].isdigit():
+        after = "\xa0" + after
+    if before[-1:].isdigit():
+        before = before + "\xa0"
+    return before + symbol + after
+
+
 # --------------------------------------------------------------------------------------------
 # Rounding
 
@@ -339,7 +354,8 @@ class Money:
         loc = _locale(locale)
         pattern = copy.copy(loc.currency_formats["standard"])
         pattern.frac_prec = (places, places)
-        return str(pattern.apply(value, loc, currency=self.currency.code, currency_digits=False))
+        text = str(pattern.apply(value, loc, currency=self.currency.code, currency_digits=False))
+        return _space_letter_symbol(text, self.currency.symbol(locale))
 
     # -- arithmetic ----------------------------------------------------------------------
 

@@ -162,15 +162,13 @@ def register_core(conv: cattrs.Converter) -> None:
     conv.register_unstructure_hook(
         Period, lambda p: {"start": p.start.isoformat(), "end": p.end.isoformat()}
     )
-    conv.register_structure_hook_func(
-        lambda t: isinstance(t, type) and issubclass(t, enum.Enum), _structure_enum
-    )
-    conv.register_unstructure_hook_func(
-        lambda t: isinstance(t, type) and issubclass(t, enum.Enum), lambda e: e.value
-    )
     conv.register_structure_hook(int, _structure_int)
     conv.register_structure_hook(str, _structure_str)
     conv.register_structure_hook(bool, _structure_bool)
+    # cattrs dispatches on the MRO, where a StrEnum meets `str` before `Enum`: name it.
+    for base in (enum.StrEnum, enum.IntEnum, enum.Enum):
+        conv.register_structure_hook(base, _structure_enum)
+        conv.register_unstructure_hook(base, lambda e: e.value)
 
 
 def _describe(exc: BaseException, _: Any = None) -> str:

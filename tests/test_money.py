@@ -1,0 +1,353 @@
+"""Money, currencies, percents, rounding and allocation."""
+
+from __future__ import annotations
+
+import contextlib
+import decimal
+from decimal import Decimal
+from fractions import Fraction
+
+import pytest
+from hypothesis import assume, given
+from hypothesis import strategies as st
+
+from revcycle import errors
+from revcycle.money import (
+    AllocationPolicy,
+    Currency,
+    Money,
+    Percent,
+    Rounding,
+    RoundingMode,
+    allocate,
+    total,
+)
+from revcycle.testing import currencies, money
+
+
+# --------------------------------------------------------------------------------------------
+# Currencies: ISO 4217 list published 2026-01-01 (shared/anchors/payment_terms.md §2.13).
+
+
+@pytest.mark.parametrize(
+    ("code", "exponent"),
+    [
+        ("USD", 2),
+        ("EUR", 2),
+        ("JPY", 0),
+        ("KRW", 0),
+        ("KWD", 3),
+        ("IQD", 3),  # ISO says 3; Babel's display data says 0 — arithmetic follows ISO
+        ("BHD", 3),
+        ("CLF", 4),
+        ("UYW", 4),
+        ("ISK", 0),
+    ],
+)
+def test_iso_exponents(code: str, exponent: int) -> None:
+    assert Currency(code).minor_units == exponent
+
+
+def test_iso_counts_match_the_published_list() -> None:
+    # 139 codes with 2 minor digits, 17 with 0, 7 with 3, 2 with 4 (anchor §2.13).
+    from revcycle._iso4217 import MINOR_UNITS
+
+    counts = {d: sum(1 for v in MINOR_UNITS.values() if v == d) for d in (0, 2, 3, 4)}
+    assert counts == {0: 17, 2: 139, 3: 7, 4: 2}
+
+
+@pytest.mark.parametrize("code", ["ZZZ", "usd ", "", "US", "XAU", "XXX"])
+def test_unknown_or_unsupported_codes(code: str) -> None:
+    if code == "usd ":
+        assert Currency.of(code) == Currency("USD")  # lenient lookup for text input
+        return
+    with pytest.raises(errors.UnknownCodeError) as info:
+        Money("1", code)
+    assert code.strip() in str(info.value) or code == ""
+
+
+def test_currency_names_and_symbols_come_from_babel() -> None:
+    assert Currency("USD").name() == "US Dollar"
+    assert Currency("EUR").name(locale="de") == "Euro"
+    assert Currency("USD").symbol("en_US") == "$"
+    assert Currency("JPY").symbol("ja_JP") == "￥"
+
+
+def test_unknown_locale_is_a_lookup_error() -> None:
+    with pytest.raises(errors.UnknownCodeError):
+        Money("1", "USD").format(locale="xx_NOPE")
+
+
+# --------------------------------------------------------------------------------------------
+# Construction and refusal of inexact input
+
+
+@pytest.mark.parametrize(
+    ("value", "error"),
+    [
+        (0.1, errors.FloatNotAllowedError),
+        (float("nan"), errors.FloatNotAllowedError),
+        (Decimal("NaN"), errors.ValidationError),
+        (Decimal("Infinity"), errors.ValidationError),
+        ("Infinity", errors.ValidationError),
+        ("12,30", errors.ValidationError),
+        ("", errors.ValidationError),
+        ("abc", errors.ValidationError),
+        (True, errors.RevcycleTypeError),
+        (None, errors.RevcycleTypeError),
+        ([1], errors.RevcycleTypeError),
+    ],
+)
+def test_bad_amounts_raise_revcycle_errors(value: object, error: type[Exception]) -> None:
+    with pytest.raises(error):
+        Money(value, "USD")  # type: ignore[arg-type]
+
+
+def test_float_error_says_how_to_fix_it() -> None:
+    with pytest.raises(TypeError, match=r'pass Decimal\("0.1"\)'):
+        Money(0.1, "USD")  # type: ignore[arg-type]
+
+
+@given(st.floats(allow_nan=True, allow_infinity=True))
+def test_any_float_is_refused_everywhere(value: float) -> None:
+    with pytest.raises(errors.RevcycleError):
+        Money(value, "USD")  # type: ignore[arg-type]
+    with pytest.raises(errors.RevcycleError):
+        Percent(value)  # type: ignore[arg-type]
+    with pytest.raises(errors.RevcycleError):
+        Money("1", "USD") * value  # type: ignore[operator]
+
+
+@given(st.text(max_size=12))
+def test_malformed_text_raises_only_revcycle_errors(text: str) -> None:
+    with contextlib.suppress(errors.RevcycleError):
+        Money(text, "USD")
+
+
+def test_amounts_are_kept_unrounded() -> None:
+    assert Money("0.0006", "USD").amount == Decimal("0.0006")
+    assert Money(5, "JPY").amount == Decimal(5)
+
+
+def test_str_and_repr_are_locale_free() -> None:
+    assert str(Money("1234.50", "USD")) == "1234.50 USD"
+    assert repr(Money("1E+3", "USD")) == "Money('1000', 'USD')"
+
+
+# --------------------------------------------------------------------------------------------
+# Arithmetic
+
+
+def test_same_currency_arithmetic() -> None:
+    a, b = Money("10.25", "USD"), Money("0.75", "USD")
+    assert a + b == Money("11.00", "USD")
+    assert a - b == Money("9.50", "USD")
+    assert -a == Money("-10.25", "USD")
+    assert abs(-a) == a
+    assert a * 2 == 2 * a == Money("20.50", "USD")
+    assert a * Decimal("0.5") == Money("5.125", "USD")
+    assert a / 4 == Money("2.5625", "USD")
+    assert Money("10", "USD") / Money("4", "USD") == Decimal("2.5")
+    assert a > b
+    assert b < a
+    assert a >= a
+    assert a <= a
+
+
+def test_mixed_currencies_are_refused() -> None:
+    usd, eur = Money("1", "USD"), Money("1", "EUR")
+    for operation in (
+        lambda: usd + eur,
+        lambda: usd - eur,
+        lambda: usd < eur,
+        lambda: usd / eur,
+    ):
+        with pytest.raises(errors.CurrencyMismatchError):
+            operation()
+    assert usd != eur
+
+
+def test_division_by_zero_is_a_validation_error() -> None:
+    with pytest.raises(errors.ValidationError):
+        Money("1", "USD") / 0
+    with pytest.raises(errors.ValidationError):
+        Money("1", "USD") / Money("0", "USD")
+
+
+def test_multiplying_by_an_exact_fraction_keeps_real_ties() -> None:
+    # 0.015 × 1/3 = 0.005 exactly: half-up gives 0.01. A 50-digit Decimal for 1/3 would give
+    # 0.00499… and round down; multiplying first and dividing once keeps the tie.
+    assert (Money("0.015", "USD") * Fraction(1, 3)).round() == Money("0.01", "USD")
+
+
+def test_arithmetic_ignores_the_ambient_decimal_context() -> None:
+    with decimal.localcontext() as ctx:
+        ctx.prec = 3
+        ctx.rounding = decimal.ROUND_DOWN
+        result = Money("12345.678", "USD") * 3
+    assert result.amount == Decimal("37037.034")
+
+
+# --------------------------------------------------------------------------------------------
+# Rounding: DESIGN §4.1 ("half-up means ties away from zero: -0.125 → -0.13")
+
+
+@pytest.mark.parametrize(
+    ("amount", "mode", "expected"),
+    [
+        ("0.125", RoundingMode.HALF_UP, "0.13"),
+        ("-0.125", RoundingMode.HALF_UP, "-0.13"),
+        ("0.125", RoundingMode.HALF_EVEN, "0.12"),
+        ("0.135", RoundingMode.HALF_EVEN, "0.14"),
+        ("0.125", RoundingMode.HALF_DOWN, "0.12"),
+        ("0.121", RoundingMode.UP, "0.13"),
+        ("0.129", RoundingMode.DOWN, "0.12"),
+        ("-0.121", RoundingMode.CEILING, "-0.12"),
+        ("-0.121", RoundingMode.FLOOR, "-0.13"),
+    ],
+)
+def test_rounding_modes(amount: str, mode: RoundingMode, expected: str) -> None:
+    assert Money(amount, "USD").round(Rounding(mode)) == Money(expected, "USD")
+
+
+def test_default_rounding_uses_the_currency_minor_unit() -> None:
+    assert Money("1234.5", "JPY").round() == Money("1235", "JPY")
+    assert Money("1.2345", "KWD").round() == Money("1.235", "KWD")
+    assert Money("0.00015", "USD").round(Rounding(places=4)) == Money("0.0002", "USD")
+
+
+def test_minor_units_round_trip_and_refuse_fractions() -> None:
+    assert Money("19.99", "USD").minor_units == 1999
+    assert Money.from_minor_units(-1003, "USD") == Money("-10.03", "USD")
+    assert Money.from_minor_units(1234, "KWD") == Money("1.234", "KWD")
+    with pytest.raises(errors.ValidationError, match=r"round\(\) first"):
+        _ = Money("0.001", "USD").minor_units
+
+
+@given(st.integers(-(10**15), 10**15), currencies())
+def test_from_minor_units_round_trips(units: int, currency: Currency) -> None:
+    assert Money.from_minor_units(units, currency).minor_units == units
+
+
+# --------------------------------------------------------------------------------------------
+# Formatting (Babel CLDR patterns, explicit locale)
+
+
+@pytest.mark.parametrize(
+    ("amount", "code", "locale", "expected"),
+    [
+        ("1234.5", "USD", "en_US", "$1,234.50"),
+        ("1234.5", "EUR", "de_DE", "1.234,50\xa0€"),
+        ("1234.5", "EUR", "fr_FR", "1\u202f234,50\xa0€"),
+        ("1234", "JPY", "ja_JP", "￥1,234"),
+        ("1.2345", "KWD", "en_US", "KWD\xa01.235"),
+        ("-5", "USD", "en_US", "-$5.00"),
+    ],
+)
+def test_format(amount: str, code: str, locale: str, expected: str) -> None:
+    assert Money(amount, code).format(locale=locale) == expected
+
+
+# --------------------------------------------------------------------------------------------
+# Allocation: DESIGN §3 "Allocation" and §4.1 "Allocation algorithm"
+
+
+@pytest.mark.parametrize(
+    ("amount", "ratios", "policy", "expected"),
+    [
+        # issue 2 "Must show": 100.00 split three ways → 33.34, 33.33, 33.33
+        ("100.00", [1, 1, 1], AllocationPolicy.LARGEST_REMAINDER, ["33.34", "33.33", "33.33"]),
+        # issue 2: 0.05 by 3:7 → 0.02, 0.03 (exact shares 0.015 and 0.035: tie → earlier part;
+        # truncated 0.01 and 0.03, one cent left, remainders equal (0.5 each) → the first part)
+        ("0.05", [3, 7], AllocationPolicy.LARGEST_REMAINDER, ["0.02", "0.03"]),
+        ("100.00", [1, 1, 1], AllocationPolicy.FIRST, ["33.34", "33.33", "33.33"]),
+        ("100.00", [1, 1, 1], AllocationPolicy.LAST, ["33.33", "33.33", "33.34"]),
+        # anchor payment_terms.md §2.13: negative amounts split symmetrically −10.03 → −5.02, −5.01
+        ("-10.03", [1, 1], AllocationPolicy.LARGEST_REMAINDER, ["-5.02", "-5.01"]),
+        # zero ratios get zero
+        ("10.00", [0, 1, 0, 1], AllocationPolicy.LAST, ["0.00", "5.00", "0.00", "5.00"]),
+        # largest remainder beats position: 1.00 by 1:1:98? shares .01,.01,.98 exact → no left
+        ("0.10", [1, 2, 7], AllocationPolicy.LARGEST_REMAINDER, ["0.01", "0.02", "0.07"]),
+        # 0.10 by 3:3:4 → 0.03, 0.03, 0.04 exactly
+        ("0.10", [3, 3, 4], AllocationPolicy.FIRST, ["0.03", "0.03", "0.04"]),
+        # 1.00 by 1:1:1:1:1:1:1 → 15 cents left over after 14 each?  7 × 0.14 = 0.98, two left:
+        ("1.00", [1] * 7, AllocationPolicy.LARGEST_REMAINDER, ["0.15", "0.15"] + ["0.14"] * 5),
+        ("1.00", [1] * 7, AllocationPolicy.LAST, ["0.14"] * 5 + ["0.15", "0.15"]),
+        # the whole is rounded first: 10.005 → 10.01 (half-up)
+        ("10.005", [1, 1], AllocationPolicy.LARGEST_REMAINDER, ["5.01", "5.00"]),
+        ("1000", [1, 2], AllocationPolicy.LARGEST_REMAINDER, ["333.33", "666.67"]),
+    ],
+)
+def test_allocation_known_answers(
+    amount: str, ratios: list[int], policy: AllocationPolicy, expected: list[str]
+) -> None:
+    parts = Money(amount, "USD").allocate(ratios, policy)
+    assert parts == tuple(Money(e, "USD") for e in expected)
+
+
+def test_split_in_zero_decimal_currency() -> None:
+    assert Money("100", "JPY").split(3) == (
+        Money("34", "JPY"),
+        Money("33", "JPY"),
+        Money("33", "JPY"),
+    )
+
+
+@pytest.mark.parametrize("ratios", [[], [0, 0], [1, -1]])
+def test_bad_ratios(ratios: list[int]) -> None:
+    with pytest.raises(errors.AllocationError):
+        allocate(Money("1", "USD"), ratios)
+
+
+@pytest.mark.parametrize("n", [0, -1, True])
+def test_bad_split_counts(n: int) -> None:
+    with pytest.raises(errors.AllocationError):
+        Money("1", "USD").split(n)
+
+
+@given(
+    money(places=4),
+    st.lists(st.integers(0, 1000), min_size=1, max_size=12),
+    st.sampled_from(list(AllocationPolicy)),
+)
+def test_allocation_conserves_and_stays_within_one_minor_unit(
+    amount: Money, ratios: list[int], policy: AllocationPolicy
+) -> None:
+    assume(any(ratios))
+    parts = amount.allocate(ratios, policy)
+    whole = amount.round()
+    assert total(parts) == whole
+    unit = Fraction(whole.currency.quantum)
+    weight = sum(ratios)
+    for part, ratio in zip(parts, ratios, strict=True):
+        exact = Fraction(whole.amount) * ratio / weight
+        assert abs(Fraction(part.amount) - exact) < unit
+        if ratio == 0:
+            assert part.is_zero()
+
+
+@given(money(places=2, currency="USD"), st.integers(1, 20))
+def test_negative_amounts_split_symmetrically(amount: Money, n: int) -> None:
+    assert tuple(-p for p in (-amount).split(n)) == amount.split(n)
+
+
+# --------------------------------------------------------------------------------------------
+# total() and Percent
+
+
+def test_total_needs_a_currency_only_when_empty() -> None:
+    assert total([Money("1", "EUR"), Money("2", "EUR")]) == Money("3", "EUR")
+    assert total([], "EUR") == Money.zero("EUR")
+    with pytest.raises(errors.ValidationError):
+        total([])
+    with pytest.raises(errors.CurrencyMismatchError):
+        total([Money("1", "EUR")], "USD")
+
+
+def test_percent() -> None:
+    assert Percent("12.5").ratio == Decimal("0.125")
+    assert Percent.from_ratio("0.125") == Percent("12.5")
+    assert Percent("10").complement() == Decimal("0.9")
+    assert Percent("10").of(Money("250", "USD")) == Money("25", "USD")
+    assert str(Percent("12.50")) == "12.50%"
+    assert Percent("5") < Percent("10")
