@@ -321,7 +321,10 @@ def test_allocation_conserves_and_stays_within_one_minor_unit(
     weight = sum(ratios)
     for part, ratio in zip(parts, ratios, strict=True):
         exact = Fraction(whole.amount) * ratio / weight
-        assert abs(Fraction(part.amount) - exact) < unit
+        assert abs(Fraction(part.amount) - exact) <= unit
+        if policy is AllocationPolicy.LARGEST_REMAINDER:
+            # the leftover units go where truncation lost most, so never a whole unit off
+            assert abs(Fraction(part.amount) - exact) < unit
         if ratio == 0:
             assert part.is_zero()
 
