@@ -4,8 +4,6 @@ The everyday names are importable from here; everything else from its module
 (``revcycle.money``, ``revcycle.dates``, ``revcycle.proration`` ...).
 """
 
-from __future__ import annotations
-
 from revcycle.dates import DayCount as DayCount
 from revcycle.dates import Duration as Duration
 from revcycle.dates import Period as Period

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import enum
+import re
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from datetime import date, datetime
 from decimal import Decimal
+from fractions import Fraction
 from typing import Any
 
 import cattrs
@@ -16,6 +18,9 @@ from revcycle._numbers import plain, to_decimal
 from revcycle.dates import Duration, Period
 from revcycle.errors import RevcycleError, RevcycleTypeError, StructureError, ValidationError
 from revcycle.money import Currency, Money, Percent
+
+
+_FRACTION = re.compile(r"-?\d+(/\d+)?")
 
 
 def name(cls: Any) -> str:
@@ -90,6 +95,17 @@ def _structure_enum(value: Any, cls: type[enum.Enum]) -> enum.Enum:
         raise ValidationError(f"expected one of {allowed}, got {value!r}") from None
 
 
+def _structure_fraction(value: Any, _: Any) -> Fraction:
+    if isinstance(value, int) and not isinstance(value, bool):
+        return Fraction(value)
+    if not isinstance(value, str) or not _FRACTION.fullmatch(value.strip()):
+        raise ValidationError(f"expected an exact fraction such as \"14/29\", got {value!r}")
+    try:
+        return Fraction(value.strip())
+    except ZeroDivisionError:
+        raise ValidationError(f"a fraction cannot have a zero denominator: {value!r}") from None
+
+
 def _structure_int(value: Any, _: Any) -> int:
     if isinstance(value, bool) or not isinstance(value, int):
         raise RevcycleTypeError(f"expected a whole number, got {value!r}")
@@ -162,6 +178,8 @@ def register_core(conv: cattrs.Converter) -> None:
     conv.register_unstructure_hook(
         Period, lambda p: {"start": p.start.isoformat(), "end": p.end.isoformat()}
     )
+    conv.register_unstructure_hook(Fraction, str)
+    conv.register_structure_hook(Fraction, _structure_fraction)
     conv.register_structure_hook(int, _structure_int)
     conv.register_structure_hook(str, _structure_str)
     conv.register_structure_hook(bool, _structure_bool)

@@ -1,0 +1,163 @@
+"""``revcycle prorate``: a term multiplier or a share of a billing period, explained.
+
+Flags::
+
+    revcycle prorate --start 2024-01-01 --end 2025-07-01 --per P1Y --amount "1200.00 USD"
+    revcycle prorate --start 2024-02-01 --end 2024-02-15 \\
+        --full-start 2024-02-01 --full-end 2024-03-01 --method daily
+
+Without ``--full-start``/``--full-end`` it answers "how many pricing terms long is
+[start, end)?" (:func:`~revcycle.proration.term_multiplier`); with them, "what share of the
+full period does [start, end) cover?" (:func:`~revcycle.proration.period_fraction`). ``--end``
+is exclusive; ``--last-day`` gives an inclusive end instead. ``--input FILE`` (or ``-``) reads
+the same request as JSON: ``{"start": ..., "end": ..., "per": "P1Y", "method":
+"monthly_daily", "full": {"start": ..., "end": ...}, "amount": {"amount": ..., "currency": ...}}``.
+"""
+
+from __future__ import annotations
+
+import argparse
+from datetime import date, timedelta
+from typing import Any
+
+import attrs
+
+from revcycle.cli._common import (
+    CliError,
+    add_format_argument,
+    console,
+    print_json,
+    print_table,
+    read_model,
+)
+from revcycle.dates import Duration, Period
+from revcycle.errors import ValidationError
+from revcycle.money import Money
+from revcycle.proration import (
+    Proration,
+    ProrationMethod,
+    period_fraction_detail,
+    term_multiplier_detail,
+)
+from revcycle.serialization import unstructure
+
+
+@attrs.frozen(kw_only=True)
+class ProrationRequest:
+    """What ``revcycle prorate`` is asked, as JSON or flags."""
+
+    start: date
+    end: date
+    per: Duration = Duration(years=1)  # noqa: RUF009 - Duration is immutable
+    method: ProrationMethod | None = None
+    full: Period | None = None
+    amount: Money | None = None
+
+
+def register(subparsers: Any) -> None:
+    """Add the ``prorate`` verb."""
+    parser: argparse.ArgumentParser = subparsers.add_parser(
+        "prorate",
+        help="count a term multiplier or a share of a billing period, with its explanation",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("--input", metavar="FILE", help="a JSON request (a path, or - for stdin)")
+    parser.add_argument("--start", type=_date, help="first day of the span (ISO 8601)")
+    end = parser.add_mutually_exclusive_group()
+    end.add_argument("--end", type=_date, help="the day after the span (exclusive end)")
+    end.add_argument("--last-day", type=_date, help="the last day of the span (inclusive end)")
+    parser.add_argument("--per", type=_duration, help="pricing term, ISO 8601 (default P1Y)")
+    parser.add_argument(
+        "--method",
+        choices=[m.value for m in ProrationMethod],
+        help="proration method (default monthly_daily for terms, daily for periods)",
+    )
+    parser.add_argument("--full-start", type=_date, help="start of the full billing period")
+    parser.add_argument("--full-end", type=_date, help="exclusive end of the full period")
+    parser.add_argument("--amount", type=_money, help='an amount to prorate, e.g. "1200.00 USD"')
+    add_format_argument(parser)
+    parser.set_defaults(handler=_handle)
+
+
+def _date(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected an ISO 8601 date, got {text!r}") from None
+
+
+def _duration(text: str) -> Duration:
+    try:
+        return Duration.parse(text)
+    except ValidationError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
+
+
+def _money(text: str) -> Money:
+    amount, _, currency = text.strip().partition(" ")
+    try:
+        return Money(amount, currency.strip())
+    except Exception as error:
+        raise argparse.ArgumentTypeError(
+            f'expected an amount and a currency such as "1200.00 USD", got {text!r} ({error})'
+        ) from None
+
+
+def _request(args: argparse.Namespace) -> ProrationRequest:
+    if args.input is not None:
+        return read_model(args.input, ProrationRequest)
+    if args.start is None or (args.end is None and args.last_day is None):
+        raise CliError("give --start and --end (or --last-day), or --input FILE.")
+    end = args.end if args.end is not None else args.last_day + timedelta(days=1)
+    full = None
+    if args.full_start is not None or args.full_end is not None:
+        if args.full_start is None or args.full_end is None:
+            raise CliError("give both --full-start and --full-end for a period fraction.")
+        full = Period(args.full_start, args.full_end)
+    return ProrationRequest(
+        start=args.start,
+        end=end,
+        per=args.per or Duration(years=1),
+        method=None if args.method is None else ProrationMethod(args.method),
+        full=full,
+        amount=args.amount,
+    )
+
+
+def prorate(request: ProrationRequest) -> Proration:
+    """Answer a request with the public proration functions."""
+    if request.full is not None:
+        method = request.method or ProrationMethod.DAILY
+        return period_fraction_detail(Period(request.start, request.end), request.full, method)
+    method = request.method or ProrationMethod.MONTHLY_DAILY
+    return term_multiplier_detail(request.start, request.end, request.per, method)
+
+
+def _handle(args: argparse.Namespace) -> int:
+    request = _request(args)
+    result = prorate(request)
+    prorated = None if request.amount is None else result.apply(request.amount)
+    if args.format == "json":
+        data = {
+            **unstructure(result),
+            "exact": str(result.exact),
+            "value": unstructure(result.value),
+        }
+        if prorated is not None:
+            data["amount"] = unstructure(request.amount)
+            data["prorated_amount"] = unstructure(prorated)
+            data["prorated_amount_rounded"] = unstructure(prorated.round())
+        print_json(data)
+        return 0
+    out = console()
+    rows = [[part.description, str(part.value)] for part in result.parts]
+    rows.append([f"÷ {result.divisor_description}", str(result.divisor)])
+    rows.append(["= result (exact)", str(result.exact)])
+    rows.append(["= result (decimal)", f"{result.value:.10f}…"])
+    if prorated is not None:
+        rows.append([f"{request.amount} × result, rounded at the line", str(prorated.round())])
+    print_table(
+        f"{result.question} ({result.method.value})", ["counted", "value"], rows, right=[1], out=out
+    )
+    return 0

@@ -1,0 +1,54 @@
+"""The public surface: exports, the error tree, and what every public value promises."""
+
+from __future__ import annotations
+
+import inspect
+
+import revcycle
+from revcycle import errors
+
+
+def test_all_is_sorted_and_unique() -> None:
+    assert list(revcycle.__all__) == sorted(set(revcycle.__all__))
+
+
+def test_every_exported_name_exists_and_is_listed() -> None:
+    for name in revcycle.__all__:
+        assert hasattr(revcycle, name), name
+    public = {
+        name
+        for name, value in vars(revcycle).items()
+        if not name.startswith("_") and not inspect.ismodule(value)
+    }
+    assert public == set(revcycle.__all__)
+
+
+def test_design_section_4_names_are_importable() -> None:
+    # DESIGN §4 promises these everyday names at the top level.
+    promised = (
+        "Money Currency Percent Rounding RoundingMode AllocationPolicy Period Duration DayCount "
+        "ProrationMethod period_fraction term_multiplier RevcycleError"
+    ).split()
+    missing = [name for name in promised if name not in revcycle.__all__]
+    assert missing == []
+
+
+def test_every_error_derives_from_the_root_and_a_builtin() -> None:
+    for name in errors.__all__:
+        error = getattr(errors, name)
+        assert issubclass(error, errors.RevcycleError)
+        if error is not errors.RevcycleError:
+            assert issubclass(error, ValueError | LookupError | TypeError), name
+
+
+def test_error_tree_is_drawn_in_the_module_docstring() -> None:
+    doc = errors.__doc__ or ""
+    for name in errors.__all__:
+        assert name in doc, name
+
+
+def test_public_functions_and_classes_have_docstrings() -> None:
+    for name in revcycle.__all__:
+        value = getattr(revcycle, name)
+        if inspect.isclass(value) or inspect.isfunction(value):
+            assert inspect.getdoc(value), name
