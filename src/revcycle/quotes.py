@@ -1,0 +1,963 @@
+"""Quotes and the quote pricing engine: waterfall, totals and approvals (interval 2).
+
+:func:`price_quote` prices every line of a :class:`Quote` through the price waterfall
+(:mod:`revcycle.waterfall`: list → contracted → volume → term → additional → partner →
+distributor), records every step with the unit price after it and the reason, totals the
+quote the way finance reads it (one-time, recurring, TCV, MRR, ARR; usage shown apart) and
+lists the approvals its :class:`ApprovalPolicy` asks for.
+
+Rounding: unit prices are never rounded; a line's net total is ``net unit price × quantity``
+rounded once (half-up at the currency's minor unit, or the quote's ``rounding``); every quote
+total is a sum of rounded line totals.
+
+>>> from datetime import date
+>>> from revcycle.catalog import Catalog, ChargeKind, PriceBook, Product
+>>> from revcycle.dates import Duration
+>>> from revcycle.money import Money, Percent
+>>> from revcycle.pricing import Discount, PerUnit
+>>> catalog = Catalog(
+...     [Product("SEAT", "Seat", ChargeKind.RECURRING, Duration(months=12))],
+...     [PriceBook("Standard", "USD", prices={"SEAT": PerUnit(Money("100.00", "USD"))})],
+... )
+>>> quote = Quote("ACME", "USD", "Standard", date(2025, 1, 1),
+...               [QuoteLine("SEAT", 10, discount=Discount.percent(Percent("15")))],
+...               term=Duration(months=24), partner_discount=Percent("5"))
+>>> priced = price_quote(quote, catalog)
+>>> line = priced.lines[0]
+>>> line.regular_unit_price, line.net_unit_price, line.net_total
+(Money('200.00', 'USD'), Money('161.500000', 'USD'), Money('1615.00', 'USD'))
+>>> priced.tcv, priced.mrr, priced.arr
+(Money('1615.00', 'USD'), Money('67.29', 'USD'), Money('807.50', 'USD'))
+"""
+
+from __future__ import annotations
+
+import decimal
+from collections.abc import Iterable, Mapping
+from datetime import date, timedelta
+from decimal import Decimal
+from fractions import Fraction
+from typing import Any, Final, final
+
+import attrs
+
+from revcycle._display import html_table
+from revcycle._display import to_pandas as _to_pandas
+from revcycle._numbers import CTX, ONE, ZERO, plain, scale_exact, to_decimal
+from revcycle.catalog import Catalog, ChargeKind
+from revcycle.dates import Duration, Period, anchored_date
+from revcycle.errors import (
+    CurrencyMismatchError,
+    RevcycleTypeError,
+    UnknownCodeError,
+    ValidationError,
+)
+from revcycle.money import Currency, Money, Percent, Rounding
+from revcycle.pricing import Discount
+from revcycle.proration import TERM_METHODS, Proration, ProrationMethod, term_multiplier_detail
+from revcycle.waterfall import (
+    _ONE_FRACTION,
+    _ONE_TIME_TERM,
+    _USAGE_TERM,
+    StepName,
+    WaterfallStep,
+    _aggregates,
+    _apply_contracted,
+    _apply_discount,
+    _apply_schedule,
+    _as_decimal,
+    _complement,
+    _Context,
+    _order,
+    _short,
+    _Trace,
+    _unit,
+)
+
+
+__all__ = [
+    "Approval",
+    "ApprovalPolicy",
+    "ApprovalRule",
+    "DiscountAbove",
+    "MarginBelow",
+    "PricedLine",
+    "PricedQuote",
+    "Quote",
+    "QuoteLine",
+    "StepName",
+    "TotalAbove",
+    "WaterfallStep",
+    "price_quote",
+]
+
+
+def _check_text(what: str) -> Any:
+    def check(_: object, __: object, value: object) -> None:
+        if not isinstance(value, str):
+            raise RevcycleTypeError(f"{what} must be a str, not {value!r}.")
+        if not value.strip():
+            raise ValidationError(f"{what} must not be empty.")
+
+    return check
+
+
+def _check_optional(kind: type[Any] | tuple[type[Any], ...], what: str) -> Any:
+    def check(_: object, __: object, value: object) -> None:
+        if value is not None and not isinstance(value, kind):
+            names = (
+                kind.__name__ if isinstance(kind, type) else " or ".join(k.__name__ for k in kind)
+            )
+            raise RevcycleTypeError(f"{what} must be a {names} or None, not {value!r}.")
+
+    return check
+
+
+def _check_day(what: str, value: object) -> None:
+    # datetime is a date subclass; a quote works in calendar days, so refuse it.
+    if not isinstance(value, date) or type(value).__name__ == "datetime":
+        raise RevcycleTypeError(f"{what} must be a datetime.date, not {value!r}.")
+
+
+def _check_optional_day(what: str) -> Any:
+    def check(_: object, __: object, value: object) -> None:
+        if value is not None:
+            _check_day(what, value)
+
+    return check
+
+
+def _check_bool(what: str) -> Any:
+    def check(_: object, __: object, value: object) -> None:
+        if not isinstance(value, bool):
+            raise RevcycleTypeError(f"{what} must be True or False, not {value!r}.")
+
+    return check
+
+
+def _check_percent_range(what: str) -> Any:
+    def check(_: object, __: object, value: object) -> None:
+        if value is None:
+            return
+        if not isinstance(value, Percent):
+            raise RevcycleTypeError(f"{what} must be a Percent or None, not {value!r}.")
+        if not 0 <= value.value <= 100:
+            raise ValidationError(f"{what} must be between 0 and 100 percent, not {value}.")
+
+    return check
+
+
+def _quantity(value: object) -> Decimal:
+    quantity = to_decimal(value, "A quote line quantity")
+    if quantity < 0:
+        raise ValidationError(
+            f"A quote line quantity must not be negative, got {plain(quantity)}; amendments "
+            "price decreases, a new quote does not."
+        )
+    return quantity
+
+
+def _as_tuple(value: object, kind: type[Any] | tuple[type[Any], ...], what: str) -> tuple[Any, ...]:
+    if isinstance(value, str | bytes | Mapping) or not isinstance(value, Iterable):
+        raise RevcycleTypeError(f"{what} must be a sequence, not {value!r}.")
+    items = tuple(value)
+    for item in items:
+        if not isinstance(item, kind):
+            raise RevcycleTypeError(f"{what} must not hold {item!r}.")
+    return items
+
+
+def _to_currency(value: Currency | str) -> Currency:
+    return Currency.of(value)
+
+
+def _to_rules(value: object) -> tuple[ApprovalRule, ...]:
+    return _as_tuple(value, _RULE_TYPES, "Approval rules")
+
+
+def _to_lines(value: object) -> tuple[QuoteLine, ...]:
+    return _as_tuple(value, QuoteLine, "Quote lines")
+
+
+def _to_steps(value: object) -> tuple[WaterfallStep, ...]:
+    return _as_tuple(value, WaterfallStep, "Waterfall steps")
+
+
+def _to_priced_lines(value: object) -> tuple[PricedLine, ...]:
+    return _as_tuple(value, PricedLine, "Priced lines")
+
+
+def _to_approvals(value: object) -> tuple[Approval, ...]:
+    return _as_tuple(value, Approval, "Approvals")
+
+
+# --------------------------------------------------------------------------------------------
+# Approval policy
+
+
+@final
+@attrs.frozen
+class DiscountAbove:
+    """A line whose effective discount off its prorated list price exceeds ``percent`` needs
+    approval at ``level``.
+
+    The effective discount is ``1 − net unit price ÷ (list unit price × term multiplier)``:
+    every step counts (contracted, volume, additional, partner, distributor).
+    """
+
+    percent: Percent = attrs.field(validator=_check_percent_range("A discount limit"))
+    level: str = attrs.field(validator=_check_text("An approval level"))
+
+
+@final
+@attrs.frozen
+class MarginBelow:
+    """A line whose gross margin is below ``margin`` needs approval at ``level``.
+
+    Margin is ``(net unit price − unit cost) ÷ net unit price``, with the product's cost for
+    one pricing term scaled by the line's term multiplier, so the floor is
+    ``cost ÷ (1 − margin)``. Lines of products without a cost are not checked.
+    """
+
+    margin: Percent = attrs.field()
+    level: str = attrs.field(validator=_check_text("An approval level"))
+
+    @margin.validator
+    def _check_margin(self, _: object, value: object) -> None:
+        if not isinstance(value, Percent):
+            raise RevcycleTypeError(f"A minimum margin must be a Percent, not {value!r}.")
+        if not 0 <= value.value < 100:
+            raise ValidationError(
+                f"A minimum margin must be at least 0 and below 100 percent, not {value}."
+            )
+
+
+@final
+@attrs.frozen
+class TotalAbove:
+    """A quote whose net total (TCV: one-time plus recurring) exceeds ``amount`` needs
+    approval at ``level``. ``amount`` must be in the quote's currency."""
+
+    amount: Money = attrs.field()
+    level: str = attrs.field(validator=_check_text("An approval level"))
+
+    @amount.validator
+    def _check_amount(self, _: object, value: object) -> None:
+        if not isinstance(value, Money):
+            raise RevcycleTypeError(f"A total limit must be Money, not {value!r}.")
+
+
+ApprovalRule = DiscountAbove | MarginBelow | TotalAbove
+"""Any approval rule (JSON: a ``"type"`` tag ``discount_above``, ``margin_below`` or
+``total_above``)."""
+
+_RULE_TYPES: Final = (DiscountAbove, MarginBelow, TotalAbove)
+
+
+@final
+@attrs.frozen
+class ApprovalPolicy:
+    """The rules that decide which approvals a priced quote needs, checked in order.
+
+    >>> policy = ApprovalPolicy([DiscountAbove(Percent("20"), "sales manager"),
+    ...                          TotalAbove(Money("100000", "USD"), "cfo")])
+    >>> len(policy.rules)
+    2
+    """
+
+    rules: tuple[ApprovalRule, ...] = attrs.field(converter=_to_rules)
+
+
+@final
+@attrs.frozen(kw_only=True)
+class Approval:
+    """An approval a priced quote needs: the level, the rule that asked, and why.
+
+    ``line`` is the 1-based line number, or ``None`` for a rule about the whole quote.
+    """
+
+    level: str
+    rule: str
+    reason: str
+    line: int | None = None
+
+
+# --------------------------------------------------------------------------------------------
+# Quote
+
+
+@final
+@attrs.frozen
+class QuoteLine:
+    """One line of a quote: a SKU, a quantity, an optional manual discount and dates.
+
+    ``discount`` is the rep's additional discount (:class:`~revcycle.pricing.Discount`:
+    percent, amount off per unit, target unit price or target line total). ``start_date`` and
+    ``end_date`` (inclusive, as CPQ users write them) default to the quote's; give them to
+    ramp a line within the quote term.
+    """
+
+    sku: str = attrs.field(validator=_check_text("A quote line sku"))
+    quantity: Decimal = attrs.field(converter=_quantity)
+    discount: Discount | None = attrs.field(
+        default=None, kw_only=True, validator=_check_optional(Discount, "A line discount")
+    )
+    start_date: date | None = attrs.field(
+        default=None, kw_only=True, validator=_check_optional_day("A line start date")
+    )
+    end_date: date | None = attrs.field(
+        default=None, kw_only=True, validator=_check_optional_day("A line end date")
+    )
+
+    def __attrs_post_init__(self) -> None:
+        if self.start_date and self.end_date and self.end_date < self.start_date:
+            raise ValidationError(
+                f"Quote line {self.sku!r} ends on {self.end_date.isoformat()}, before it "
+                f"starts on {self.start_date.isoformat()} (the end date is inclusive)."
+            )
+
+    def with_quantity(self, quantity: Decimal | int | str) -> QuoteLine:
+        """This line with another quantity."""
+        return attrs.evolve(self, quantity=quantity)
+
+    def with_discount(self, discount: Discount | None) -> QuoteLine:
+        """This line with another additional discount (``None`` removes it)."""
+        return attrs.evolve(self, discount=discount)
+
+
+def _check_method(_: object, __: object, value: ProrationMethod) -> None:
+    if value not in TERM_METHODS:
+        names = ", ".join(m.name for m in TERM_METHODS)
+        raise ValidationError(f"A quote's proration method must be one of {names}; got {value}.")
+
+
+@final
+@attrs.frozen
+class Quote:
+    """A quote: who buys, in which currency and price book, for which term, and its lines.
+
+    Give the term as ``term`` (a :class:`~revcycle.dates.Duration` from ``start_date``) or
+    ``end_date`` (inclusive: a one-year quote from 2025-01-01 ends 2025-12-31), not both.
+    ``proration_method`` turns each line's span into a term multiplier. ``partner_discount``
+    and ``distributor_discount`` are quote-level percents. ``additional_discount_last`` and
+    ``partner_discount_first`` are the two documented re-orderings of the waterfall.
+    ``payment_terms`` is written text (``"Net 30"``) carried to the contract. ``rounding``
+    overrides half-up at the minor unit for line totals.
+    """
+
+    account: str = attrs.field(validator=_check_text("A quote account"))
+    currency: Currency = attrs.field(converter=_to_currency)
+    price_book: str = attrs.field(validator=_check_text("A quote price book"))
+    start_date: date = attrs.field()
+    lines: tuple[QuoteLine, ...] = attrs.field(converter=_to_lines)
+    term: Duration | None = attrs.field(
+        default=None, kw_only=True, validator=_check_optional(Duration, "A quote term")
+    )
+    end_date: date | None = attrs.field(
+        default=None, kw_only=True, validator=_check_optional_day("A quote end date")
+    )
+    proration_method: ProrationMethod = attrs.field(
+        default=ProrationMethod.MONTHLY_DAILY,
+        kw_only=True,
+        converter=ProrationMethod,
+        validator=_check_method,
+    )
+    partner_discount: Percent | None = attrs.field(
+        default=None, kw_only=True, validator=_check_percent_range("A partner discount")
+    )
+    distributor_discount: Percent | None = attrs.field(
+        default=None, kw_only=True, validator=_check_percent_range("A distributor discount")
+    )
+    additional_discount_last: bool = attrs.field(
+        default=False, kw_only=True, validator=_check_bool("additional_discount_last")
+    )
+    partner_discount_first: bool = attrs.field(
+        default=False, kw_only=True, validator=_check_bool("partner_discount_first")
+    )
+    approval_policy: ApprovalPolicy | None = attrs.field(
+        default=None,
+        kw_only=True,
+        validator=_check_optional(ApprovalPolicy, "An approval policy"),
+    )
+    payment_terms: str | None = attrs.field(
+        default=None, kw_only=True, validator=_check_optional(str, "Payment terms")
+    )
+    rounding: Rounding | None = attrs.field(
+        default=None, kw_only=True, validator=_check_optional(Rounding, "A rounding rule")
+    )
+    name: str | None = attrs.field(
+        default=None, kw_only=True, validator=_check_optional(str, "A quote name")
+    )
+
+    @start_date.validator
+    def _check_start(self, _: object, value: object) -> None:
+        _check_day("A quote start date", value)
+
+    def __attrs_post_init__(self) -> None:
+        if (self.term is None) == (self.end_date is None):
+            raise ValidationError(
+                "A quote needs exactly one of term (a Duration) or end_date (inclusive); got "
+                f"term={self.term} and end_date={self.end_date}."
+            )
+        if self.end_date is not None and self.end_date < self.start_date:
+            raise ValidationError(
+                f"The quote ends on {self.end_date.isoformat()}, before it starts on "
+                f"{self.start_date.isoformat()} (the end date is inclusive)."
+            )
+        period = self.period
+        for number, line in enumerate(self.lines, 1):
+            start, last = _line_bounds(line, period)
+            if start < period.start or last > period.last_day or last < start:
+                raise ValidationError(
+                    f"Line {number} ({line.sku}) runs from {start.isoformat()} to "
+                    f"{last.isoformat()}, outside the quote term {period.start.isoformat()} to "
+                    f"{period.last_day.isoformat()} (end dates inclusive)."
+                )
+
+    @property
+    def period(self) -> Period:
+        """The quote term as a half-open :class:`~revcycle.dates.Period`."""
+        if self.end_date is not None:
+            return Period(self.start_date, self.end_date + timedelta(days=1))
+        assert self.term is not None
+        return Period(self.start_date, anchored_date(self.start_date, self.term, 1))
+
+    @property
+    def last_day(self) -> date:
+        """The quote's inclusive end date."""
+        return self.period.last_day
+
+    def with_lines(self, lines: Iterable[QuoteLine]) -> Quote:
+        """This quote with other lines."""
+        return attrs.evolve(self, lines=tuple(lines))
+
+    def add_line(self, line: QuoteLine) -> Quote:
+        """This quote with one more line at the end."""
+        return attrs.evolve(self, lines=(*self.lines, line))
+
+
+def _line_bounds(line: QuoteLine, period: Period) -> tuple[date, date]:
+    start = period.start if line.start_date is None else line.start_date
+    last = period.last_day if line.end_date is None else line.end_date
+    return start, last
+
+
+# --------------------------------------------------------------------------------------------
+# Priced results
+
+
+def _check_steps(_: object, __: object, value: tuple[WaterfallStep, ...]) -> None:
+    names = [step.name for step in value]
+    if sorted(names) != sorted(StepName):
+        raise ValidationError(
+            "A priced line needs each waterfall step exactly once "
+            f"({', '.join(StepName)}); got {', '.join(names) or 'none'}."
+        )
+
+
+@final
+@attrs.frozen(kw_only=True)
+class PricedLine:
+    """One priced quote line: its waterfall steps, term multiplier and rounded net total.
+
+    ``steps`` holds every step in the order applied; the unit prices after ``term`` (regular),
+    ``additional`` (customer) and ``partner`` are named properties whatever the order, and
+    :attr:`net_unit_price` is the price after the last step. Unit prices are unrounded term
+    prices; ``net_total`` is ``net unit price × quantity`` rounded once.
+    """
+
+    number: int
+    sku: str
+    name: str
+    charge_kind: ChargeKind = attrs.field(converter=ChargeKind)
+    quantity: Decimal
+    period: Period
+    term_multiplier: Decimal
+    steps: tuple[WaterfallStep, ...] = attrs.field(converter=_to_steps, validator=_check_steps)
+    net_total: Money
+    # The engine fills this instead of ``steps`` and builds the steps on first access: the
+    # arithmetic is eager, the explanation lazy.
+    _trace: _Trace | None = attrs.field(init=False, default=None, eq=False, hash=False, repr=False)
+
+    def __getattr__(self, name: str) -> Any:
+        if name == "steps":
+            trace = object.__getattribute__(self, "_trace")
+            if trace is not None:
+                steps = trace.steps()
+                object.__setattr__(self, "steps", steps)
+                return steps
+        raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
+
+    @property
+    def currency(self) -> Currency:
+        """The currency of the line."""
+        return self.net_total.currency
+
+    def _after(self, name: StepName) -> Money:
+        trace = self._trace
+        if trace is not None:
+            return Money._trusted(trace.prices[trace.context.position[name]], self.currency)
+        for step in self.steps:
+            if step.name is name:
+                return step.unit_price
+        raise UnknownCodeError(f"Line {self.number} has no {name} step.")  # pragma: no cover
+
+    @property
+    def list_unit_price(self) -> Money:
+        """The unit price after the ``list`` step (price book or tiered effective price)."""
+        return self._after(StepName.LIST)
+
+    @property
+    def regular_unit_price(self) -> Money:
+        """The unit price after the ``term`` step: system discounts and proration applied."""
+        return self._after(StepName.TERM)
+
+    @property
+    def customer_unit_price(self) -> Money:
+        """The unit price after the ``additional`` step (the rep's discount)."""
+        return self._after(StepName.ADDITIONAL)
+
+    @property
+    def partner_unit_price(self) -> Money:
+        """The unit price after the ``partner`` step."""
+        return self._after(StepName.PARTNER)
+
+    @property
+    def net_unit_price(self) -> Money:
+        """The final unit price, after every step."""
+        trace = self._trace
+        if trace is not None:
+            return Money._trusted(trace.prices[-1], self.currency)
+        return self.steps[-1].unit_price
+
+    @property
+    def effective_discount(self) -> Percent:
+        """The discount off the prorated list price: ``1 − net ÷ (list × term multiplier)``.
+
+        Zero when the prorated list price is zero.
+        """
+        base = CTX.multiply(self.list_unit_price.amount, self.term_multiplier)
+        if base.is_zero():
+            return Percent(ZERO)
+        ratio = CTX.subtract(ONE, CTX.divide(self.net_unit_price.amount, base))
+        return Percent.from_ratio(ratio)
+
+    def explain(self) -> str:
+        """The line's waterfall for people: one row per step, then the rounded total."""
+        unit = self.net_unit_price
+        rows = [
+            (
+                f"Line {self.number}: {plain(self.quantity)} × {self.sku} ({self.name}), "
+                f"{self.charge_kind.value}, {self.period.start.isoformat()} to "
+                f"{self.period.last_day.isoformat()}"
+            )
+        ]
+        rows.extend(
+            f"  {step.name.value:<12}{_unit(step.unit_price):>18}  {step.reason}"
+            for step in self.steps
+        )
+        rows.append(
+            f"  {'net total':<12}{self.net_total!s:>18}  {_unit(unit)} × "
+            f"{plain(self.quantity)}, rounded once"
+        )
+        return "\n".join(rows)
+
+
+@final
+@attrs.frozen(kw_only=True)
+class PricedQuote:
+    """A priced quote: its lines, the totals finance reads, and the approvals it needs.
+
+    * ``one_time_total``: sum of one-time lines; ``recurring_total``: sum of recurring lines
+      over their terms; ``tcv`` (total contract value): one-time plus recurring.
+    * ``usage_total``: the usage lines at their quoted (estimated) quantities, shown but not
+      in the TCV.
+    * ``term_months``: the quote term in months under the quote's proration method
+      (``MONTHLY_DAILY``: whole months, then leftover days × 12/365).
+    * ``mrr``: ``recurring_total ÷ term_months`` — the average monthly recurring revenue over
+      the whole quote term, so a ramp averages out; ``arr`` is 12 × that exact average. Both
+      are rounded once, half-up.
+
+    Every total is a sum of rounded line totals.
+    """
+
+    quote: Quote
+    lines: tuple[PricedLine, ...] = attrs.field(converter=_to_priced_lines)
+    one_time_total: Money
+    recurring_total: Money
+    usage_total: Money
+    tcv: Money
+    term_months: Decimal
+    mrr: Money
+    arr: Money
+    approvals: tuple[Approval, ...] = attrs.field(converter=_to_approvals)
+
+    @property
+    def currency(self) -> Currency:
+        """The quote currency."""
+        return self.quote.currency
+
+    @property
+    def needs_approval(self) -> bool:
+        """True when any approval rule fired."""
+        return bool(self.approvals)
+
+    @property
+    def approval_levels(self) -> tuple[str, ...]:
+        """The distinct approval levels needed, in the order the rules fired."""
+        return tuple(dict.fromkeys(a.level for a in self.approvals))
+
+    def explain(self) -> str:
+        """The whole quote for people: each line's waterfall, the totals and the approvals."""
+        quote = self.quote
+        period = quote.period
+        head = [
+            (
+                f"Quote{' ' + quote.name if quote.name else ''} for {quote.account} in "
+                f"{quote.currency.code}, price book {quote.price_book}: "
+                f"{period.start.isoformat()} to {period.last_day.isoformat()} "
+                f"({_short(self.term_months)} months, {quote.proration_method.value})"
+            ),
+        ]
+        order = ", ".join(step.value for step in _order(quote))
+        head.append(f"Waterfall order: {order}.")
+        if quote.payment_terms:
+            head.append(f"Payment terms: {quote.payment_terms}.")
+        body = [line.explain() for line in self.lines]
+        totals = [
+            "Totals (sums of rounded line totals):",
+            f"  one-time   {self.one_time_total}",
+            f"  recurring  {self.recurring_total}",
+            f"  TCV        {self.tcv}",
+            f"  MRR        {self.mrr}  (recurring ÷ {_short(self.term_months)} months)",
+            f"  ARR        {self.arr}  (12 × MRR before rounding)",
+            f"  usage      {self.usage_total}  (estimated at the quoted quantities; not in TCV)",
+        ]
+        if self.approvals:
+            totals.append("Approvals needed:")
+            totals += [f"  {a.level}: {a.reason}" for a in self.approvals]
+        else:
+            totals.append("No approval needed.")
+        return "\n\n".join(["\n".join(head), *body, "\n".join(totals)])
+
+    def to_records(self) -> list[dict[str, Any]]:
+        """One flat record per line (JSON scalars: amounts as strings)."""
+        return [
+            {
+                "line": line.number,
+                "sku": line.sku,
+                "name": line.name,
+                "charge_kind": line.charge_kind.value,
+                "quantity": plain(line.quantity),
+                "start_date": line.period.start.isoformat(),
+                "end_date": line.period.last_day.isoformat(),
+                "term_multiplier": plain(line.term_multiplier),
+                "list_unit_price": plain(line.list_unit_price.amount),
+                "regular_unit_price": plain(line.regular_unit_price.amount),
+                "customer_unit_price": plain(line.customer_unit_price.amount),
+                "partner_unit_price": plain(line.partner_unit_price.amount),
+                "net_unit_price": plain(line.net_unit_price.amount),
+                "net_total": plain(line.net_total.amount),
+                "currency": line.currency.code,
+            }
+            for line in self.lines
+        ]
+
+    def to_pandas(self) -> Any:
+        """The lines as a pandas DataFrame (needs the ``pandas`` extra)."""
+        return _to_pandas(self.to_records())
+
+    def _repr_html_(self) -> str:
+        rows = [
+            [
+                line.number,
+                line.sku,
+                line.charge_kind.value,
+                plain(line.quantity),
+                _short(line.term_multiplier),
+                _unit(line.list_unit_price),
+                _unit(line.regular_unit_price),
+                _unit(line.customer_unit_price),
+                _unit(line.net_unit_price),
+                str(line.net_total),
+            ]
+            for line in self.lines
+        ]
+        footer = [
+            (
+                f"One-time {self.one_time_total} · recurring {self.recurring_total} · "
+                f"TCV {self.tcv} · MRR {self.mrr} · ARR {self.arr} · usage (not in TCV) "
+                f"{self.usage_total}"
+            ),
+            *(f"Approval ({a.level}): {a.reason}" for a in self.approvals),
+        ]
+        return html_table(
+            f"Quote for {self.quote.account}",
+            ["#", "sku", "charge", "qty", "term ×", "list", "regular", "customer", "net", "total"],
+            rows,
+            right=[3, 4, 5, 6, 7, 8, 9],
+            footer=footer,
+        )
+
+
+def price_quote(quote: Quote, catalog: Catalog) -> PricedQuote:
+    """Price every line of ``quote`` from ``catalog`` through the price waterfall.
+
+    Raises :class:`~revcycle.errors.UnknownCodeError` for a SKU, price book or price the
+    catalog lacks, and :class:`~revcycle.errors.ValidationError` (or a subclass such as
+    :class:`~revcycle.errors.CurrencyMismatchError`) for a price or discount that cannot
+    apply: one in another currency, or one that takes a unit price below zero.
+    """
+    if not isinstance(quote, Quote):
+        raise RevcycleTypeError(f"price_quote() needs a Quote, not {quote!r}.")
+    if not isinstance(catalog, Catalog):
+        raise RevcycleTypeError(f"price_quote() needs a Catalog, not {catalog!r}.")
+    try:
+        return _price(quote, catalog)
+    except decimal.DecimalException:
+        raise ValidationError(
+            "A quantity or price on the quote is too large to compute exactly in revcycle's "
+            "50-digit context."
+        ) from None
+
+
+def _price(quote: Quote, catalog: Catalog) -> PricedQuote:
+    context = _Context(quote)
+    currency = quote.currency
+    book = catalog.price_book(quote.price_book, currency)
+    rounding = quote.rounding
+    quantum = currency.quantum
+    period = quote.period
+    order = context.order
+    account = quote.account
+    method = quote.proration_method
+    partner_factor = _complement(quote.partner_discount)
+    distributor_factor = _complement(quote.distributor_discount)
+    tier_quantities = _tier_quantities(quote, catalog)
+    # The term multiplier depends only on the span and the pricing term: count each once.
+    prorations: dict[tuple[date, date, Duration], Proration] = {}
+    one_day = timedelta(days=1)
+    set_ = object.__setattr__
+    new = object.__new__
+    half_up = decimal.ROUND_HALF_UP
+
+    lines: list[PricedLine] = []
+    sums = dict.fromkeys(ChargeKind, ZERO.quantize(quantum))
+    for number, line in enumerate(quote.lines, 1):
+        sku = line.sku
+        product = catalog.product(sku)
+        model = book.model(sku)
+        quantity = line.quantity
+        start = period.start if line.start_date is None else line.start_date
+        end = period.end if line.end_date is None else line.end_date + one_day
+        kind = product.charge_kind
+
+        if kind is ChargeKind.RECURRING:
+            per = product.pricing_term
+            assert per is not None
+            key = (start, end, per)
+            detail = prorations.get(key)
+            if detail is None:
+                detail = term_multiplier_detail(start, end, per, method)
+                prorations[key] = detail
+            multiplier = detail.exact
+            proration: Proration | str = detail
+        else:
+            multiplier = _ONE_FRACTION
+            proration = _ONE_TIME_TERM if kind is ChargeKind.ONE_TIME else _USAGE_TERM
+
+        contracted = catalog.contracted_price(account, sku, start)
+        schedule = product.discount_schedule
+        schedule_quantity = quantity
+        if schedule is not None and schedule.aggregate:
+            schedule_quantity = tier_quantities[sku]
+        discount = line.discount
+
+        unit = model.unit_price_at(quantity).amount
+        prices: list[Decimal] = []
+        for name in order:
+            if name is StepName.LIST:
+                pass
+            elif name is StepName.CONTRACTED:
+                if contracted is not None:
+                    unit = _apply_contracted(contracted, unit, currency, number, sku)
+            elif name is StepName.VOLUME:
+                if schedule is not None:
+                    unit = _apply_schedule(schedule, unit, schedule_quantity, currency, number, sku)
+            elif name is StepName.TERM:
+                if multiplier != 1:
+                    unit = scale_exact(unit, multiplier)
+            elif name is StepName.ADDITIONAL:
+                if discount is not None:
+                    unit = _apply_discount(discount, unit, quantity, currency, number, sku)
+            elif name is StepName.PARTNER:
+                if partner_factor is not None:
+                    unit = CTX.multiply(unit, partner_factor)
+            elif distributor_factor is not None:
+                unit = CTX.multiply(unit, distributor_factor)
+            prices.append(unit)
+
+        raw_total = CTX.multiply(unit, quantity)
+        if rounding is None:
+            net_total = raw_total.quantize(quantum, rounding=half_up, context=CTX)
+        else:
+            net_total = rounding.quantize(raw_total, currency)
+        sums[kind] = CTX.add(sums[kind], net_total)
+
+        priced = new(PricedLine)
+        set_(priced, "number", number)
+        set_(priced, "sku", sku)
+        set_(priced, "name", product.name)
+        set_(priced, "charge_kind", kind)
+        set_(priced, "quantity", quantity)
+        set_(priced, "period", Period(start, end))
+        set_(priced, "term_multiplier", _as_decimal(multiplier))
+        set_(priced, "net_total", Money._trusted(net_total, currency))
+        set_(
+            priced,
+            "_trace",
+            _Trace(
+                context,
+                tuple(prices),
+                model,
+                quantity,
+                contracted,
+                schedule,
+                schedule_quantity,
+                proration,
+                discount,
+            ),
+        )
+        lines.append(priced)
+
+    one_time = sums[ChargeKind.ONE_TIME]
+    recurring = sums[ChargeKind.RECURRING]
+    months = _term_months(quote)
+    monthly = CTX.divide(recurring, _as_decimal(months))
+    rule = rounding or Rounding()
+    result = PricedQuote(
+        quote=quote,
+        lines=lines,
+        one_time_total=Money._trusted(one_time, currency),
+        recurring_total=Money._trusted(recurring, currency),
+        usage_total=Money._trusted(sums[ChargeKind.USAGE], currency),
+        tcv=Money._trusted(CTX.add(one_time, recurring), currency),
+        term_months=_as_decimal(months),
+        mrr=Money._trusted(rule.quantize(monthly, currency), currency),
+        arr=Money._trusted(rule.quantize(CTX.multiply(monthly, _TWELVE), currency), currency),
+        approvals=(),
+    )
+    if quote.approval_policy is not None:
+        approvals = _approvals(quote.approval_policy, result, catalog)
+        result = attrs.evolve(result, approvals=approvals)
+    return result
+
+
+_TWELVE: Final = Decimal(12)
+
+
+def _term_months(quote: Quote) -> Fraction:
+    period = quote.period
+    detail = term_multiplier_detail(
+        period.start, period.end, Duration(months=1), quote.proration_method
+    )
+    return detail.exact
+
+
+def _tier_quantities(quote: Quote, catalog: Catalog) -> dict[str, Decimal]:
+    """Quantities summed per SKU across the quote, for schedules that aggregate."""
+    totals: dict[str, Decimal] = {}
+    for line in quote.lines:
+        product = catalog.product(line.sku)
+        schedule = product.discount_schedule
+        if schedule is not None and _aggregates(schedule):
+            totals[line.sku] = CTX.add(totals.get(line.sku, ZERO), line.quantity)
+    return totals
+
+
+def _approvals(
+    policy: ApprovalPolicy, priced: PricedQuote, catalog: Catalog
+) -> tuple[Approval, ...]:
+    found: list[Approval] = []
+    currency = priced.currency
+    for rule in policy.rules:
+        if isinstance(rule, DiscountAbove):
+            for line in priced.lines:
+                discount = line.effective_discount
+                if discount.value > rule.percent.value:
+                    found.append(
+                        Approval(
+                            level=rule.level,
+                            rule="discount_above",
+                            line=line.number,
+                            reason=(
+                                f"line {line.number} ({line.sku}) has an effective discount of "
+                                f"{_percent(discount)} off its prorated list price, above the "
+                                f"{rule.percent} limit"
+                            ),
+                        )
+                    )
+        elif isinstance(rule, MarginBelow):
+            for line in priced.lines:
+                cost = catalog.product(line.sku).cost
+                if cost is None:
+                    continue
+                if cost.currency != currency:
+                    found.append(
+                        Approval(
+                            level=rule.level,
+                            rule="margin_below",
+                            line=line.number,
+                            reason=(
+                                f"line {line.number} ({line.sku}): the unit cost is in "
+                                f"{cost.currency.code} and the quote in {currency.code}, so "
+                                "the margin cannot be checked"
+                            ),
+                        )
+                    )
+                    continue
+                term_cost = CTX.multiply(cost.amount, line.term_multiplier)
+                net = line.net_unit_price.amount
+                floor = CTX.divide(term_cost, rule.margin.complement())
+                if net < floor:
+                    if net > 0:
+                        margin = CTX.divide(CTX.subtract(net, term_cost), net)
+                        shown = f"a margin of {_percent(Percent.from_ratio(margin))}"
+                    else:
+                        shown = "no margin"
+                    found.append(
+                        Approval(
+                            level=rule.level,
+                            rule="margin_below",
+                            line=line.number,
+                            reason=(
+                                f"line {line.number} ({line.sku}): net unit price "
+                                f"{_unit(line.net_unit_price)} over a unit cost of "
+                                f"{_unit(Money._trusted(term_cost, currency))} gives {shown}, "
+                                f"below the minimum {rule.margin}"
+                            ),
+                        )
+                    )
+        else:
+            if rule.amount.currency != currency:
+                raise CurrencyMismatchError(
+                    f"The approval limit {rule.amount} is not in the quote currency "
+                    f"{currency.code}."
+                )
+            if priced.tcv > rule.amount:
+                found.append(
+                    Approval(
+                        level=rule.level,
+                        rule="total_above",
+                        reason=(
+                            f"the quote's net total (TCV) {_unit(priced.tcv)} is above "
+                            f"{_unit(rule.amount)}"
+                        ),
+                    )
+                )
+    return tuple(found)
+
+
+def _percent(percent: Percent) -> str:
+    value = percent.value.quantize(Decimal("0.01"), rounding=decimal.ROUND_HALF_UP, context=CTX)
+    return f"{plain(value.normalize(CTX)) if value == value.to_integral() else plain(value)}%"
