@@ -1,0 +1,951 @@
+"""Opportunity stages, probability snapshots, stage history and the sales-to-service handoff.
+
+Interval 1 of the revenue cycle (wants & needs) and the close of interval 2. Conventions
+(DESIGN §3 "Opportunity stages"):
+
+* A :class:`StageModel` is data: ordered :class:`Stage` values, each with a default win
+  probability (a :class:`~revcycle.money.Percent`), a :class:`ForecastCategory` and
+  closed/won flags. Presets: :meth:`StageModel.default` (the founding document's stages),
+  :meth:`StageModel.salesforce`, :meth:`StageModel.hubspot`.
+* An opportunity's probability is a **snapshot** taken when it enters a stage: it is copied
+  from the stage's default unless overridden, and editing the model later changes nothing on
+  existing opportunities (the Salesforce behaviour users ask to be explicit about).
+* Every change is kept in the opportunity's ``history`` with a timezone-aware timestamp;
+  timestamps never decrease. Closed stages are terminal until :meth:`Opportunity.reopen`.
+* Weighted amount = amount × probability (Salesforce's *Expected Revenue*), unrounded.
+
+>>> from datetime import date, datetime, timezone
+>>> from revcycle.money import Money
+>>> opp = Opportunity(
+...     id="OPP-1", account="ACME", name="ACME platform", amount=Money("100000", "USD"),
+...     close_date=date(2025, 6, 30), owner="dana", stage="Prospecting",
+...     created_at=datetime(2025, 1, 6, 9, 0, tzinfo=timezone.utc),
+... )
+>>> opp = opp.move_to("Negotiation/Review", at=datetime(2025, 3, 3, 9, 0, tzinfo=timezone.utc))
+>>> opp.probability, opp.weighted_amount
+(Percent('75'), Money('75000', 'USD'))
+>>> lost = opp.close_lost("budget cut", at=datetime(2025, 4, 1, 9, 0, tzinfo=timezone.utc))
+>>> lost.weighted_amount, lost.forecast_category
+(Money('0', 'USD'), <ForecastCategory.OMITTED: 'omitted'>)
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Iterable, Sequence
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any, Final, final
+
+import attrs
+
+from revcycle._numbers import CTX, DecimalLike, plain
+from revcycle.errors import RevcycleTypeError, UnknownCodeError, ValidationError
+from revcycle.money import Money, Percent
+
+
+__all__ = [
+    "ChangeKind",
+    "ClosePolicy",
+    "CloseRefusedError",
+    "ForecastCategory",
+    "Handoff",
+    "Opportunity",
+    "Stage",
+    "StageChange",
+    "StageError",
+    "StageModel",
+    "Stakeholder",
+    "Touchpoint",
+    "require_aware",
+]
+
+
+class StageError(ValidationError):
+    """A stage model that breaks its rules, or a stage change an opportunity cannot make."""
+
+
+class CloseRefusedError(StageError):
+    """A close-won that the :class:`ClosePolicy` (or the amount rule) refuses."""
+
+
+# --------------------------------------------------------------------------------------------
+# Timestamps
+
+
+def require_aware(value: object, what: str) -> datetime:
+    """Return ``value`` if it is a timezone-aware ``datetime``; refuse naive ones clearly.
+
+    A naive timestamp would make durations depend on the machine's zone, so it is an error.
+    """
+    if not isinstance(value, datetime):
+        raise RevcycleTypeError(
+            f"{what} must be a timezone-aware datetime, not {type(value).__name__} {value!r}."
+        )
+    if value.tzinfo is None or value.utcoffset() is None:
+        raise ValidationError(
+            f"{what} must be timezone-aware; got the naive datetime {value.isoformat()}. "
+            "Pass tzinfo, e.g. datetime(2025, 1, 6, 9, 0, tzinfo=timezone.utc)."
+        )
+    return value
+
+
+def _check_aware(instance: object, attribute: attrs.Attribute[Any], value: Any) -> None:
+    require_aware(value, f"{type(instance).__name__}.{attribute.name}")
+
+
+def _check_date(instance: object, attribute: attrs.Attribute[Any], value: Any) -> None:
+    if not isinstance(value, date) or isinstance(value, datetime):
+        raise RevcycleTypeError(
+            f"{type(instance).__name__}.{attribute.name} must be a datetime.date, not {value!r}."
+        )
+
+
+def _check_text(instance: object, attribute: attrs.Attribute[Any], value: Any) -> None:
+    if not isinstance(value, str):
+        raise RevcycleTypeError(
+            f"{type(instance).__name__}.{attribute.name} must be a str, not {value!r}."
+        )
+    if not value.strip():
+        raise ValidationError(f"{type(instance).__name__}.{attribute.name} must not be empty.")
+
+
+def _check_optional_text(instance: object, attribute: attrs.Attribute[Any], value: Any) -> None:
+    if value is not None:
+        _check_text(instance, attribute, value)
+
+
+def _to_percent(value: Percent | DecimalLike) -> Percent:
+    return value if isinstance(value, Percent) else Percent(value)
+
+
+def _check_probability(instance: object, attribute: attrs.Attribute[Any], value: Any) -> None:
+    if not isinstance(value, Percent):
+        raise RevcycleTypeError(f"A probability must be a Percent, not {value!r}.")
+    if not Decimal(0) <= value.value <= Decimal(100):
+        raise StageError(
+            f"{type(instance).__name__}.{attribute.name} must be between 0% and 100%, got {value}."
+        )
+
+
+def _check_money(instance: object, attribute: attrs.Attribute[Any], value: Any) -> None:
+    if not isinstance(value, Money):
+        raise RevcycleTypeError(
+            f"{type(instance).__name__}.{attribute.name} must be Money, not {value!r}."
+        )
+
+
+# --------------------------------------------------------------------------------------------
+# Stages
+
+
+class ForecastCategory(enum.StrEnum):
+    """Where a deal counts in a forecast (Salesforce's five categories).
+
+    ``COMMIT`` is Salesforce's API value ``Forecast``; ``BEST_CASE`` is ``BestCase``.
+    """
+
+    PIPELINE = "pipeline"
+    BEST_CASE = "best_case"
+    COMMIT = "commit"
+    CLOSED = "closed"
+    OMITTED = "omitted"
+
+
+@final
+@attrs.frozen
+class Stage:
+    """One step of a sales process: a name, a default win probability and a forecast category.
+
+    ``won`` implies ``closed``. The probability is a default: opportunities copy it when they
+    enter the stage.
+
+    >>> stage = Stage("Qualification", Percent("20"), ForecastCategory.PIPELINE)
+    >>> stage.probability.ratio, stage.is_open
+    (Decimal('0.2'), True)
+    """
+
+    name: str = attrs.field(validator=_check_text)
+    probability: Percent = attrs.field(converter=_to_percent, validator=_check_probability)
+    forecast_category: ForecastCategory = attrs.field(converter=ForecastCategory)
+    closed: bool = attrs.field(default=False, validator=attrs.validators.instance_of(bool))
+    won: bool = attrs.field(default=False, validator=attrs.validators.instance_of(bool))
+
+    def __attrs_post_init__(self) -> None:
+        if self.won and not self.closed:
+            raise StageError(f"Stage {self.name!r} is won but not closed; a won stage is closed.")
+
+    @property
+    def is_open(self) -> bool:
+        """True for a stage a deal can still move on from."""
+        return not self.closed
+
+    @property
+    def lost(self) -> bool:
+        """True for a closed stage that is not won."""
+        return self.closed and not self.won
+
+
+def _sequence(values: object, what: str) -> tuple[Any, ...]:
+    if isinstance(values, str | bytes) or not isinstance(values, Iterable):
+        raise RevcycleTypeError(f"{what} must be a sequence, not {values!r}.")
+    return tuple(values)
+
+
+def _to_stages(values: Iterable[Stage]) -> tuple[Stage, ...]:
+    return _sequence(values, "StageModel stages")
+
+
+@final
+@attrs.frozen
+class StageModel:
+    """An ordered list of stages: the sales process an opportunity moves through.
+
+    Rules: at least one stage, unique names, every probability within 0–100 %, at least one
+    closed-won and one closed-lost stage, and closed-won stages at 100 % and closed-lost at 0 %
+    unless ``override_closed_probabilities`` is set. The order is the order of the funnel
+    (used by conversion rates and reports).
+
+    >>> model = StageModel.default()
+    >>> [f"{s.name} {s.probability}" for s in model.stages][:3]
+    ['Prospecting 10%', 'Qualification 20%', 'Needs Analysis 30%']
+    >>> model.stage("Negotiation/Review").probability
+    Percent('75')
+    """
+
+    stages: tuple[Stage, ...] = attrs.field(converter=_to_stages)
+    name: str = attrs.field(default="custom", kw_only=True, validator=_check_text)
+    override_closed_probabilities: bool = attrs.field(
+        default=False, kw_only=True, validator=attrs.validators.instance_of(bool)
+    )
+    _by_name: dict[str, Stage] = attrs.field(init=False, eq=False, repr=False)
+
+    @_by_name.default
+    def _index(self) -> dict[str, Stage]:
+        return {stage.name: stage for stage in self.stages}
+
+    def __attrs_post_init__(self) -> None:
+        if not self.stages:
+            raise StageError(f"Stage model {self.name!r} needs at least one stage.")
+        seen: set[str] = set()
+        for stage in self.stages:
+            if not isinstance(stage, Stage):
+                raise RevcycleTypeError(
+                    f"Stage model {self.name!r} holds {stage!r}; expected Stage values."
+                )
+            if stage.name in seen:
+                raise StageError(
+                    f"Stage model {self.name!r} has the stage name {stage.name!r} twice; "
+                    "stage names must be unique."
+                )
+            seen.add(stage.name)
+        if not any(s.won for s in self.stages):
+            raise StageError(f"Stage model {self.name!r} needs a closed-won stage.")
+        if not any(s.lost for s in self.stages):
+            raise StageError(f"Stage model {self.name!r} needs a closed-lost stage.")
+        if not self.override_closed_probabilities:
+            for stage in self.stages:
+                if stage.won and stage.probability.value != 100:
+                    raise StageError(
+                        f"Closed-won stage {stage.name!r} has probability {stage.probability}; "
+                        "expected 100% (set override_closed_probabilities=True to allow it)."
+                    )
+                if stage.lost and stage.probability.value != 0:
+                    raise StageError(
+                        f"Closed-lost stage {stage.name!r} has probability {stage.probability}; "
+                        "expected 0% (set override_closed_probabilities=True to allow it)."
+                    )
+
+    # -- presets ---------------------------------------------------------------------------
+
+    @classmethod
+    def default(cls) -> StageModel:
+        """The founding document's stages (DESIGN §3): Prospecting 10 % … Closed Lost 0 %."""
+        return _DEFAULT
+
+    @classmethod
+    def salesforce(cls) -> StageModel:
+        """Salesforce's default opportunity stages (anchors/cpq.md §2.14)."""
+        return _SALESFORCE
+
+    @classmethod
+    def hubspot(cls) -> StageModel:
+        """HubSpot's default sales pipeline (anchors/cpq.md §2.14); open stages are PIPELINE."""
+        return _HUBSPOT
+
+    @classmethod
+    def preset(cls, name: str) -> StageModel:
+        """A preset by name: ``"default"``, ``"salesforce"`` or ``"hubspot"``."""
+        found = _PRESETS.get(name)
+        if found is None:
+            raise UnknownCodeError(
+                f"Unknown stage model preset {name!r}; expected one of "
+                f"{', '.join(repr(n) for n in _PRESETS)}."
+            )
+        return found
+
+    # -- lookups ---------------------------------------------------------------------------
+
+    def stage(self, name: str | Stage) -> Stage:
+        """The stage called ``name`` (a :class:`Stage` is checked to belong to this model)."""
+        key = name.name if isinstance(name, Stage) else name
+        found = self._by_name.get(key) if isinstance(key, str) else None
+        if found is None:
+            known = ", ".join(repr(s.name) for s in self.stages)
+            raise UnknownCodeError(
+                f"Unknown stage {key!r} in stage model {self.name!r}; expected one of {known}."
+            )
+        if isinstance(name, Stage) and name != found:
+            raise StageError(
+                f"Stage {name.name!r} differs from the stage of that name in model "
+                f"{self.name!r}; pass the stage name or the model's own Stage."
+            )
+        return found
+
+    def __contains__(self, name: object) -> bool:
+        return isinstance(name, str) and name in self._by_name
+
+    def index(self, name: str) -> int:
+        """The position of stage ``name`` in the funnel (0 for the first stage)."""
+        stage = self.stage(name)
+        return self.stages.index(stage)
+
+    @property
+    def open_stages(self) -> tuple[Stage, ...]:
+        """The stages a deal can still move on from, in funnel order."""
+        return tuple(s for s in self.stages if not s.closed)
+
+    @property
+    def won_stage(self) -> Stage:
+        """The first closed-won stage (where :meth:`Opportunity.close_won` goes by default)."""
+        return next(s for s in self.stages if s.won)
+
+    @property
+    def lost_stage(self) -> Stage:
+        """The first closed-lost stage (where :meth:`Opportunity.close_lost` goes by default)."""
+        return next(s for s in self.stages if s.lost)
+
+
+def _model(name: str, rows: Sequence[tuple[str, str]]) -> StageModel:
+    stages = [Stage(n, Percent(p), ForecastCategory.PIPELINE) for n, p in rows]
+    stages.append(Stage("Closed Won", Percent("100"), ForecastCategory.CLOSED, True, True))
+    stages.append(Stage("Closed Lost", Percent("0"), ForecastCategory.OMITTED, True, False))
+    return StageModel(tuple(stages), name=name)
+
+
+# DESIGN §3 (the founding document).
+_DEFAULT: Final = _model(
+    "default",
+    [
+        ("Prospecting", "10"),
+        ("Qualification", "20"),
+        ("Needs Analysis", "30"),
+        ("Value Proposition", "40"),
+        ("Quote/Proposal", "50"),
+        ("Negotiation/Review", "75"),
+    ],
+)
+# anchors/cpq.md §2.14, Salesforce's OpportunityStage standard value set.
+_SALESFORCE: Final = _model(
+    "salesforce",
+    [
+        ("Prospecting", "10"),
+        ("Qualification", "10"),
+        ("Needs Analysis", "20"),
+        ("Value Proposition", "50"),
+        ("Id. Decision Makers", "60"),
+        ("Perception Analysis", "70"),
+        ("Proposal/Price Quote", "75"),
+        ("Negotiation/Review", "90"),
+    ],
+)
+# anchors/cpq.md §2.14, HubSpot's default sales pipeline.
+_HUBSPOT: Final = _model(
+    "hubspot",
+    [
+        ("Appointment Scheduled", "20"),
+        ("Qualified to Buy", "40"),
+        ("Presentation Scheduled", "60"),
+        ("Decision Maker Bought-In", "80"),
+        ("Contract Sent", "90"),
+    ],
+)
+_PRESETS: Final = {"default": _DEFAULT, "salesforce": _SALESFORCE, "hubspot": _HUBSPOT}
+
+
+# --------------------------------------------------------------------------------------------
+# Handoff
+
+
+@final
+@attrs.frozen
+class Touchpoint:
+    """One contact between awareness and purchase: a channel, when, and a note.
+
+    >>> from datetime import datetime, timezone
+    >>> Touchpoint("webinar", datetime(2025, 1, 8, 16, 0, tzinfo=timezone.utc)).channel
+    'webinar'
+    """
+
+    channel: str = attrs.field(validator=_check_text)
+    at: datetime = attrs.field(validator=_check_aware)
+    note: str = attrs.field(default="", validator=attrs.validators.instance_of(str))
+
+
+@final
+@attrs.frozen
+class Stakeholder:
+    """A person the customer-success team will work with after the sale, and their role."""
+
+    name: str = attrs.field(validator=_check_text)
+    role: str = attrs.field(validator=_check_text)
+
+
+def _to_texts(value: Iterable[str]) -> tuple[str, ...]:
+    return _sequence(value, "A list of texts")
+
+
+def _to_touchpoints(value: Iterable[Touchpoint]) -> tuple[Touchpoint, ...]:
+    return _sequence(value, "Handoff touchpoints")
+
+
+def _to_stakeholders(value: Iterable[Stakeholder]) -> tuple[Stakeholder, ...]:
+    return _sequence(value, "Handoff stakeholders")
+
+
+def _check_texts(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    assert isinstance(value, tuple)
+    for item in value:
+        if not isinstance(item, str) or not item.strip():
+            raise ValidationError(
+                f"{type(instance).__name__}.{attribute.name} holds {item!r}; "
+                "expected non-empty strings."
+            )
+
+
+def _check_touchpoints(instance: Handoff, _: object, value: tuple[Touchpoint, ...]) -> None:
+    previous: datetime | None = None
+    for i, touch in enumerate(value):
+        if not isinstance(touch, Touchpoint):
+            raise RevcycleTypeError(f"Handoff touchpoint {i} is {touch!r}; expected a Touchpoint.")
+        if previous is not None and touch.at < previous:
+            raise ValidationError(
+                f"Handoff touchpoints must be in time order: touchpoint {i} at "
+                f"{touch.at.isoformat()} comes before the previous one at {previous.isoformat()}."
+            )
+        previous = touch.at
+
+
+def _check_stakeholders(instance: Handoff, _: object, value: tuple[Stakeholder, ...]) -> None:
+    for i, person in enumerate(value):
+        if not isinstance(person, Stakeholder):
+            raise RevcycleTypeError(
+                f"Handoff stakeholder {i} is {person!r}; expected a Stakeholder."
+            )
+
+
+@final
+@attrs.frozen(kw_only=True)
+class Handoff:
+    """The sales-to-service data set a closed-won deal hands to customer success.
+
+    Every field may start empty; :meth:`missing` lists the ones still to fill in, and a
+    :class:`ClosePolicy` can refuse to close-win until nothing is missing.
+
+    >>> Handoff(first_touch_channel="webinar", customer_goal="Close the books in 3 days").missing()
+    ('touchpoints', 'driving_topic', 'decision_criteria', 'success_measures', 'stakeholders')
+    """
+
+    first_touch_channel: str | None = attrs.field(default=None, validator=_check_optional_text)
+    touchpoints: tuple[Touchpoint, ...] = attrs.field(
+        default=(), converter=_to_touchpoints, validator=_check_touchpoints
+    )
+    driving_topic: str | None = attrs.field(default=None, validator=_check_optional_text)
+    decision_criteria: tuple[str, ...] = attrs.field(
+        default=(), converter=_to_texts, validator=_check_texts
+    )
+    customer_goal: str | None = attrs.field(default=None, validator=_check_optional_text)
+    success_measures: tuple[str, ...] = attrs.field(
+        default=(), converter=_to_texts, validator=_check_texts
+    )
+    stakeholders: tuple[Stakeholder, ...] = attrs.field(
+        default=(), converter=_to_stakeholders, validator=_check_stakeholders
+    )
+
+    def missing(self) -> tuple[str, ...]:
+        """The names of the fields not filled in yet, in field order."""
+        return tuple(
+            field.name for field in attrs.fields(Handoff) if getattr(self, field.name) in (None, ())
+        )
+
+    @property
+    def is_complete(self) -> bool:
+        """True when every field is filled in."""
+        return not self.missing()
+
+    def with_touchpoint(self, touchpoint: Touchpoint) -> Handoff:
+        """A copy with ``touchpoint`` appended (it must not be earlier than the last one)."""
+        return attrs.evolve(self, touchpoints=(*self.touchpoints, touchpoint))
+
+
+@final
+@attrs.frozen(kw_only=True)
+class ClosePolicy:
+    """What :meth:`Opportunity.close_won` insists on besides a positive amount.
+
+    ``require_accepted_quote``: an accepted quote id must be linked. ``require_complete_handoff``:
+    the handoff must have nothing :meth:`Handoff.missing`. Both off by default.
+    """
+
+    require_accepted_quote: bool = attrs.field(
+        default=False, validator=attrs.validators.instance_of(bool)
+    )
+    require_complete_handoff: bool = attrs.field(
+        default=False, validator=attrs.validators.instance_of(bool)
+    )
+
+    @classmethod
+    def strict(cls) -> ClosePolicy:
+        """Both requirements on."""
+        return cls(require_accepted_quote=True, require_complete_handoff=True)
+
+
+# --------------------------------------------------------------------------------------------
+# Opportunity
+
+
+class ChangeKind(enum.StrEnum):
+    """What a history entry records."""
+
+    CREATED = "created"
+    MOVED = "moved"
+    WON = "won"
+    LOST = "lost"
+    REOPENED = "reopened"
+    PROBABILITY = "probability"
+    AMOUNT = "amount"
+    FORECAST_CATEGORY = "forecast_category"
+    CLOSE_DATE = "close_date"
+
+
+@final
+@attrs.frozen(kw_only=True)
+class StageChange:
+    """One row of an opportunity's history: the state it was in from ``at`` onward.
+
+    Like Salesforce's OpportunityHistory, it records the stage, amount, probability, forecast
+    category and close date after the change, what kind of change it was and, for a stage
+    move, the stage it came from.
+    """
+
+    at: datetime = attrs.field(validator=_check_aware)
+    kind: ChangeKind = attrs.field(converter=ChangeKind)
+    stage: str = attrs.field(validator=_check_text)
+    amount: Money = attrs.field(validator=_check_money)
+    probability: Percent = attrs.field(converter=_to_percent, validator=_check_probability)
+    forecast_category: ForecastCategory = attrs.field(converter=ForecastCategory)
+    close_date: date = attrs.field(validator=_check_date)
+    from_stage: str | None = attrs.field(default=None, validator=_check_optional_text)
+    probability_overridden: bool = attrs.field(
+        default=False, validator=attrs.validators.instance_of(bool)
+    )
+    reason: str | None = attrs.field(default=None, validator=_check_optional_text)
+
+
+def _to_history(values: Iterable[StageChange]) -> tuple[StageChange, ...]:
+    return _sequence(values, "Opportunity history")
+
+
+def _stage_name(value: str | Stage) -> str:
+    return value.name if isinstance(value, Stage) else value
+
+
+def _check_model(_: object, __: object, value: Any) -> None:
+    if not isinstance(value, StageModel):
+        raise RevcycleTypeError(f"Opportunity.model must be a StageModel, not {value!r}.")
+
+
+def _check_stage(instance: Opportunity, _: object, value: Any) -> None:
+    if not isinstance(value, str):
+        raise RevcycleTypeError(f"Opportunity.stage must be a stage name or Stage, not {value!r}.")
+    instance.model.stage(value)
+
+
+def _check_history(instance: Opportunity, _: object, value: tuple[StageChange, ...]) -> None:
+    if not value:
+        raise StageError(f"Opportunity {instance.id!r} needs at least one history entry.")
+    previous = instance.created_at
+    for i, change in enumerate(value):
+        if not isinstance(change, StageChange):
+            raise RevcycleTypeError(
+                f"Opportunity {instance.id!r} history entry {i} is {change!r}; "
+                "expected a StageChange."
+            )
+        if change.at < previous:
+            raise StageError(
+                f"Opportunity {instance.id!r} history entry {i} at {change.at.isoformat()} is "
+                f"earlier than {previous.isoformat()}; history timestamps must not decrease "
+                "and none may precede created_at."
+            )
+        previous = change.at
+    if value[-1].stage != instance.stage:
+        raise StageError(
+            f"Opportunity {instance.id!r} is in stage {instance.stage!r} but its last history "
+            f"entry is in {value[-1].stage!r}; the history must end in the current stage."
+        )
+
+
+def _check_optional_handoff(_: object, __: object, value: Any) -> None:
+    if value is not None and not isinstance(value, Handoff):
+        raise RevcycleTypeError(f"Opportunity.handoff must be a Handoff or None, not {value!r}.")
+
+
+@final
+@attrs.frozen(kw_only=True)
+class Opportunity:
+    """A deal in progress: amount, expected close date, stage and its full history.
+
+    ``stage`` is a stage name (a :class:`Stage` is accepted and stored by name);
+    ``probability`` and ``forecast_category`` default to the stage's and are snapshots;
+    ``history`` defaults to one ``created`` entry at ``created_at``. Every change returns a new
+    opportunity with one more history entry.
+    """
+
+    id: str = attrs.field(validator=_check_text)
+    account: str = attrs.field(validator=_check_text)
+    name: str = attrs.field(validator=_check_text)
+    amount: Money = attrs.field(validator=_check_money)
+    close_date: date = attrs.field(validator=_check_date)
+    owner: str = attrs.field(validator=_check_text)
+    created_at: datetime = attrs.field(validator=_check_aware)
+    model: StageModel = attrs.field(default=_DEFAULT, validator=_check_model)
+    stage: str = attrs.field(converter=_stage_name, validator=_check_stage)
+    probability: Percent = attrs.field(converter=_to_percent, validator=_check_probability)
+    forecast_category: ForecastCategory = attrs.field(converter=ForecastCategory)
+    history: tuple[StageChange, ...] = attrs.field(converter=_to_history, validator=_check_history)
+    lost_reason: str | None = attrs.field(default=None, validator=_check_optional_text)
+    quote_id: str | None = attrs.field(default=None, validator=_check_optional_text)
+    accepted_quote_id: str | None = attrs.field(default=None, validator=_check_optional_text)
+    handoff: Handoff | None = attrs.field(default=None, validator=_check_optional_handoff)
+
+    @probability.default
+    def _default_probability(self) -> Percent:
+        return self.model.stage(self.stage).probability
+
+    @forecast_category.default
+    def _default_category(self) -> ForecastCategory:
+        return self.model.stage(self.stage).forecast_category
+
+    @history.default
+    def _default_history(self) -> tuple[StageChange, ...]:
+        stage = self.model.stage(self.stage)
+        return (
+            StageChange(
+                at=self.created_at,
+                kind=ChangeKind.CREATED,
+                stage=self.stage,
+                amount=self.amount,
+                probability=self.probability,
+                forecast_category=self.forecast_category,
+                close_date=self.close_date,
+                probability_overridden=self.probability != stage.probability,
+            ),
+        )
+
+    # -- views -----------------------------------------------------------------------------
+
+    @property
+    def current_stage(self) -> Stage:
+        """The :class:`Stage` the opportunity is in."""
+        return self.model.stage(self.stage)
+
+    @property
+    def is_closed(self) -> bool:
+        """True in a closed (won or lost) stage."""
+        return self.model.stage(self.stage).closed
+
+    @property
+    def is_won(self) -> bool:
+        """True in a closed-won stage."""
+        return self.model.stage(self.stage).won
+
+    @property
+    def is_open(self) -> bool:
+        """True while the deal can still move."""
+        return not self.model.stage(self.stage).closed
+
+    @property
+    def weighted_amount(self) -> Money:
+        """amount × probability, unrounded (Salesforce's Expected Revenue)."""
+        return Money._trusted(
+            CTX.divide(CTX.multiply(self.amount.amount, self.probability.value), Decimal(100)),
+            self.amount.currency,
+        )
+
+    @property
+    def last_change_at(self) -> datetime:
+        """The timestamp of the latest history entry."""
+        return self.history[-1].at
+
+    @property
+    def stage_entered_at(self) -> datetime:
+        """When the opportunity entered its current stage."""
+        entered = self.history[-1].at
+        for change in reversed(self.history):
+            if change.stage != self.stage:
+                break
+            entered = change.at
+        return entered
+
+    @property
+    def closed_at(self) -> datetime | None:
+        """When the deal closed (won or lost), or ``None`` while it is open."""
+        return self.stage_entered_at if self.is_closed else None
+
+    # -- changes ---------------------------------------------------------------------------
+
+    def _check_at(self, at: datetime, verb: str) -> datetime:
+        require_aware(at, f"The timestamp of {verb}")
+        if at < self.history[-1].at:
+            raise StageError(
+                f"Cannot {verb} opportunity {self.id!r} at {at.isoformat()}: its last change "
+                f"was at {self.history[-1].at.isoformat()} and history cannot go back in time."
+            )
+        return at
+
+    def _record(
+        self,
+        at: datetime,
+        kind: ChangeKind,
+        *,
+        stage: Stage | None = None,
+        probability: Percent | DecimalLike | None = None,
+        amount: Money | None = None,
+        close_date: date | None = None,
+        forecast_category: ForecastCategory | None = None,
+        reason: str | None = None,
+        **changes: object,
+    ) -> Opportunity:
+        target = stage if stage is not None else self.current_stage
+        moving = stage is not None
+        if probability is None:
+            new_probability = target.probability if moving else self.probability
+            overridden = False if moving else self.history[-1].probability_overridden
+        else:
+            new_probability = _to_percent(probability)
+            overridden = new_probability != target.probability
+        if forecast_category is None:
+            category = target.forecast_category if moving else self.forecast_category
+        else:
+            category = ForecastCategory(forecast_category)
+        new_amount = self.amount if amount is None else amount
+        new_close = self.close_date if close_date is None else close_date
+        change = StageChange(
+            at=at,
+            kind=kind,
+            stage=target.name,
+            amount=new_amount,
+            probability=new_probability,
+            forecast_category=category,
+            close_date=new_close,
+            from_stage=self.stage if moving else None,
+            probability_overridden=overridden,
+            reason=reason,
+        )
+        return attrs.evolve(
+            self,
+            stage=target.name,
+            probability=new_probability,
+            forecast_category=category,
+            amount=new_amount,
+            close_date=new_close,
+            history=(*self.history, change),
+            **changes,  # type: ignore[arg-type]
+        )
+
+    def _require_open(self, verb: str) -> None:
+        if self.is_closed:
+            raise StageError(
+                f"Cannot {verb} opportunity {self.id!r}: it is in the closed stage "
+                f"{self.stage!r}; reopen it first."
+            )
+
+    def move_to(
+        self,
+        stage: str | Stage,
+        at: datetime,
+        probability: Percent | DecimalLike | None = None,
+    ) -> Opportunity:
+        """Move to another open stage at ``at``; the probability snapshot is the stage's default.
+
+        Pass ``probability`` to override the snapshot (the override is recorded in history).
+        Closing goes through :meth:`close_won` and :meth:`close_lost`.
+        """
+        self._require_open("move")
+        target = self.model.stage(stage)
+        if target.closed:
+            raise StageError(
+                f"Cannot move opportunity {self.id!r} to the closed stage {target.name!r} with "
+                "move_to(); use close_won() or close_lost()."
+            )
+        if target.name == self.stage:
+            raise StageError(f"Opportunity {self.id!r} is already in stage {self.stage!r}.")
+        self._check_at(at, "move")
+        return self._record(at, ChangeKind.MOVED, stage=target, probability=probability)
+
+    def close_won(
+        self,
+        at: datetime,
+        *,
+        amount: Money | None = None,
+        accepted_quote_id: str | None = None,
+        handoff: Handoff | None = None,
+        close_date: date | None = None,
+        policy: ClosePolicy | None = None,
+        stage: str | Stage | None = None,
+    ) -> Opportunity:
+        """Close the deal as won at ``at``.
+
+        The amount must be positive. ``policy`` may require an accepted quote id and a complete
+        handoff (given here or already on the opportunity). ``close_date`` defaults to the
+        date of ``at`` in its own time zone, so closed deals count in the period they closed.
+        """
+        self._require_open("close")
+        target = self.model.won_stage if stage is None else self.model.stage(stage)
+        if not target.won:
+            raise StageError(f"Stage {target.name!r} is not a closed-won stage.")
+        self._check_at(at, "close")
+        final_amount = self.amount if amount is None else amount
+        _check_money(self, attrs.fields(Opportunity).amount, final_amount)
+        if final_amount.amount <= 0:
+            raise CloseRefusedError(
+                f"Cannot close opportunity {self.id!r} as won with the amount {final_amount}; "
+                "a won deal needs a positive amount."
+            )
+        quote = accepted_quote_id if accepted_quote_id is not None else self.accepted_quote_id
+        final_handoff = handoff if handoff is not None else self.handoff
+        rules = ClosePolicy() if policy is None else policy
+        if rules.require_accepted_quote and quote is None:
+            raise CloseRefusedError(
+                f"Cannot close opportunity {self.id!r} as won: the close policy requires an "
+                "accepted quote id; pass accepted_quote_id=..."
+            )
+        if rules.require_complete_handoff:
+            missing = ("all fields",) if final_handoff is None else final_handoff.missing()
+            if missing:
+                raise CloseRefusedError(
+                    f"Cannot close opportunity {self.id!r} as won: the close policy requires a "
+                    f"complete handoff, and it is missing {', '.join(missing)}."
+                )
+        return self._record(
+            at,
+            ChangeKind.WON,
+            stage=target,
+            amount=final_amount,
+            close_date=at.date() if close_date is None else close_date,
+            accepted_quote_id=quote,
+            quote_id=self.quote_id if self.quote_id is not None else quote,
+            handoff=final_handoff,
+        )
+
+    def close_lost(
+        self,
+        reason: str,
+        at: datetime,
+        *,
+        close_date: date | None = None,
+        stage: str | Stage | None = None,
+    ) -> Opportunity:
+        """Close the deal as lost at ``at``, with the reason it was lost (required)."""
+        self._require_open("close")
+        if not isinstance(reason, str) or not reason.strip():
+            raise StageError(
+                f"Closing opportunity {self.id!r} as lost needs a reason, got {reason!r}."
+            )
+        target = self.model.lost_stage if stage is None else self.model.stage(stage)
+        if not target.lost:
+            raise StageError(f"Stage {target.name!r} is not a closed-lost stage.")
+        self._check_at(at, "close")
+        return self._record(
+            at,
+            ChangeKind.LOST,
+            stage=target,
+            close_date=at.date() if close_date is None else close_date,
+            reason=reason,
+            lost_reason=reason,
+        )
+
+    def reopen(
+        self,
+        stage: str | Stage,
+        at: datetime,
+        probability: Percent | DecimalLike | None = None,
+        *,
+        close_date: date | None = None,
+    ) -> Opportunity:
+        """Reopen a closed deal into the open stage ``stage`` (the lost reason is cleared)."""
+        if not self.is_closed:
+            raise StageError(f"Opportunity {self.id!r} is open; only a closed deal can reopen.")
+        target = self.model.stage(stage)
+        if target.closed:
+            raise StageError(
+                f"Cannot reopen opportunity {self.id!r} into the closed stage {target.name!r}; "
+                "choose an open stage."
+            )
+        self._check_at(at, "reopen")
+        return self._record(
+            at,
+            ChangeKind.REOPENED,
+            stage=target,
+            probability=probability,
+            close_date=close_date,
+            lost_reason=None,
+        )
+
+    def with_probability(self, probability: Percent | DecimalLike, at: datetime) -> Opportunity:
+        """Override the probability snapshot without changing stage (recorded in history)."""
+        self._require_open("change the probability of")
+        self._check_at(at, "change the probability of")
+        return self._record(at, ChangeKind.PROBABILITY, probability=probability)
+
+    def with_amount(self, amount: Money, at: datetime) -> Opportunity:
+        """Change the amount (recorded in history, like Salesforce's OpportunityHistory)."""
+        self._require_open("change the amount of")
+        _check_money(self, attrs.fields(Opportunity).amount, amount)
+        self._check_at(at, "change the amount of")
+        return self._record(at, ChangeKind.AMOUNT, amount=amount)
+
+    def with_close_date(self, close_date: date, at: datetime) -> Opportunity:
+        """Change the expected close date (recorded in history)."""
+        self._require_open("change the close date of")
+        self._check_at(at, "change the close date of")
+        return self._record(at, ChangeKind.CLOSE_DATE, close_date=close_date)
+
+    def with_forecast_category(self, category: ForecastCategory, at: datetime) -> Opportunity:
+        """Override the forecast category (a rep moving a deal to Commit, say)."""
+        self._require_open("change the forecast category of")
+        self._check_at(at, "change the forecast category of")
+        return self._record(at, ChangeKind.FORECAST_CATEGORY, forecast_category=category)
+
+    def with_quote(self, quote_id: str, *, accepted: bool = False) -> Opportunity:
+        """Link a quote (the primary quote); ``accepted=True`` also records it as accepted."""
+        return attrs.evolve(
+            self, quote_id=quote_id, accepted_quote_id=quote_id if accepted else None
+        )
+
+    def with_handoff(self, handoff: Handoff) -> Opportunity:
+        """Attach or replace the sales-to-service handoff."""
+        return attrs.evolve(self, handoff=handoff)
+
+    def explain(self) -> str:
+        """The history as lines people can read."""
+        lines = [f"{self.id} {self.name} ({self.account}), owner {self.owner}:"]
+        for change in self.history:
+            note = " (override)" if change.probability_overridden else ""
+            extra = f" — {change.reason}" if change.reason else ""
+            lines.append(
+                f"  {change.at.isoformat()} {change.kind.value:<17} {change.stage:<22} "
+                f"{plain(change.amount.amount)} {change.amount.currency.code} "
+                f"at {change.probability}{note}, {change.forecast_category.value}{extra}"
+            )
+        return "\n".join(lines)

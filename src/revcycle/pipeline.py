@@ -1,0 +1,999 @@
+"""Pipeline analytics: weighted totals, forecasts, win rates, stage times, conversion, velocity.
+
+A :class:`Pipeline` is a frozen collection of :class:`~revcycle.opportunity.Opportunity`
+values. Every metric reads one summary built in a single pass over the opportunities and
+their histories (amounts stay plain Decimals inside it), so a report over 100,000 deals with
+a million history rows takes about a second.
+
+Conventions:
+
+* **Weighted** amount = amount × the opportunity's probability snapshot, unrounded.
+* **One currency.** Totals are in one report currency. Mixed currencies need an
+  :class:`ExchangeRates` table (rates *to* the report currency); without one a
+  :class:`~revcycle.errors.CurrencyMismatchError` says which currencies were found.
+* **Closed deals count where they closed:** by their ``close_date`` (``close_won`` and
+  ``close_lost`` set it to the day they closed).
+* **Durations** are measured between history timestamps (timezone-aware) and reported in days
+  to six decimal places; a visit to a stage ends when the stage changes (amount or
+  probability edits do not end it); the final visit of an open deal counts only up to an
+  ``as_of`` given by the caller. Closed stages are terminal and have no duration.
+
+>>> from datetime import date, datetime, timezone
+>>> from revcycle.money import Money
+>>> from revcycle.opportunity import Opportunity
+>>> at = datetime(2025, 1, 6, 9, 0, tzinfo=timezone.utc)
+>>> opp = Opportunity(
+...     id="OPP-1", account="ACME", name="Platform", amount=Money("100000", "USD"),
+...     close_date=date(2025, 6, 30), owner="dana", stage="Negotiation/Review", created_at=at,
+... )
+>>> Pipeline([opp]).weighted_total()
+Money('75000', 'USD')
+"""
+
+from __future__ import annotations
+
+import decimal
+from collections.abc import Iterable, Mapping
+from datetime import UTC, date, datetime, time, timedelta
+from decimal import Decimal
+from typing import Any, Final, final
+
+import attrs
+
+from revcycle._display import html_table, to_pandas
+from revcycle._numbers import CTX, ZERO, plain, to_decimal
+from revcycle.dates import Period
+from revcycle.errors import (
+    CurrencyMismatchError,
+    RevcycleTypeError,
+    UnknownCodeError,
+    ValidationError,
+)
+from revcycle.money import Currency, Money
+from revcycle.opportunity import ForecastCategory, Opportunity, StageModel, require_aware
+
+
+__all__ = [
+    "CategoryTotal",
+    "DealFlag",
+    "ExchangeRates",
+    "Forecast",
+    "Pipeline",
+    "PipelineReport",
+    "SalesVelocity",
+    "StageConversion",
+    "StageDuration",
+    "StageTotal",
+    "WinRate",
+]
+
+_US_PER_DAY: Final = Decimal(86_400_000_000)
+_DAY_PLACES: Final = Decimal("0.000001")
+_HUNDRED: Final = Decimal(100)
+_NO_TIME: Final = timedelta(0)
+
+
+# --------------------------------------------------------------------------------------------
+# Exchange rates
+
+
+def _to_rates(
+    value: Mapping[str, object] | Iterable[tuple[str, object]],
+) -> tuple[tuple[str, Decimal], ...]:
+    data: object = value
+    if isinstance(data, Mapping):
+        pairs: Iterable[Any] = data.items()
+    elif isinstance(data, str | bytes) or not isinstance(data, Iterable):
+        raise RevcycleTypeError(
+            f"Exchange rates must be a mapping of currency code to rate, not {value!r}."
+        )
+    else:
+        pairs = data
+    result: dict[str, Decimal] = {}
+    for pair in pairs:
+        code, rate = pair
+        currency = Currency.of(code)
+        amount = to_decimal(rate, f"The exchange rate for {currency.code}")
+        if amount <= 0:
+            raise ValidationError(
+                f"The exchange rate for {currency.code} must be positive, got {plain(amount)}."
+            )
+        if currency.code in result:
+            raise ValidationError(f"The exchange rate for {currency.code} is given twice.")
+        result[currency.code] = amount
+    return tuple(sorted(result.items()))
+
+
+def _to_currency(value: Currency | str) -> Currency:
+    return Currency.of(value)
+
+
+@final
+@attrs.frozen
+class ExchangeRates:
+    """Rates into one report currency: one unit of ``code`` is worth ``rate`` report units.
+
+    Explicit and frozen, so a report states the rates it used; revcycle never fetches rates.
+
+    >>> rates = ExchangeRates("USD", {"EUR": "1.10"})
+    >>> rates.convert(Money("100", "EUR"))
+    Money('110.00', 'USD')
+    """
+
+    currency: Currency = attrs.field(converter=_to_currency)
+    rates: tuple[tuple[str, Decimal], ...] = attrs.field(converter=_to_rates, default=())
+
+    def rate(self, currency: Currency | str) -> Decimal:
+        """Report-currency units per unit of ``currency`` (1 for the report currency)."""
+        code = Currency.of(currency).code
+        if code == self.currency.code:
+            return Decimal(1)
+        for known, rate in self.rates:
+            if known == code:
+                return rate
+        raise UnknownCodeError(
+            f"No exchange rate from {code} to {self.currency.code}; the table has "
+            f"{', '.join(c for c, _ in self.rates) or 'no rates'}."
+        )
+
+    def factor(self, source: Currency | str, target: Currency | str) -> Decimal:
+        """The multiplier that turns an amount in ``source`` into ``target``."""
+        return CTX.divide(self.rate(source), self.rate(target))
+
+    def convert(self, money: Money, to: Currency | str | None = None) -> Money:
+        """``money`` in ``to`` (the report currency by default), unrounded."""
+        target = self.currency if to is None else Currency.of(to)
+        return Money(CTX.multiply(money.amount, self.factor(money.currency, target)), target)
+
+
+# --------------------------------------------------------------------------------------------
+# Result values
+
+
+@final
+@attrs.frozen(kw_only=True)
+class StageTotal:
+    """Deals in one stage: how many, their amount and weighted amount."""
+
+    stage: str
+    count: int
+    amount: Money
+    weighted: Money
+
+
+@final
+@attrs.frozen(kw_only=True)
+class CategoryTotal:
+    """Deals in one forecast category: how many, their amount and weighted amount."""
+
+    category: ForecastCategory
+    count: int
+    amount: Money
+    weighted: Money
+
+
+@final
+@attrs.frozen(kw_only=True)
+class Forecast:
+    """Salesforce-style forecast for deals closing in ``period`` (by close date).
+
+    Cumulative, as Salesforce rolls them up: ``closed`` is won amounts; ``commit`` is closed
+    plus open Commit; ``best_case`` is commit plus open Best Case; ``pipeline`` is the open
+    pipeline (open Pipeline, Best Case and Commit deals, without closed). ``weighted`` is the
+    open deals' amount × probability. Lost deals and open Omitted deals count nowhere.
+    """
+
+    period: Period
+    closed: Money
+    commit: Money
+    best_case: Money
+    pipeline: Money
+    weighted: Money
+    open_deals: int
+    won_deals: int
+
+
+@final
+@attrs.frozen(kw_only=True)
+class WinRate:
+    """Won ÷ (won + lost), by count and by amount; ``None`` when nothing closed."""
+
+    won: int
+    lost: int
+    won_amount: Money
+    lost_amount: Money
+    by_count: Decimal | None
+    by_amount: Decimal | None
+
+
+@final
+@attrs.frozen(kw_only=True)
+class StageDuration:
+    """Time spent in a stage over every finished visit (and open ones up to ``as_of``).
+
+    Days to six decimal places; ``mean_days`` is ``None`` when no visit was measured.
+    """
+
+    stage: str
+    visits: int
+    total_days: Decimal
+    mean_days: Decimal | None
+
+
+@final
+@attrs.frozen(kw_only=True)
+class StageConversion:
+    """Of the deals that reached ``from_stage``, the share that reached ``to_stage``.
+
+    A deal reaches a stage when it enters it or any later open stage, or wins; a deal
+    created at a later stage counts as having reached the earlier ones.
+    """
+
+    from_stage: str
+    to_stage: str
+    entered: int
+    advanced: int
+    rate: Decimal | None
+
+
+@final
+@attrs.frozen(kw_only=True)
+class SalesVelocity:
+    """Pipeline value per day: open deals × win rate × average won amount ÷ average cycle days.
+
+    The cycle of a won deal runs from ``created_at`` to the time it closed. ``per_day`` is
+    ``None`` when any factor is undefined (nothing closed, nothing won, a zero cycle).
+    """
+
+    open_deals: int
+    win_rate: Decimal | None
+    average_won_amount: Money | None
+    average_cycle_days: Decimal | None
+    per_day: Money | None
+
+
+@final
+@attrs.frozen(kw_only=True)
+class DealFlag:
+    """An open deal flagged by a report (stalled or old), with the number of days."""
+
+    id: str
+    name: str
+    owner: str
+    stage: str
+    days: int
+
+
+# --------------------------------------------------------------------------------------------
+# The single-pass summary
+
+
+def _micros(delta: timedelta) -> int:
+    return (delta.days * 86_400 + delta.seconds) * 1_000_000 + delta.microseconds
+
+
+def _days(micros: int) -> Decimal:
+    return CTX.divide(Decimal(micros), _US_PER_DAY).quantize(_DAY_PLACES, context=CTX)
+
+
+def _mean_days(micros: int, count: int) -> Decimal | None:
+    if not count:
+        return None
+    total = CTX.multiply(_US_PER_DAY, Decimal(count))
+    return CTX.divide(Decimal(micros), total).quantize(_DAY_PLACES, context=CTX)
+
+
+class _Summary:
+    """Everything the metrics need, gathered in one pass (private; never exposed)."""
+
+    __slots__ = (
+        "closed",
+        "currencies",
+        "funnel",
+        "open_idx",
+        "open_order",
+        "open_visits",
+        "reached",
+        "stage_order",
+        "stage_time",
+        "stage_visits",
+        "won_label",
+    )
+
+    def __init__(self, opportunities: tuple[Opportunity, ...]) -> None:
+        self.currencies: dict[str, Currency] = {}
+        # Stage order: every model's stages in model order, first model first.
+        models: list[StageModel] = []
+        for opp in opportunities:
+            model = opp.model
+            if not any(model is m for m in models) and model not in models:
+                models.append(model)
+        order: dict[str, None] = {}
+        funnel: dict[str, None] = {}
+        won_names: set[str] = set()
+        lost_names: set[str] = set()
+        for model in models:
+            for step in model.stages:
+                order.setdefault(step.name)
+                if not step.closed:
+                    funnel.setdefault(step.name)
+                elif step.won:
+                    won_names.add(step.name)
+                else:
+                    lost_names.add(step.name)
+        self.stage_order: tuple[str, ...] = tuple(order)
+        terminal = won_names | lost_names
+        self.open_order: tuple[str, ...] = tuple(n for n in order if n not in terminal)
+        self.funnel: tuple[str, ...] = tuple(n for n in funnel if n not in won_names)
+        self.won_label = models[0].won_stage.name if models else "Closed Won"
+        position = {name: i for i, name in enumerate(self.funnel)}
+        won_position = len(self.funnel)
+        for name in won_names:
+            position[name] = won_position
+        for name in lost_names:
+            position.setdefault(name, -1)
+
+        self.open_idx: list[int] = []
+        # (index, close_date, won, cycle in microseconds)
+        self.closed: list[tuple[int, date, bool, int]] = []
+        # (index, stage, entered_at) of each open deal's current visit
+        self.open_visits: list[tuple[int, str, datetime]] = []
+        # Durations accumulate as timedelta sums (C arithmetic); converted once at the end.
+        stage_delta: dict[str, timedelta] = dict.fromkeys(self.stage_order, _NO_TIME)
+        stage_visits: dict[str, int] = dict.fromkeys(self.stage_order, 0)
+        reached = [0] * (won_position + 2)
+        currencies = self.currencies
+        closed_rows = self.closed
+        open_idx = self.open_idx
+        open_visits = self.open_visits
+        get_position = position.get
+        for i, opp in enumerate(opportunities):
+            currency = opp.amount.currency
+            if currency.code not in currencies:
+                currencies[currency.code] = currency
+            history = opp.history
+            first = history[0]
+            stage = first.stage
+            entered = first.at
+            best = get_position(stage, -1)
+            for change in history:
+                name = change.stage
+                if name is not stage and name != stage:
+                    at = change.at
+                    stage_delta[stage] += at - entered
+                    stage_visits[stage] += 1
+                    stage = name
+                    entered = at
+                    pos = get_position(name, -1)
+                    if pos > best:
+                        best = pos
+            reached[best + 1] += 1
+            model_stage = opp.model.stage(stage)
+            if model_stage.closed:
+                closed_rows.append(
+                    (i, opp.close_date, model_stage.won, _micros(entered - opp.created_at))
+                )
+            else:
+                open_idx.append(i)
+                open_visits.append((i, stage, entered))
+        stage_time = {name: _micros(delta) for name, delta in stage_delta.items()}
+        self.stage_time = stage_time
+        self.stage_visits = stage_visits
+        # reached[k + 1] counts deals whose furthest position is k (-1: none).
+        self.reached = reached
+
+
+# --------------------------------------------------------------------------------------------
+# Pipeline
+
+
+def _to_opportunities(values: Iterable[Opportunity]) -> tuple[Opportunity, ...]:
+    items: object = values
+    if isinstance(items, str | bytes) or not isinstance(items, Iterable):
+        raise RevcycleTypeError(f"A pipeline needs a sequence of Opportunity, not {values!r}.")
+    return tuple(values)
+
+
+def _check_opportunities(_: object, __: object, values: tuple[Opportunity, ...]) -> None:
+    seen: set[str] = set()
+    for i, opp in enumerate(values):
+        if not isinstance(opp, Opportunity):
+            raise RevcycleTypeError(f"Pipeline item {i} is {opp!r}; expected an Opportunity.")
+        if opp.id in seen:
+            raise ValidationError(
+                f"Opportunity id {opp.id!r} appears twice in the pipeline; ids must be unique."
+            )
+        seen.add(opp.id)
+
+
+def _check_rates(_: object, __: object, value: Any) -> None:
+    if value is not None and not isinstance(value, ExchangeRates):
+        raise RevcycleTypeError(f"Pipeline rates must be ExchangeRates or None, not {value!r}.")
+
+
+def _as_of_instant(as_of: date | datetime) -> datetime:
+    # A date means the end of that day in UTC: everything on or before it is included.
+    if isinstance(as_of, datetime):
+        return require_aware(as_of, "as_of")
+    if isinstance(as_of, date):
+        return datetime.combine(as_of + timedelta(days=1), time(), tzinfo=UTC)
+    raise RevcycleTypeError(f"as_of must be a date or an aware datetime, not {as_of!r}.")
+
+
+def _check_as_of_date(as_of: object) -> date:
+    if isinstance(as_of, datetime) or not isinstance(as_of, date):
+        raise RevcycleTypeError(f"as_of must be a datetime.date, not {as_of!r}.")
+    return as_of
+
+
+def _check_days(days: object, what: str) -> int:
+    if isinstance(days, bool) or not isinstance(days, int) or days < 0:
+        raise ValidationError(f"{what} must be a whole number of days (0 or more), not {days!r}.")
+    return days
+
+
+def _ratio(numerator: Decimal, denominator: Decimal) -> Decimal | None:
+    if denominator.is_zero():
+        return None
+    return CTX.divide(numerator, denominator)
+
+
+@final
+@attrs.frozen
+class Pipeline:
+    """A set of opportunities and the analytics sales leaders ask of it.
+
+    ``rates`` converts other currencies into the report currency. Results are computed from
+    one cached single-pass summary; the pipeline itself never changes.
+
+    >>> Pipeline([]).weighted_total("EUR")
+    Money('0', 'EUR')
+    """
+
+    opportunities: tuple[Opportunity, ...] = attrs.field(
+        converter=_to_opportunities, validator=_check_opportunities
+    )
+    rates: ExchangeRates | None = attrs.field(default=None, kw_only=True, validator=_check_rates)
+    _memo: dict[Any, Any] = attrs.field(init=False, factory=dict, eq=False, repr=False)
+
+    # -- internals -------------------------------------------------------------------------
+
+    def _summary(self) -> _Summary:
+        summary: _Summary | None = self._memo.get("summary")
+        if summary is None:
+            summary = self._memo["summary"] = _Summary(self.opportunities)
+        return summary
+
+    def report_currency(self, currency: Currency | str | None = None) -> Currency:
+        """The currency totals are reported in: ``currency``, else the rate table's, else the
+        one currency every opportunity uses."""
+        if currency is not None:
+            return Currency.of(currency)
+        if self.rates is not None:
+            return self.rates.currency
+        found = self._summary().currencies
+        if len(found) == 1:
+            return next(iter(found.values()))
+        if not found:
+            raise ValidationError(
+                "An empty pipeline has no currency; pass currency=... to report in one."
+            )
+        raise CurrencyMismatchError(
+            f"The pipeline mixes currencies ({', '.join(sorted(found))}); give Pipeline an "
+            "ExchangeRates table (rates=...) to report them in one currency."
+        )
+
+    def _amounts(self, currency: Currency) -> list[Decimal]:
+        """Every opportunity's amount in ``currency``, as plain Decimals (cached)."""
+        key = ("amounts", currency.code)
+        cached: list[Decimal] | None = self._memo.get(key)
+        if cached is not None:
+            return cached
+        factors: dict[str, Decimal] = {}
+        for code in self._summary().currencies:
+            if code == currency.code:
+                continue
+            if self.rates is None:
+                raise CurrencyMismatchError(
+                    f"Cannot report {code} opportunities in {currency.code} without exchange "
+                    "rates; give Pipeline an ExchangeRates table (rates=...)."
+                )
+            factors[code] = self.rates.factor(code, currency)
+        if factors:
+            amounts = [
+                CTX.multiply(o.amount.amount, factors[o.amount.currency.code])
+                if o.amount.currency.code in factors
+                else o.amount.amount
+                for o in self.opportunities
+            ]
+        else:
+            amounts = [o.amount.amount for o in self.opportunities]
+        self._memo[key] = amounts
+        return amounts
+
+    def _weighted(self, currency: Currency) -> list[Decimal]:
+        """amount × probability points per opportunity (divide by 100 once at the end)."""
+        key = ("weighted", currency.code)
+        cached: list[Decimal] | None = self._memo.get(key)
+        if cached is None:
+            amounts = self._amounts(currency)
+            multiply = CTX.multiply
+            cached = [
+                multiply(a, o.probability.value)
+                for a, o in zip(amounts, self.opportunities, strict=True)
+            ]
+            self._memo[key] = cached
+        return cached
+
+    @staticmethod
+    def _money(amount: Decimal, currency: Currency) -> Money:
+        return Money._trusted(amount, currency)
+
+    # -- totals ----------------------------------------------------------------------------
+
+    def total(self, currency: Currency | str | None = None, *, open_only: bool = False) -> Money:
+        """The sum of amounts (unweighted), all deals or open ones only."""
+        cur = self.report_currency(currency)
+        amounts = self._amounts(cur)
+        with decimal.localcontext(CTX):
+            if open_only:
+                value = sum((amounts[i] for i in self._summary().open_idx), ZERO)
+            else:
+                value = sum(amounts, ZERO)
+        return self._money(value, cur)
+
+    def weighted_total(
+        self, currency: Currency | str | None = None, *, open_only: bool = False
+    ) -> Money:
+        """Σ amount × probability (closed-won deals count in full, lost ones at 0 %)."""
+        cur = self.report_currency(currency)
+        weighted = self._weighted(cur)
+        with decimal.localcontext(CTX):
+            if open_only:
+                points = sum((weighted[i] for i in self._summary().open_idx), ZERO)
+            else:
+                points = sum(weighted, ZERO)
+            return self._money(points / _HUNDRED, cur)
+
+    def by_stage(self, currency: Currency | str | None = None) -> tuple[StageTotal, ...]:
+        """Count, amount and weighted amount per stage, every stage in funnel order."""
+        cur = self.report_currency(currency)
+        amounts, weighted = self._amounts(cur), self._weighted(cur)
+        order = self._summary().stage_order
+        count = dict.fromkeys(order, 0)
+        amount = dict.fromkeys(order, ZERO)
+        points = dict.fromkeys(order, ZERO)
+        with decimal.localcontext(CTX):
+            for i, opp in enumerate(self.opportunities):
+                count[opp.stage] += 1
+                amount[opp.stage] += amounts[i]
+                points[opp.stage] += weighted[i]
+            return tuple(
+                StageTotal(
+                    stage=name,
+                    count=count[name],
+                    amount=self._money(amount[name], cur),
+                    weighted=self._money(points[name] / _HUNDRED, cur),
+                )
+                for name in order
+            )
+
+    def by_forecast_category(
+        self, currency: Currency | str | None = None
+    ) -> tuple[CategoryTotal, ...]:
+        """Count, amount and weighted amount per forecast category (all five, in order)."""
+        cur = self.report_currency(currency)
+        amounts, weighted = self._amounts(cur), self._weighted(cur)
+        count = dict.fromkeys(ForecastCategory, 0)
+        amount = dict.fromkeys(ForecastCategory, ZERO)
+        points = dict.fromkeys(ForecastCategory, ZERO)
+        with decimal.localcontext(CTX):
+            for i, opp in enumerate(self.opportunities):
+                category = opp.forecast_category
+                count[category] += 1
+                amount[category] += amounts[i]
+                points[category] += weighted[i]
+            return tuple(
+                CategoryTotal(
+                    category=c,
+                    count=count[c],
+                    amount=self._money(amount[c], cur),
+                    weighted=self._money(points[c] / _HUNDRED, cur),
+                )
+                for c in ForecastCategory
+            )
+
+    def forecast(self, period: Period, currency: Currency | str | None = None) -> Forecast:
+        """The forecast for deals whose close date falls in ``period`` (see :class:`Forecast`)."""
+        if not isinstance(period, Period):
+            raise RevcycleTypeError(f"forecast() needs a Period, not {period!r}.")
+        cur = self.report_currency(currency)
+        amounts, weighted = self._amounts(cur), self._weighted(cur)
+        start, end = period.start, period.end
+        closed = commit = best = pipe = points = ZERO
+        open_deals = won_deals = 0
+        with decimal.localcontext(CTX):
+            for i, opp in enumerate(self.opportunities):
+                if not start <= opp.close_date < end:
+                    continue
+                stage = opp.model.stage(opp.stage)
+                if stage.closed:
+                    if stage.won:
+                        closed += amounts[i]
+                        won_deals += 1
+                    continue
+                category = opp.forecast_category
+                if category is ForecastCategory.OMITTED:
+                    continue
+                open_deals += 1
+                points += weighted[i]
+                pipe += amounts[i]
+                if category is ForecastCategory.COMMIT or category is ForecastCategory.CLOSED:
+                    commit += amounts[i]
+                elif category is ForecastCategory.BEST_CASE:
+                    best += amounts[i]
+            return Forecast(
+                period=period,
+                closed=self._money(closed, cur),
+                commit=self._money(closed + commit, cur),
+                best_case=self._money(closed + commit + best, cur),
+                pipeline=self._money(pipe, cur),
+                weighted=self._money(points / _HUNDRED, cur),
+                open_deals=open_deals,
+                won_deals=won_deals,
+            )
+
+    # -- outcomes and speed ------------------------------------------------------------------
+
+    def _closed_in(self, period: Period | None) -> list[tuple[int, date, bool, int]]:
+        closed = self._summary().closed
+        if period is None:
+            return closed
+        if not isinstance(period, Period):
+            raise RevcycleTypeError(f"period must be a Period or None, not {period!r}.")
+        start, end = period.start, period.end
+        return [row for row in closed if start <= row[1] < end]
+
+    def win_rate(
+        self, period: Period | None = None, currency: Currency | str | None = None
+    ) -> WinRate:
+        """Won ÷ (won + lost) by count and by amount, for deals closing in ``period``."""
+        cur = self.report_currency(currency)
+        amounts = self._amounts(cur)
+        won = lost = 0
+        won_amount = lost_amount = ZERO
+        with decimal.localcontext(CTX):
+            for i, _, is_won, _ in self._closed_in(period):
+                if is_won:
+                    won += 1
+                    won_amount += amounts[i]
+                else:
+                    lost += 1
+                    lost_amount += amounts[i]
+            return WinRate(
+                won=won,
+                lost=lost,
+                won_amount=self._money(won_amount, cur),
+                lost_amount=self._money(lost_amount, cur),
+                by_count=_ratio(Decimal(won), Decimal(won + lost)),
+                by_amount=_ratio(won_amount, won_amount + lost_amount),
+            )
+
+    def stage_durations(self, as_of: date | datetime | None = None) -> tuple[StageDuration, ...]:
+        """Average time in each open stage (closed stages are terminal and left out).
+
+        Finished visits always count; with ``as_of`` (an aware datetime, or a date meaning
+        the end of that day in UTC) the current visit of each open deal counts up to it.
+        """
+        summary = self._summary()
+        time_us = dict(summary.stage_time)
+        visits = dict(summary.stage_visits)
+        if as_of is not None:
+            instant = _as_of_instant(as_of)
+            for _, stage, entered in summary.open_visits:
+                if entered <= instant:
+                    time_us[stage] += _micros(instant - entered)
+                    visits[stage] += 1
+        return tuple(
+            StageDuration(
+                stage=name,
+                visits=visits[name],
+                total_days=_days(time_us[name]),
+                mean_days=_mean_days(time_us[name], visits[name]),
+            )
+            for name in summary.open_order
+        )
+
+    def conversion_rates(self) -> tuple[StageConversion, ...]:
+        """Stage-to-stage conversion through the funnel, ending with the last open stage → won."""
+        summary = self._summary()
+        labels = (*summary.funnel, summary.won_label)
+        # at_least[k]: deals whose furthest position is k or later.
+        counts = summary.reached[1:]
+        at_least = [0] * (len(counts) + 1)
+        for k in range(len(counts) - 1, -1, -1):
+            at_least[k] = at_least[k + 1] + counts[k]
+        return tuple(
+            StageConversion(
+                from_stage=labels[k],
+                to_stage=labels[k + 1],
+                entered=at_least[k],
+                advanced=at_least[k + 1],
+                rate=_ratio(Decimal(at_least[k + 1]), Decimal(at_least[k])),
+            )
+            for k in range(len(summary.funnel))
+        )
+
+    def velocity(
+        self, period: Period | None = None, currency: Currency | str | None = None
+    ) -> SalesVelocity:
+        """Sales velocity per day; win rate, average won amount and cycle from deals closing
+        in ``period`` (all closed deals by default), open deals as they stand."""
+        cur = self.report_currency(currency)
+        amounts = self._amounts(cur)
+        rows = self._closed_in(period)
+        won = [(i, cycle) for i, _, is_won, cycle in rows if is_won]
+        open_deals = len(self._summary().open_idx)
+        rate = _ratio(Decimal(len(won)), Decimal(len(rows)))
+        if not won:
+            return SalesVelocity(
+                open_deals=open_deals,
+                win_rate=rate,
+                average_won_amount=None,
+                average_cycle_days=None,
+                per_day=None,
+            )
+        with decimal.localcontext(CTX):
+            average = sum((amounts[i] for i, _ in won), ZERO) / len(won)
+            cycle_us = sum(c for _, c in won)
+            cycle_days = Decimal(cycle_us) / _US_PER_DAY / len(won)
+            per_day = None
+            if rate is not None and not cycle_days.is_zero():
+                per_day = self._money(open_deals * rate * average / cycle_days, cur)
+        return SalesVelocity(
+            open_deals=open_deals,
+            win_rate=rate,
+            average_won_amount=self._money(average, cur),
+            average_cycle_days=cycle_days.quantize(_DAY_PLACES, context=CTX),
+            per_day=per_day,
+        )
+
+    # -- flags -------------------------------------------------------------------------------
+
+    def older_than(self, days: int, as_of: date) -> tuple[DealFlag, ...]:
+        """Open deals created more than ``days`` days before ``as_of`` (oldest first).
+
+        Age counts calendar days from the date of ``created_at`` in its own time zone.
+        """
+        limit = _check_days(days, "The age limit")
+        day = _check_as_of_date(as_of)
+        flags = []
+        for i in self._summary().open_idx:
+            opp = self.opportunities[i]
+            age = (day - opp.created_at.date()).days
+            if age > limit:
+                flags.append(
+                    DealFlag(id=opp.id, name=opp.name, owner=opp.owner, stage=opp.stage, days=age)
+                )
+        return tuple(sorted(flags, key=lambda f: (-f.days, f.id)))
+
+    def stalled(self, days: int, as_of: date) -> tuple[DealFlag, ...]:
+        """Open deals whose stage has not changed for ``days`` days or more on ``as_of``.
+
+        Counts calendar days since the date the deal entered its current stage (amount and
+        probability edits do not count as movement). Longest-stalled first.
+        """
+        limit = _check_days(days, "The stall limit")
+        day = _check_as_of_date(as_of)
+        flags = []
+        for i, stage, entered in self._summary().open_visits:
+            idle = (day - entered.date()).days
+            if idle >= limit:
+                opp = self.opportunities[i]
+                flags.append(
+                    DealFlag(id=opp.id, name=opp.name, owner=opp.owner, stage=stage, days=idle)
+                )
+        return tuple(sorted(flags, key=lambda f: (-f.days, f.id)))
+
+    # -- the report ----------------------------------------------------------------------------
+
+    def report(
+        self,
+        as_of: date,
+        *,
+        period: Period | None = None,
+        currency: Currency | str | None = None,
+        stalled_days: int = 30,
+        aged_days: int = 90,
+    ) -> PipelineReport:
+        """Every metric at once, as of a date.
+
+        ``period`` (the forecast and win-rate window) defaults to the calendar quarter that
+        holds ``as_of``; current stage visits are measured to the end of ``as_of`` (UTC).
+        """
+        day = _check_as_of_date(as_of)
+        window = _quarter(day) if period is None else period
+        cur = self.report_currency(currency)
+        return PipelineReport(
+            as_of=day,
+            currency=cur,
+            deals=len(self.opportunities),
+            open_deals=len(self._summary().open_idx),
+            total=self.total(cur, open_only=True),
+            weighted_total=self.weighted_total(cur, open_only=True),
+            by_stage=self.by_stage(cur),
+            by_forecast_category=self.by_forecast_category(cur),
+            forecast=self.forecast(window, cur),
+            win_rate=self.win_rate(window, cur),
+            win_rate_all_time=self.win_rate(None, cur),
+            stage_durations=self.stage_durations(day),
+            conversion_rates=self.conversion_rates(),
+            velocity=self.velocity(None, cur),
+            stalled=self.stalled(stalled_days, day),
+            stalled_days=stalled_days,
+            aged=self.older_than(aged_days, day),
+            aged_days=aged_days,
+        )
+
+    # -- notebooks ---------------------------------------------------------------------------
+
+    def to_records(self) -> list[dict[str, Any]]:
+        """One flat record per opportunity (JSON scalars), for DataFrames."""
+        return [
+            {
+                "id": o.id,
+                "account": o.account,
+                "name": o.name,
+                "owner": o.owner,
+                "stage": o.stage,
+                "amount": plain(o.amount.amount),
+                "currency": o.amount.currency.code,
+                "probability": plain(o.probability.value),
+                "forecast_category": o.forecast_category.value,
+                "close_date": o.close_date.isoformat(),
+                "created_at": o.created_at.isoformat(),
+            }
+            for o in self.opportunities
+        ]
+
+    def to_pandas(self) -> Any:
+        """A pandas DataFrame of :meth:`to_records`; needs the ``pandas`` extra."""
+        return to_pandas(self.to_records())
+
+    def _repr_html_(self) -> str:
+        rows = [
+            [
+                r["id"],
+                r["name"],
+                r["stage"],
+                r["probability"] + "%",
+                f"{r['amount']} {r['currency']}",
+                r["close_date"],
+            ]
+            for r in self.to_records()
+        ]
+        return html_table(
+            f"Pipeline ({len(rows)} opportunities)",
+            ["id", "name", "stage", "probability", "amount", "close date"],
+            rows,
+            right=[3, 4],
+        )
+
+
+def _quarter(day: date) -> Period:
+    start = date(day.year, 3 * ((day.month - 1) // 3) + 1, 1)
+    end = date(start.year + 1, 1, 1) if start.month == 10 else date(start.year, start.month + 3, 1)
+    return Period(start, end)
+
+
+def _show(money: Money | None) -> str:
+    return "—" if money is None else str(money.round())
+
+
+def _show_ratio(value: Decimal | None) -> str:
+    if value is None:
+        return "—"
+    return plain(CTX.multiply(value, _HUNDRED).quantize(Decimal("0.1"), context=CTX)) + "%"
+
+
+def _show_days(value: Decimal | None) -> str:
+    return "—" if value is None else plain(value.quantize(Decimal("0.1"), context=CTX))
+
+
+@final
+@attrs.frozen(kw_only=True)
+class PipelineReport:
+    """Every pipeline metric as of a date, in one currency (what ``revcycle pipeline`` prints).
+
+    ``total`` and ``weighted_total`` cover open deals; ``forecast`` and ``win_rate`` the
+    report period; ``velocity`` all closed deals.
+    """
+
+    as_of: date
+    currency: Currency
+    deals: int
+    open_deals: int
+    total: Money
+    weighted_total: Money
+    by_stage: tuple[StageTotal, ...]
+    by_forecast_category: tuple[CategoryTotal, ...]
+    forecast: Forecast
+    win_rate: WinRate
+    win_rate_all_time: WinRate
+    stage_durations: tuple[StageDuration, ...]
+    conversion_rates: tuple[StageConversion, ...]
+    velocity: SalesVelocity
+    stalled: tuple[DealFlag, ...]
+    stalled_days: int
+    aged: tuple[DealFlag, ...]
+    aged_days: int
+
+    def summary_rows(self) -> list[tuple[str, str]]:
+        """The headline figures as (label, value) rows, amounts rounded for people."""
+        f, w, v = self.forecast, self.win_rate, self.velocity
+        return [
+            ("Open deals", f"{self.open_deals} of {self.deals}"),
+            ("Open pipeline", _show(self.total)),
+            ("Weighted pipeline", _show(self.weighted_total)),
+            (f"Forecast {f.period} closed", _show(f.closed)),
+            ("Forecast commit", _show(f.commit)),
+            ("Forecast best case", _show(f.best_case)),
+            ("Forecast open pipeline", _show(f.pipeline)),
+            ("Win rate in period (count)", _show_ratio(w.by_count)),
+            ("Win rate in period (amount)", _show_ratio(w.by_amount)),
+            ("Win rate all time (count)", _show_ratio(self.win_rate_all_time.by_count)),
+            ("Average won amount", _show(v.average_won_amount)),
+            ("Average cycle (days)", _show_days(v.average_cycle_days)),
+            ("Sales velocity per day", _show(v.per_day)),
+            (f"Stalled ≥ {self.stalled_days} days", str(len(self.stalled))),
+            (f"Older than {self.aged_days} days", str(len(self.aged))),
+        ]
+
+    def stage_rows(self) -> list[tuple[str, ...]]:
+        """Per stage: count, amount, weighted, mean days in stage (rounded for people)."""
+        durations = {d.stage: d for d in self.stage_durations}
+        rows: list[tuple[str, ...]] = []
+        for total in self.by_stage:
+            duration = durations.get(total.stage)
+            rows.append(
+                (
+                    total.stage,
+                    str(total.count),
+                    _show(total.amount),
+                    _show(total.weighted),
+                    _show_days(duration.mean_days) if duration else "—",
+                )
+            )
+        return rows
+
+    def to_records(self) -> list[dict[str, Any]]:
+        """One flat record per stage (JSON scalars)."""
+        durations = {d.stage: d for d in self.stage_durations}
+        records = []
+        for total in self.by_stage:
+            duration = durations.get(total.stage)
+            mean = duration.mean_days if duration else None
+            records.append(
+                {
+                    "stage": total.stage,
+                    "count": total.count,
+                    "amount": plain(total.amount.amount),
+                    "weighted": plain(total.weighted.amount),
+                    "currency": self.currency.code,
+                    "mean_days": None if mean is None else plain(mean),
+                }
+            )
+        return records
+
+    def to_pandas(self) -> Any:
+        """A pandas DataFrame of :meth:`to_records`; needs the ``pandas`` extra."""
+        return to_pandas(self.to_records())
+
+    def _repr_html_(self) -> str:
+        return html_table(
+            f"Pipeline as of {self.as_of.isoformat()} ({self.currency.code})",
+            ["stage", "deals", "amount", "weighted", "mean days in stage"],
+            self.stage_rows(),
+            right=[1, 2, 3, 4],
+            footer=[f"{label}: {value}" for label, value in self.summary_rows()],
+        )
