@@ -37,9 +37,10 @@ from __future__ import annotations
 
 import decimal
 import enum
-from collections.abc import Iterable, Sequence
+import functools
+from collections.abc import Callable, Iterable, Sequence
 from decimal import Decimal
-from typing import Protocol, TypeAlias, final
+from typing import ParamSpec, Protocol, TypeAlias, TypeVar, final
 
 import attrs
 
@@ -74,6 +75,10 @@ __all__ = [
 ]
 
 Quantity: TypeAlias = Decimal | int | str
+"""What a model accepts as a quantity (a ``float`` is refused)."""
+
+P = ParamSpec("P")
+R = TypeVar("R")
 
 _HUNDRED = Decimal(100)
 
@@ -99,6 +104,25 @@ def _too_large(quantity: object) -> ValidationError:
     return ValidationError(
         f"Quantity {quantity!r} is too large to price exactly in revcycle's 50-digit context."
     )
+
+
+def _guarded(method: Callable[P, R]) -> Callable[P, R]:
+    """Turn a decimal overflow on absurdly large input into a ValidationError.
+
+    Used on the explanation methods; the hot ``price`` methods catch it inline to stay lean.
+    """
+
+    @functools.wraps(method)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+        try:
+            return method(*args, **kwargs)
+        except decimal.DecimalException:
+            raise ValidationError(
+                "A quantity or amount is too large to compute exactly in revcycle's "
+                "50-digit context."
+            ) from None
+
+    return wrapper
 
 
 def _check_money(what: str, value: object, *, optional: bool = True) -> None:
@@ -283,12 +307,17 @@ class _Tiered:
         """The currency of the tier prices."""
         return self._currency
 
+    def price(self, quantity: Quantity) -> Money:
+        """The unrounded price of ``quantity`` units (each model defines it)."""
+        raise NotImplementedError  # pragma: no cover
+
+    @_guarded
     def unit_price_at(self, quantity: Quantity) -> Money:
         """The effective unit price ``price(quantity) / quantity``; zero for zero."""
         q = _quantity(quantity)
         if q.is_zero():
             return Money._trusted(ZERO, self._currency)
-        price: Money = self.price(q)  # type: ignore[attr-defined]
+        price = self.price(q)
         return Money._trusted(CTX.divide(price.amount, q), self._currency)
 
     def _repr_html_(self) -> str:
@@ -346,6 +375,7 @@ class Flat:
             return Money._trusted(ZERO, self.amount.currency)
         return self.amount
 
+    @_guarded
     def breakdown(self, quantity: Quantity) -> tuple[PriceRow, ...]:
         """One ``flat`` row, or no row for a zero quantity."""
         q = _quantity(quantity)
@@ -362,6 +392,7 @@ class Flat:
             ),
         )
 
+    @_guarded
     def unit_price_at(self, quantity: Quantity) -> Money:
         """``amount / quantity``; zero for zero."""
         q = _quantity(quantity)
@@ -398,6 +429,7 @@ class PerUnit:
         except decimal.DecimalException:
             raise _too_large(quantity) from None
 
+    @_guarded
     def breakdown(self, quantity: Quantity) -> tuple[PriceRow, ...]:
         """One row, or no row for a zero quantity."""
         q = _quantity(quantity)
@@ -414,6 +446,7 @@ class PerUnit:
             ),
         )
 
+    @_guarded
     def unit_price_at(self, quantity: Quantity) -> Money:
         """The unit price (zero for a zero quantity, like every model)."""
         q = _quantity(quantity)
@@ -476,6 +509,7 @@ class Graduated(_Tiered):
             raise _too_large(quantity) from None
         return Money._trusted(amount, self._currency)
 
+    @_guarded
     def breakdown(self, quantity: Quantity) -> tuple[PriceRow, ...]:
         """One row per tier entered."""
         q = _quantity(quantity)
@@ -557,6 +591,7 @@ class Volume(_Tiered):
                     raise _too_large(quantity) from None
         raise AssertionError("unreachable: the last tier is unlimited")  # pragma: no cover
 
+    @_guarded
     def breakdown(self, quantity: Quantity) -> tuple[PriceRow, ...]:
         """One row for the tier the quantity falls in (none for zero)."""
         q = _quantity(quantity)
@@ -651,6 +686,7 @@ class Stairstep(_Tiered):
         except decimal.DecimalException:
             raise _too_large(quantity) from None
 
+    @_guarded
     def breakdown(self, quantity: Quantity) -> tuple[PriceRow, ...]:
         """The tier row, plus an overage row past the last bound (none for zero)."""
         q = _quantity(quantity)
@@ -769,6 +805,7 @@ class Package:
             CTX.multiply(count, self.package_price.amount), self.package_price.currency
         )
 
+    @_guarded
     def breakdown(self, quantity: Quantity) -> tuple[PriceRow, ...]:
         """One row counting packages in ``units`` (none when no package is needed)."""
         q = _quantity(quantity)
@@ -790,6 +827,7 @@ class Package:
             ),
         )
 
+    @_guarded
     def unit_price_at(self, quantity: Quantity) -> Money:
         """The effective unit price ``price(quantity) / quantity``; zero for zero."""
         q = _quantity(quantity)
@@ -1011,6 +1049,11 @@ class DiscountSchedule:
                     f"lower bound {plain(lower)}."
                 )
             up_to = None if upper is None else CTX.subtract(upper, increment)
+            if up_to is not None and up_to <= ZERO:
+                raise TierError(
+                    f"Salesforce tier {number} [{plain(lower)}, {_bound_text(upper)}) holds no "
+                    f"quantity above zero in steps of {plain(increment)}; drop it."
+                )
             if isinstance(discount, Percent):
                 tiers.append(DiscountTier(up_to, percent=discount))
             elif isinstance(discount, Money) or discount is None:
@@ -1033,6 +1076,7 @@ class DiscountSchedule:
                 return number
         return None
 
+    @_guarded
     def breakdown(self, list_unit_price: Money, quantity: Quantity) -> tuple[DiscountRow, ...]:
         """The units of each tier and their discount (one row for ``RANGE``)."""
         _check_money("A list unit price", list_unit_price, optional=False)
@@ -1088,6 +1132,7 @@ class DiscountSchedule:
             unit_price=list_unit_price,
         )
 
+    @_guarded
     def discount_per_unit(self, list_unit_price: Money, quantity: Quantity) -> Money:
         """The money off each unit, on average over ``quantity`` units (unrounded).
 
@@ -1218,6 +1263,7 @@ class Discount:
         """A target line total; the engine back-solves a unit price ``total / quantity``."""
         return cls(DiscountKind.TOTAL, money)
 
+    @_guarded
     def apply(self, unit_price: Money, quantity: Quantity) -> Money:
         """The unit price after this discount, unrounded.
 
