@@ -12,7 +12,7 @@ from revcycle.proration import period_fraction_detail, term_multiplier_detail
 
 
 def main() -> None:
-    """Price a 14.5-month term on an annual list price, then prorate a first partial month."""
+    """Price a term of 14 months and 17 days on an annual price, then prorate a first month."""
     annual_price = Money("12000.00", "USD")
 
     # A contract from 2025-01-15 to 2026-03-31 (inclusive) on a price quoted per year.
