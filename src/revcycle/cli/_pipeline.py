@@ -1,0 +1,156 @@
+"""``revcycle pipeline``: the pipeline report for a file of opportunities.
+
+::
+
+    revcycle pipeline OPPS.json [--as-of 2025-06-30] [--period-start 2025-04-01
+        --period-end 2025-07-01] [--currency USD] [--stalled-days 30] [--aged-days 90]
+        [--format table]
+
+``OPPS.json`` is a pipeline document (``{"opportunities": [...], "rates": {...}}``, as
+``revcycle.serialization.dumps(pipeline)`` writes it) or a bare list of opportunities.
+Without ``--as-of`` the report is as of the date of the latest change in the file — never
+the machine's clock. The forecast period defaults to the calendar quarter holding the as-of
+date; ``--period-end`` is exclusive.
+"""
+
+from __future__ import annotations
+
+import argparse
+from datetime import date
+from typing import Any
+
+from revcycle._numbers import CTX, plain
+from revcycle.cli._common import (
+    CliError,
+    add_format_argument,
+    console,
+    print_json,
+    print_table,
+    read_text,
+)
+from revcycle.dates import Period
+from revcycle.pipeline import Pipeline, PipelineReport
+from revcycle.serialization import loads
+
+
+def register(subparsers: Any) -> None:
+    """Add the ``pipeline`` verb."""
+    parser: argparse.ArgumentParser = subparsers.add_parser(
+        "pipeline",
+        help="pipeline report: weighted totals, forecast, win rate, stage times, velocity",
+        description="Print the pipeline report for a JSON file of opportunities: weighted "
+        "totals by stage and forecast category, the forecast for a period, win rates, "
+        "average time per stage, conversion, sales velocity, stalled and old deals.",
+    )
+    parser.add_argument("source", metavar="OPPS.json", help="pipeline JSON file, or - for stdin")
+    parser.add_argument(
+        "--as-of",
+        type=_day,
+        default=None,
+        help="report date YYYY-MM-DD (default: the date of the latest change in the file)",
+    )
+    parser.add_argument("--period-start", type=_day, default=None, help="forecast period start")
+    parser.add_argument(
+        "--period-end", type=_day, default=None, help="forecast period end (exclusive)"
+    )
+    parser.add_argument("--currency", default=None, help="report currency (ISO 4217 code)")
+    parser.add_argument("--stalled-days", type=int, default=30, help="stalled after N days")
+    parser.add_argument("--aged-days", type=int, default=90, help="old after N days")
+    add_format_argument(parser)
+    parser.set_defaults(handler=_handle)
+
+
+def _day(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a date YYYY-MM-DD, got {text!r}") from None
+
+
+def read_pipeline(source: str) -> Pipeline:
+    """Read a pipeline document, or a bare JSON list of opportunities, from a path or ``-``."""
+    text = read_text(source)
+    if text.lstrip().startswith("["):
+        text = '{"opportunities": ' + text + "}"
+    return loads(text, Pipeline)
+
+
+def _handle(args: argparse.Namespace) -> int:
+    pipeline = read_pipeline(args.source)
+    as_of = args.as_of
+    if as_of is None:
+        if not pipeline.opportunities:
+            raise CliError("the file has no opportunities; pass --as-of to report on it.")
+        as_of = max(o.last_change_at.date() for o in pipeline.opportunities)
+    period = None
+    if args.period_start is not None or args.period_end is not None:
+        if args.period_start is None or args.period_end is None:
+            raise CliError("give both --period-start and --period-end, or neither.")
+        period = Period(args.period_start, args.period_end)
+    report = pipeline.report(
+        as_of,
+        period=period,
+        currency=args.currency,
+        stalled_days=args.stalled_days,
+        aged_days=args.aged_days,
+    )
+    if args.format == "json":
+        print_json(report)
+    else:
+        print_report(report)
+    return 0
+
+
+def _percent(value: Any) -> str:
+    if value is None:
+        return "—"
+    return plain(CTX.multiply(value, 100).quantize(CTX.create_decimal("0.1"), context=CTX)) + "%"
+
+
+def print_report(report: PipelineReport, out: Any = None) -> None:
+    """Print a report as tables (used by the CLI and the demo)."""
+    target = out or console()
+    print_table(
+        f"Pipeline as of {report.as_of.isoformat()} ({report.currency.code})",
+        ["figure", "value"],
+        report.summary_rows(),
+        right=[1],
+        out=target,
+    )
+    print_table(
+        "By stage",
+        ["stage", "deals", "amount", "weighted", "mean days in stage"],
+        report.stage_rows(),
+        right=[1, 2, 3, 4],
+        out=target,
+    )
+    print_table(
+        "By forecast category",
+        ["category", "deals", "amount", "weighted"],
+        [
+            [c.category.value, c.count, c.amount.round(), c.weighted.round()]
+            for c in report.by_forecast_category
+        ],
+        right=[1, 2, 3],
+        out=target,
+    )
+    print_table(
+        "Stage-to-stage conversion",
+        ["from", "to", "reached", "advanced", "rate"],
+        [
+            [c.from_stage, c.to_stage, c.entered, c.advanced, _percent(c.rate)]
+            for c in report.conversion_rates
+        ],
+        right=[2, 3, 4],
+        out=target,
+    )
+    flagged = [("stalled", f) for f in report.stalled] + [("old", f) for f in report.aged]
+    if flagged:
+        print_table(
+            f"Stalled (≥ {report.stalled_days} days in stage) and old (> {report.aged_days} "
+            "days open) deals",
+            ["flag", "id", "name", "owner", "stage", "days"],
+            [[kind, f.id, f.name, f.owner, f.stage, f.days] for kind, f in flagged],
+            right=[5],
+            out=target,
+        )
