@@ -380,6 +380,30 @@ def test_stairstep_flat_price_of_the_tier_and_overage() -> None:
     assert unlimited.price(10**6) == usd("150")
 
 
+BLOCKS = [(1, 11, usd("100")), (11, 51, usd("400")), (51, None, usd("700"))]
+
+
+@given(st.integers(min_value=1, max_value=200))
+def test_from_blocks_prices_like_salesforce_block_pricing(q: int) -> None:
+    # anchors/cpq.md §2.3: lower-inclusive/upper-exclusive blocks; past the top block's lower
+    # bound, block price + (quantity − block lower bound) × overage rate.
+    model = Stairstep.from_blocks(BLOCKS, overage_unit_price=usd("5"))
+    lower, upper, price = next(b for b in BLOCKS if b[0] <= q and (b[1] is None or q < b[1]))
+    expected = price if upper is not None else price + usd("5") * (q - lower)
+    assert model.price(q) == expected
+    plain_blocks = Stairstep.from_blocks(BLOCKS)
+    assert plain_blocks.price(q) == price
+
+
+def test_from_blocks_validation() -> None:
+    with pytest.raises(errors.TierError, match="first block starts at 5"):
+        Stairstep.from_blocks([(5, None, usd("1"))])
+    with pytest.raises(errors.RevcycleTypeError, match="must be Money"):
+        Stairstep.from_blocks([(1, None, "1")])  # type: ignore[list-item]
+    with pytest.raises(errors.TierError, match="starting at 0 with an overage"):
+        Stairstep.from_blocks([(0, None, usd("1"))], overage_unit_price=usd("1"))
+
+
 # --------------------------------------------------------------------------------------------
 # Validation messages
 

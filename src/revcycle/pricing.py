@@ -669,6 +669,57 @@ class Stairstep(_Tiered):
             self, "_rows", tuple((t.up_to, _amount(t.flat_price)) for t in self.tiers)
         )
 
+    @classmethod
+    def from_blocks(
+        cls,
+        rows: Sequence[tuple[DecimalLike, DecimalLike | None, Money]],
+        *,
+        overage_unit_price: Money | None = None,
+        step: DecimalLike = Decimal(1),
+    ) -> Stairstep:
+        """Build from Salesforce CPQ block prices ``(lower, upper, block_price)``.
+
+        Salesforce block bounds are lower-inclusive and upper-exclusive and contiguous
+        (anchors: cpq.md §2.3); each becomes a tier with ``up_to = upper - step`` (``step`` is
+        the smallest quantity increment, 1 for whole units). The first block must start at
+        zero or at ``step``. With an ``overage_unit_price``, the unlimited top block
+        ``(lower, None, price)`` charges ``price + (q - lower) × overage`` as Salesforce's
+        overage rate does: it becomes a tier up to ``lower`` followed by overage. (A bounded
+        top block with an overage charges the overage past its upper bound instead.)
+
+        >>> usd = lambda text: Money(text, "USD")
+        >>> model = Stairstep.from_blocks(
+        ...     [(1, 11, usd("100")), (11, 51, usd("400")), (51, None, usd("700"))],
+        ...     overage_unit_price=usd("5"))
+        >>> model.price(10), model.price(50), model.price(51), model.price(60)
+        (Money('100', 'USD'), Money('400', 'USD'), Money('700', 'USD'), Money('745', 'USD'))
+        """
+        converted = _salesforce_rows(rows, step)
+        increment = to_decimal(step, "A quantity step")
+        if converted[0][1] > ZERO:
+            raise TierError(
+                f"The first block starts at {plain(CTX.add(converted[0][1], increment))}; "
+                "smaller quantities would have no price. Start it at 0 or at the step."
+            )
+        tiers: list[Tier] = []
+        for number, below, up_to, price in converted:
+            if not isinstance(price, Money):
+                raise RevcycleTypeError(
+                    f"The price of Salesforce block {number} must be Money, not {price!r}."
+                )
+            if up_to is None and overage_unit_price is not None:
+                # Salesforce's overage: block price + (q - lower bound) × rate, so the block
+                # price covers quantities up to its lower bound and every unit past it is
+                # overage.
+                up_to = CTX.add(below, increment)
+                if up_to <= ZERO:
+                    raise TierError(
+                        "An unlimited block starting at 0 with an overage price is per-unit "
+                        "pricing plus a flat fee; start the block at the step instead."
+                    )
+            tiers.append(Tier(up_to, flat_price=price))
+        return cls(tiers, overage_unit_price=overage_unit_price)
+
     def price(self, quantity: Quantity) -> Money:
         """The flat price of the tier ``q`` falls in, plus overage past the last bound."""
         q = _quantity(quantity)
@@ -946,6 +997,59 @@ def _to_discount_tiers(value: Iterable[DiscountTier]) -> tuple[DiscountTier, ...
     return tiers
 
 
+def _salesforce_rows(
+    rows: Sequence[tuple[object, object, object]], step: DecimalLike
+) -> list[tuple[int, Decimal, Decimal | None, object]]:
+    """Check Salesforce-style ``(lower, upper, payload)`` rows and convert their bounds.
+
+    Returns ``(number, lower_up_to, up_to, payload)`` per row, where ``lower_up_to`` is the
+    inclusive bound just below the row's lower bound (``lower - step``, zero or less when the
+    row starts at the first step) and ``up_to`` is ``upper - step`` (``None`` when unlimited).
+    """
+    increment = to_decimal(step, "A quantity step")
+    if increment <= ZERO:
+        raise TierError(f"A quantity step must be positive, got {plain(increment)}.")
+    given: object = rows  # callers may pass anything at run time
+    if isinstance(given, str | bytes) or not isinstance(given, Sequence) or not given:
+        raise TierError(f"Salesforce-style tiers must be a non-empty sequence, not {rows!r}.")
+    out: list[tuple[int, Decimal, Decimal | None, object]] = []
+    previous_upper: Decimal | None = None
+    for number, row in enumerate(rows, start=1):
+        if not isinstance(row, tuple) or len(row) != 3:
+            raise RevcycleTypeError(
+                f"Salesforce tier {number} must be a (lower, upper, price or discount) tuple, "
+                f"not {row!r}."
+            )
+        lower = to_decimal(row[0], f"The lower bound of Salesforce tier {number}")
+        upper = (
+            None
+            if row[1] is None
+            else to_decimal(row[1], f"The upper bound of Salesforce tier {number}")
+        )
+        if number == 1 and lower < ZERO:
+            raise TierError(f"The first lower bound must not be negative, got {plain(lower)}.")
+        if number > 1 and (previous_upper is None or lower != previous_upper):
+            raise TierError(
+                f"Salesforce tier {number} starts at {plain(lower)} but the previous tier "
+                f"ends at {_bound_text(previous_upper)}; each lower bound must equal the "
+                "previous upper bound."
+            )
+        if upper is not None and upper <= lower:
+            raise TierError(
+                f"Salesforce tier {number} has upper bound {plain(upper)} not above its "
+                f"lower bound {plain(lower)}."
+            )
+        up_to = None if upper is None else CTX.subtract(upper, increment)
+        if up_to is not None and up_to <= ZERO:
+            raise TierError(
+                f"Salesforce tier {number} [{plain(lower)}, {_bound_text(upper)}) holds no "
+                f"quantity above zero in steps of {plain(increment)}; drop it."
+            )
+        out.append((number, CTX.subtract(lower, increment), up_to, row[2]))
+        previous_upper = upper
+    return out
+
+
 @final
 @attrs.frozen
 class DiscountSchedule:
@@ -1013,47 +1117,11 @@ class DiscountSchedule:
         >>> [plain(t.up_to) if t.up_to else None for t in schedule.tiers]
         ['9', '19', None]
         """
-        increment = to_decimal(step, "A quantity step")
-        if increment <= ZERO:
-            raise TierError(f"A quantity step must be positive, got {plain(increment)}.")
-        if not rows:
-            raise TierError("A discount schedule needs at least one tier.")
         tiers: list[DiscountTier] = []
-        previous_upper: Decimal | None = None
-        for number, row in enumerate(rows, start=1):
-            if not isinstance(row, tuple) or len(row) != 3:
-                raise RevcycleTypeError(
-                    f"Salesforce tier {number} must be a (lower, upper, discount) tuple, "
-                    f"not {row!r}."
-                )
-            lower = to_decimal(row[0], f"The lower bound of tier {number}")
-            upper = (
-                None if row[1] is None else to_decimal(row[1], f"The upper bound of tier {number}")
-            )
-            discount = row[2]
-            if number == 1:
-                if lower < ZERO:
-                    raise TierError(f"The first lower bound must not be negative, got {lower}.")
-                if lower > increment:
-                    # Quantities below the first lower bound get no discount.
-                    tiers.append(DiscountTier(CTX.subtract(lower, increment)))
-            elif previous_upper is None or lower != previous_upper:
-                raise TierError(
-                    f"Salesforce tier {number} starts at {plain(lower)} but the previous tier "
-                    f"ends at {_bound_text(previous_upper)}; each lower bound must equal the "
-                    "previous upper bound."
-                )
-            if upper is not None and upper <= lower:
-                raise TierError(
-                    f"Salesforce tier {number} has upper bound {plain(upper)} not above its "
-                    f"lower bound {plain(lower)}."
-                )
-            up_to = None if upper is None else CTX.subtract(upper, increment)
-            if up_to is not None and up_to <= ZERO:
-                raise TierError(
-                    f"Salesforce tier {number} [{plain(lower)}, {_bound_text(upper)}) holds no "
-                    f"quantity above zero in steps of {plain(increment)}; drop it."
-                )
+        for number, below, up_to, discount in _salesforce_rows(rows, step):
+            if number == 1 and below > ZERO:
+                # Quantities below the first lower bound get no discount.
+                tiers.append(DiscountTier(below))
             if isinstance(discount, Percent):
                 tiers.append(DiscountTier(up_to, percent=discount))
             elif isinstance(discount, Money) or discount is None:
@@ -1063,7 +1131,6 @@ class DiscountSchedule:
                     f"The discount of Salesforce tier {number} must be a Percent, Money or "
                     f"None, not {discount!r}."
                 )
-            previous_upper = upper
         return cls(kind, tiers, aggregate=aggregate)
 
     def tier_for(self, quantity: Quantity) -> int | None:
