@@ -33,7 +33,7 @@ total is a sum of rounded line totals.
 from __future__ import annotations
 
 import decimal
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, timedelta
 from decimal import Decimal
 from fractions import Fraction
@@ -44,7 +44,7 @@ import attrs
 from revcycle._display import html_table
 from revcycle._display import to_pandas as _to_pandas
 from revcycle._numbers import CTX, ONE, ZERO, plain, scale_exact, to_decimal
-from revcycle.catalog import Catalog, ChargeKind
+from revcycle.catalog import Catalog, ChargeKind, ContractedPrice, Product
 from revcycle.dates import Duration, Period, anchored_date
 from revcycle.errors import (
     CurrencyMismatchError,
@@ -53,9 +53,10 @@ from revcycle.errors import (
     ValidationError,
 )
 from revcycle.money import Currency, Money, Percent, Rounding
-from revcycle.pricing import Discount
+from revcycle.pricing import AnyPricingModel, Discount, PerUnit
 from revcycle.proration import TERM_METHODS, Proration, ProrationMethod, term_multiplier_detail
 from revcycle.waterfall import (
+    _DEFAULT_ORDER,
     _ONE_FRACTION,
     _ONE_TIME_TERM,
     _USAGE_TERM,
@@ -545,13 +546,14 @@ class PricedLine:
     def explain(self) -> str:
         """The line's waterfall for people: one row per step, then the rounded total."""
         unit = self.net_unit_price
-        rows = [
-            (
-                f"Line {self.number}: {plain(self.quantity)} × {self.sku} ({self.name}), "
+        if self.charge_kind is ChargeKind.ONE_TIME:
+            when = f"one-time, on {self.period.start.isoformat()}"
+        else:
+            when = (
                 f"{self.charge_kind.value}, {self.period.start.isoformat()} to "
                 f"{self.period.last_day.isoformat()}"
             )
-        ]
+        rows = [f"Line {self.number}: {plain(self.quantity)} × {self.sku} ({self.name}), {when}"]
         rows.extend(
             f"  {step.name.value:<12}{_unit(step.unit_price):>18}  {step.reason}"
             for step in self.steps
@@ -734,68 +736,111 @@ def _price(quote: Quote, catalog: Catalog) -> PricedQuote:
     partner_factor = _complement(quote.partner_discount)
     distributor_factor = _complement(quote.distributor_discount)
     tier_quantities = _tier_quantities(quote, catalog)
-    # The term multiplier depends only on the span and the pricing term: count each once.
-    prorations: dict[tuple[date, date, Duration], Proration] = {}
+    # Lines of a large quote repeat SKUs, spans and terms: look each up and count each once.
+    products: dict[str, tuple[Product, AnyPricingModel]] = {}
+    spans: dict[tuple[date, date], Period] = {}
+    terms: dict[tuple[Period, Duration], tuple[Proration, Fraction, Decimal, bool]] = {}
+    contracts: dict[tuple[str, date], ContractedPrice | None] = {}
     one_day = timedelta(days=1)
     set_ = object.__setattr__
     new = object.__new__
     half_up = decimal.ROUND_HALF_UP
+    recurring_kind = ChargeKind.RECURRING
+    default_order = order == _DEFAULT_ORDER
+    contracted_step, volume_step, term_step = StepName.CONTRACTED, StepName.VOLUME, StepName.TERM
+    additional_step, partner_step = StepName.ADDITIONAL, StepName.PARTNER
+    distributor_step = StepName.DISTRIBUTOR
 
     lines: list[PricedLine] = []
     sums = dict.fromkeys(ChargeKind, ZERO.quantize(quantum))
     for number, line in enumerate(quote.lines, 1):
         sku = line.sku
-        product = catalog.product(sku)
-        model = book.model(sku)
+        found = products.get(sku)
+        if found is None:
+            found = products[sku] = (catalog.product(sku), book.model(sku))
+        product, model = found
         quantity = line.quantity
         start = period.start if line.start_date is None else line.start_date
         end = period.end if line.end_date is None else line.end_date + one_day
+        span = spans.get((start, end))
+        if span is None:
+            span = spans[(start, end)] = Period(start, end)
         kind = product.charge_kind
 
-        if kind is ChargeKind.RECURRING:
+        proration: Proration | str
+        if kind is recurring_kind:
             per = product.pricing_term
             assert per is not None
-            key = (start, end, per)
-            detail = prorations.get(key)
-            if detail is None:
+            counted = terms.get((span, per))
+            if counted is None:
                 detail = term_multiplier_detail(start, end, per, method)
-                prorations[key] = detail
-            multiplier = detail.exact
-            proration: Proration | str = detail
+                exact = detail.exact
+                counted = terms[(span, per)] = (detail, exact, _as_decimal(exact), exact != 1)
+            proration, multiplier, multiplier_decimal, scaled = counted
         else:
-            multiplier = _ONE_FRACTION
+            multiplier, multiplier_decimal, scaled = _ONE_FRACTION, ONE, False
             proration = _ONE_TIME_TERM if kind is ChargeKind.ONE_TIME else _USAGE_TERM
 
-        contracted = catalog.contracted_price(account, sku, start)
+        if (sku, start) in contracts:
+            contracted = contracts[(sku, start)]
+        else:
+            contracted = contracts[(sku, start)] = catalog.contracted_price(account, sku, start)
         schedule = product.discount_schedule
         schedule_quantity = quantity
         if schedule is not None and schedule.aggregate:
             schedule_quantity = tier_quantities[sku]
         discount = line.discount
 
-        unit = model.unit_price_at(quantity).amount
-        prices: list[Decimal] = []
-        for name in order:
-            if name is StepName.LIST:
-                pass
-            elif name is StepName.CONTRACTED:
-                if contracted is not None:
-                    unit = _apply_contracted(contracted, unit, currency, number, sku)
-            elif name is StepName.VOLUME:
-                if schedule is not None:
-                    unit = _apply_schedule(schedule, unit, schedule_quantity, currency, number, sku)
-            elif name is StepName.TERM:
-                if multiplier != 1:
-                    unit = scale_exact(unit, multiplier)
-            elif name is StepName.ADDITIONAL:
-                if discount is not None:
-                    unit = _apply_discount(discount, unit, quantity, currency, number, sku)
-            elif name is StepName.PARTNER:
-                if partner_factor is not None:
-                    unit = CTX.multiply(unit, partner_factor)
-            elif distributor_factor is not None:
+        if type(model) is PerUnit:
+            unit = model.unit_price.amount
+        else:
+            unit = model.unit_price_at(quantity).amount
+        prices: Sequence[Decimal]
+        if default_order:
+            # Straight-line code for the usual order (the loop below handles re-orderings).
+            list_price = unit
+            if contracted is not None:
+                unit = _apply_contracted(contracted, unit, currency, number, sku)
+            contracted_price = unit
+            if schedule is not None:
+                unit = _apply_schedule(schedule, unit, schedule_quantity, currency, number, sku)
+            volume_price = unit
+            if scaled:
+                unit = scale_exact(unit, multiplier)
+            regular = unit
+            if discount is not None:
+                unit = _apply_discount(discount, unit, quantity, currency, number, sku)
+            customer = unit
+            if partner_factor is not None:
+                unit = CTX.multiply(unit, partner_factor)
+            partner = unit
+            if distributor_factor is not None:
                 unit = CTX.multiply(unit, distributor_factor)
-            prices.append(unit)
+            prices = (list_price, contracted_price, volume_price, regular, customer, partner, unit)
+        else:
+            steps: list[Decimal] = []
+            for name in order:
+                if name is contracted_step:
+                    if contracted is not None:
+                        unit = _apply_contracted(contracted, unit, currency, number, sku)
+                elif name is volume_step:
+                    if schedule is not None:
+                        unit = _apply_schedule(
+                            schedule, unit, schedule_quantity, currency, number, sku
+                        )
+                elif name is term_step:
+                    if scaled:
+                        unit = scale_exact(unit, multiplier)
+                elif name is additional_step:
+                    if discount is not None:
+                        unit = _apply_discount(discount, unit, quantity, currency, number, sku)
+                elif name is partner_step:
+                    if partner_factor is not None:
+                        unit = CTX.multiply(unit, partner_factor)
+                elif name is distributor_step and distributor_factor is not None:
+                    unit = CTX.multiply(unit, distributor_factor)
+                steps.append(unit)
+            prices = steps
 
         raw_total = CTX.multiply(unit, quantity)
         if rounding is None:
@@ -804,21 +849,23 @@ def _price(quote: Quote, catalog: Catalog) -> PricedQuote:
             net_total = rounding.quantize(raw_total, currency)
         sums[kind] = CTX.add(sums[kind], net_total)
 
+        # Built without __init__: every field is a value computed (and checked) above, and the
+        # steps are left to PricedLine.__getattr__, which builds them from the trace on demand.
         priced = new(PricedLine)
         set_(priced, "number", number)
         set_(priced, "sku", sku)
         set_(priced, "name", product.name)
         set_(priced, "charge_kind", kind)
         set_(priced, "quantity", quantity)
-        set_(priced, "period", Period(start, end))
-        set_(priced, "term_multiplier", _as_decimal(multiplier))
+        set_(priced, "period", span)
+        set_(priced, "term_multiplier", multiplier_decimal)
         set_(priced, "net_total", Money._trusted(net_total, currency))
         set_(
             priced,
             "_trace",
             _Trace(
                 context,
-                tuple(prices),
+                prices,
                 model,
                 quantity,
                 contracted,

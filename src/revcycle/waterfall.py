@@ -37,6 +37,7 @@ from __future__ import annotations
 
 import decimal
 import enum
+from collections.abc import Sequence
 from decimal import Decimal
 from fractions import Fraction
 from typing import TYPE_CHECKING, Final, final
@@ -52,7 +53,10 @@ from revcycle.pricing import (
     Discount,
     DiscountKind,
     DiscountSchedule,
+    DiscountTier,
+    Flat,
     PerUnit,
+    ScheduleKind,
 )
 from revcycle.proration import Proration
 
@@ -183,7 +187,7 @@ class _Trace:
     def __init__(
         self,
         context: _Context,
-        prices: tuple[Decimal, ...],
+        prices: Sequence[Decimal],
         model: AnyPricingModel,
         quantity: Decimal,
         contracted: ContractedPrice | None,
@@ -298,14 +302,34 @@ def _apply_discount(
     number: int,
     sku: str,
 ) -> Decimal:
+    """The unit price after the rep's discount; the semantics of ``Discount.apply``.
+
+    Written out on raw Decimals because it runs once per line of large quotes.
+    """
     value = discount.value
     if isinstance(value, Percent):
-        # The common case, kept lean: percent discounts compound multiplicatively.
         return CTX.multiply(unit, value.complement())
-    try:
-        return discount.apply(Money._trusted(unit, currency), quantity).amount
-    except ValidationError as error:
-        raise type(error)(f"Line {number} ({sku}): {error}") from None
+    if value.currency is not currency and value.currency != currency:
+        raise CurrencyMismatchError(
+            f"Line {number} ({sku}): the {discount.kind.value} discount {value} is not in the "
+            f"quote currency {currency.code}."
+        )
+    kind = discount.kind
+    if kind is DiscountKind.AMOUNT:
+        if value.amount > unit:
+            raise ValidationError(
+                f"Line {number} ({sku}): the amount discount of {value} per unit is more than "
+                f"the unit price {plain(unit)} {currency.code}."
+            )
+        return CTX.subtract(unit, value.amount)
+    if kind is DiscountKind.UNIT_PRICE:
+        return value.amount
+    if quantity.is_zero():
+        raise ValidationError(
+            f"Line {number} ({sku}): a target total of {value} cannot be spread over a zero "
+            "quantity."
+        )
+    return CTX.divide(value.amount, quantity)
 
 
 def _apply_schedule(
@@ -316,11 +340,65 @@ def _apply_schedule(
     number: int,
     sku: str,
 ) -> Decimal:
-    try:
-        off = schedule.discount_per_unit(Money._trusted(unit, currency), quantity)
-    except ValidationError as error:
-        raise type(error)(f"Line {number} ({sku}): {error}") from None
-    return CTX.subtract(unit, off.amount)
+    """The unit price after the volume schedule (range: the tier of ``quantity``; slab:
+    the blended discount per unit)."""
+    if schedule.kind is ScheduleKind.RANGE:
+        # Written out on raw Decimals (it runs once per line of large quotes); the
+        # explanation uses the schedule's own breakdown, which gives the same numbers.
+        number_of_tier = schedule.tier_for(quantity)
+        if number_of_tier is None:
+            return unit
+        tier = schedule.tiers[number_of_tier - 1]
+        if tier.percent is not None:
+            return CTX.multiply(unit, tier.percent.complement())
+        if tier.amount is None:
+            return unit
+        _check_tier_amount(tier.amount, unit, currency, number, sku)
+        return CTX.subtract(unit, tier.amount.amount)
+    # SLAB: each unit gets the discount of the tier it falls in; the line carries the blend.
+    if quantity.is_zero():
+        return unit
+    total_off = ZERO
+    lower = ZERO
+    for tier in schedule.tiers:
+        top = quantity if tier.up_to is None or quantity <= tier.up_to else tier.up_to
+        off = _tier_off(tier, unit, currency, number, sku)
+        if off:
+            total_off = CTX.add(total_off, CTX.multiply(CTX.subtract(top, lower), off))
+        if tier.up_to is None or quantity <= tier.up_to:
+            break
+        lower = tier.up_to
+    return CTX.subtract(unit, CTX.divide(total_off, quantity))
+
+
+def _tier_off(
+    tier: DiscountTier, unit: Decimal, currency: Currency, number: int, sku: str
+) -> Decimal:
+    """Money off one unit in a discount tier."""
+    if tier.percent is not None:
+        return CTX.divide(CTX.multiply(unit, tier.percent.value), _HUNDRED)
+    if tier.amount is None:
+        return ZERO
+    _check_tier_amount(tier.amount, unit, currency, number, sku)
+    return tier.amount.amount
+
+
+def _check_tier_amount(
+    amount: Money, unit: Decimal, currency: Currency, number: int, sku: str
+) -> None:
+    if amount.currency is not currency and amount.currency != currency:
+        raise CurrencyMismatchError(
+            f"Line {number} ({sku}): the discount schedule takes {amount} off, but the quote "
+            f"is in {currency.code}."
+        )
+    if amount.amount > unit:
+        raise ValidationError(
+            f"Line {number} ({sku}): the discount schedule takes {amount} off each unit, more "
+            f"than the unit price {plain(unit)} {currency.code}."
+        )
+
+
+_HUNDRED: Final = Decimal(100)
 
 
 def _aggregates(schedule: DiscountSchedule) -> bool:
@@ -328,10 +406,16 @@ def _aggregates(schedule: DiscountSchedule) -> bool:
     return schedule.aggregate
 
 
+def _units(quantity: Decimal) -> str:
+    return f"{plain(quantity)} unit{'' if quantity == 1 else 's'}"
+
+
 def _describe_model(model: AnyPricingModel, quantity: Decimal) -> str:
-    kind = type(model).__name__
     if isinstance(model, PerUnit):
-        return f"{kind} {_unit(model.unit_price)}"
+        return f"per unit {_unit(model.unit_price)}"
+    if isinstance(model, Flat):
+        return f"flat {_unit(model.amount)} over {_units(quantity)}"
+    kind = type(model).__name__.lower()
     rows = model.breakdown(quantity)
     if not rows:
         return f"{kind}: a zero quantity costs zero"
@@ -344,7 +428,7 @@ def _describe_model(model: AnyPricingModel, quantity: Decimal) -> str:
             pieces.append(f"flat {_unit(row.flat_price)}")
         parts.append(f"{row.description}: {' + '.join(pieces) or _unit(row.amount)}")
     total = model.price(quantity)
-    return f"{kind} ({'; '.join(parts)}) = {_unit(total)} for {plain(quantity)} units, per unit"
+    return f"{kind} ({'; '.join(parts)}) = {_unit(total)} over {_units(quantity)}"
 
 
 def _describe_schedule(
