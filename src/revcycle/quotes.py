@@ -752,7 +752,7 @@ def _price(quote: Quote, catalog: Catalog) -> PricedQuote:
     distributor_step = StepName.DISTRIBUTOR
 
     lines: list[PricedLine] = []
-    sums = dict.fromkeys(ChargeKind, ZERO.quantize(quantum))
+    sums = dict.fromkeys(ChargeKind, ZERO.quantize(quantum, context=CTX))
     for number, line in enumerate(quote.lines, 1):
         sku = line.sku
         found = products.get(sku)
@@ -1007,4 +1007,4 @@ def _approvals(
 
 def _percent(percent: Percent) -> str:
     value = percent.value.quantize(Decimal("0.01"), rounding=decimal.ROUND_HALF_UP, context=CTX)
-    return f"{plain(value.normalize(CTX)) if value == value.to_integral() else plain(value)}%"
+    return f"{plain(value.normalize(CTX))}%"

@@ -1,0 +1,143 @@
+"""``revcycle price``: price a quote from a catalog through the price waterfall.
+
+::
+
+    revcycle price QUOTE.json --catalog CATALOG.json
+    revcycle price QUOTE.json --catalog CATALOG.json --format table
+    revcycle price QUOTE.json --catalog CATALOG.json --explain
+
+``QUOTE.json`` is a :class:`~revcycle.quotes.Quote` and ``CATALOG.json`` a
+:class:`~revcycle.catalog.Catalog` (a path, or ``-`` for standard input, for one of them). The
+JSON output is the :class:`~revcycle.quotes.PricedQuote`, every line with its waterfall steps;
+``--format table`` prints the lines, the totals and the approvals for people; ``--explain``
+prints every line's waterfall with the reason of each step.
+"""
+
+from __future__ import annotations
+
+import argparse
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
+
+from revcycle._numbers import CTX, plain
+from revcycle.catalog import Catalog
+from revcycle.cli._common import (
+    CliError,
+    add_format_argument,
+    console,
+    print_json,
+    print_table,
+    read_model,
+)
+from revcycle.money import Money
+from revcycle.quotes import PricedQuote, Quote, price_quote
+
+
+def register(subparsers: Any) -> None:
+    """Add the ``price`` verb."""
+    parser: argparse.ArgumentParser = subparsers.add_parser(
+        "price",
+        help="price a quote from a catalog: waterfall, totals, approvals",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("quote", metavar="QUOTE.json", help="the quote (a path, or - for stdin)")
+    parser.add_argument(
+        "--catalog",
+        metavar="CATALOG.json",
+        required=True,
+        help="the catalog: products, price books, contracted prices (a path, or -)",
+    )
+    parser.add_argument(
+        "--explain",
+        action="store_true",
+        help="print every line's waterfall with the reason of each step (text)",
+    )
+    add_format_argument(parser)
+    parser.set_defaults(handler=_handle)
+
+
+def _handle(args: argparse.Namespace) -> int:
+    if args.quote == "-" and args.catalog == "-":
+        raise CliError("only one of QUOTE.json and --catalog can be read from standard input.")
+    quote = read_model(args.quote, Quote)
+    catalog = read_model(args.catalog, Catalog)
+    priced = price_quote(quote, catalog)
+    if args.explain:
+        print(priced.explain())
+    elif args.format == "table":
+        _print_tables(priced)
+    else:
+        print_json(priced)
+    return 0
+
+
+def _print_tables(priced: PricedQuote) -> None:
+    out = console()
+    quote = priced.quote
+    title = f"Quote {quote.name or ''} for {quote.account} ({quote.currency.code})".replace(
+        "  ", " "
+    )
+    places = quote.currency.minor_units
+    rows = [
+        [
+            str(line.number),
+            line.sku,
+            line.charge_kind.value.replace("_", "-"),
+            _number(line.quantity, 0),
+            _number(line.term_multiplier, 0),
+            _number(line.list_unit_price.amount, places),
+            _number(line.customer_unit_price.amount, places),
+            _number(line.net_unit_price.amount, places),
+            str(line.net_total.amount),
+        ]
+        for line in priced.lines
+    ]
+    print_table(
+        title,
+        ["#", "sku", "charge", "qty", "term ×", "list", "customer", "net", "net total"],
+        rows,
+        right=[3, 4, 5, 6, 7, 8],
+        out=out,
+    )
+    print_table(
+        "Totals (sums of rounded line totals)",
+        ["figure", "amount"],
+        [
+            ["one-time", str(priced.one_time_total)],
+            ["recurring (over the term)", str(priced.recurring_total)],
+            ["TCV", str(priced.tcv)],
+            ["MRR", str(priced.mrr)],
+            ["ARR", str(priced.arr)],
+            ["usage, estimated (not in TCV)", str(priced.usage_total)],
+        ],
+        right=[1],
+        out=out,
+    )
+    if priced.approvals:
+        print_table(
+            "Approvals needed",
+            ["level", "line", "reason"],
+            [[a.level, "" if a.line is None else str(a.line), a.reason] for a in priced.approvals],
+            out=out,
+        )
+    else:
+        out.print("No approval needed.")
+
+
+def unit_text(money: Money) -> str:
+    """A unit price for people: its minor units at least, four places more at most (then ≈)."""
+    return f"{_number(money.amount, money.currency.minor_units)} {money.currency.code}"
+
+
+def _number(value: Decimal, places: int) -> str:
+    """A number for a table: at least ``places`` decimals, at most four more (then ≈)."""
+    shown = value.normalize(CTX)
+    exponent = shown.as_tuple().exponent
+    assert isinstance(exponent, int)
+    if -exponent < places:
+        return plain(value.quantize(Decimal(1).scaleb(-places), context=CTX))
+    if -exponent > places + 4:
+        quantum = Decimal(1).scaleb(-(places + 4))
+        return "≈" + plain(value.quantize(quantum, rounding=ROUND_HALF_UP, context=CTX))
+    return plain(shown)
