@@ -423,7 +423,10 @@ class PerUnit:
 
     def price(self, quantity: Quantity) -> Money:
         """``quantity × unit_price``, unrounded."""
-        q = _quantity(quantity)
+        if type(quantity) is Decimal and quantity.is_finite() and quantity >= ZERO:
+            q = quantity
+        else:
+            q = _quantity(quantity)
         try:
             return Money._trusted(CTX.multiply(q, self.unit_price.amount), self.unit_price.currency)
         except decimal.DecimalException:
@@ -473,7 +476,9 @@ class Graduated(_Tiered):
 
     tiers: tuple[Tier, ...] = attrs.field(converter=_to_tiers)
     _currency: Currency = attrs.field(init=False, repr=False, eq=False, hash=False)
-    _rows: tuple[tuple[Decimal | None, Decimal, Decimal], ...] = attrs.field(
+    # Per tier: (up_to, lower bound, price of every tier below + this tier's flat, unit price),
+    # so that price() does one subtraction, one multiplication and one addition.
+    _rows: tuple[tuple[Decimal | None, Decimal, Decimal, Decimal], ...] = attrs.field(
         init=False, repr=False, eq=False, hash=False
     )
 
@@ -487,27 +492,39 @@ class Graduated(_Tiered):
         currency = _tier_currency(
             "A graduated table", [p for t in self.tiers for p in (t.unit_price, t.flat_price)]
         )
+        rows = []
+        lower = below = ZERO
+        try:
+            for upper, unit, flat in _table(self.tiers):
+                rows.append((upper, lower, CTX.add(below, flat), unit))
+                if upper is not None:
+                    below = CTX.add(
+                        below, CTX.add(CTX.multiply(CTX.subtract(upper, lower), unit), flat)
+                    )
+                    lower = upper
+        except decimal.DecimalException:
+            raise TierError(
+                "A graduated table's amounts are too large to add up exactly."
+            ) from None
         object.__setattr__(self, "_currency", currency)
-        object.__setattr__(self, "_rows", _table(self.tiers))
+        object.__setattr__(self, "_rows", tuple(rows))
 
     def price(self, quantity: Quantity) -> Money:
         """The sum over the tiers entered of units × unit price + flat price."""
-        q = _quantity(quantity)
-        add, mul, sub = CTX.add, CTX.multiply, CTX.subtract
-        amount = ZERO
-        lower = ZERO
-        try:
-            for upper, unit, flat in self._rows:
-                if q <= lower:
-                    break
-                if upper is None or q <= upper:
-                    amount = add(amount, add(mul(sub(q, lower), unit), flat))
-                    break
-                amount = add(amount, add(mul(sub(upper, lower), unit), flat))
-                lower = upper
-        except decimal.DecimalException:
-            raise _too_large(quantity) from None
-        return Money._trusted(amount, self._currency)
+        if type(quantity) is Decimal and quantity.is_finite() and quantity >= ZERO:
+            q = quantity
+        else:
+            q = _quantity(quantity)
+        if q.is_zero():
+            return Money._trusted(ZERO, self._currency)
+        for upper, lower, base, unit in self._rows:
+            if upper is None or q <= upper:
+                try:
+                    amount = CTX.add(base, CTX.multiply(CTX.subtract(q, lower), unit))
+                except decimal.DecimalException:
+                    raise _too_large(quantity) from None
+                return Money._trusted(amount, self._currency)
+        raise AssertionError("unreachable: the last tier is unlimited")  # pragma: no cover
 
     @_guarded
     def breakdown(self, quantity: Quantity) -> tuple[PriceRow, ...]:
@@ -580,7 +597,10 @@ class Volume(_Tiered):
 
     def price(self, quantity: Quantity) -> Money:
         """``q × unit_price + flat_price`` of the tier ``q`` falls in; zero for zero."""
-        q = _quantity(quantity)
+        if type(quantity) is Decimal and quantity.is_finite() and quantity >= ZERO:
+            q = quantity
+        else:
+            q = _quantity(quantity)
         if q.is_zero():
             return Money._trusted(ZERO, self._currency)
         for upper, unit, flat in self._rows:
@@ -842,8 +862,8 @@ class Package:
         if billable <= ZERO:
             return ZERO
         try:
-            whole = CTX.divide_int(billable, self.size)
-            if not CTX.remainder(billable, self.size).is_zero():
+            whole, rest = CTX.divmod(billable, self.size)
+            if not rest.is_zero():
                 whole = CTX.add(whole, Decimal(1))
         except decimal.DecimalException:
             raise _too_large(quantity) from None
