@@ -1,0 +1,255 @@
+"""Late interest: what paying late costs, as simple interest on a stated day count.
+
+Conventions (DESIGN §3, "Payment terms"):
+
+* Interest runs from the day after the due date up to and including the ``as_of`` date, so an
+  amount paid on its due date owes nothing and one paid the next day owes one day.
+* It is **simple** interest, ``amount × annual rate × days / days in year``, on the day count
+  given (``ACT_365`` by default; ``ACT_360``; ``THIRTY_360`` = 30E/360). Nothing is rounded
+  until the end: the interest is rounded once, half-up at the currency's minor unit.
+* The rate may change over time: give a sequence of :class:`DatedRate` (each in force from
+  its date until the next one's), as statutory rates change every half-year.
+* A fixed compensation per late invoice (the EU's 40 EUR) is optional and charged once, when
+  any interest day has run.
+
+>>> from datetime import date
+>>> from revcycle.money import Money, Percent
+>>> charge = late_interest(Money("100.00", "USD"), date(2024, 1, 31), date(2024, 3, 1),
+...                        Percent("10"))
+>>> charge.days, charge.interest
+(30, Money('0.82', 'USD'))
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Sequence
+from datetime import date, timedelta
+from decimal import Decimal
+from fractions import Fraction
+from typing import Any, Final, final
+
+import attrs
+
+from revcycle._numbers import CTX, ZERO, scale_exact
+from revcycle.dates import DayCount
+from revcycle.errors import CurrencyMismatchError, RevcycleTypeError, ValidationError
+from revcycle.money import Money, Percent, Rounding
+
+
+__all__ = [
+    "DatedRate",
+    "InterestPiece",
+    "LateCharge",
+    "late_interest",
+]
+
+
+# Pieces are shown to four places for people; their exact values stay on the piece.
+_SHOWN: Final = Rounding(places=4)
+
+
+def _check_day(value: object, what: str) -> date:
+    if not isinstance(value, date) or type(value).__name__ == "datetime":
+        raise RevcycleTypeError(f"{what} must be a datetime.date, not {value!r}.")
+    return value
+
+
+def _to_percent(value: object) -> Percent:
+    if isinstance(value, Percent):
+        return value
+    if isinstance(value, Decimal | int | str) and not isinstance(value, bool):
+        return Percent(value)
+    raise RevcycleTypeError(f"An annual rate must be a Percent, not {value!r}.")
+
+
+@final
+@attrs.frozen
+class DatedRate:
+    """An annual rate in force from ``start`` (inclusive) until the next dated rate starts.
+
+    >>> DatedRate(date(2024, 7, 1), Percent("12.25"))
+    DatedRate(start=datetime.date(2024, 7, 1), annual_rate=Percent('12.25'))
+    """
+
+    start: date
+    annual_rate: Percent = attrs.field(converter=_to_percent)
+
+
+@final
+@attrs.frozen(kw_only=True)
+class InterestPiece:
+    """One stretch of late days at one rate: the days after ``start`` up to and including
+    ``end``, counted under the day count, and the unrounded interest they earn."""
+
+    start: date
+    end: date
+    days: int
+    annual_rate: Percent
+    interest: Money
+
+
+@final
+@attrs.frozen(kw_only=True)
+class LateCharge:
+    """What a late amount owes as of a date: the interest (rounded once), the fixed fee, and
+    the stretches of days at each rate that make the interest up.
+
+    ``days`` is the number of late days under the day count (30E/360 counts months as 30).
+    """
+
+    amount: Money
+    due_date: date
+    as_of: date
+    days: int
+    interest: Money
+    fixed_fee: Money
+    pieces: tuple[InterestPiece, ...] = ()
+
+    @property
+    def total(self) -> Money:
+        """Interest plus the fixed fee."""
+        return self.interest + self.fixed_fee
+
+    def explain(self) -> str:
+        """How the charge was computed, for people."""
+        head = f"{self.amount} due {self.due_date.isoformat()}"
+        lines = [f"{head}, as of {self.as_of.isoformat()}: {self.days} days late."]
+        lines.extend(
+            f"  {p.days} days from {p.start.isoformat()} to {p.end.isoformat()} at "
+            f"{p.annual_rate} a year: ≈ {p.interest.round(_SHOWN)}"
+            for p in self.pieces
+        )
+        lines.append(f"  interest (rounded once): {self.interest}")
+        lines.append(f"  fixed fee: {self.fixed_fee}")
+        lines.append(f"  total: {self.total}")
+        return "\n".join(lines)
+
+
+def _rates(annual_rate: Any) -> tuple[DatedRate, ...] | Percent:
+    if isinstance(annual_rate, Percent):
+        return annual_rate
+    if isinstance(annual_rate, str | Decimal | int) and not isinstance(annual_rate, bool):
+        return _to_percent(annual_rate)
+    if isinstance(annual_rate, Sequence):
+        rates = tuple(annual_rate)
+        if not rates:
+            raise ValidationError("Give at least one dated rate.")
+        for rate in rates:
+            if not isinstance(rate, DatedRate):
+                raise RevcycleTypeError(
+                    f"A rate schedule is a sequence of DatedRate values, not {rate!r}."
+                )
+        for before, after in itertools.pairwise(rates):
+            if after.start <= before.start:
+                raise ValidationError(
+                    f"Dated rates must start on increasing dates; {after.start.isoformat()} "
+                    f"comes after {before.start.isoformat()}."
+                )
+        return rates
+    raise RevcycleTypeError(
+        f"An annual rate must be a Percent or a sequence of DatedRate values, not {annual_rate!r}."
+    )
+
+
+def late_interest(
+    amount: Money,
+    due_date: date,
+    as_of: date,
+    annual_rate: Percent | Sequence[DatedRate],
+    day_count: DayCount = DayCount.ACT_365,
+    fixed_fee: Money | None = None,
+    rounding: Rounding | None = None,
+) -> LateCharge:
+    """Simple late interest on ``amount`` from the day after ``due_date`` to ``as_of``.
+
+    ``annual_rate`` is one :class:`~revcycle.money.Percent` a year, or a sequence of
+    :class:`DatedRate` in start order (each late day earns the rate in force on that day).
+    ``fixed_fee`` is charged once when at least one day is late. The interest is rounded
+    once, half-up at the minor unit unless ``rounding`` says otherwise.
+
+    The EU late-payment rule (Directive 2011/7/EU) is the reference rate in force on 1 January
+    or 1 July plus 8 points, and 40 EUR per late invoice:
+
+    >>> from datetime import date
+    >>> from revcycle.money import Money, Percent
+    >>> eu = [DatedRate(date(2024, 1, 1), Percent("12.50")),   # ECB 4.50 % + 8
+    ...       DatedRate(date(2024, 7, 1), Percent("12.25"))]   # ECB 4.25 % + 8
+    >>> charge = late_interest(Money("10000.00", "EUR"), date(2024, 5, 31), date(2024, 8, 30),
+    ...                        eu, fixed_fee=Money("40", "EUR"))
+    >>> charge.days, charge.interest, charge.total
+    (91, Money('307.47', 'EUR'), Money('347.47', 'EUR'))
+    """
+    if not isinstance(amount, Money):
+        raise RevcycleTypeError(f"A late amount must be Money, not {amount!r}.")
+    if amount.amount < ZERO:
+        raise ValidationError(f"A late amount must not be negative, got {amount}.")
+    _check_day(due_date, "A due date")
+    _check_day(as_of, "An as-of date")
+    day_count = DayCount(day_count)
+    currency = amount.currency
+    if fixed_fee is None:
+        fee = Money(ZERO, currency).round(rounding)
+    elif not isinstance(fixed_fee, Money):
+        raise RevcycleTypeError(f"A fixed fee must be Money, not {fixed_fee!r}.")
+    elif fixed_fee.currency != currency:
+        raise CurrencyMismatchError(
+            f"The fixed fee {fixed_fee} is not in the currency of the late amount {amount}."
+        )
+    else:
+        fee = fixed_fee
+    rates = _rates(annual_rate)
+    zero = Money(ZERO, currency).round(rounding)
+    if as_of <= due_date:
+        return LateCharge(
+            amount=amount,
+            due_date=due_date,
+            as_of=as_of,
+            days=0,
+            interest=zero,
+            fixed_fee=zero,
+        )
+
+    # Stretches of late days at one rate: (start, end] with end the last day at that rate.
+    if isinstance(rates, Percent):
+        stretches = [(due_date, as_of, rates)]
+    else:
+        first_late = due_date + timedelta(days=1)
+        if rates[0].start > first_late:
+            raise ValidationError(
+                f"No rate is in force on {first_late.isoformat()}, the first late day; the "
+                f"dated rates start on {rates[0].start.isoformat()}."
+            )
+        stretches = []
+        for k, dated in enumerate(rates):
+            next_start = rates[k + 1].start if k + 1 < len(rates) else None
+            begin = due_date if dated.start <= first_late else dated.start - timedelta(days=1)
+            end = as_of if next_start is None else min(as_of, next_start - timedelta(days=1))
+            if end > begin:
+                stretches.append((begin, end, dated.annual_rate))
+
+    year = day_count.days_in_year
+    pieces: list[InterestPiece] = []
+    rate_days = ZERO  # Σ rate (in percent points) × days, exact
+    days = 0
+    for begin, end, rate in stretches:
+        n = day_count.days(begin, end)
+        days += n
+        weight = CTX.multiply(rate.value, Decimal(n))
+        rate_days = CTX.add(rate_days, weight)
+        exact = scale_exact(amount.amount, Fraction(weight) / (100 * year))
+        pieces.append(
+            InterestPiece(
+                start=begin, end=end, days=n, annual_rate=rate, interest=Money(exact, currency)
+            )
+        )
+    interest = Money(scale_exact(amount.amount, Fraction(rate_days) / (100 * year)), currency)
+    return LateCharge(
+        amount=amount,
+        due_date=due_date,
+        as_of=as_of,
+        days=days,
+        interest=interest.round(rounding),
+        fixed_fee=fee,
+        pieces=tuple(pieces),
+    )

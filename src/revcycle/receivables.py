@@ -1,0 +1,385 @@
+"""Receivables aging: how old is what is still open?
+
+Conventions (DESIGN §3, "Aging"):
+
+* An :class:`OpenItem` is an amount still open on an invoice (or on one installment of it),
+  with the date it fell or falls due.
+* Its age is the number of calendar days past due as of a date: ``as_of − due_date``.
+* Buckets: ``current`` (not yet due, **including due today**, as Odoo's "At Date" column),
+  then one bucket per edge — ``1-30``, ``31-60``, ``61-90``, ``91-120`` — and ``120+`` for
+  anything older. The edges are a parameter; each bucket's upper bound is inclusive.
+* Totals are per account and overall, per currency; the buckets of a row always add up to its
+  total exactly (sums are exact, nothing is rounded).
+
+>>> from datetime import date
+>>> from revcycle.money import Money
+>>> items = [OpenItem("INV-1", "ACME", date(2024, 3, 31), Money("100.00", "USD")),
+...          OpenItem("INV-2", "ACME", date(2024, 2, 15), Money("250.00", "USD")),
+...          OpenItem("INV-3", "Globex", date(2023, 11, 1), Money("75.50", "USD"))]
+>>> report = aging(items, as_of=date(2024, 3, 31))
+>>> [(b.label, str(b.total)) for b in report.buckets]
+[('current', '100.00 USD'), ('1-30', '0.00 USD'), ('31-60', '250.00 USD'),
+ ('61-90', '0.00 USD'), ('91-120', '0.00 USD'), ('120+', '75.50 USD')]
+>>> report.by_account["ACME"].total
+Money('350.00', 'USD')
+"""
+
+from __future__ import annotations
+
+import bisect
+import decimal
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import date
+from decimal import Decimal
+from types import MappingProxyType
+from typing import Any, Final, final
+
+import attrs
+
+from revcycle._display import html_table
+from revcycle._display import to_pandas as _to_pandas
+from revcycle._numbers import CTX, ZERO, plain
+from revcycle.errors import CurrencyMismatchError, RevcycleTypeError, ValidationError
+from revcycle.money import Currency, Money
+from revcycle.terms import PaymentSchedule
+
+
+__all__ = [
+    "DEFAULT_EDGES",
+    "AgingBucket",
+    "AgingReport",
+    "AgingRow",
+    "OpenItem",
+    "aging",
+    "bucket_labels",
+    "open_items",
+]
+
+DEFAULT_EDGES: Final = (30, 60, 90, 120)
+"""The default bucket edges in days past due: 1-30, 31-60, 61-90, 91-120, 120+."""
+
+
+def _check_str(_: object, attribute: attrs.Attribute[str], value: object) -> None:
+    if not isinstance(value, str):
+        raise RevcycleTypeError(f"An open item's {attribute.name} must be a str, not {value!r}.")
+
+
+def _check_day(_: object, attribute: attrs.Attribute[date], value: object) -> None:
+    if not isinstance(value, date) or type(value).__name__ == "datetime":
+        raise RevcycleTypeError(
+            f"An open item's {attribute.name} must be a datetime.date, not {value!r}."
+        )
+
+
+def _check_money(_: object, attribute: attrs.Attribute[Money], value: object) -> None:
+    if not isinstance(value, Money):
+        raise RevcycleTypeError(f"An open item's {attribute.name} must be Money, not {value!r}.")
+
+
+@final
+@attrs.frozen
+class OpenItem:
+    """An amount still open on an invoice or installment, with its due date.
+
+    The amount may be negative (an unapplied credit); it ages like any other item.
+    """
+
+    id: str = attrs.field(validator=_check_str)
+    account: str = attrs.field(validator=_check_str)
+    due_date: date = attrs.field(validator=_check_day)
+    amount: Money = attrs.field(validator=_check_money)
+
+
+def open_items(schedule: PaymentSchedule, invoice_id: str, account: str) -> tuple[OpenItem, ...]:
+    """The open installments of a payment schedule as open items (each ages on its own due
+    date, as NetSuite and ERPNext age installments). Ids are ``invoice_id`` for a single
+    installment and ``invoice_id/number`` otherwise; settled installments are left out.
+
+    >>> from datetime import date
+    >>> from revcycle.money import Money
+    >>> from revcycle.terms import PaymentTerms
+    >>> s = PaymentTerms.parse("50% now, 50% Net 30").schedule(date(2024, 1, 31),
+    ...                                                        Money("100.00", "USD"))
+    >>> [(i.id, i.due_date.isoformat()) for i in open_items(s, "INV-7", "ACME")]
+    [('INV-7/1', '2024-01-31'), ('INV-7/2', '2024-03-01')]
+    """
+    if not isinstance(schedule, PaymentSchedule):
+        raise RevcycleTypeError(f"open_items() needs a PaymentSchedule, not {schedule!r}.")
+    single = len(schedule.installments) == 1
+    return tuple(
+        OpenItem(
+            invoice_id if single else f"{invoice_id}/{i.number}",
+            account,
+            i.due_date,
+            i.open_amount,
+        )
+        for i in schedule.installments
+        if not i.open_amount.is_zero()
+    )
+
+
+@final
+@attrs.frozen
+class AgingBucket:
+    """One aging bucket: its label (``current``, ``1-30`` ... ``120+``) and its total."""
+
+    label: str
+    total: Money
+
+
+@final
+@attrs.frozen(kw_only=True)
+class AgingRow:
+    """The buckets of one account in one currency; ``account`` is ``None`` on the overall row
+    of a currency."""
+
+    account: str | None
+    currency: Currency
+    buckets: tuple[AgingBucket, ...]
+    total: Money
+
+    def bucket(self, label: str) -> Money:
+        """The total of the bucket labelled ``label``."""
+        for b in self.buckets:
+            if b.label == label:
+                return b.total
+        labels = ", ".join(repr(b.label) for b in self.buckets)
+        raise ValidationError(f"No aging bucket labelled {label!r}; expected one of {labels}.")
+
+    @property
+    def overdue(self) -> Money:
+        """Everything past due (every bucket but ``current``)."""
+        return self.total - self.buckets[0].total
+
+
+def bucket_labels(edges: Sequence[int] = DEFAULT_EDGES) -> tuple[str, ...]:
+    """The bucket labels for ``edges``: ``current``, ``1-30`` ... ``91-120``, ``120+``.
+
+    >>> bucket_labels((15, 45))
+    ('current', '1-15', '16-45', '45+')
+    """
+    edges = _check_edges(edges)
+    labels = ["current"]
+    low = 1
+    for edge in edges:
+        labels.append(f"{low}-{edge}")
+        low = edge + 1
+    labels.append(f"{edges[-1]}+")
+    return tuple(labels)
+
+
+def _check_edges(edges: Sequence[int]) -> tuple[int, ...]:
+    if isinstance(edges, str | bytes) or not isinstance(edges, Sequence):
+        raise RevcycleTypeError(f"Aging edges must be a sequence of ints, not {edges!r}.")
+    result = tuple(edges)
+    if not result:
+        raise ValidationError("Aging needs at least one bucket edge, such as (30, 60, 90, 120).")
+    previous = 0
+    for edge in result:
+        if isinstance(edge, bool) or not isinstance(edge, int):
+            raise RevcycleTypeError(f"Aging edges must be whole days (ints), not {edge!r}.")
+        if edge <= previous:
+            raise ValidationError(
+                f"Aging edges must be positive and strictly increasing; got {list(result)!r}."
+            )
+        previous = edge
+    return result
+
+
+def _single(report: AgingReport, what: str) -> AgingRow:
+    if len(report.totals) == 1:
+        return report.totals[0]
+    if not report.totals:
+        raise ValidationError(
+            f"This aging report is empty and has no currency, so it has no {what}; pass "
+            "currency=... to aging() to get zero buckets."
+        )
+    codes = ", ".join(row.currency.code for row in report.totals)
+    raise CurrencyMismatchError(
+        f"This aging report holds several currencies ({codes}), so it has no single {what}; "
+        "use .for_currency(code) or .totals."
+    )
+
+
+@final
+@attrs.frozen(kw_only=True)
+class AgingReport:
+    """Open items bucketed by days past due as of a date.
+
+    ``rows`` has one :class:`AgingRow` per account and currency (sorted by account, then
+    currency code); ``totals`` one per currency (``account=None``). For a report in one
+    currency, ``buckets``, ``total`` and ``by_account`` give the everyday views.
+    """
+
+    as_of: date
+    edges: tuple[int, ...]
+    rows: tuple[AgingRow, ...]
+    totals: tuple[AgingRow, ...]
+
+    @property
+    def labels(self) -> tuple[str, ...]:
+        """The bucket labels, in order."""
+        return bucket_labels(self.edges)
+
+    @property
+    def currencies(self) -> tuple[Currency, ...]:
+        """The currencies in the report, by code."""
+        return tuple(row.currency for row in self.totals)
+
+    @property
+    def buckets(self) -> tuple[AgingBucket, ...]:
+        """Every bucket in order, zero where empty (a one-currency report)."""
+        return _single(self, "buckets").buckets
+
+    @property
+    def total(self) -> Money:
+        """Everything open (a one-currency report)."""
+        return _single(self, "total").total
+
+    @property
+    def by_account(self) -> Mapping[str, AgingRow]:
+        """Each account's row (a one-currency report), read-only."""
+        _single(self, "rows by account")
+        return MappingProxyType({row.account: row for row in self.rows if row.account})
+
+    def for_currency(self, currency: Currency | str) -> AgingReport:
+        """The part of the report in one currency."""
+        code = Currency.of(currency)
+        return attrs.evolve(
+            self,
+            rows=tuple(r for r in self.rows if r.currency == code),
+            totals=tuple(r for r in self.totals if r.currency == code),
+        )
+
+    def to_records(self) -> list[dict[str, Any]]:
+        """One flat record per account and currency, then one per currency overall (with
+        ``account`` ``None``); bucket totals as decimal strings keyed by label."""
+        return [
+            {
+                "account": row.account,
+                "currency": row.currency.code,
+                **{b.label: plain(b.total.amount) for b in row.buckets},
+                "total": plain(row.total.amount),
+            }
+            for row in (*self.rows, *self.totals)
+        ]
+
+    def to_pandas(self) -> Any:
+        """:meth:`to_records` as a pandas DataFrame (needs the ``pandas`` extra)."""
+        return _to_pandas(self.to_records())
+
+    def table(self) -> tuple[list[str], list[list[str]]]:
+        """Headers and rows of text for people: accounts, then each currency's total."""
+        headers = ["account", "currency", *self.labels, "total"]
+        rows = [
+            [
+                "(all accounts)" if row.account is None else row.account,
+                row.currency.code,
+                *(plain(b.total.amount) for b in row.buckets),
+                plain(row.total.amount),
+            ]
+            for row in (*self.rows, *self.totals)
+        ]
+        return headers, rows
+
+    def _repr_html_(self) -> str:
+        headers, rows = self.table()
+        return html_table(
+            f"Aging as of {self.as_of.isoformat()}",
+            headers,
+            rows,
+            right=list(range(2, len(headers))),
+        )
+
+
+def _zero(currency: Currency) -> Decimal:
+    # Zero with the currency's places, so an empty bucket reads "0.00 USD".
+    return CTX.multiply(currency.quantum, ZERO)
+
+
+def aging(
+    items: Iterable[OpenItem],
+    as_of: date,
+    edges: Sequence[int] = DEFAULT_EDGES,
+    currency: Currency | str | None = None,
+) -> AgingReport:
+    """Bucket open items by days past due as of ``as_of``.
+
+    An item due on or after ``as_of`` is ``current``; one ``d`` days past due goes in the
+    first bucket whose edge is at least ``d``, or the last (``120+``) when ``d`` is beyond
+    every edge. ``currency``, when given, requires every item in it and gives a report with
+    zero buckets even when there are no items. Item ids must be unique.
+    """
+    if not isinstance(as_of, date) or type(as_of).__name__ == "datetime":
+        raise RevcycleTypeError(f"aging() needs as_of as a datetime.date, not {as_of!r}.")
+    edges = _check_edges(edges)
+    labels = bucket_labels(edges)
+    only = None if currency is None else Currency.of(currency)
+    size = len(labels)
+    last = edges[-1]
+    oldest = size - 1
+    # Days past due -> bucket index, looked up instead of searched for every item.
+    table = [0] + [bisect.bisect_left(edges, d) + 1 for d in range(1, last + 1)]
+    today = as_of.toordinal()
+
+    # Rows are keyed by (account, currency code): str hashes are cached, Currency's is not.
+    sums: dict[tuple[str, str], list[Decimal]] = {}
+    currencies: dict[str, Currency] = {}
+    ids: set[str] = set()
+    add_id = ids.add
+    count = 0
+    with decimal.localcontext(CTX):
+        for item in items:
+            if type(item) is not OpenItem:
+                raise RevcycleTypeError(f"aging() takes OpenItem values, not {item!r}.")
+            money = item.amount
+            key = (item.account, money.currency.code)
+            row = sums.get(key)
+            if row is None:
+                cur = money.currency
+                if only is not None and cur != only:
+                    raise CurrencyMismatchError(
+                        f"Open item {item.id!r} is in {cur.code}, not {only.code}."
+                    )
+                currencies[cur.code] = cur
+                row = sums[key] = [_zero(cur)] * size
+            days = today - item.due_date.toordinal()
+            if days <= 0:
+                row[0] += money.amount
+            elif days <= last:
+                row[table[days]] += money.amount
+            else:
+                row[oldest] += money.amount
+            add_id(item.id)
+            count += 1
+    if len(ids) != count:
+        raise ValidationError(
+            f"Open item ids must be unique; {count - len(ids)} items repeat an id already given."
+        )
+
+    def make_row(account: str | None, cur: Currency, amounts: Sequence[Decimal]) -> AgingRow:
+        buckets = tuple(
+            AgingBucket(label, Money._trusted(amount, cur))
+            for label, amount in zip(labels, amounts, strict=True)
+        )
+        whole = _zero(cur)
+        for amount in amounts:
+            whole = CTX.add(whole, amount)
+        return AgingRow(account=account, currency=cur, buckets=buckets, total=Money(whole, cur))
+
+    rows = tuple(
+        make_row(account, currencies[code], sums[(account, code)])
+        for account, code in sorted(sums)
+    )
+    per_currency: dict[Currency, list[Decimal]] = {}
+    if only is not None:
+        per_currency[only] = [_zero(only)] * size
+    for (_, code), amounts in sums.items():
+        cur = currencies[code]
+        acc = per_currency.setdefault(cur, [_zero(cur)] * size)
+        for k, amount in enumerate(amounts):
+            acc[k] = CTX.add(acc[k], amount)
+    totals = tuple(
+        make_row(None, cur, per_currency[cur]) for cur in sorted(per_currency, key=lambda c: c.code)
+    )
+    return AgingReport(as_of=as_of, edges=edges, rows=rows, totals=totals)
