@@ -447,6 +447,19 @@ def test_negative_prices_are_refused() -> None:
         Package(D(1), usd("-1"))
 
 
+def test_wrong_types_are_refused() -> None:
+    with pytest.raises(errors.FloatNotAllowedError, match="Tier up_to"):
+        Tier(5.0, usd("1"))  # type: ignore[arg-type]
+    with pytest.raises(errors.RevcycleTypeError, match="sequence of Tier"):
+        Graduated("5")  # type: ignore[arg-type]
+    with pytest.raises(errors.RevcycleTypeError, match="must be a Tier"):
+        Volume([(None, usd("1"))])  # type: ignore[list-item]
+    with pytest.raises(errors.RevcycleTypeError, match="must be a Money amount"):
+        Tier(None, unit_price="1")  # type: ignore[arg-type]
+    with pytest.raises(errors.ValidationError, match="package size must be positive"):
+        Package(0, usd("1"))
+
+
 def test_a_table_without_prices_has_no_currency() -> None:
     with pytest.raises(errors.TierError, match="currency is unknown"):
         Graduated([Tier(None)])
@@ -634,6 +647,9 @@ def test_tier_tables_render_as_html() -> None:
     assert "<caption>Graduated pricing (USD)</caption>" in html
     assert ">6.50 USD</td>" in html
     assert ">no limit</td>" in html
+    stairs = Stairstep([Tier(D(10), flat_price=usd("100")), Tier(None, flat_price=usd("150"))])
+    assert "<caption>Stairstep pricing (USD)</caption>" in stairs._repr_html_()
+    assert ">150 USD</td>" in stairs._repr_html_()
     schedule_html = DiscountSchedule.from_bounds("slab", SF_ROWS)._repr_html_()
     assert "Slab discount schedule" in schedule_html
     assert ">10%</td>" in schedule_html

@@ -125,6 +125,14 @@ def _guarded(method: Callable[P, R]) -> Callable[P, R]:
     return wrapper
 
 
+def _divide(amount: Decimal, quantity: Decimal) -> Decimal:
+    """``amount / quantity`` for an effective unit price (``quantity`` is positive)."""
+    try:
+        return CTX.divide(amount, quantity)
+    except decimal.DecimalException:
+        raise _too_large(quantity) from None
+
+
 def _check_money(what: str, value: object, *, optional: bool = True) -> None:
     if value is None and optional:
         return
@@ -311,14 +319,12 @@ class _Tiered:
         """The unrounded price of ``quantity`` units (each model defines it)."""
         raise NotImplementedError  # pragma: no cover
 
-    @_guarded
     def unit_price_at(self, quantity: Quantity) -> Money:
         """The effective unit price ``price(quantity) / quantity``; zero for zero."""
         q = _quantity(quantity)
         if q.is_zero():
             return Money._trusted(ZERO, self._currency)
-        price = self.price(q)
-        return Money._trusted(CTX.divide(price.amount, q), self._currency)
+        return Money._trusted(_divide(self.price(q).amount, q), self._currency)
 
     def _repr_html_(self) -> str:
         rows = []
@@ -392,13 +398,12 @@ class Flat:
             ),
         )
 
-    @_guarded
     def unit_price_at(self, quantity: Quantity) -> Money:
         """``amount / quantity``; zero for zero."""
         q = _quantity(quantity)
         if q.is_zero():
             return Money._trusted(ZERO, self.amount.currency)
-        return Money._trusted(CTX.divide(self.amount.amount, q), self.amount.currency)
+        return Money._trusted(_divide(self.amount.amount, q), self.amount.currency)
 
 
 @final
@@ -449,7 +454,6 @@ class PerUnit:
             ),
         )
 
-    @_guarded
     def unit_price_at(self, quantity: Quantity) -> Money:
         """The unit price (zero for a zero quantity, like every model)."""
         q = _quantity(quantity)
@@ -898,13 +902,12 @@ class Package:
             ),
         )
 
-    @_guarded
     def unit_price_at(self, quantity: Quantity) -> Money:
         """The effective unit price ``price(quantity) / quantity``; zero for zero."""
         q = _quantity(quantity)
         if q.is_zero():
             return Money._trusted(ZERO, self.package_price.currency)
-        return Money._trusted(CTX.divide(self.price(q).amount, q), self.package_price.currency)
+        return Money._trusted(_divide(self.price(q).amount, q), self.package_price.currency)
 
 
 AnyPricingModel: TypeAlias = Flat | PerUnit | Graduated | Volume | Stairstep | Package
