@@ -326,10 +326,15 @@ class QuoteLine:
         return attrs.evolve(self, discount=discount)
 
 
-def _check_method(_: object, __: object, value: ProrationMethod) -> None:
-    if value not in TERM_METHODS:
+def _to_method(value: object) -> ProrationMethod:
+    method = value if isinstance(value, ProrationMethod) else None
+    if method is None and isinstance(value, str):
+        method = next((m for m in ProrationMethod if m.value == value), None)
+    if method not in TERM_METHODS:
         names = ", ".join(m.name for m in TERM_METHODS)
-        raise ValidationError(f"A quote's proration method must be one of {names}; got {value}.")
+        raise ValidationError(f"A quote's proration method must be one of {names}; got {value!r}.")
+    assert method is not None
+    return method
 
 
 @final
@@ -360,8 +365,7 @@ class Quote:
     proration_method: ProrationMethod = attrs.field(
         default=ProrationMethod.MONTHLY_DAILY,
         kw_only=True,
-        converter=ProrationMethod,
-        validator=_check_method,
+        converter=_to_method,
     )
     partner_discount: Percent | None = attrs.field(
         default=None, kw_only=True, validator=_check_percent_range("A partner discount")
