@@ -652,4 +652,36 @@ def test_tier_tables_render_as_html() -> None:
     assert ">150 USD</td>" in stairs._repr_html_()
     schedule_html = DiscountSchedule.from_bounds("slab", SF_ROWS)._repr_html_()
     assert "Slab discount schedule" in schedule_html
-    assert ">10%</td>" in schedule_html
+    assert ">10% off</td>" in schedule_html
+
+
+def test_to_records_lists_the_tier_table() -> None:
+    assert Volume(ISSUE_TIERS).to_records()[1] == {
+        "tier": 2,
+        "above": "5",
+        "up_to": "10",
+        "unit_price": "6.50",
+        "flat_price": None,
+        "currency": "USD",
+    }
+    schedule = DiscountSchedule.from_bounds("range", SF_ROWS)
+    assert [r["percent"] for r in schedule.to_records()] == ["0", "10", "20"]
+    assert schedule.to_records()[2]["above"] == "19"
+
+
+def test_overage_is_shown_under_the_stairstep_table() -> None:
+    model = Stairstep([Tier(D(10), flat_price=usd("100"))], overage_unit_price=usd("9"))
+    assert "<p>Past the last tier: 9 USD per unit over its bound.</p>" in model._repr_html_()
+
+
+@pytest.mark.parametrize(
+    ("discount", "text"),
+    [
+        (Discount.percent("12.5"), "12.5% off"),
+        (Discount.amount(usd("5")), "5 USD off per unit"),
+        (Discount.unit_price(usd("70")), "unit price set to 70 USD"),
+        (Discount.total(usd("200")), "line total set to 200 USD"),
+    ],
+)
+def test_discounts_read_as_text(discount: Discount, text: str) -> None:
+    assert str(discount) == text

@@ -326,26 +326,74 @@ class _Tiered:
             return Money._trusted(ZERO, self._currency)
         return Money._trusted(_divide(self.price(q).amount, q), self._currency)
 
-    def _repr_html_(self) -> str:
-        rows = []
+    def to_records(self) -> list[dict[str, str | int | None]]:
+        """The tier table as flat records (JSON scalars) for a DataFrame or a report.
+
+        ``above`` is the exclusive lower bound, ``up_to`` the inclusive upper bound (``None``:
+        no limit); prices are decimal strings in ``currency``, ``None`` when missing.
+        """
+        records: list[dict[str, str | int | None]] = []
         lower = ZERO
         for number, tier in enumerate(self.tiers, start=1):
-            rows.append(
-                [
-                    str(number),
-                    plain(lower) if number > 1 else "0",
-                    _bound_text(tier.up_to),
-                    _money_text(tier.unit_price),
-                    _money_text(tier.flat_price),
-                ]
+            records.append(
+                {
+                    "tier": number,
+                    "above": plain(lower),
+                    "up_to": None if tier.up_to is None else plain(tier.up_to),
+                    "unit_price": None
+                    if tier.unit_price is None
+                    else plain(tier.unit_price.amount),
+                    "flat_price": None
+                    if tier.flat_price is None
+                    else plain(tier.flat_price.amount),
+                    "currency": self._currency.code,
+                }
             )
-            lower = tier.up_to if tier.up_to is not None else lower
+            if tier.up_to is not None:
+                lower = tier.up_to
+        return records
+
+    def _repr_html_(self) -> str:
+        rows = [
+            [
+                str(number),
+                plain(lower),
+                _bound_text(tier.up_to),
+                _money_text(tier.unit_price),
+                _money_text(tier.flat_price),
+            ]
+            for number, tier, lower in _with_lower_bounds(self.tiers)
+        ]
+        footer = []
+        overage = getattr(self, "overage_unit_price", None)
+        if overage is not None:
+            footer.append(f"Past the last tier: {overage} per unit over its bound.")
         return html_table(
             f"{type(self).__name__} pricing ({self._currency.code})",
             ["tier", "above", "up to (inclusive)", "unit price", "flat price"],
             rows,
             right=[1, 2, 3, 4],
+            footer=footer,
         )
+
+
+class _Bounded(Protocol):
+    @property
+    def up_to(self) -> Decimal | None: ...
+
+
+B = TypeVar("B", bound=_Bounded)
+
+
+def _with_lower_bounds(tiers: Sequence[B]) -> list[tuple[int, B, Decimal]]:
+    """Each tier with its 1-based number and its exclusive lower bound."""
+    out: list[tuple[int, B, Decimal]] = []
+    lower = ZERO
+    for number, tier in enumerate(tiers, start=1):
+        out.append((number, tier, lower))
+        if tier.up_to is not None:
+            lower = tier.up_to
+    return out
 
 
 # --------------------------------------------------------------------------------------------
@@ -1249,25 +1297,39 @@ class DiscountSchedule:
         """
         return list_unit_price - self.discount_per_unit(list_unit_price, quantity)
 
+    def to_records(self) -> list[dict[str, str | int | None]]:
+        """The schedule as flat records: tier, bounds, and the percent or amount off."""
+        return [
+            {
+                "tier": number,
+                "above": plain(lower),
+                "up_to": None if tier.up_to is None else plain(tier.up_to),
+                "percent": None if tier.percent is None else plain(tier.percent.value),
+                "amount": None if tier.amount is None else plain(tier.amount.amount),
+                "currency": None if tier.amount is None else tier.amount.currency.code,
+            }
+            for number, tier, lower in _with_lower_bounds(self.tiers)
+        ]
+
     def _repr_html_(self) -> str:
-        rows = []
-        lower = ZERO
-        for number, tier in enumerate(self.tiers, start=1):
-            discount = (
-                str(tier.percent)
-                if tier.percent is not None
-                else f"{tier.amount} per unit"
-                if tier.amount is not None
-                else "none"
-            )
-            rows.append([str(number), plain(lower), _bound_text(tier.up_to), discount])
-            lower = tier.up_to if tier.up_to is not None else lower
+        rows = [
+            [str(number), plain(lower), _bound_text(tier.up_to), _discount_text(tier)]
+            for number, tier, lower in _with_lower_bounds(self.tiers)
+        ]
         caption = f"{self.kind.value.title()} discount schedule"
         if self.aggregate:
             caption += " (quantity aggregated across the quote)"
         return html_table(
             caption, ["tier", "above", "up to (inclusive)", "discount"], rows, right=[1, 2, 3]
         )
+
+
+def _discount_text(tier: DiscountTier) -> str:
+    if tier.percent is not None:
+        return f"{tier.percent} off"
+    if tier.amount is not None:
+        return f"{tier.amount} off per unit"
+    return "none"
 
 
 # --------------------------------------------------------------------------------------------
@@ -1354,6 +1416,15 @@ class Discount:
         return cls(DiscountKind.TOTAL, money)
 
     @_guarded
+    def __str__(self) -> str:
+        if self.kind is DiscountKind.PERCENT:
+            return f"{self.value} off"
+        if self.kind is DiscountKind.AMOUNT:
+            return f"{self.value} off per unit"
+        if self.kind is DiscountKind.UNIT_PRICE:
+            return f"unit price set to {self.value}"
+        return f"line total set to {self.value}"
+
     def apply(self, unit_price: Money, quantity: Quantity) -> Money:
         """The unit price after this discount, unrounded.
 
