@@ -432,6 +432,12 @@ class EngagementSummary:
         )
 
 
+def _rounded(value: Decimal) -> Decimal:
+    # Six places at most; a mean that terminates sooner keeps its short form (72.8).
+    short = value.quantize(_PLACES, context=CTX)
+    return value if short == value else short
+
+
 def _median(values: list[int]) -> Decimal:
     ordered = sorted(values)
     middle = len(ordered) // 2
@@ -465,7 +471,7 @@ def summarize(journeys: Iterable[AccountJourney], as_of: date | None = None) -> 
     with decimal.localcontext(CTX):
         for interval, days in values.items():
             if days:
-                mean = (Decimal(sum(days)) / len(days)).quantize(_PLACES)
+                mean = _rounded(Decimal(sum(days)) / len(days))
                 stats.append(
                     IntervalStatistics(
                         interval=interval,

@@ -605,7 +605,7 @@ def _check_optional_handoff(_: object, __: object, value: Any) -> None:
 class Opportunity:
     """A deal in progress: amount, expected close date, stage and its full history.
 
-    ``stage`` is a stage name (a :class:`Stage` is accepted and stored by name);
+    ``stage`` is a stage name of ``model`` (a :class:`Stage` is accepted and stored by its name);
     ``probability`` and ``forecast_category`` default to the stage's and are snapshots;
     ``history`` defaults to one ``created`` entry at ``created_at``. Every change returns a new
     opportunity with one more history entry.
@@ -638,6 +638,7 @@ class Opportunity:
 
     @history.default
     def _default_history(self) -> tuple[StageChange, ...]:
+        require_aware(self.created_at, "Opportunity.created_at")
         stage = self.model.stage(self.stage)
         return (
             StageChange(

@@ -272,15 +272,20 @@ def _micros(delta: timedelta) -> int:
     return (delta.days * 86_400 + delta.seconds) * 1_000_000 + delta.microseconds
 
 
+def _six_places(value: Decimal) -> Decimal:
+    # Six places at most; a value that terminates sooner keeps its short form (2.5).
+    short = value.quantize(_DAY_PLACES, context=CTX)
+    return value if short == value else short
+
+
 def _days(micros: int) -> Decimal:
-    return CTX.divide(Decimal(micros), _US_PER_DAY).quantize(_DAY_PLACES, context=CTX)
+    return _six_places(CTX.divide(Decimal(micros), _US_PER_DAY))
 
 
 def _mean_days(micros: int, count: int) -> Decimal | None:
     if not count:
         return None
-    total = CTX.multiply(_US_PER_DAY, Decimal(count))
-    return CTX.divide(Decimal(micros), total).quantize(_DAY_PLACES, context=CTX)
+    return _six_places(CTX.divide(Decimal(micros), CTX.multiply(_US_PER_DAY, Decimal(count))))
 
 
 class _Summary:
@@ -754,7 +759,7 @@ class Pipeline:
             open_deals=open_deals,
             win_rate=rate,
             average_won_amount=self._money(average, cur),
-            average_cycle_days=cycle_days.quantize(_DAY_PLACES, context=CTX),
+            average_cycle_days=_six_places(cycle_days),
             per_day=per_day,
         )
 
