@@ -105,6 +105,14 @@ def _to_currency(value: Currency | str) -> Currency:
     return Currency.of(value)
 
 
+def _to_charge_kind(value: object) -> ChargeKind:
+    for kind in ChargeKind:
+        if value is kind or value == kind.value:
+            return kind
+    allowed = ", ".join(repr(k.value) for k in ChargeKind)
+    raise ValidationError(f"A charge kind must be one of {allowed}, not {value!r}.")
+
+
 # --------------------------------------------------------------------------------------------
 # Product
 
@@ -132,7 +140,7 @@ class Product:
 
     sku: str = attrs.field(validator=_check_code("A product sku"))
     name: str = attrs.field(validator=_check_code("A product name"))
-    charge_kind: ChargeKind = attrs.field(converter=ChargeKind)
+    charge_kind: ChargeKind = attrs.field(converter=_to_charge_kind)
     pricing_term: Duration | None = attrs.field(
         default=None, validator=_check_optional(Duration, "A pricing term")
     )

@@ -44,7 +44,13 @@ import attrs
 from revcycle._display import html_table
 from revcycle._display import to_pandas as _to_pandas
 from revcycle._numbers import CTX, ONE, ZERO, plain, scale_exact, to_decimal
-from revcycle.catalog import Catalog, ChargeKind, ContractedPrice, Product
+from revcycle.catalog import (
+    Catalog,
+    ChargeKind,
+    ContractedPrice,
+    Product,
+    _to_charge_kind,
+)
 from revcycle.dates import Duration, Period, anchored_date
 from revcycle.errors import (
     CurrencyMismatchError,
@@ -474,7 +480,7 @@ class PricedLine:
     number: int
     sku: str
     name: str
-    charge_kind: ChargeKind = attrs.field(converter=ChargeKind)
+    charge_kind: ChargeKind = attrs.field(converter=_to_charge_kind)
     quantity: Decimal
     period: Period
     term_multiplier: Decimal

@@ -80,12 +80,20 @@ class StepName(enum.StrEnum):
     DISTRIBUTOR = "distributor"
 
 
+def _to_step_name(value: object) -> StepName:
+    for name in StepName:
+        if value is name or value == name.value:
+            return name
+    allowed = ", ".join(repr(n.value) for n in StepName)
+    raise ValidationError(f"A waterfall step name must be one of {allowed}, not {value!r}.")
+
+
 @final
 @attrs.frozen
 class WaterfallStep:
     """One step of a line's price waterfall: its name, the unit price after it, and why."""
 
-    name: StepName = attrs.field(converter=StepName)
+    name: StepName = attrs.field(converter=_to_step_name)
     unit_price: Money = attrs.field()
     reason: str = attrs.field()
 
