@@ -31,7 +31,7 @@ from typing import Any, Final, final
 
 import attrs
 
-from revcycle._numbers import CTX, ZERO, scale_exact
+from revcycle._numbers import CTX, ZERO, scale_exact, to_decimal
 from revcycle.dates import DayCount
 from revcycle.errors import CurrencyMismatchError, RevcycleTypeError, ValidationError
 from revcycle.money import Money, Percent, Rounding
@@ -131,6 +131,8 @@ def _rates(annual_rate: Any) -> tuple[DatedRate, ...] | Percent:
         return annual_rate
     if isinstance(annual_rate, str | Decimal | int) and not isinstance(annual_rate, bool):
         return _to_percent(annual_rate)
+    if isinstance(annual_rate, float):
+        to_decimal(annual_rate, "An annual rate")  # raises FloatNotAllowedError with the fix
     if isinstance(annual_rate, Sequence):
         rates = tuple(annual_rate)
         if not rates:
@@ -186,7 +188,13 @@ def late_interest(
         raise ValidationError(f"A late amount must not be negative, got {amount}.")
     _check_day(due_date, "A due date")
     _check_day(as_of, "An as-of date")
-    day_count = DayCount(day_count)
+    try:
+        day_count = DayCount(day_count)
+    except ValueError:
+        allowed = ", ".join(repr(d.value) for d in DayCount)
+        raise ValidationError(
+            f"Unknown day count {day_count!r}; expected one of {allowed}."
+        ) from None
     currency = amount.currency
     if fixed_fee is None:
         fee = Money(ZERO, currency).round(rounding)
