@@ -507,3 +507,37 @@ def test_explain_lists_every_change() -> None:
     assert "created" in text
     assert "Qualification" in text
     assert "(override)" in text
+
+
+JSON_SCALARS = st.none() | st.booleans() | st.integers() | st.text(max_size=12)
+JSON_VALUES = st.recursive(
+    JSON_SCALARS,
+    lambda inner: (
+        st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=8), inner, max_size=3)
+    ),
+    max_leaves=8,
+)
+
+
+@given(st.dictionaries(st.sampled_from([f.name for f in attrs.fields(Opportunity)]), JSON_VALUES))
+def test_any_bad_json_raises_a_structure_error(data: dict[str, object]) -> None:
+    with pytest.raises(StructureError):
+        structure(data, Opportunity)
+
+
+@given(st.sampled_from(["history", "stage", "model", "probability", "amount"]), JSON_VALUES)
+def test_one_bad_field_in_good_json_raises_a_structure_error(field: str, value: object) -> None:
+    data = unstructure(make().move_to("Qualification", T0))
+    data[field] = value
+    try:
+        opp = structure(data, Opportunity)
+    except StructureError:
+        return
+    assert structure(unstructure(opp), Opportunity) == opp
+
+
+def test_history_in_an_unknown_stage_is_refused() -> None:
+    data = unstructure(make())
+    data["history"][0]["stage"] = "Discovery"
+    with pytest.raises(StructureError, match="does not have"):
+        structure(data, Opportunity)

@@ -581,6 +581,11 @@ def _check_history(instance: Opportunity, _: object, value: tuple[StageChange, .
                 f"Opportunity {instance.id!r} history entry {i} is {change!r}; "
                 "expected a StageChange."
             )
+        if change.stage not in instance.model:
+            raise UnknownCodeError(
+                f"Opportunity {instance.id!r} history entry {i} is in stage {change.stage!r}, "
+                f"which stage model {instance.model.name!r} does not have."
+            )
         if change.at < previous:
             raise StageError(
                 f"Opportunity {instance.id!r} history entry {i} at {change.at.isoformat()} is "
