@@ -446,6 +446,10 @@ class Quote:
         """This quote with one more line at the end."""
         return attrs.evolve(self, lines=(*self.lines, line))
 
+    def with_approval_policy(self, policy: ApprovalPolicy | None) -> Quote:
+        """This quote under another approval policy (``None``: no approvals)."""
+        return attrs.evolve(self, approval_policy=policy)
+
 
 def _line_bounds(line: QuoteLine, period: Period) -> tuple[date, date]:
     start = period.start if line.start_date is None else line.start_date
