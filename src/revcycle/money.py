@@ -88,11 +88,19 @@ class Currency:
     """
 
     code: str = attrs.field(validator=_check_code)
+    # Derived from the code once, so hot paths (rounding) need no lookups.
+    _minor_units: int = attrs.field(init=False, eq=False, repr=False)
+    _quantum: Decimal = attrs.field(init=False, eq=False, repr=False)
+
+    def __attrs_post_init__(self) -> None:
+        places = MINOR_UNITS[self.code]
+        object.__setattr__(self, "_minor_units", places)
+        object.__setattr__(self, "_quantum", Decimal(1).scaleb(-places))
 
     @classmethod
     def of(cls, value: Currency | str) -> Currency:
         """Return ``value`` as a :class:`Currency` (a code string is looked up)."""
-        if isinstance(value, Currency):
+        if type(value) is Currency:
             return value
         if isinstance(value, str):
             found = _CURRENCIES.get(value)
@@ -108,12 +116,12 @@ class Currency:
     @property
     def minor_units(self) -> int:
         """The ISO 4217 exponent: the number of decimal places of the minor unit."""
-        return MINOR_UNITS[self.code]
+        return self._minor_units
 
     @property
     def quantum(self) -> Decimal:
         """One minor unit as a Decimal (``Decimal('0.01')`` for USD)."""
-        return _QUANTA[self.minor_units]
+        return self._quantum
 
     def name(self, locale: str = "en") -> str:
         """The currency's display name in ``locale`` (from Babel's CLDR data)."""
@@ -247,10 +255,14 @@ class AllocationPolicy(enum.StrEnum):
 
 
 def _to_amount(value: object) -> Decimal:
+    if type(value) is Decimal and value.is_finite():
+        return value
     return to_decimal(value, "Money amount")
 
 
 def _to_currency(value: Currency | str) -> Currency:
+    if type(value) is Currency:
+        return value
     return Currency.of(value)
 
 
@@ -297,13 +309,10 @@ class Money:
         cur = Currency.of(currency)
         return cls(Decimal(units).scaleb(-cur.minor_units, context=CTX), cur)
 
-    @classmethod
-    def _trusted(cls, amount: Decimal, currency: Currency) -> Money:
-        """Build without converting (for values revcycle computed itself)."""
-        money = object.__new__(cls)
-        object.__setattr__(money, "amount", amount)
-        object.__setattr__(money, "currency", currency)
-        return money
+    @staticmethod
+    def _trusted(amount: Decimal, currency: Currency) -> Money:
+        """Build from values revcycle computed itself (the converters' fast path)."""
+        return Money(amount, currency)
 
     # -- views ---------------------------------------------------------------------------
 
@@ -332,8 +341,13 @@ class Money:
 
     def round(self, rounding: Rounding | None = None) -> Money:
         """Round to the currency's minor unit, half-up, or by ``rounding``."""
-        rule = HALF_UP if rounding is None else rounding
-        return Money._trusted(rule.quantize(self.amount, self.currency), self.currency)
+        if rounding is None:  # the common case, kept free of lookups
+            currency = self.currency
+            rounded = self.amount.quantize(
+                currency._quantum, rounding=decimal.ROUND_HALF_UP, context=CTX
+            )
+            return Money(rounded, currency)
+        return Money(rounding.quantize(self.amount, self.currency), self.currency)
 
     def format(self, locale: str = "en_US", rounding: Rounding | None = None) -> str:
         """Format for people in an explicit ``locale`` (Babel CLDR patterns).
@@ -370,32 +384,34 @@ class Money:
     def __add__(self, other: Money) -> Money:
         if not isinstance(other, Money):
             return NotImplemented
-        return Money._trusted(CTX.add(self.amount, other.amount), self._same(other, "add"))
+        return Money(CTX.add(self.amount, other.amount), self._same(other, "add"))
 
     def __sub__(self, other: Money) -> Money:
         if not isinstance(other, Money):
             return NotImplemented
-        return Money._trusted(
-            CTX.subtract(self.amount, other.amount), self._same(other, "subtract")
-        )
+        return Money(CTX.subtract(self.amount, other.amount), self._same(other, "subtract"))
 
     def __neg__(self) -> Money:
-        return Money._trusted(CTX.minus(self.amount), self.currency)
+        return Money(CTX.minus(self.amount), self.currency)
 
     def __pos__(self) -> Money:
         return self
 
     def __abs__(self) -> Money:
-        return Money._trusted(CTX.abs(self.amount), self.currency)
+        return Money(CTX.abs(self.amount), self.currency)
 
     def __mul__(self, factor: Decimal | int | Fraction) -> Money:
+        if type(factor) is Decimal:  # the common case first
+            if not factor.is_finite():
+                to_decimal(factor, "A money multiplier")
+            return Money(CTX.multiply(self.amount, factor), self.currency)
         if isinstance(factor, Fraction):
-            return Money._trusted(scale_exact(self.amount, factor), self.currency)
+            return Money(scale_exact(self.amount, factor), self.currency)
         if isinstance(factor, Money):  # type: ignore[unreachable]
             raise RevcycleTypeError("Cannot multiply two amounts of money together.")
         if isinstance(factor, Decimal | int) and not isinstance(factor, bool):
             value = to_decimal(factor, "A money multiplier")
-            return Money._trusted(CTX.multiply(self.amount, value), self.currency)
+            return Money(CTX.multiply(self.amount, value), self.currency)
         if isinstance(factor, float):
             to_decimal(factor, "A money multiplier")
         return NotImplemented
@@ -416,7 +432,7 @@ class Money:
             value = to_decimal(divisor, "A money divisor")
             if value.is_zero():
                 raise ValidationError(f"Cannot divide {self} by zero.")
-            return Money._trusted(CTX.divide(self.amount, value), self.currency)
+            return Money(CTX.divide(self.amount, value), self.currency)
         if isinstance(divisor, float):
             to_decimal(divisor, "A money divisor")
         return NotImplemented
@@ -529,8 +545,7 @@ def allocate(
     for k in range(left):
         floors[order[k % len(order)]] += 1
     return tuple(
-        Money._trusted(Decimal(sign * part).scaleb(-places, context=CTX), currency)
-        for part in floors
+        Money(Decimal(sign * part).scaleb(-places, context=CTX), currency) for part in floors
     )
 
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import enum
 import re
+import types
+import typing
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from datetime import date, datetime
@@ -20,11 +22,15 @@ from revcycle.errors import RevcycleError, RevcycleTypeError, StructureError, Va
 from revcycle.money import Currency, Money, Percent
 
 
+_UNIONS = (typing.Union, types.UnionType)
 _FRACTION = re.compile(r"-?\d+(/\d+)?")
 
 
 def name(cls: Any) -> str:
-    """A readable name for a type or a type hint."""
+    """A readable name for a type or a type hint (a union reads ``Flat | PerUnit``)."""
+    members = typing.get_args(cls) if typing.get_origin(cls) in _UNIONS else ()
+    if members:
+        return " | ".join(name(member) for member in members)
     return getattr(cls, "__name__", None) or str(cls)
 
 
@@ -99,7 +105,7 @@ def _structure_fraction(value: Any, _: Any) -> Fraction:
     if isinstance(value, int) and not isinstance(value, bool):
         return Fraction(value)
     if not isinstance(value, str) or not _FRACTION.fullmatch(value.strip()):
-        raise ValidationError(f"expected an exact fraction such as \"14/29\", got {value!r}")
+        raise ValidationError(f'expected an exact fraction such as "14/29", got {value!r}')
     try:
         return Fraction(value.strip())
     except ZeroDivisionError:
