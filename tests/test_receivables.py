@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pathlib
 from datetime import date, timedelta
 
 import pytest
@@ -221,7 +222,7 @@ def test_display() -> None:
     assert records[1]["account"] is None
     html = report._repr_html_()
     assert "Aging as of 2024-06-30" in html
-    assert "(all accounts)" in html
+    assert "(all)" in html
     frame = report.to_pandas()
     assert list(frame["31-60"]) == ["10.00", "10.00"]
 
@@ -250,3 +251,61 @@ def test_bad_input() -> None:
         OpenItem("A", "X", AS_OF, "1.00")  # type: ignore[arg-type]
     with pytest.raises(errors.RevcycleTypeError):
         OpenItem(1, "X", AS_OF, usd("1.00"))  # type: ignore[arg-type]
+
+
+# --------------------------------------------------------------------------------------------
+# Command line
+
+
+def test_cli_aging_sample(capsys: pytest.CaptureFixture[str]) -> None:
+    from revcycle import samples
+    from revcycle.cli import main
+
+    assert main(["aging", samples.path("open_items.json"), "--as-of", "2025-06-30"]) == 0
+    report = loads(capsys.readouterr().out, AgingReport)
+    # The sample's total, and Northwind's Net 60 invoice due that day counted as current.
+    assert report.total == usd("59750.50")
+    assert report.by_account["Northwind Traders"].bucket("current") == usd("12000.00")
+
+
+def test_cli_aging_table_and_bare_list(
+    capsys: pytest.CaptureFixture[str], tmp_path: pathlib.Path
+) -> None:
+    from revcycle.cli import main
+
+    path = tmp_path / "items.json"
+    path.write_text(
+        '[{"id": "A", "account": "X", "due_date": "2024-05-01",'
+        ' "amount": {"amount": "10.00", "currency": "USD"}}]'
+    )
+    assert (
+        main(["aging", str(path), "--as-of", "2024-06-30", "--edges", "45,90", "--format", "table"])
+        == 0
+    )
+    out = capsys.readouterr().out
+    assert "46-90" in out
+    assert "10.00" in out
+
+
+@pytest.mark.parametrize(
+    ("text", "args", "message"),
+    [
+        ('{"items": [{"id": "A"}]}', [], "account"),
+        ("[1.5]", [], "fraction"),
+        ("[]", ["--edges", "30,x"], "--edges"),
+        ("[]", ["--edges", "60,30"], "increasing"),
+    ],
+)
+def test_cli_aging_errors(
+    capsys: pytest.CaptureFixture[str],
+    tmp_path: pathlib.Path,
+    text: str,
+    args: list[str],
+    message: str,
+) -> None:
+    from revcycle.cli import main
+
+    path = tmp_path / "items.json"
+    path.write_text(text)
+    assert main(["aging", str(path), "--as-of", "2024-06-30", *args]) == 1
+    assert message in capsys.readouterr().err

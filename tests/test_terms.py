@@ -684,3 +684,63 @@ def test_schedule_display() -> None:
         str(PaymentTerms.parse("Net 30").with_adjustment(C.FOLLOWING))
         == "Net 30 (adjusted following)"
     )
+
+
+# --------------------------------------------------------------------------------------------
+# Command line and demo
+
+
+def test_cli_terms_json(capsys: pytest.CaptureFixture[str]) -> None:
+    from revcycle.cli import main
+
+    code = main(["terms", "2/10 Net 30", "--invoice-date", "2024-01-31", "--amount", "1000.00 USD"])
+    assert code == 0
+    schedule = loads(capsys.readouterr().out, PaymentSchedule)
+    assert schedule.due_date == date(2024, 3, 1)
+    assert schedule.installments[0].discounted_amount == usd("980.00")
+
+
+def test_cli_terms_table_with_payment_and_holidays(capsys: pytest.CaptureFixture[str]) -> None:
+    from revcycle.cli import main
+
+    args = ["terms", "Net 30", "--invoice-date", "2024-11-25", "--amount", "USD 500.00"]
+    extra = ["--adjust", "following", "--holidays", "us", "--pay", "2024-12-01", "600.00 USD"]
+    assert main([*args, *extra, "--format", "table"]) == 0
+    out = capsys.readouterr().out
+    assert "2024-12-26" in out  # Christmas moved to the next business day
+    assert "credit (overpaid) 100.00 USD" in out
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["Net thirty", "--invoice-date", "2024-01-31", "--amount", "1 USD"], "net thirty"),
+        (["Net 30", "--invoice-date", "2024-31-01", "--amount", "1 USD"], "--invoice-date"),
+        (["Net 30", "--invoice-date", "2024-01-31", "--amount", "1000"], "--amount"),
+        (
+            ["Net 30", "--invoice-date", "2024-01-31", "--amount", "1 USD", "--holidays", "US"],
+            "--adjust",
+        ),
+    ],
+)
+def test_cli_terms_errors(
+    capsys: pytest.CaptureFixture[str], args: list[str], message: str
+) -> None:
+    from revcycle.cli import main
+
+    assert main(["terms", *args]) == 1
+    assert message in capsys.readouterr().err
+
+
+def test_demo_section_renders() -> None:
+    import io
+
+    from rich.console import Console
+
+    from revcycle._demo import s40_terms
+
+    buffer = io.StringIO()
+    s40_terms.run(Console(file=buffer, width=100))
+    text = buffer.getvalue()
+    assert "187.95 USD" in text  # the wrong late charge under the re-keyed Net 30
+    assert "2025-06-30" in text  # the negotiated Net 60 due date

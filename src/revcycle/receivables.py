@@ -269,12 +269,14 @@ class AgingReport:
         return _to_pandas(self.to_records())
 
     def table(self) -> tuple[list[str], list[list[str]]]:
-        """Headers and rows of text for people: accounts, then each currency's total."""
-        headers = ["account", "currency", *self.labels, "total"]
+        """Headers and rows of text for people: accounts, then each currency's total (the
+        currency column is left out when the report has one currency)."""
+        several = len(self.totals) > 1
+        headers = ["account", *(["currency"] if several else []), *self.labels, "total"]
         rows = [
             [
-                "(all accounts)" if row.account is None else row.account,
-                row.currency.code,
+                "(all)" if row.account is None else row.account,
+                *([row.currency.code] if several else []),
                 *(plain(b.total.amount) for b in row.buckets),
                 plain(row.total.amount),
             ]
@@ -284,11 +286,12 @@ class AgingReport:
 
     def _repr_html_(self) -> str:
         headers, rows = self.table()
+        codes = ", ".join(c.code for c in self.currencies)
         return html_table(
-            f"Aging as of {self.as_of.isoformat()}",
+            f"Aging as of {self.as_of.isoformat()} ({codes})",
             headers,
             rows,
-            right=list(range(2, len(headers))),
+            right=list(range(len(headers) - len(self.labels) - 1, len(headers))),
         )
 
 

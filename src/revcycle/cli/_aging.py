@@ -1,0 +1,97 @@
+"""``revcycle aging``: bucket open items by days past due as of a date.
+
+::
+
+    revcycle aging ITEMS.json --as-of 2024-06-30
+    revcycle aging ITEMS.json --as-of 2024-06-30 --edges 30,60,90 --format table
+
+``ITEMS.json`` (a path, or ``-`` for standard input) is ``{"items": [...]}`` or a bare list of
+open items, each ``{"id", "account", "due_date", "amount": {"amount", "currency"}}``. The JSON
+output is the :class:`~revcycle.receivables.AgingReport`; ``--format table`` prints one row per
+account and currency and one total per currency.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+from typing import Any, final
+
+import attrs
+
+from revcycle.cli._common import add_format_argument, console, print_json, print_table, read_text
+from revcycle.cli._terms import parse_date
+from revcycle.errors import StructureError, ValidationError
+from revcycle.receivables import DEFAULT_EDGES, AgingReport, OpenItem, aging
+from revcycle.serialization import loads
+
+
+@final
+@attrs.frozen
+class _OpenItems:
+    items: tuple[OpenItem, ...]
+
+
+def register(subparsers: Any) -> None:
+    """Add the ``aging`` verb."""
+    parser: argparse.ArgumentParser = subparsers.add_parser(
+        "aging",
+        help="bucket open items by days past due as of a date",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument(
+        "items", metavar="ITEMS.json", help="the open items (a path, or - for stdin)"
+    )
+    parser.add_argument(
+        "--as-of", required=True, metavar="DATE", help="the aging date (YYYY-MM-DD)"
+    )
+    parser.add_argument(
+        "--edges",
+        default=",".join(str(e) for e in DEFAULT_EDGES),
+        metavar="N,N,...",
+        help="bucket edges in days past due (default 30,60,90,120)",
+    )
+    add_format_argument(parser)
+    parser.set_defaults(handler=_handle)
+
+
+def read_items(text: str) -> tuple[OpenItem, ...]:
+    """Open items from ``{"items": [...]}`` or a bare JSON list."""
+    try:
+        is_list = isinstance(json.loads(text), list)
+    except json.JSONDecodeError:
+        is_list = False  # loads() below reports the JSON error with its position
+    except ValueError as error:
+        raise StructureError(f"Cannot read open items: {error}.") from None
+    if is_list:
+        return loads(text, tuple[OpenItem, ...])
+    return loads(text, _OpenItems).items
+
+
+def _handle(args: argparse.Namespace) -> int:
+    try:
+        edges = tuple(int(part) for part in args.edges.split(","))
+    except ValueError:
+        raise ValidationError(
+            f"--edges must be whole days separated by commas such as 30,60,90, not {args.edges!r}."
+        ) from None
+    report = aging(read_items(read_text(args.items)), parse_date(args.as_of, "--as-of"), edges)
+    if args.format == "table":
+        print_aging(report)
+    else:
+        print_json(report)
+    return 0
+
+
+def print_aging(report: AgingReport, out: Any = None) -> None:
+    """Print an aging report as a table."""
+    headers, rows = report.table()
+    codes = ", ".join(c.code for c in report.currencies)
+    print_table(
+        f"Aging as of {report.as_of.isoformat()}, days past due ({codes})",
+        headers,
+        rows,
+        right=list(range(len(headers) - len(report.labels) - 1, len(headers))),
+        out=out or console(),
+    )

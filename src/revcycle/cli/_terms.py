@@ -1,0 +1,147 @@
+"""``revcycle terms``: the payment schedule of an invoice under written payment terms.
+
+::
+
+    revcycle terms "2/10 Net 30" --invoice-date 2024-01-31 --amount "1000.00 USD"
+    revcycle terms "50% now, 50% Net 30" --invoice-date 2024-01-31 --amount "1000.00 USD" \\
+        --adjust following --holidays US --format table
+    revcycle terms "2/10 Net 30" --invoice-date 2024-01-31 --amount "1000.00 USD" \\
+        --pay 2024-02-10 "980.00 USD"
+
+The terms are parsed with :meth:`revcycle.terms.PaymentTerms.parse`. The JSON output is the
+:class:`~revcycle.terms.PaymentSchedule` (after any ``--pay`` payments, applied in the order
+given); ``--format table`` prints the installments for people.
+"""
+
+from __future__ import annotations
+
+import argparse
+from datetime import date
+from typing import Any
+
+from revcycle.calendars import BusinessDayAdjustment, BusinessDayConvention, CountryHolidays
+from revcycle.cli._common import CliError, add_format_argument, console, print_json, print_table
+from revcycle.errors import ValidationError
+from revcycle.money import Money
+from revcycle.terms import PaymentSchedule, PaymentTerms
+
+
+def register(subparsers: Any) -> None:
+    """Add the ``terms`` verb."""
+    parser: argparse.ArgumentParser = subparsers.add_parser(
+        "terms",
+        help="the payment schedule of an invoice under written payment terms",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("terms", help='written terms such as "Net 30" or "2/10 Net 30"')
+    parser.add_argument(
+        "--invoice-date", required=True, metavar="DATE", help="the invoice date (YYYY-MM-DD)"
+    )
+    parser.add_argument(
+        "--amount", required=True, metavar="MONEY", help='the invoice total, e.g. "1000.00 USD"'
+    )
+    parser.add_argument(
+        "--untaxed",
+        metavar="MONEY",
+        help="the untaxed amount, for a discount on the untaxed amount",
+    )
+    parser.add_argument(
+        "--adjust",
+        choices=[c.value for c in BusinessDayConvention],
+        help="move due dates onto business days by this convention",
+    )
+    parser.add_argument(
+        "--holidays",
+        metavar="COUNTRY[-SUBDIVISION]",
+        help="a country holiday calendar for --adjust (needs the holidays extra), e.g. US or DE-BY",
+    )
+    parser.add_argument(
+        "--pay",
+        nargs=2,
+        action="append",
+        default=[],
+        metavar=("DATE", "MONEY"),
+        help="apply a payment (repeatable, applied in order)",
+    )
+    add_format_argument(parser)
+    parser.set_defaults(handler=_handle)
+
+
+def parse_date(text: str, what: str) -> date:
+    """An ISO date from the command line, or a clear error naming the option."""
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise ValidationError(f"{what} must be a date such as 2024-01-31, not {text!r}.") from None
+
+
+def parse_money(text: str, what: str) -> Money:
+    """Money written as ``"1000.00 USD"`` (or ``"USD 1000.00"``)."""
+    parts = text.split()
+    if len(parts) != 2:
+        raise ValidationError(
+            f'{what} must be an amount and a currency such as "1000.00 USD", not {text!r}.'
+        )
+    first, second = parts
+    if first[:1].isalpha():
+        first, second = second, first
+    return Money(first, second)
+
+
+def _handle(args: argparse.Namespace) -> int:
+    terms = PaymentTerms.parse(args.terms)
+    if args.holidays and not args.adjust:
+        raise CliError("--holidays needs --adjust (the convention that moves due dates).")
+    if args.adjust:
+        if args.holidays:
+            country, _, subdivision = args.holidays.partition("-")
+            adjustment = BusinessDayAdjustment(
+                args.adjust, CountryHolidays(country.upper(), subdivision.upper() or None)
+            )
+        else:
+            adjustment = BusinessDayAdjustment(args.adjust)
+        terms = terms.with_adjustment(adjustment)
+    untaxed = None if args.untaxed is None else parse_money(args.untaxed, "--untaxed")
+    schedule = terms.schedule(
+        parse_date(args.invoice_date, "--invoice-date"),
+        parse_money(args.amount, "--amount"),
+        untaxed=untaxed,
+    )
+    for day, amount in args.pay:
+        schedule = schedule.apply_payment(parse_date(day, "--pay"), parse_money(amount, "--pay"))
+    if args.format == "table":
+        print_schedule(schedule, f"{terms.describe()}, invoice of {args.invoice_date}")
+    else:
+        print_json(schedule)
+    return 0
+
+
+def print_schedule(schedule: PaymentSchedule, title: str, out: Any = None) -> None:
+    """Print a schedule's installments as a table, and its totals below."""
+    target = out or console()
+    rows = [
+        [
+            item.number,
+            item.due_date.isoformat(),
+            item.amount,
+            "" if item.discount_deadline is None else item.discount_deadline.isoformat(),
+            "" if item.discounted_amount is None else item.discounted_amount,
+            item.paid,
+            item.open_amount,
+        ]
+        for item in schedule.installments
+    ]
+    print_table(
+        title,
+        ["#", "due", "amount", "discount until", "discounted", "paid", "open"],
+        rows,
+        right=[2, 4, 5, 6],
+        out=target,
+    )
+    line = f"Invoice due {schedule.due_date.isoformat()}; open {schedule.open_amount}"
+    if not schedule.discount_taken.is_zero():
+        line += f"; early-payment discount taken {schedule.discount_taken}"
+    if not schedule.credit.is_zero():
+        line += f"; credit (overpaid) {schedule.credit}"
+    target.print(line + ".")
