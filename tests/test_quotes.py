@@ -867,3 +867,20 @@ def test_demo_section_renders() -> None:
     text = buffer.getvalue()
     assert "Waterfall of line 1 (SEAT)" in text
     assert "Platinum (wanted) versus bronze (needed?)" in text
+
+
+def test_evaluate_checks_a_priced_quote_against_another_policy() -> None:
+    from revcycle.approvals import evaluate
+
+    priced = price_quote(quote(QuoteLine("SEAT", 10)), CATALOG)
+    assert priced.approvals == ()
+    assert not priced.needs_approval
+    # 10 seats: 10 % volume discount (hand computation), above a 5 % limit.
+    found = evaluate(ApprovalPolicy([DiscountAbove(Percent("5"), "manager")]), priced, CATALOG)
+    assert [(a.level, a.line) for a in found] == [("manager", 1)]
+
+
+def test_quote_with_rounding_and_name_round_trips() -> None:
+    q = quote(QuoteLine("SEAT", 1), rounding=Rounding(RoundingMode.HALF_EVEN, 4), name="Q-1")
+    assert loads(dumps(q), Quote) == q
+    assert json.loads(dumps(q))["rounding"] == {"mode": "half_even", "places": 4}

@@ -37,13 +37,22 @@ from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, timedelta
 from decimal import Decimal
 from fractions import Fraction
-from typing import Any, Final, final
+from typing import TYPE_CHECKING, Any, Final, final
 
 import attrs
 
 from revcycle._display import html_table
 from revcycle._display import to_pandas as _to_pandas
 from revcycle._numbers import CTX, ONE, ZERO, plain, scale_exact, to_decimal
+from revcycle.approvals import (
+    Approval,
+    ApprovalPolicy,
+    ApprovalRule,
+    DiscountAbove,
+    MarginBelow,
+    TotalAbove,
+    evaluate,
+)
 from revcycle.catalog import (
     Catalog,
     ChargeKind,
@@ -53,7 +62,6 @@ from revcycle.catalog import (
 )
 from revcycle.dates import Duration, Period, anchored_date
 from revcycle.errors import (
-    CurrencyMismatchError,
     RevcycleTypeError,
     UnknownCodeError,
     ValidationError,
@@ -178,10 +186,6 @@ def _to_currency(value: Currency | str) -> Currency:
     return Currency.of(value)
 
 
-def _to_rules(value: object) -> tuple[ApprovalRule, ...]:
-    return _as_tuple(value, _RULE_TYPES, "Approval rules")
-
-
 def _to_lines(value: object) -> tuple[QuoteLine, ...]:
     return _as_tuple(value, QuoteLine, "Quote lines")
 
@@ -196,97 +200,6 @@ def _to_priced_lines(value: object) -> tuple[PricedLine, ...]:
 
 def _to_approvals(value: object) -> tuple[Approval, ...]:
     return _as_tuple(value, Approval, "Approvals")
-
-
-# --------------------------------------------------------------------------------------------
-# Approval policy
-
-
-@final
-@attrs.frozen
-class DiscountAbove:
-    """A line whose effective discount off its prorated list price exceeds ``percent`` needs
-    approval at ``level``.
-
-    The effective discount is ``1 − net unit price ÷ (list unit price × term multiplier)``:
-    every step counts (contracted, volume, additional, partner, distributor).
-    """
-
-    percent: Percent = attrs.field(validator=_check_percent_range("A discount limit"))
-    level: str = attrs.field(validator=_check_text("An approval level"))
-
-
-@final
-@attrs.frozen
-class MarginBelow:
-    """A line whose gross margin is below ``margin`` needs approval at ``level``.
-
-    Margin is ``(net unit price − unit cost) ÷ net unit price``, with the product's cost for
-    one pricing term scaled by the line's term multiplier, so the floor is
-    ``cost ÷ (1 − margin)``. Lines of products without a cost are not checked.
-    """
-
-    margin: Percent = attrs.field()
-    level: str = attrs.field(validator=_check_text("An approval level"))
-
-    @margin.validator
-    def _check_margin(self, _: object, value: object) -> None:
-        if not isinstance(value, Percent):
-            raise RevcycleTypeError(f"A minimum margin must be a Percent, not {value!r}.")
-        if not 0 <= value.value < 100:
-            raise ValidationError(
-                f"A minimum margin must be at least 0 and below 100 percent, not {value}."
-            )
-
-
-@final
-@attrs.frozen
-class TotalAbove:
-    """A quote whose net total (TCV: one-time plus recurring) exceeds ``amount`` needs
-    approval at ``level``. ``amount`` must be in the quote's currency."""
-
-    amount: Money = attrs.field()
-    level: str = attrs.field(validator=_check_text("An approval level"))
-
-    @amount.validator
-    def _check_amount(self, _: object, value: object) -> None:
-        if not isinstance(value, Money):
-            raise RevcycleTypeError(f"A total limit must be Money, not {value!r}.")
-
-
-ApprovalRule = DiscountAbove | MarginBelow | TotalAbove
-"""Any approval rule (JSON: a ``"type"`` tag ``discount_above``, ``margin_below`` or
-``total_above``)."""
-
-_RULE_TYPES: Final = (DiscountAbove, MarginBelow, TotalAbove)
-
-
-@final
-@attrs.frozen
-class ApprovalPolicy:
-    """The rules that decide which approvals a priced quote needs, checked in order.
-
-    >>> policy = ApprovalPolicy([DiscountAbove(Percent("20"), "sales manager"),
-    ...                          TotalAbove(Money("100000", "USD"), "cfo")])
-    >>> len(policy.rules)
-    2
-    """
-
-    rules: tuple[ApprovalRule, ...] = attrs.field(converter=_to_rules)
-
-
-@final
-@attrs.frozen(kw_only=True)
-class Approval:
-    """An approval a priced quote needs: the level, the rule that asked, and why.
-
-    ``line`` is the 1-based line number, or ``None`` for a rule about the whole quote.
-    """
-
-    level: str
-    rule: str
-    reason: str
-    line: int | None = None
 
 
 # --------------------------------------------------------------------------------------------
@@ -494,14 +407,17 @@ class PricedLine:
     # arithmetic is eager, the explanation lazy.
     _trace: _Trace | None = attrs.field(init=False, default=None, eq=False, hash=False, repr=False)
 
-    def __getattr__(self, name: str) -> Any:
-        if name == "steps":
-            trace = object.__getattribute__(self, "_trace")
-            if trace is not None:
-                steps = trace.steps()
-                object.__setattr__(self, "steps", steps)
-                return steps
-        raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
+    if not TYPE_CHECKING:  # hidden from type checkers, so a misspelt attribute is still caught
+
+        def __getattr__(self, name: str) -> Any:
+            # Only reached when the ``steps`` slot is still empty (an engine-built line).
+            if name == "steps":
+                trace = object.__getattribute__(self, "_trace")
+                if trace is not None:
+                    steps = trace.steps()
+                    object.__setattr__(self, "steps", steps)
+                    return steps
+            raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
 
     @property
     def currency(self) -> Currency:
@@ -909,7 +825,7 @@ def _price(quote: Quote, catalog: Catalog) -> PricedQuote:
         approvals=(),
     )
     if quote.approval_policy is not None:
-        approvals = _approvals(quote.approval_policy, result, catalog)
+        approvals = evaluate(quote.approval_policy, result, catalog)
         result = attrs.evolve(result, approvals=approvals)
     return result
 
@@ -934,91 +850,3 @@ def _tier_quantities(quote: Quote, catalog: Catalog) -> dict[str, Decimal]:
         if schedule is not None and _aggregates(schedule):
             totals[line.sku] = CTX.add(totals.get(line.sku, ZERO), line.quantity)
     return totals
-
-
-def _approvals(
-    policy: ApprovalPolicy, priced: PricedQuote, catalog: Catalog
-) -> tuple[Approval, ...]:
-    found: list[Approval] = []
-    currency = priced.currency
-    for rule in policy.rules:
-        if isinstance(rule, DiscountAbove):
-            for line in priced.lines:
-                discount = line.effective_discount
-                if discount.value > rule.percent.value:
-                    found.append(
-                        Approval(
-                            level=rule.level,
-                            rule="discount_above",
-                            line=line.number,
-                            reason=(
-                                f"line {line.number} ({line.sku}) has an effective discount of "
-                                f"{_percent(discount)} off its prorated list price, above the "
-                                f"{rule.percent} limit"
-                            ),
-                        )
-                    )
-        elif isinstance(rule, MarginBelow):
-            for line in priced.lines:
-                cost = catalog.product(line.sku).cost
-                if cost is None:
-                    continue
-                if cost.currency != currency:
-                    found.append(
-                        Approval(
-                            level=rule.level,
-                            rule="margin_below",
-                            line=line.number,
-                            reason=(
-                                f"line {line.number} ({line.sku}): the unit cost is in "
-                                f"{cost.currency.code} and the quote in {currency.code}, so "
-                                "the margin cannot be checked"
-                            ),
-                        )
-                    )
-                    continue
-                term_cost = CTX.multiply(cost.amount, line.term_multiplier)
-                net = line.net_unit_price.amount
-                floor = CTX.divide(term_cost, rule.margin.complement())
-                if net < floor:
-                    if net > 0:
-                        margin = CTX.divide(CTX.subtract(net, term_cost), net)
-                        shown = f"a margin of {_percent(Percent.from_ratio(margin))}"
-                    else:
-                        shown = "no margin"
-                    found.append(
-                        Approval(
-                            level=rule.level,
-                            rule="margin_below",
-                            line=line.number,
-                            reason=(
-                                f"line {line.number} ({line.sku}): net unit price "
-                                f"{_unit(line.net_unit_price)} over a unit cost of "
-                                f"{_unit(Money._trusted(term_cost, currency))} gives {shown}, "
-                                f"below the minimum {rule.margin}"
-                            ),
-                        )
-                    )
-        else:
-            if rule.amount.currency != currency:
-                raise CurrencyMismatchError(
-                    f"The approval limit {rule.amount} is not in the quote currency "
-                    f"{currency.code}."
-                )
-            if priced.tcv > rule.amount:
-                found.append(
-                    Approval(
-                        level=rule.level,
-                        rule="total_above",
-                        reason=(
-                            f"the quote's net total (TCV) {_unit(priced.tcv)} is above "
-                            f"{_unit(rule.amount)}"
-                        ),
-                    )
-                )
-    return tuple(found)
-
-
-def _percent(percent: Percent) -> str:
-    value = percent.value.quantize(Decimal("0.01"), rounding=decimal.ROUND_HALF_UP, context=CTX)
-    return f"{plain(value.normalize(CTX))}%"

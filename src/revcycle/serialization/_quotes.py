@@ -12,7 +12,7 @@ from typing import Any, Final
 
 import cattrs
 
-from revcycle.quotes import ApprovalRule, DiscountAbove, MarginBelow, TotalAbove
+from revcycle.approvals import ApprovalRule, DiscountAbove, MarginBelow, TotalAbove
 from revcycle.serialization._core import register_tagged_union
 
 

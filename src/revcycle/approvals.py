@@ -1,0 +1,267 @@
+"""Approval rules for priced quotes: what needs whose sign-off, and why.
+
+An :class:`ApprovalPolicy` is a list of rules checked in order (``shared/anchors/cpq.md`` §2.9:
+Salesforce Advanced Approvals, ERPNext authorization rules):
+
+* :class:`DiscountAbove` — a line's effective discount off its prorated list price is above a
+  percent;
+* :class:`MarginBelow` — a line's gross margin over the product's cost is below a minimum;
+* :class:`TotalAbove` — the quote's net total (TCV) is above an amount.
+
+Each rule that fires yields an :class:`Approval` with the level (a role such as
+``"sales manager"``), the rule's tag and a sentence saying why. The rules travel in JSON with a
+``"type"`` tag (``discount_above``, ``margin_below``, ``total_above``).
+
+>>> from revcycle.money import Money, Percent
+>>> policy = ApprovalPolicy([DiscountAbove(Percent("20"), "sales manager"),
+...                          TotalAbove(Money("100000", "USD"), "cfo")])
+>>> [type(rule).__name__ for rule in policy.rules]
+['DiscountAbove', 'TotalAbove']
+"""
+
+from __future__ import annotations
+
+import decimal
+from collections.abc import Iterable, Mapping
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any, Final, final
+
+import attrs
+
+from revcycle._numbers import CTX, plain
+from revcycle.errors import CurrencyMismatchError, RevcycleTypeError, ValidationError
+from revcycle.money import Money, Percent
+from revcycle.waterfall import _unit
+
+
+if TYPE_CHECKING:
+    from revcycle.catalog import Catalog
+    from revcycle.quotes import PricedQuote
+
+
+__all__ = [
+    "Approval",
+    "ApprovalPolicy",
+    "ApprovalRule",
+    "DiscountAbove",
+    "MarginBelow",
+    "TotalAbove",
+    "evaluate",
+]
+
+
+def _check_text(what: str) -> Any:
+    def check(_: object, __: object, value: object) -> None:
+        if not isinstance(value, str):
+            raise RevcycleTypeError(f"{what} must be a str, not {value!r}.")
+        if not value.strip():
+            raise ValidationError(f"{what} must not be empty.")
+
+    return check
+
+
+def _check_percent_range(what: str) -> Any:
+    def check(_: object, __: object, value: object) -> None:
+        if value is None:
+            return
+        if not isinstance(value, Percent):
+            raise RevcycleTypeError(f"{what} must be a Percent or None, not {value!r}.")
+        if not 0 <= value.value <= 100:
+            raise ValidationError(f"{what} must be between 0 and 100 percent, not {value}.")
+
+    return check
+
+
+def _to_rules(value: object) -> tuple[ApprovalRule, ...]:
+    if isinstance(value, str | bytes | Mapping) or not isinstance(value, Iterable):
+        raise RevcycleTypeError(f"Approval rules must be a sequence, not {value!r}.")
+    rules = tuple(value)
+    for rule in rules:
+        if not isinstance(rule, _RULE_TYPES):
+            raise RevcycleTypeError(
+                "Approval rules must be DiscountAbove, MarginBelow or TotalAbove values, "
+                f"not {rule!r}."
+            )
+    return rules
+
+
+@final
+@attrs.frozen
+class DiscountAbove:
+    """A line whose effective discount off its prorated list price exceeds ``percent`` needs
+    approval at ``level``.
+
+    The effective discount is ``1 − net unit price ÷ (list unit price × term multiplier)``:
+    every step counts (contracted, volume, additional, partner, distributor).
+    """
+
+    percent: Percent = attrs.field(validator=_check_percent_range("A discount limit"))
+    level: str = attrs.field(validator=_check_text("An approval level"))
+
+
+@final
+@attrs.frozen
+class MarginBelow:
+    """A line whose gross margin is below ``margin`` needs approval at ``level``.
+
+    Margin is ``(net unit price − unit cost) ÷ net unit price``, with the product's cost for
+    one pricing term scaled by the line's term multiplier, so the floor is
+    ``cost ÷ (1 − margin)``. Lines of products without a cost are not checked.
+    """
+
+    margin: Percent = attrs.field()
+    level: str = attrs.field(validator=_check_text("An approval level"))
+
+    @margin.validator
+    def _check_margin(self, _: object, value: object) -> None:
+        if not isinstance(value, Percent):
+            raise RevcycleTypeError(f"A minimum margin must be a Percent, not {value!r}.")
+        if not 0 <= value.value < 100:
+            raise ValidationError(
+                f"A minimum margin must be at least 0 and below 100 percent, not {value}."
+            )
+
+
+@final
+@attrs.frozen
+class TotalAbove:
+    """A quote whose net total (TCV: one-time plus recurring) exceeds ``amount`` needs
+    approval at ``level``. ``amount`` must be in the quote's currency."""
+
+    amount: Money = attrs.field()
+    level: str = attrs.field(validator=_check_text("An approval level"))
+
+    @amount.validator
+    def _check_amount(self, _: object, value: object) -> None:
+        if not isinstance(value, Money):
+            raise RevcycleTypeError(f"A total limit must be Money, not {value!r}.")
+
+
+ApprovalRule = DiscountAbove | MarginBelow | TotalAbove
+"""Any approval rule (JSON: a ``"type"`` tag ``discount_above``, ``margin_below`` or
+``total_above``)."""
+
+_RULE_TYPES: Final = (DiscountAbove, MarginBelow, TotalAbove)
+
+
+@final
+@attrs.frozen
+class ApprovalPolicy:
+    """The rules that decide which approvals a priced quote needs, checked in order.
+
+    >>> policy = ApprovalPolicy([DiscountAbove(Percent("20"), "sales manager"),
+    ...                          TotalAbove(Money("100000", "USD"), "cfo")])
+    >>> len(policy.rules)
+    2
+    """
+
+    rules: tuple[ApprovalRule, ...] = attrs.field(converter=_to_rules)
+
+
+@final
+@attrs.frozen(kw_only=True)
+class Approval:
+    """An approval a priced quote needs: the level, the rule that asked, and why.
+
+    ``line`` is the 1-based line number, or ``None`` for a rule about the whole quote.
+    """
+
+    level: str
+    rule: str
+    reason: str
+    line: int | None = None
+
+
+# --------------------------------------------------------------------------------------------
+# Evaluation
+
+
+def evaluate(policy: ApprovalPolicy, priced: PricedQuote, catalog: Catalog) -> tuple[Approval, ...]:
+    """The approvals ``policy`` asks for on a priced quote, rule by rule, then line by line.
+
+    ``catalog`` gives the product costs the margin rule needs. :func:`~revcycle.quotes.price_quote`
+    calls this with the quote's own policy; call it to check a priced quote against another.
+    """
+    found: list[Approval] = []
+    currency = priced.currency
+    for rule in policy.rules:
+        if isinstance(rule, DiscountAbove):
+            for line in priced.lines:
+                discount = line.effective_discount
+                if discount.value > rule.percent.value:
+                    found.append(
+                        Approval(
+                            level=rule.level,
+                            rule="discount_above",
+                            line=line.number,
+                            reason=(
+                                f"line {line.number} ({line.sku}) has an effective discount of "
+                                f"{_percent(discount)} off its prorated list price, above the "
+                                f"{rule.percent} limit"
+                            ),
+                        )
+                    )
+        elif isinstance(rule, MarginBelow):
+            for line in priced.lines:
+                cost = catalog.product(line.sku).cost
+                if cost is None:
+                    continue
+                if cost.currency != currency:
+                    found.append(
+                        Approval(
+                            level=rule.level,
+                            rule="margin_below",
+                            line=line.number,
+                            reason=(
+                                f"line {line.number} ({line.sku}): the unit cost is in "
+                                f"{cost.currency.code} and the quote in {currency.code}, so "
+                                "the margin cannot be checked"
+                            ),
+                        )
+                    )
+                    continue
+                term_cost = CTX.multiply(cost.amount, line.term_multiplier)
+                net = line.net_unit_price.amount
+                floor = CTX.divide(term_cost, rule.margin.complement())
+                if net < floor:
+                    if net > 0:
+                        margin = CTX.divide(CTX.subtract(net, term_cost), net)
+                        shown = f"a margin of {_percent(Percent.from_ratio(margin))}"
+                    else:
+                        shown = "no margin"
+                    found.append(
+                        Approval(
+                            level=rule.level,
+                            rule="margin_below",
+                            line=line.number,
+                            reason=(
+                                f"line {line.number} ({line.sku}): net unit price "
+                                f"{_unit(line.net_unit_price)} over a unit cost of "
+                                f"{_unit(Money._trusted(term_cost, currency))} gives {shown}, "
+                                f"below the minimum {rule.margin}"
+                            ),
+                        )
+                    )
+        else:
+            if rule.amount.currency != currency:
+                raise CurrencyMismatchError(
+                    f"The approval limit {rule.amount} is not in the quote currency "
+                    f"{currency.code}."
+                )
+            if priced.tcv > rule.amount:
+                found.append(
+                    Approval(
+                        level=rule.level,
+                        rule="total_above",
+                        reason=(
+                            f"the quote's net total (TCV) {_unit(priced.tcv)} is above "
+                            f"{_unit(rule.amount)}"
+                        ),
+                    )
+                )
+    return tuple(found)
+
+
+def _percent(percent: Percent) -> str:
+    value = percent.value.quantize(Decimal("0.01"), rounding=decimal.ROUND_HALF_UP, context=CTX)
+    return f"{plain(value.normalize(CTX))}%"
