@@ -133,6 +133,7 @@ def one_line(line: QuoteLine, **options: Any) -> PricedLine:
 
 SKUS = [p.sku for p in PRODUCTS]
 percents = st.decimals(min_value=0, max_value=100, places=2).map(Percent)
+channel_percents = st.decimals(min_value=0, max_value=50, places=2).map(Percent)
 
 
 @st.composite
@@ -144,8 +145,9 @@ def lines(draw: st.DrawFn, period: Period) -> QuoteLine:
     if kind == "percent":
         discount = Discount.percent(draw(percents))
     elif kind == "amount" and sku == "SEAT":
-        # SEAT is at least 80.00 a year after volume: at least 80 / 366 > 0.21 for one day.
-        discount = Discount.amount(usd(str(draw(st.decimals(0, "0.21", places=2)))))
+        # SEAT is at least 80.00 a year after volume: 80 / 366 > 0.21 for one day, and still
+        # above 0.05 after partner and distributor discounts of at most 50 % each.
+        discount = Discount.amount(usd(str(draw(st.decimals(0, "0.05", places=2)))))
     elif kind == "unit_price":
         discount = Discount.unit_price(usd(str(draw(st.decimals(0, 1000, places=4)))))
     elif kind == "total" and quantity > 0:
@@ -198,8 +200,8 @@ def quotes(draw: st.DrawFn, percent_only: bool = False) -> Quote:
                 ]
             )
         ),
-        partner_discount=draw(st.none() | percents),
-        distributor_discount=draw(st.none() | percents),
+        partner_discount=draw(st.none() | channel_percents),
+        distributor_discount=draw(st.none() | channel_percents),
         additional_discount_last=draw(st.booleans()),
         partner_discount_first=draw(st.booleans()),
         approval_policy=ApprovalPolicy(
