@@ -129,8 +129,9 @@ def main() -> None:
     ours = median_seconds(lambda: rate_usage(events, [CHARGE], PERIOD), args.runs)
     print(f"  floor loop (dedup, dict sum, tiers): {floor:.3f} s")
     print(f"  rate_usage:                          {ours:.3f} s")
-    print(f"  ratio {ours / floor:.2f}× (target ≤ 2×) -> {'met' if ours <= 2 * floor else 'MISSED'}")
-    del events, rating
+    print(
+        f"  ratio {ours / floor:.2f}× (target ≤ 2×) -> {'met' if ours <= 2 * floor else 'MISSED'}"
+    )
 
     print(f"\nColumnar path: {rows_n:,} rows, {customers:,} customers")
     table = make_table(rows_n, customers)

@@ -178,8 +178,14 @@ def _aggregate(
             table = table.append_column(unique, pa.nulls(table.num_rows, pa.string()))
         result = table.group_by(keys).aggregate([(unique, "count_distinct")])
     elif kind is Aggregation.LATEST:
+        # Arrow has no "last" kernel for decimals: take the last row number per key in time
+        # order (ties: the later row), then that row's quantity.
         ordered = table.sort_by([("at", "ascending"), (_INDEX, "ascending")])
-        result = ordered.group_by(keys, use_threads=False).aggregate([("quantity", "last")])
+        lasts = ordered.group_by(keys, use_threads=False).aggregate([(_INDEX, "last")])
+        rows = pc.index_in(
+            lasts.column(f"{_INDEX}_last"), value_set=table.column(_INDEX).combine_chunks()
+        )
+        result = lasts.select(keys).append_column("latest", table.column("quantity").take(rows))
     else:
         # Each change is held from its timestamp to the period end: Σ q × (end − at) in µs.
         held = pc.cast(

@@ -221,6 +221,24 @@ _UNIT_ROUNDING: Final = {
 }
 
 
+def _choice(enum_type: type[enum.StrEnum], value: object, what: str) -> Any:
+    try:
+        return enum_type(value)  # type: ignore[arg-type]
+    except ValueError:
+        allowed = ", ".join(repr(member.value) for member in enum_type)
+        raise ValidationError(f"{what} must be one of {allowed}, not {value!r}.") from None
+
+
+def _aggregation(value: object) -> Aggregation:
+    result: Aggregation = _choice(Aggregation, value, "A meter's aggregation")
+    return result
+
+
+def _unit_rounding_mode(value: object) -> UnitRoundingMode:
+    result: UnitRoundingMode = _choice(UnitRoundingMode, value, "A unit rounding mode")
+    return result
+
+
 def _precision(value: object) -> int:
     return to_int(value, "Unit rounding precision")
 
@@ -241,7 +259,7 @@ class UnitRounding:
     Decimal('200')
     """
 
-    mode: UnitRoundingMode = attrs.field(converter=UnitRoundingMode)
+    mode: UnitRoundingMode = attrs.field(converter=_unit_rounding_mode)
     precision: int = attrs.field(default=0, converter=_precision)
 
     def apply(self, quantity: Decimal) -> Decimal:
@@ -284,7 +302,7 @@ class Meter:
     """
 
     metric: str = attrs.field(validator=_text("A meter's metric"))
-    aggregation: Aggregation = attrs.field(converter=Aggregation)
+    aggregation: Aggregation = attrs.field(converter=_aggregation)
     unique_property: str | None = attrs.field(
         default=None, kw_only=True, validator=_optional_text("A meter's unique_property")
     )

@@ -1,0 +1,175 @@
+"""Tests for the columnar path of usage rating (revcycle.usage.rate_usage_table).
+
+The main property: on the same events, the Arrow path gives exactly the object path's result
+(lines, duplicates, conflicts, late, future and unmetered events).
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from decimal import Decimal
+
+import pyarrow as pa
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from revcycle import Money, Period
+from revcycle.errors import FloatNotAllowedError, RevcycleTypeError, ValidationError
+from revcycle.pricing import Graduated, PerUnit, Tier
+from revcycle.usage import (
+    Aggregation,
+    Meter,
+    Percentage,
+    UnitRounding,
+    UnitRoundingMode,
+    UsageCharge,
+    UsageError,
+    UsageEvent,
+    rate_usage,
+    rate_usage_table,
+)
+
+
+D = Decimal
+JAN = Period.of_month(2024, 1)
+JAN_START = datetime(2024, 1, 1, tzinfo=UTC)
+PROPERTIES = ("region", "user")
+
+
+def usd(amount: str) -> Money:
+    return Money(amount, "USD")
+
+
+def to_table(events: list[UsageEvent], quantity_type: pa.DataType | None = None) -> pa.Table:
+    return pa.table(
+        {
+            "id": pa.array([e.id for e in events], pa.string()),
+            "customer": pa.array([e.customer for e in events], pa.string()),
+            "metric": pa.array([e.metric for e in events], pa.string()),
+            "at": pa.array([e.at for e in events], pa.timestamp("us", tz="UTC")),
+            "quantity": pa.array(
+                [e.quantity for e in events], quantity_type or pa.decimal128(20, 2)
+            ),
+            **{
+                name: pa.array([e.properties.get(name) for e in events], pa.string())
+                for name in PROPERTIES
+            },
+        }
+    )
+
+
+@st.composite
+def events_lists(draw: st.DrawFn) -> list[UsageEvent]:
+    count = draw(st.integers(0, 25))
+    ids = st.sampled_from([f"e{i}" for i in range(30)])  # repeats happen: duplicates
+    return [
+        UsageEvent(
+            id=draw(ids),
+            customer=draw(st.sampled_from(["acme", "globex", "initech"])),
+            metric=draw(st.sampled_from(["api_calls", "storage", "sms"])),
+            at=JAN_START + timedelta(seconds=draw(st.integers(-86400 * 3, 86400 * 33))),
+            quantity=draw(st.decimals(0, 5000, places=2, allow_nan=False)),
+            properties=draw(
+                st.dictionaries(st.sampled_from(PROPERTIES), st.sampled_from(["eu", "us"]))
+            ),
+        )
+        for _ in range(count)
+    ]
+
+
+@st.composite
+def charge_sets(draw: st.DrawFn) -> list[UsageCharge]:
+    result = []
+    for metric in draw(st.sets(st.sampled_from(["api_calls", "storage"]), min_size=1)):
+        aggregation = draw(st.sampled_from(list(Aggregation)))
+        meter = Meter(
+            metric,
+            aggregation,
+            unique_property="user" if aggregation is Aggregation.UNIQUE_COUNT else None,
+            group_by=draw(st.sampled_from([None, "region"])),
+            filters=draw(st.sampled_from([{}, {"region": "eu"}])),
+            unit_rounding=draw(st.sampled_from([None, UnitRounding(UnitRoundingMode.CEIL)])),
+        )
+        if aggregation is Aggregation.SUM and draw(st.booleans()):
+            model: object = Percentage("2.5", "USD", fixed_fee=usd("0.1"), free_events=1)
+        else:
+            model = Graduated([Tier(D(100), usd("0.5")), Tier(None, usd("0.25"))])
+        result.append(UsageCharge(meter, model, minimum=draw(st.sampled_from([None, usd("1")]))))  # type: ignore[arg-type]
+    return result
+
+
+@given(events_lists(), charge_sets())
+def test_the_columnar_path_equals_the_object_path(
+    events: list[UsageEvent], charges: list[UsageCharge]
+) -> None:
+    expected = rate_usage(events, charges, JAN)
+    got = rate_usage_table(to_table(events), charges, JAN)
+    assert got == expected
+
+
+@given(events_lists())
+def test_integer_quantities_and_time_weighted_sums_agree(events: list[UsageEvent]) -> None:
+    whole = [e.with_quantity(int(e.quantity)) for e in events]
+    charge = UsageCharge(Meter("storage", Aggregation.TIME_WEIGHTED_SUM), PerUnit(usd("1")))
+    expected = rate_usage(whole, charge, JAN, tz="Europe/Paris")
+    got = rate_usage_table(to_table(whole, pa.int64()), charge, JAN, tz="Europe/Paris")
+    assert got == expected
+
+
+def test_known_answer_on_a_table() -> None:
+    # The issue's graduated table: 150,000 calls → 107.00 (see tests/test_usage.py).
+    tiers = [
+        Tier(D("10000"), usd("0.001")),
+        Tier(D("100000"), usd("0.0008")),
+        Tier(None, usd("0.0005")),
+    ]
+    table = pa.table(
+        {
+            "id": ["a", "b", "b"],
+            "customer": ["acme", "acme", "acme"],
+            "metric": ["api_calls"] * 3,
+            "at": pa.array([JAN_START] * 3, pa.timestamp("ns", tz="America/New_York")),
+            "quantity": pa.array([100000, 50000, 50000], pa.int64()),
+        }
+    )
+    charge = UsageCharge(Meter("api_calls", Aggregation.SUM), Graduated(tiers))
+    rating = rate_usage_table(table, charge, JAN)
+    assert rating.lines[0].amount == usd("107.00")
+    assert [e.id for e in rating.duplicates] == ["b"]
+
+
+def test_a_missing_quantity_column_counts_one_per_event() -> None:
+    table = pa.table(
+        {
+            "id": ["a", "b"],
+            "customer": ["acme", "acme"],
+            "metric": ["logins", "logins"],
+            "at": pa.array([JAN_START, JAN_START], pa.timestamp("us", tz="UTC")),
+        }
+    )
+    charge = UsageCharge(Meter("logins", Aggregation.SUM), PerUnit(usd("1")))
+    assert rate_usage_table(table, charge, JAN).lines[0].quantity == 2
+
+
+def test_table_errors_are_revcycle_errors() -> None:
+    charge = UsageCharge(Meter("m", Aggregation.SUM), PerUnit(usd("1")))
+    base = {
+        "id": ["a"],
+        "customer": ["acme"],
+        "metric": ["m"],
+        "at": pa.array([JAN_START], pa.timestamp("us", tz="UTC")),
+    }
+    with pytest.raises(ValidationError, match="lacks the column"):
+        rate_usage_table(pa.table({"id": ["a"]}), charge, JAN)
+    with pytest.raises(FloatNotAllowedError):
+        rate_usage_table(pa.table({**base, "quantity": [1.5]}), charge, JAN)
+    naive = {**base, "at": pa.array([datetime(2024, 1, 2)], pa.timestamp("us"))}  # noqa: DTZ001
+    with pytest.raises(ValidationError, match="timezone-aware"):
+        rate_usage_table(pa.table(naive), charge, JAN)
+    with pytest.raises(RevcycleTypeError, match="must hold strings"):
+        rate_usage_table(pa.table({**base, "region": [1]}), charge, JAN)
+    with pytest.raises(RevcycleTypeError, match=r"pyarrow\.Table"):
+        rate_usage_table([1, 2], charge, JAN)  # type: ignore[arg-type]
+    with pytest.raises(UsageError, match="negative quantity"):
+        rate_usage_table(pa.table({**base, "quantity": [-1]}), charge, JAN)
