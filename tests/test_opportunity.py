@@ -536,6 +536,18 @@ def test_one_bad_field_in_good_json_raises_a_structure_error(field: str, value: 
     assert structure(unstructure(opp), Opportunity) == opp
 
 
+def test_minimal_json_takes_the_stage_defaults() -> None:
+    text = (
+        '{"id": "1", "account": "a", "name": "n", "amount": {"amount": "5", "currency": "USD"},'
+        ' "close_date": "2025-01-01", "owner": "x", "stage": "Qualification",'
+        ' "created_at": "2025-01-01T00:00:00+00:00", "model": "salesforce"}'
+    )
+    opp = loads(text, Opportunity)
+    assert opp.probability == Percent("10")
+    assert opp.forecast_category is ForecastCategory.PIPELINE
+    assert [c.kind for c in opp.history] == [ChangeKind.CREATED]
+
+
 def test_history_in_an_unknown_stage_is_refused() -> None:
     data = unstructure(make())
     data["history"][0]["stage"] = "Discovery"

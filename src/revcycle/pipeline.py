@@ -289,19 +289,28 @@ def _mean_days(micros: int, count: int) -> Decimal | None:
 
 
 class _Summary:
-    """Everything the metrics need, gathered in one pass (private; never exposed)."""
+    """Everything the metrics need, gathered in one pass (private; never exposed).
+
+    Per-deal facts live in parallel lists of plain values (no per-deal tuples), which keeps
+    the allocation count, and so the garbage collector's work, low on large pipelines.
+    """
 
     __slots__ = (
-        "closed",
+        "closed_cycle",
+        "closed_date",
+        "closed_idx",
+        "closed_won",
         "currencies",
         "funnel",
+        "open_entered",
         "open_idx",
         "open_order",
-        "open_visits",
+        "open_stage",
         "reached",
         "stage_order",
         "stage_time",
         "stage_visits",
+        "state",
         "won_label",
     )
 
@@ -338,19 +347,22 @@ class _Summary:
         for name in lost_names:
             position.setdefault(name, -1)
 
+        # state[i]: 0 open, 1 won, 2 lost — looked up per model, since models may differ.
+        self.state: list[int] = []
+        self.closed_idx: list[int] = []
+        self.closed_date: list[date] = []
+        self.closed_won: list[bool] = []
+        self.closed_cycle: list[int] = []  # created_at → closed, in microseconds
         self.open_idx: list[int] = []
-        # (index, close_date, won, cycle in microseconds)
-        self.closed: list[tuple[int, date, bool, int]] = []
-        # (index, stage, entered_at) of each open deal's current visit
-        self.open_visits: list[tuple[int, str, datetime]] = []
+        self.open_stage: list[str] = []  # the current stage of each open deal
+        self.open_entered: list[datetime] = []  # when it entered that stage
+        kinds: dict[int, dict[str, int]] = {}
         # Durations accumulate as timedelta sums (C arithmetic); converted once at the end.
         stage_delta: dict[str, timedelta] = dict.fromkeys(self.stage_order, _NO_TIME)
         stage_visits: dict[str, int] = dict.fromkeys(self.stage_order, 0)
         reached = [0] * (won_position + 2)
         currencies = self.currencies
-        closed_rows = self.closed
-        open_idx = self.open_idx
-        open_visits = self.open_visits
+        state = self.state
         get_position = position.get
         for i, opp in enumerate(opportunities):
             currency = opp.amount.currency
@@ -373,19 +385,33 @@ class _Summary:
                     if pos > best:
                         best = pos
             reached[best + 1] += 1
-            model_stage = opp.model.stage(stage)
-            if model_stage.closed:
-                closed_rows.append(
-                    (i, opp.close_date, model_stage.won, _micros(entered - opp.created_at))
-                )
+            kind_of = kinds.get(id(opp.model))
+            if kind_of is None:
+                kind_of = kinds[id(opp.model)] = {
+                    s.name: (1 if s.won else 2) if s.closed else 0 for s in opp.model.stages
+                }
+            kind = kind_of[stage]
+            state.append(kind)
+            if kind:
+                self.closed_idx.append(i)
+                self.closed_date.append(opp.close_date)
+                self.closed_won.append(kind == 1)
+                self.closed_cycle.append(_micros(entered - opp.created_at))
             else:
-                open_idx.append(i)
-                open_visits.append((i, stage, entered))
-        stage_time = {name: _micros(delta) for name, delta in stage_delta.items()}
-        self.stage_time = stage_time
+                self.open_idx.append(i)
+                self.open_stage.append(stage)
+                self.open_entered.append(entered)
+        self.stage_time = {name: _micros(delta) for name, delta in stage_delta.items()}
         self.stage_visits = stage_visits
         # reached[k + 1] counts deals whose furthest position is k (-1: none).
         self.reached = reached
+
+    def closed_in(self, period: Period | None) -> list[int]:
+        """Positions in the closed lists of the deals closing in ``period`` (all if None)."""
+        if period is None:
+            return list(range(len(self.closed_idx)))
+        start, end = period.start, period.end
+        return [k for k, day in enumerate(self.closed_date) if start <= day < end]
 
 
 # --------------------------------------------------------------------------------------------
@@ -560,53 +586,57 @@ class Pipeline:
                 points = sum(weighted, ZERO)
             return self._money(points / _HUNDRED, cur)
 
+    def _groups(self, currency: Currency) -> tuple[dict[Any, list[Any]], dict[Any, list[Any]]]:
+        """Count, amount and weight points per stage and per category, in one pass (cached)."""
+        key = ("groups", currency.code)
+        cached: tuple[dict[Any, list[Any]], dict[Any, list[Any]]] | None = self._memo.get(key)
+        if cached is not None:
+            return cached
+        amounts, weighted = self._amounts(currency), self._weighted(currency)
+        by_stage: dict[Any, list[Any]] = {n: [0, ZERO, ZERO] for n in self._summary().stage_order}
+        by_category: dict[Any, list[Any]] = {c: [0, ZERO, ZERO] for c in ForecastCategory}
+        with decimal.localcontext(CTX):
+            for i, opp in enumerate(self.opportunities):
+                row = by_stage[opp.stage]
+                row[0] += 1
+                row[1] += amounts[i]
+                row[2] += weighted[i]
+                row = by_category[opp.forecast_category]
+                row[0] += 1
+                row[1] += amounts[i]
+                row[2] += weighted[i]
+        self._memo[key] = (by_stage, by_category)
+        return by_stage, by_category
+
     def by_stage(self, currency: Currency | str | None = None) -> tuple[StageTotal, ...]:
         """Count, amount and weighted amount per stage, every stage in funnel order."""
         cur = self.report_currency(currency)
-        amounts, weighted = self._amounts(cur), self._weighted(cur)
-        order = self._summary().stage_order
-        count = dict.fromkeys(order, 0)
-        amount = dict.fromkeys(order, ZERO)
-        points = dict.fromkeys(order, ZERO)
-        with decimal.localcontext(CTX):
-            for i, opp in enumerate(self.opportunities):
-                count[opp.stage] += 1
-                amount[opp.stage] += amounts[i]
-                points[opp.stage] += weighted[i]
-            return tuple(
-                StageTotal(
-                    stage=name,
-                    count=count[name],
-                    amount=self._money(amount[name], cur),
-                    weighted=self._money(points[name] / _HUNDRED, cur),
-                )
-                for name in order
+        rows = self._groups(cur)[0]
+        return tuple(
+            StageTotal(
+                stage=name,
+                count=count,
+                amount=self._money(amount, cur),
+                weighted=self._money(CTX.divide(points, _HUNDRED), cur),
             )
+            for name, (count, amount, points) in rows.items()
+        )
 
     def by_forecast_category(
         self, currency: Currency | str | None = None
     ) -> tuple[CategoryTotal, ...]:
         """Count, amount and weighted amount per forecast category (all five, in order)."""
         cur = self.report_currency(currency)
-        amounts, weighted = self._amounts(cur), self._weighted(cur)
-        count = dict.fromkeys(ForecastCategory, 0)
-        amount = dict.fromkeys(ForecastCategory, ZERO)
-        points = dict.fromkeys(ForecastCategory, ZERO)
-        with decimal.localcontext(CTX):
-            for i, opp in enumerate(self.opportunities):
-                category = opp.forecast_category
-                count[category] += 1
-                amount[category] += amounts[i]
-                points[category] += weighted[i]
-            return tuple(
-                CategoryTotal(
-                    category=c,
-                    count=count[c],
-                    amount=self._money(amount[c], cur),
-                    weighted=self._money(points[c] / _HUNDRED, cur),
-                )
-                for c in ForecastCategory
+        rows = self._groups(cur)[1]
+        return tuple(
+            CategoryTotal(
+                category=category,
+                count=count,
+                amount=self._money(amount, cur),
+                weighted=self._money(CTX.divide(points, _HUNDRED), cur),
             )
+            for category, (count, amount, points) in rows.items()
+        )
 
     def forecast(self, period: Period, currency: Currency | str | None = None) -> Forecast:
         """The forecast for deals whose close date falls in ``period`` (see :class:`Forecast`)."""
@@ -617,13 +647,13 @@ class Pipeline:
         start, end = period.start, period.end
         closed = commit = best = pipe = points = ZERO
         open_deals = won_deals = 0
+        state = self._summary().state
         with decimal.localcontext(CTX):
             for i, opp in enumerate(self.opportunities):
                 if not start <= opp.close_date < end:
                     continue
-                stage = opp.model.stage(opp.stage)
-                if stage.closed:
-                    if stage.won:
+                if state[i]:
+                    if state[i] == 1:
                         closed += amounts[i]
                         won_deals += 1
                     continue
@@ -650,14 +680,10 @@ class Pipeline:
 
     # -- outcomes and speed ------------------------------------------------------------------
 
-    def _closed_in(self, period: Period | None) -> list[tuple[int, date, bool, int]]:
-        closed = self._summary().closed
-        if period is None:
-            return closed
-        if not isinstance(period, Period):
+    def _closed_in(self, period: Period | None) -> list[int]:
+        if period is not None and not isinstance(period, Period):
             raise RevcycleTypeError(f"period must be a Period or None, not {period!r}.")
-        start, end = period.start, period.end
-        return [row for row in closed if start <= row[1] < end]
+        return self._summary().closed_in(period)
 
     def win_rate(
         self, period: Period | None = None, currency: Currency | str | None = None
@@ -667,14 +693,15 @@ class Pipeline:
         amounts = self._amounts(cur)
         won = lost = 0
         won_amount = lost_amount = ZERO
+        summary = self._summary()
         with decimal.localcontext(CTX):
-            for i, _, is_won, _ in self._closed_in(period):
-                if is_won:
+            for k in self._closed_in(period):
+                if summary.closed_won[k]:
                     won += 1
-                    won_amount += amounts[i]
+                    won_amount += amounts[summary.closed_idx[k]]
                 else:
                     lost += 1
-                    lost_amount += amounts[i]
+                    lost_amount += amounts[summary.closed_idx[k]]
             return WinRate(
                 won=won,
                 lost=lost,
@@ -695,7 +722,7 @@ class Pipeline:
         visits = dict(summary.stage_visits)
         if as_of is not None:
             instant = _as_of_instant(as_of)
-            for _, stage, entered in summary.open_visits:
+            for stage, entered in zip(summary.open_stage, summary.open_entered, strict=True):
                 if entered <= instant:
                     time_us[stage] += _micros(instant - entered)
                     visits[stage] += 1
@@ -736,9 +763,12 @@ class Pipeline:
         in ``period`` (all closed deals by default), open deals as they stand."""
         cur = self.report_currency(currency)
         amounts = self._amounts(cur)
+        summary = self._summary()
         rows = self._closed_in(period)
-        won = [(i, cycle) for i, _, is_won, cycle in rows if is_won]
-        open_deals = len(self._summary().open_idx)
+        won = [
+            (summary.closed_idx[k], summary.closed_cycle[k]) for k in rows if summary.closed_won[k]
+        ]
+        open_deals = len(summary.open_idx)
         rate = _ratio(Decimal(len(won)), Decimal(len(rows)))
         if not won:
             return SalesVelocity(
@@ -772,15 +802,13 @@ class Pipeline:
         """
         limit = _check_days(days, "The age limit")
         day = _check_as_of_date(as_of)
-        flags = []
+        opps = self.opportunities
+        hits = []
         for i in self._summary().open_idx:
-            opp = self.opportunities[i]
-            age = (day - opp.created_at.date()).days
+            age = (day - opps[i].created_at.date()).days
             if age > limit:
-                flags.append(
-                    DealFlag(id=opp.id, name=opp.name, owner=opp.owner, stage=opp.stage, days=age)
-                )
-        return tuple(sorted(flags, key=lambda f: (-f.days, f.id)))
+                hits.append((-age, opps[i].id, i))
+        return self._flags(hits)
 
     def stalled(self, days: int, as_of: date) -> tuple[DealFlag, ...]:
         """Open deals whose stage has not changed for ``days`` days or more on ``as_of``.
@@ -790,15 +818,29 @@ class Pipeline:
         """
         limit = _check_days(days, "The stall limit")
         day = _check_as_of_date(as_of)
-        flags = []
-        for i, stage, entered in self._summary().open_visits:
+        opps = self.opportunities
+        hits = []
+        summary = self._summary()
+        for i, entered in zip(summary.open_idx, summary.open_entered, strict=True):
             idle = (day - entered.date()).days
             if idle >= limit:
-                opp = self.opportunities[i]
-                flags.append(
-                    DealFlag(id=opp.id, name=opp.name, owner=opp.owner, stage=stage, days=idle)
-                )
-        return tuple(sorted(flags, key=lambda f: (-f.days, f.id)))
+                hits.append((-idle, opps[i].id, i))
+        return self._flags(hits)
+
+    def _flags(self, hits: list[tuple[int, str, int]]) -> tuple[DealFlag, ...]:
+        # Sorting plain tuples (most days first, then id) is much cheaper than sorting flags.
+        hits.sort()
+        opps = self.opportunities
+        return tuple(
+            DealFlag(
+                id=opps[i].id,
+                name=opps[i].name,
+                owner=opps[i].owner,
+                stage=opps[i].stage,
+                days=-negative,
+            )
+            for negative, _, i in hits
+        )
 
     # -- the report ----------------------------------------------------------------------------
 
