@@ -106,6 +106,8 @@ def _to_currency(value: Currency | str) -> Currency:
 
 
 def _to_charge_kind(value: object) -> ChargeKind:
+    if type(value) is ChargeKind:
+        return value
     for kind in ChargeKind:
         if value is kind or value == kind.value:
             return kind

@@ -81,6 +81,8 @@ class StepName(enum.StrEnum):
 
 
 def _to_step_name(value: object) -> StepName:
+    if type(value) is StepName:
+        return value
     for name in StepName:
         if value is name or value == name.value:
             return name
