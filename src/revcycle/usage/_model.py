@@ -668,12 +668,16 @@ class RatedCharge:
         head = f"{who} · {self.metric}: {plain(self.quantity)} units → {self.amount}"
         lines = [head]
         for row in self.breakdown:
-            detail = plain(row.units)
+            amount = plain(row.amount.amount)
             if row.unit_price is not None:
-                detail += f" × {plain(row.unit_price.amount)}"
-            if row.flat_price is not None:
-                detail += f" + {plain(row.flat_price.amount)} flat"
-            lines.append(f"  {row.description}: {detail} = {plain(row.amount.amount)}")
+                detail = f"{plain(row.units)} × {plain(row.unit_price.amount)}"
+                if row.flat_price is not None:
+                    detail += f" + {plain(row.flat_price.amount)} flat"
+                lines.append(f"  {row.description}: {detail} = {amount}")
+            elif row.flat_price is not None and not row.units:
+                lines.append(f"  {row.description}: {amount}")  # an adjustment
+            else:
+                lines.append(f"  {row.description}: {plain(row.units)} units, {amount}")
         lines.append(f"  precise total {self.precise_amount}, rounded {self.amount}")
         return "\n".join(lines)
 
