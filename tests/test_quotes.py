@@ -886,3 +886,45 @@ def test_quote_with_rounding_and_name_round_trips() -> None:
     q = quote(QuoteLine("SEAT", 1), rounding=Rounding(RoundingMode.HALF_EVEN, 4), name="Q-1")
     assert loads(dumps(q), Quote) == q
     assert json.loads(dumps(q))["rounding"] == {"mode": "half_even", "places": 4}
+
+
+@given(
+    st.decimals(min_value=0, max_value=10_000, places=6),
+    st.decimals(min_value=0, max_value=300, places=2),
+    st.sampled_from(
+        [
+            RANGE,
+            SLAB,
+            DiscountSchedule(
+                ScheduleKind.RANGE,
+                [
+                    DiscountTier(Decimal("5"), amount=usd("0.01")),
+                    DiscountTier(Decimal("50"), amount=usd("0.02")),
+                ],
+            ),
+        ]
+    ),
+    st.one_of(
+        percents.map(Discount.percent),
+        st.decimals(0, "0.01", places=2).map(lambda d: Discount.amount(usd(str(d)))),
+        st.decimals(0, 100, places=2).map(lambda d: Discount.unit_price(usd(str(d)))),
+        st.decimals(0, 100, places=2).map(lambda d: Discount.total(usd(str(d)))),
+    ),
+)
+def test_engine_arithmetic_matches_the_pricing_module(
+    unit: Decimal, quantity: Decimal, schedule: DiscountSchedule, discount: Discount
+) -> None:
+    # The engine writes the schedule and discount arithmetic out on raw Decimals for speed;
+    # it must agree with DiscountSchedule.unit_price and Discount.apply.
+    from revcycle.waterfall import _apply_discount, _apply_schedule
+
+    unit = max(unit, Decimal("0.02"))
+    currency = usd("0").currency
+    assert _apply_schedule(schedule, unit, quantity, currency, 1, "X") == (
+        schedule.unit_price(Money(unit, "USD"), quantity).amount
+    )
+    if discount.kind.value == "total" and quantity == 0:
+        return
+    assert _apply_discount(discount, unit, quantity, currency, 1, "X") == (
+        discount.apply(Money(unit, "USD"), quantity).amount
+    )
