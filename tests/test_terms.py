@@ -13,6 +13,7 @@ from hypothesis import assume, given
 from hypothesis import strategies as st
 
 from revcycle import errors
+from revcycle._terms.schedule import distribute
 from revcycle.calendars import (
     BusinessDayAdjustment,
     BusinessDayConvention,
@@ -33,7 +34,6 @@ from revcycle.terms import (
     PaymentSchedule,
     PaymentTerms,
     TermsError,
-    _distribute,
     apply_payment,
 )
 
@@ -201,7 +201,7 @@ def test_integer_split_matches_money_allocate(
     # schedule() splits in integers for speed; it must agree with Money.allocate exactly.
     assume(sum(weights) > 0)
     scale = sum(weights)
-    parts = _distribute(units, [units * w for w in weights], scale, policy)
+    parts = distribute(units, [units * w for w in weights], scale, policy)
     expected = allocate(Money.from_minor_units(units, USD), weights, policy)
     assert [Money.from_minor_units(p, USD) for p in parts] == list(expected)
 

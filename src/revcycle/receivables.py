@@ -325,27 +325,35 @@ def aging(
     table = [0] + [bisect.bisect_left(edges, d) + 1 for d in range(1, last + 1)]
     today = as_of.toordinal()
 
-    # Rows are keyed by (account, currency code): str hashes are cached, Currency's is not.
-    sums: dict[tuple[str, str], list[Decimal]] = {}
-    currencies: dict[str, Currency] = {}
+    # The hot loop of a million items: each account's first currency has its row in `first`
+    # (a str key, whose hash Python caches); an account with a second currency keeps that
+    # row in `other`, keyed by (account, currency code). A row's last slot holds its currency.
+    first: dict[str, list[Any]] = {}
+    other: dict[tuple[str, str], list[Any]] = {}
     ids: set[str] = set()
     add_id = ids.add
     count = 0
+
+    def new_row(item: OpenItem, cur: Currency) -> list[Any]:
+        if only is not None and cur != only:
+            raise CurrencyMismatchError(f"Open item {item.id!r} is in {cur.code}, not {only.code}.")
+        return [*([_zero(cur)] * size), cur]
+
     with decimal.localcontext(CTX):
         for item in items:
             if type(item) is not OpenItem:
                 raise RevcycleTypeError(f"aging() takes OpenItem values, not {item!r}.")
             money = item.amount
-            key = (item.account, money.currency.code)
-            row = sums.get(key)
+            cur = money.currency
+            account = item.account
+            row = first.get(account)
             if row is None:
-                cur = money.currency
-                if only is not None and cur != only:
-                    raise CurrencyMismatchError(
-                        f"Open item {item.id!r} is in {cur.code}, not {only.code}."
-                    )
-                currencies[cur.code] = cur
-                row = sums[key] = [_zero(cur)] * size
+                row = first[account] = new_row(item, cur)
+            elif row[size] is not cur and row[size] != cur:
+                key = (account, cur.code)
+                row = other.get(key)
+                if row is None:
+                    row = other[key] = new_row(item, cur)
             days = today - item.due_date.toordinal()
             if days <= 0:
                 row[0] += money.amount
@@ -370,18 +378,18 @@ def aging(
             whole = CTX.add(whole, amount)
         return AgingRow(account=account, currency=cur, buckets=buckets, total=Money(whole, cur))
 
-    rows = tuple(
-        make_row(account, currencies[code], sums[(account, code)])
-        for account, code in sorted(sums)
-    )
+    found = list(first.items())
+    found.extend((account, row) for (account, _), row in other.items())
+    found.sort(key=lambda pair: (pair[0], pair[1][size].code))
+    rows = tuple(make_row(account, row[size], row[:size]) for account, row in found)
     per_currency: dict[Currency, list[Decimal]] = {}
     if only is not None:
         per_currency[only] = [_zero(only)] * size
-    for (_, code), amounts in sums.items():
-        cur = currencies[code]
+    for _, row in found:
+        cur = row[size]
         acc = per_currency.setdefault(cur, [_zero(cur)] * size)
-        for k, amount in enumerate(amounts):
-            acc[k] = CTX.add(acc[k], amount)
+        for k in range(size):
+            acc[k] = CTX.add(acc[k], row[k])
     totals = tuple(
         make_row(None, cur, per_currency[cur]) for cur in sorted(per_currency, key=lambda c: c.code)
     )

@@ -27,31 +27,42 @@ Money('980.00', 'USD')
 
 from __future__ import annotations
 
-import calendar as _calendar
 import enum
 import math
-import re
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 from types import MappingProxyType
-from typing import Any, Final, TypeAlias, final
+from typing import Any, Final, final
 
 import attrs
 
-from revcycle._display import html_table
-from revcycle._display import to_pandas as _to_pandas
 from revcycle._numbers import CTX, ZERO, plain, to_decimal
-from revcycle.calendars import BusinessDayAdjustment, BusinessDayConvention
-from revcycle.errors import (
-    CurrencyMismatchError,
-    RevcycleTypeError,
-    TermsParseError,
-    UnknownCodeError,
-    ValidationError,
+from revcycle._terms.rules import (
+    DayOfMonth,
+    DueRule,
+    EndOfMonth,
+    NetDays,
+    TermsError,
+    check_date,
+    check_rule,
+    whole,
 )
-from revcycle.money import AllocationPolicy, Currency, Money, Percent
+from revcycle._terms.schedule import (
+    ZEROS,
+    Payment,
+    PaymentSchedule,
+    ScheduledInstallment,
+    apply_payment,
+    distribute,
+    from_units,
+    new_installment,
+    new_schedule,
+)
+from revcycle.calendars import BusinessDayAdjustment, BusinessDayConvention
+from revcycle.errors import CurrencyMismatchError, RevcycleTypeError, UnknownCodeError
+from revcycle.money import AllocationPolicy, Money, Percent
 
 
 __all__ = [
@@ -72,201 +83,20 @@ __all__ = [
     "apply_payment",
 ]
 
-
-class TermsError(ValidationError):
-    """Payment terms, a schedule or a payment that break a rule of this module."""
-
-
-# --------------------------------------------------------------------------------------------
-# Date arithmetic (plain integers: this runs for every installment of every invoice)
-
-
-_MONTH_DAYS: Final = (0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
-
-
-def _last_day(year: int, month: int) -> int:
-    if month == 2 and _calendar.isleap(year):
-        return 29
-    return _MONTH_DAYS[month]
-
-
-def _month_plus(year: int, month: int, months: int) -> tuple[int, int]:
-    index = year * 12 + (month - 1) + months
-    return index // 12, index % 12 + 1
-
-
-def _check_date(value: object, what: str) -> date:
-    if not isinstance(value, date) or type(value).__name__ == "datetime":
-        raise RevcycleTypeError(f"{what} must be a datetime.date, not {value!r}.")
-    return value
-
-
-def _outside_calendar(rule: object, invoice_date: date) -> TermsError:
-    return TermsError(
-        f"{rule!r} applied to {invoice_date.isoformat()} falls outside the supported calendar."
-    )
-
-
-def _whole(low: int, high: int | None = None) -> Any:
-    def check(instance: object, attribute: attrs.Attribute[int], value: object) -> None:
-        owner = type(instance).__name__
-        if isinstance(value, bool) or not isinstance(value, int):
-            raise RevcycleTypeError(f"{owner} {attribute.name} must be an int, not {value!r}.")
-        if value < low or (high is not None and value > high):
-            limit = f"at least {low}" if high is None else f"from {low} to {high}"
-            raise TermsError(f"{owner} {attribute.name} must be {limit}, got {value}.")
-
-    return check
-
-
-# --------------------------------------------------------------------------------------------
-# Due-date rules
-
-
-@final
-@attrs.frozen
-class NetDays:
-    """Due ``days`` calendar days after the invoice date ("Net 30"; ``NetDays(0)`` is due on
-    receipt).
-
-    >>> from datetime import date
-    >>> NetDays(30).due_date(date(2022, 1, 31))
-    datetime.date(2022, 3, 2)
-    """
-
-    days: int = attrs.field(validator=_whole(0))
-
-    def due_date(self, invoice_date: date) -> date:
-        """The invoice date plus ``days`` calendar days."""
-        return self._date(_check_date(invoice_date, "An invoice date"))
-
-    def _date(self, invoice_date: date) -> date:
-        try:
-            return invoice_date + timedelta(days=self.days)
-        except OverflowError:
-            raise _outside_calendar(self, invoice_date) from None
-
-    def describe(self) -> str:
-        """The rule in words ("Net 30", "Due on receipt"); :meth:`PaymentTerms.parse` reads it."""
-        return "Due on receipt" if self.days == 0 else f"Net {self.days}"
-
-
-@final
-@attrs.frozen
-class EndOfMonth:
-    """Due on the last day of the invoice month, or of the month ``months`` later, plus
-    ``days`` calendar days.
-
-    Steps: take the invoice month; go ``months`` months ahead; take that month's last day;
-    add ``days``. "Net 30 EOM" is ``EndOfMonth(days=30)``; "end of next month" is
-    ``EndOfMonth(months=1)``. The month end is found from the month, never by adding a month to
-    the invoice day, so it cannot land on the 28th or 30th by mistake.
-
-    >>> from datetime import date
-    >>> EndOfMonth(months=1).due_date(date(2024, 1, 31))
-    datetime.date(2024, 2, 29)
-    >>> EndOfMonth(days=30).due_date(date(2024, 1, 15))
-    datetime.date(2024, 3, 1)
-    """
-
-    months: int = attrs.field(default=0, validator=_whole(0))
-    days: int = attrs.field(default=0, validator=_whole(0))
-
-    def due_date(self, invoice_date: date) -> date:
-        """The last day of the month ``months`` after the invoice month, plus ``days``."""
-        return self._date(_check_date(invoice_date, "An invoice date"))
-
-    def _date(self, invoice_date: date) -> date:
-        year, month = _month_plus(invoice_date.year, invoice_date.month, self.months)
-        try:
-            return date(year, month, _last_day(year, month)) + timedelta(days=self.days)
-        except (OverflowError, ValueError):
-            raise _outside_calendar(self, invoice_date) from None
-
-    def describe(self) -> str:
-        """The rule in words ("EOM", "Net 30 EOM", "End of next month")."""
-        if self.months == 0:
-            return "EOM" if self.days == 0 else f"Net {self.days} EOM"
-        if self.months == 1 and self.days == 0:
-            return "End of next month"
-        text = f"End of the month {self.months} months after the invoice month"
-        return text if self.days == 0 else f"{text}, plus {self.days} days"
-
-
-def _ordinal(n: int) -> str:
-    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
-    return f"{n}{suffix}"
-
-
-@final
-@attrs.frozen
-class DayOfMonth:
-    """Due on day ``day`` of a later month: "the 10th of next month", "10th prox".
-
-    Steps, in this order: (1) the invoice date plus ``after_days`` calendar days; (2) if
-    ``cutoff_day`` is set and that date's day of the month is after it, one extra month;
-    (3) ``months`` months ahead (0 allowed: the same month); (4) day ``day`` of that month,
-    clamped to its last day (31 gives Feb 28 or 29); (5) a result before the invoice date
-    becomes the invoice date (possible only with ``months=0``).
-
-    >>> from datetime import date
-    >>> DayOfMonth(10).due_date(date(2024, 1, 20))
-    datetime.date(2024, 2, 10)
-    >>> DayOfMonth(31).due_date(date(2024, 1, 5))
-    datetime.date(2024, 2, 29)
-    >>> DayOfMonth(25, months=0, cutoff_day=20).due_date(date(2024, 1, 21))
-    datetime.date(2024, 2, 25)
-    """
-
-    day: int = attrs.field(validator=_whole(1, 31))
-    months: int = attrs.field(default=1, kw_only=True, validator=_whole(0))
-    after_days: int = attrs.field(default=0, kw_only=True, validator=_whole(0))
-    cutoff_day: int | None = attrs.field(default=None, kw_only=True)
-
-    @cutoff_day.validator
-    def _check_cutoff(self, attribute: attrs.Attribute[int | None], value: int | None) -> None:
-        if value is not None:
-            _whole(1, 31)(self, attribute, value)
-
-    def due_date(self, invoice_date: date) -> date:
-        """The due date by the five steps in the class docstring."""
-        return self._date(_check_date(invoice_date, "An invoice date"))
-
-    def _date(self, invoice_date: date) -> date:
-        try:
-            start = invoice_date + timedelta(days=self.after_days)
-            months = self.months
-            if self.cutoff_day is not None and start.day > self.cutoff_day:
-                months += 1
-            year, month = _month_plus(start.year, start.month, months)
-            due = date(year, month, min(self.day, _last_day(year, month)))
-        except (OverflowError, ValueError):
-            raise _outside_calendar(self, invoice_date) from None
-        return max(due, invoice_date)
-
-    def describe(self) -> str:
-        """The rule in words ("10th of next month")."""
-        if self.months == 1 and self.after_days == 0 and self.cutoff_day is None:
-            return f"{_ordinal(self.day)} of next month"
-        parts = [f"{_ordinal(self.day)} of the month {self.months} months later"]
-        if self.after_days:
-            parts.append(f"counted from {self.after_days} days after the invoice date")
-        if self.cutoff_day is not None:
-            parts.append(f"one month later if issued after the {_ordinal(self.cutoff_day)}")
-        return ", ".join(parts)
-
-
-DueRule: TypeAlias = NetDays | EndOfMonth | DayOfMonth
-"""A due-date rule: anything with ``due_date(invoice_date) -> date``."""
-
-_DUE_RULES: Final = (NetDays, EndOfMonth, DayOfMonth)
-
-
-def _check_rule(_: object, __: object, value: Any) -> None:
-    if not isinstance(value, _DUE_RULES):
-        raise RevcycleTypeError(
-            f"A due-date rule must be NetDays, EndOfMonth or DayOfMonth, not {value!r}."
-        )
+# The rules, the schedule and the payment live in private modules (this one would pass 800
+# lines otherwise); they are documented, shown and raised as part of this module.
+for _public in (
+    NetDays,
+    EndOfMonth,
+    DayOfMonth,
+    TermsError,
+    Payment,
+    PaymentSchedule,
+    ScheduledInstallment,
+    apply_payment,
+):
+    _public.__module__ = __name__
+del _public
 
 
 # --------------------------------------------------------------------------------------------
@@ -297,7 +127,7 @@ class Installment:
     """
 
     kind: InstallmentKind = attrs.field(converter=InstallmentKind)
-    due: DueRule = attrs.field(validator=_check_rule)
+    due: DueRule = attrs.field(validator=check_rule)
     share: Percent | None = None
     amount: Money | None = None
 
@@ -373,7 +203,7 @@ class EarlyPaymentDiscount:
     """
 
     percent: Percent = attrs.field(converter=_to_percent)
-    days: int = attrs.field(validator=_whole(0))
+    days: int = attrs.field(validator=whole(0))
     base: DiscountBase = attrs.field(default=DiscountBase.TOTAL, converter=DiscountBase)
 
     def __attrs_post_init__(self) -> None:
@@ -402,349 +232,6 @@ class EarlyPaymentDiscount:
         ratio = self.percent.ratio
         per_period = CTX.divide(ratio, CTX.subtract(Decimal(1), ratio))
         return CTX.divide(CTX.multiply(per_period, Decimal(365)), Decimal(net_days - self.days))
-
-
-# --------------------------------------------------------------------------------------------
-# Schedules and payments
-
-
-def _check_money(what: str) -> Any:
-    def check(_: object, __: object, value: object) -> None:
-        if not isinstance(value, Money):
-            raise RevcycleTypeError(f"{what} must be Money, not {value!r}.")
-
-    return check
-
-
-@final
-@attrs.frozen(kw_only=True)
-class ScheduledInstallment:
-    """One installment of an invoice: when it is due, how much, and what is still open.
-
-    ``amount = paid + discount_taken + open_amount`` always holds. ``discount_deadline`` and
-    ``discounted_amount`` are set when the terms offer an early-payment discount: paying
-    ``discounted_amount`` in full on or before the deadline settles the installment.
-    """
-
-    number: int
-    due_date: date
-    amount: Money = attrs.field(validator=_check_money("An installment amount"))
-    discount_deadline: date | None = None
-    discounted_amount: Money | None = None
-    paid: Money = attrs.field(validator=_check_money("A paid amount"))
-    discount_taken: Money = attrs.field(validator=_check_money("A discount taken"))
-    open_amount: Money = attrs.field(validator=_check_money("An open amount"))
-
-    def __attrs_post_init__(self) -> None:
-        if self.paid + self.discount_taken + self.open_amount != self.amount:
-            raise TermsError(
-                f"Installment {self.number}: paid {self.paid} + discount {self.discount_taken} "
-                f"+ open {self.open_amount} must equal its amount {self.amount}."
-            )
-        if (self.discount_deadline is None) != (self.discounted_amount is None):
-            raise TermsError(
-                f"Installment {self.number}: a discount deadline and a discounted amount go "
-                "together; give both or neither."
-            )
-
-    @property
-    def is_paid(self) -> bool:
-        """True when nothing is open."""
-        return self.open_amount.is_zero()
-
-
-@final
-@attrs.frozen
-class Payment:
-    """Money received on a day."""
-
-    paid_on: date
-    amount: Money
-
-
-def _scheduled_tuple(value: Iterable[ScheduledInstallment]) -> tuple[ScheduledInstallment, ...]:
-    return tuple(value)
-
-
-def _payment_tuple(value: Iterable[Payment]) -> tuple[Payment, ...]:
-    return tuple(value)
-
-
-def _sum(amounts: Iterable[Money], currency: Currency) -> Money:
-    result = ZERO
-    for money in amounts:
-        if money.currency != currency:
-            raise CurrencyMismatchError(
-                f"A {currency.code} schedule cannot hold the {money.currency.code} amount {money}."
-            )
-        result = CTX.add(result, money.amount)
-    return Money(result, currency)
-
-
-@final
-@attrs.frozen(kw_only=True)
-class PaymentSchedule:
-    """The installments of one invoice, the payments applied so far, and any credit.
-
-    ``due_date`` is the invoice's due date (the latest installment's). ``credit`` is money
-    received beyond what was open (an overpayment), reported rather than dropped.
-    """
-
-    invoice_date: date
-    total: Money
-    installments: tuple[ScheduledInstallment, ...] = attrs.field(converter=_scheduled_tuple)
-    credit: Money = attrs.field(validator=_check_money("A credit"))
-    payments: tuple[Payment, ...] = attrs.field(default=(), converter=_payment_tuple)
-
-    def __attrs_post_init__(self) -> None:
-        if not self.installments:
-            raise TermsError("A payment schedule needs at least one installment.")
-        amounts = _sum((i.amount for i in self.installments), self.total.currency)
-        if amounts != self.total:
-            raise TermsError(
-                f"The installments sum to {amounts}, not to the invoice total {self.total}."
-            )
-
-    @property
-    def due_date(self) -> date:
-        """The invoice's due date: the latest installment due date."""
-        return max(i.due_date for i in self.installments)
-
-    @property
-    def currency(self) -> Currency:
-        """The invoice currency."""
-        return self.total.currency
-
-    @property
-    def open_amount(self) -> Money:
-        """What is still open over all installments."""
-        return _sum((i.open_amount for i in self.installments), self.currency)
-
-    @property
-    def paid(self) -> Money:
-        """What has been applied to installments (the credit excluded)."""
-        return _sum((i.paid for i in self.installments), self.currency)
-
-    @property
-    def discount_taken(self) -> Money:
-        """Early-payment discounts earned so far."""
-        return _sum((i.discount_taken for i in self.installments), self.currency)
-
-    @property
-    def is_paid(self) -> bool:
-        """True when every installment is settled."""
-        return all(i.open_amount.is_zero() for i in self.installments)
-
-    def apply_payment(self, paid_on: date, amount: Money) -> PaymentSchedule:
-        """The schedule after a payment; see :func:`apply_payment`."""
-        return apply_payment(self, paid_on, amount)
-
-    def explain(self) -> str:
-        """The schedule in lines of text, for people."""
-        head = f"Invoice of {self.invoice_date.isoformat()} for {self.total}"
-        lines = [f"{head}, due {self.due_date.isoformat()}:"]
-        for i in self.installments:
-            text = f"  #{i.number} due {i.due_date.isoformat()}: {i.amount}"
-            if i.discount_deadline is not None:
-                text += (
-                    f" ({i.discounted_amount} if paid in full by {i.discount_deadline.isoformat()})"
-                )
-            text += f"; open {i.open_amount}"
-            lines.append(text)
-        lines.extend(f"  paid {p.amount} on {p.paid_on.isoformat()}" for p in self.payments)
-        if not self.credit.is_zero():
-            lines.append(f"  credit (overpaid): {self.credit}")
-        return "\n".join(lines)
-
-    def to_records(self) -> list[dict[str, Any]]:
-        """One flat record per installment (JSON scalars; amounts as strings)."""
-        return [
-            {
-                "number": i.number,
-                "due_date": i.due_date.isoformat(),
-                "amount": plain(i.amount.amount),
-                "currency": i.amount.currency.code,
-                "discount_deadline": None
-                if i.discount_deadline is None
-                else i.discount_deadline.isoformat(),
-                "discounted_amount": None
-                if i.discounted_amount is None
-                else plain(i.discounted_amount.amount),
-                "paid": plain(i.paid.amount),
-                "discount_taken": plain(i.discount_taken.amount),
-                "open_amount": plain(i.open_amount.amount),
-            }
-            for i in self.installments
-        ]
-
-    def to_pandas(self) -> Any:
-        """:meth:`to_records` as a pandas DataFrame (needs the ``pandas`` extra)."""
-        return _to_pandas(self.to_records())
-
-    def _repr_html_(self) -> str:
-        rows = [
-            [
-                i.number,
-                i.due_date.isoformat(),
-                i.amount,
-                "" if i.discount_deadline is None else i.discount_deadline.isoformat(),
-                "" if i.discounted_amount is None else i.discounted_amount,
-                i.open_amount,
-            ]
-            for i in self.installments
-        ]
-        footer = [f"Due {self.due_date.isoformat()}; open {self.open_amount}."]
-        if not self.credit.is_zero():
-            footer.append(f"Credit (overpaid): {self.credit}.")
-        return html_table(
-            f"Payment schedule, invoice of {self.invoice_date.isoformat()} for {self.total}",
-            ["#", "due", "amount", "discount until", "discounted", "open"],
-            rows,
-            right=[2, 4, 5],
-            footer=footer,
-        )
-
-
-def _distribute(
-    units: int, scaled: Sequence[int], scale: int, policy: AllocationPolicy
-) -> list[int]:
-    """Split ``units`` minor units into parts whose exact shares are ``scaled[i] / scale``.
-
-    The same algorithm as :func:`revcycle.money.allocate` (DESIGN §4.1), in integers: each part
-    gets its exact share truncated, and the units left over go one at a time by ``policy`` to
-    the parts with a non-zero share. ``sum(scaled) == units * scale`` and no share is negative.
-    """
-    floors = [x // scale for x in scaled]
-    left = units - sum(floors)
-    if left:
-        live = [i for i, x in enumerate(scaled) if x]
-        if policy is AllocationPolicy.LARGEST_REMAINDER:
-            order = sorted(live, key=lambda i: (-(scaled[i] % scale), i))
-        elif policy is AllocationPolicy.FIRST:
-            order = live
-        else:
-            order = live[::-1]
-        for k in range(left):
-            floors[order[k % len(order)]] += 1
-    return floors
-
-
-# Zero written with 0 to 4 decimal places (every ISO 4217 minor unit), so "0.00 USD" reads right.
-_ZEROS: Final = tuple(Decimal(0).scaleb(-places) for places in range(5))
-
-
-def _from_units(units: int, places: int, currency: Currency) -> Money:
-    return Money._trusted(Decimal(units).scaleb(-places, context=CTX), currency)
-
-
-# Trusted builders for values schedule() has just computed and checked: they skip the
-# validators (which re-add every amount) on the hot path of a bill run.
-
-
-def _new_installment(
-    number: int,
-    due_date: date,
-    amount: Money,
-    deadline: date | None,
-    discounted: Money | None,
-    zero: Money,
-) -> ScheduledInstallment:
-    item = object.__new__(ScheduledInstallment)
-    put = object.__setattr__
-    put(item, "number", number)
-    put(item, "due_date", due_date)
-    put(item, "amount", amount)
-    put(item, "discount_deadline", deadline)
-    put(item, "discounted_amount", discounted)
-    put(item, "paid", zero)
-    put(item, "discount_taken", zero)
-    put(item, "open_amount", amount)
-    return item
-
-
-def _new_schedule(
-    invoice_date: date,
-    total: Money,
-    installments: tuple[ScheduledInstallment, ...],
-    zero: Money,
-) -> PaymentSchedule:
-    schedule = object.__new__(PaymentSchedule)
-    put = object.__setattr__
-    put(schedule, "invoice_date", invoice_date)
-    put(schedule, "total", total)
-    put(schedule, "installments", installments)
-    put(schedule, "credit", zero)
-    put(schedule, "payments", ())
-    return schedule
-
-
-def apply_payment(schedule: PaymentSchedule, paid_on: date, amount: Money) -> PaymentSchedule:
-    """Apply a payment to a schedule, oldest due installment first; return the new schedule.
-
-    For each open installment in due-date order: if it is untouched, the payment is dated on
-    or before its discount deadline and what is left of the payment covers its discounted
-    amount, the discounted amount settles it (the discount is taken). Otherwise the payment
-    pays as much of the open amount as it can; a partly paid installment no longer earns the
-    discount (Odoo's rule). Whatever is left after every installment is settled becomes
-    ``credit``.
-
-    >>> from datetime import date
-    >>> terms = PaymentTerms.parse("2/10 Net 30")
-    >>> s = terms.schedule(date(2024, 1, 1), Money("1000.00", "USD"))
-    >>> s.apply_payment(date(2024, 1, 11), Money("980.00", "USD")).open_amount
-    Money('0.00', 'USD')
-    >>> s.apply_payment(date(2024, 1, 12), Money("980.00", "USD")).open_amount
-    Money('20.00', 'USD')
-    """
-    if not isinstance(schedule, PaymentSchedule):
-        raise RevcycleTypeError(f"apply_payment() needs a PaymentSchedule, not {schedule!r}.")
-    _check_date(paid_on, "A payment date")
-    if not isinstance(amount, Money):
-        raise RevcycleTypeError(f"A payment amount must be Money, not {amount!r}.")
-    currency = schedule.currency
-    if amount.currency != currency:
-        raise CurrencyMismatchError(
-            f"Cannot apply a {amount.currency.code} payment to a {currency.code} invoice."
-        )
-    if amount.amount <= ZERO:
-        raise TermsError(f"A payment must be above zero, got {amount}.")
-    amount.minor_units  # noqa: B018 - refuses fractions of a minor unit
-    left = amount.amount
-    updated = list(schedule.installments)
-    order = sorted(range(len(updated)), key=lambda k: (updated[k].due_date, updated[k].number))
-    for k in order:
-        item = updated[k]
-        if left <= ZERO or item.open_amount.is_zero():
-            continue
-        untouched = item.paid.is_zero() and item.discount_taken.is_zero()
-        if (
-            untouched
-            and item.discount_deadline is not None
-            and item.discounted_amount is not None
-            and paid_on <= item.discount_deadline
-            and left >= item.discounted_amount.amount
-        ):
-            pay = item.discounted_amount.amount
-            updated[k] = attrs.evolve(
-                item,
-                paid=item.discounted_amount,
-                discount_taken=item.amount - item.discounted_amount,
-                open_amount=item.open_amount - item.open_amount,
-            )
-        else:
-            pay = min(left, item.open_amount.amount)
-            updated[k] = attrs.evolve(
-                item,
-                paid=item.paid + Money(pay, currency),
-                open_amount=item.open_amount - Money(pay, currency),
-            )
-        left = CTX.subtract(left, pay)
-    return attrs.evolve(
-        schedule,
-        installments=tuple(updated),
-        credit=schedule.credit + Money(left, currency),
-        payments=(*schedule.payments, Payment(paid_on, amount)),
-    )
 
 
 # --------------------------------------------------------------------------------------------
@@ -870,7 +357,9 @@ class PaymentTerms:
         revcycle.errors.TermsParseError: Cannot read payment terms 'Net thirty': did not understand
         'net thirty'; expected terms such as 'Net 30', ...
         """
-        return _parse(text)
+        from revcycle._terms.parse import parse_terms
+
+        return parse_terms(text)
 
     @classmethod
     def net(cls, days: int) -> PaymentTerms:
@@ -923,7 +412,7 @@ class PaymentTerms:
 
     def due_dates(self, invoice_date: date) -> tuple[date, ...]:
         """Each installment's due date, business-day adjustment included."""
-        _check_date(invoice_date, "An invoice date")
+        check_date(invoice_date, "An invoice date")
         return tuple(self._due(line.due, invoice_date) for line in self.installments)
 
     def due_date(self, invoice_date: date) -> date:
@@ -952,7 +441,7 @@ class PaymentTerms:
         discounted amounts sum exactly to the discounted total. An installment's discount
         deadline is the invoice date plus the discount days, or its due date if earlier.
         """
-        _check_date(invoice_date, "An invoice date")
+        check_date(invoice_date, "An invoice date")
         if not isinstance(total, Money):
             raise RevcycleTypeError(f"An invoice total must be Money, not {total!r}.")
         currency = total.currency
@@ -960,22 +449,22 @@ class PaymentTerms:
         if units < 0:
             raise TermsError(f"An invoice total must not be negative, got {total}.")
         lines = self.installments
-        zero = Money._trusted(_ZEROS[currency.minor_units], currency)
+        zero = Money._trusted(ZEROS[currency.minor_units], currency)
         discount = self.early_payment_discount
         deadline = None if discount is None else discount.deadline(invoice_date)
         if len(lines) == 1:
             # The common single-line term: no allocation, one installment.
             due = self._due(lines[0].due, invoice_date)
             if discount is None or deadline is None:
-                only = _new_installment(1, due, total, None, None, zero)
+                only = new_installment(1, due, total, None, None, zero)
             else:
                 off = self._discount(discount, total, untaxed)
-                only = _new_installment(1, due, total, min(deadline, due), total - off, zero)
-            return _new_schedule(invoice_date, total, (only,), zero)
+                only = new_installment(1, due, total, min(deadline, due), total - off, zero)
+            return new_schedule(invoice_date, total, (only,), zero)
 
         places = currency.minor_units
         parts = self._amounts(total, units)
-        amounts = [_from_units(u, places, currency) for u in parts]
+        amounts = [from_units(u, places, currency) for u in parts]
         dues = [self._due(line.due, invoice_date) for line in lines]
         discounted: Sequence[Money | None] = (None,) * len(lines)
         if discount is not None:
@@ -984,12 +473,12 @@ class PaymentTerms:
                 cuts = [0] * len(lines)
             else:
                 scaled = [off_units * u for u in parts]
-                cuts = _distribute(off_units, scaled, units, self.allocation)
+                cuts = distribute(off_units, scaled, units, self.allocation)
             discounted = [
-                _from_units(u - c, places, currency) for u, c in zip(parts, cuts, strict=True)
+                from_units(u - c, places, currency) for u, c in zip(parts, cuts, strict=True)
             ]
         installments = tuple(
-            _new_installment(
+            new_installment(
                 n,
                 dues[n - 1],
                 amounts[n - 1],
@@ -999,7 +488,7 @@ class PaymentTerms:
             )
             for n in range(1, len(lines) + 1)
         )
-        return _new_schedule(invoice_date, total, installments, zero)
+        return new_schedule(invoice_date, total, installments, zero)
 
     def _amounts(self, total: Money, units: int) -> list[int]:
         """Each installment's amount in minor units (see :func:`_distribute`)."""
@@ -1034,7 +523,7 @@ class PaymentTerms:
                 "the balance installment would be negative."
             )
         parts = iter(
-            _distribute(rest, scaled, scale, self.allocation) if rest else [0] * len(scaled)
+            distribute(rest, scaled, scale, self.allocation) if rest else [0] * len(scaled)
         )
         return [
             line.amount.minor_units if line.amount is not None else next(parts) for line in lines
@@ -1070,155 +559,27 @@ class PaymentTerms:
 
 
 # --------------------------------------------------------------------------------------------
-# Parsing written terms
-
-_RECEIPT: Final = frozenset(
-    {
-        "due on receipt",
-        "due upon receipt",
-        "on receipt",
-        "upon receipt",
-        "payable on receipt",
-        "receipt",
-        "due immediately",
-        "immediately",
-        "immediate",
-        "due now",
-        "now",
-        "upfront",
-        "up front",
-        "in advance",
-        "cod",
-        "cash on delivery",
-    }
-)
-_NUM: Final = r"\d+(?:\.\d+)?"
-_NET = re.compile(
-    r"(?:net|n)\s*/?\s*(?P<days>\d+)(?:\s*days?)?(?:\s*(?P<eom>eom|end of (?:the )?month))?"
-)
-_DAYS = re.compile(
-    r"(?:due\s+)?(?:in\s+|within\s+)?(?P<days>\d+)\s*days?"
-    r"(?:\s*(?P<eom>eom|(?:after )?(?:the )?end of (?:the )?month))?"
-)
-_EOM = re.compile(r"eom|end of (?:the )?month|end of (?:the )?invoice month")
-_EOM_PLUS = re.compile(r"(?:eom|end of (?:the )?month)\s*\+\s*(?P<days>\d+)(?:\s*days?)?")
-_NEXT_EOM = re.compile(r"end of (?:the )?(?:next|following) month|eonm")
-_PROX = re.compile(
-    r"(?:(?:on\s+)?the\s+)?(?P<day>\d{1,2})(?:st|nd|rd|th)?\s+"
-    r"(?:prox(?:imo)?|of (?:the )?(?:next|following) month)"
-)
-_DISCOUNT = re.compile(
-    rf"(?:(?P<pct>{_NUM})\s*%?\s*/\s*(?P<days>\d+)|(?P<pct2>{_NUM})\s*%\s*(?P<days2>\d+))"
-    r"(?:\s*days?)?[\s,]*"
-)
-_PERCENT_LINE = re.compile(rf"(?P<pct>{_NUM})\s*%\s*(?:due\s+)?(?P<rest>.*)")
-_BALANCE_LINE = re.compile(
-    r"(?:the\s+)?(?:balance|rest|remainder|remaining)\s*(?:due\s+)?(?P<rest>.*)"
-)
-_SEPARATORS = re.compile(r"\s*(?:,|;|\band\b|\bthen\b)\s*")
-_EXAMPLES: Final = "'Net 30', '2/10 Net 30', 'Net 30 EOM' or '50% now, 50% Net 30'"
-
-
-class _NotUnderstoodError(Exception):
-    def __init__(self, part: str, why: str = "") -> None:
-        super().__init__(part, why)
-        self.part = part
-        self.why = why
-
-
-def _parse_due(text: str) -> DueRule:
-    part = text.strip()
-    if part in _RECEIPT:
-        return NetDays(0)
-    for pattern in (_NET, _DAYS):
-        match = pattern.fullmatch(part)
-        if match is not None:
-            days = int(match["days"])
-            return EndOfMonth(days=days) if match["eom"] else NetDays(days)
-    if _EOM.fullmatch(part):
-        return EndOfMonth()
-    match = _EOM_PLUS.fullmatch(part)
-    if match is not None:
-        return EndOfMonth(days=int(match["days"]))
-    if _NEXT_EOM.fullmatch(part):
-        return EndOfMonth(months=1)
-    match = _PROX.fullmatch(part)
-    if match is not None:
-        day = int(match["day"])
-        if not 1 <= day <= 31:
-            raise _NotUnderstoodError(part, f"day {day} is not a day of the month")
-        return DayOfMonth(day)
-    raise _NotUnderstoodError(part)
-
-
-def _parse_lines(text: str) -> tuple[Installment, ...]:
-    parts = [p for p in _SEPARATORS.split(text) if p]
-    if not parts:
-        raise _NotUnderstoodError(text)
-    if len(parts) == 1 and not _PERCENT_LINE.fullmatch(parts[0]):
-        return (Installment.percent(_HUNDRED, _parse_due(parts[0])),)
-    lines: list[Installment] = []
-    for part in parts:
-        match = _PERCENT_LINE.fullmatch(part)
-        if match is not None:
-            lines.append(Installment.percent(match["pct"], _parse_due(match["rest"])))
-            continue
-        match = _BALANCE_LINE.fullmatch(part)
-        if match is not None:
-            lines.append(Installment.balance(_parse_due(match["rest"])))
-            continue
-        raise _NotUnderstoodError(part, "each installment starts with a percent or 'balance'")
-    return tuple(lines)
-
-
-def _parse(text: str) -> PaymentTerms:
-    if not isinstance(text, str):
-        raise RevcycleTypeError(f"PaymentTerms.parse() needs a str, not {text!r}.")
-    norm = " ".join(text.lower().split()).rstrip(".")
-    try:
-        match = _DISCOUNT.match(norm)
-        rest = norm[match.end() :] if match is not None else ""
-        if match is not None and "%" not in rest:
-            if not rest:
-                raise _NotUnderstoodError(norm, "a discount needs the net terms after it")
-            pct = match["pct"] or match["pct2"]
-            days = int(match["days"] or match["days2"])
-            discount = EarlyPaymentDiscount(Percent(pct), days)
-            return PaymentTerms((Installment.percent(_HUNDRED, _parse_due(rest)),), discount)
-        return PaymentTerms(_parse_lines(norm))
-    except _NotUnderstoodError as error:
-        why = f" ({error.why})" if error.why else ""
-        raise TermsParseError(
-            f"Cannot read payment terms {text!r}: did not understand {error.part!r}{why}; "
-            f"expected terms such as {_EXAMPLES}."
-        ) from None
-    except ValidationError as error:
-        raise TermsParseError(f"Cannot read payment terms {text!r}: {error}") from None
-
-
-# --------------------------------------------------------------------------------------------
 # Presets
 
 
 def _presets() -> Mapping[str, PaymentTerms]:
-    texts = {
-        "due_on_receipt": "Due on receipt",
-        "net_7": "Net 7",
-        "net_10": "Net 10",
-        "net_15": "Net 15",
-        "net_30": "Net 30",
-        "net_45": "Net 45",
-        "net_60": "Net 60",
-        "net_90": "Net 90",
-        "eom": "EOM",
-        "net_30_eom": "Net 30 EOM",
-        "end_of_next_month": "End of next month",
-        "10th_prox": "10th prox",
-        "2_10_net_30": "2/10 Net 30",
-        "1_10_net_30": "1/10 Net 30",
-        "50_now_50_net_30": "50% now, 50% Net 30",
-    }
-    return MappingProxyType({name: _parse(text) for name, text in texts.items()})
+    # Built from their parts (not parsed) so that importing this module never needs the
+    # parser; a test checks each one reads back from its description.
+    def whole_total(rule: DueRule, discount: EarlyPaymentDiscount | None = None) -> PaymentTerms:
+        return PaymentTerms((Installment.percent(_HUNDRED, rule),), discount)
+
+    presets = {"due_on_receipt": whole_total(NetDays(0))}
+    presets.update({f"net_{n}": whole_total(NetDays(n)) for n in (7, 10, 15, 30, 45, 60, 90)})
+    presets["eom"] = whole_total(EndOfMonth())
+    presets["net_30_eom"] = whole_total(EndOfMonth(days=30))
+    presets["end_of_next_month"] = whole_total(EndOfMonth(months=1))
+    presets["10th_prox"] = whole_total(DayOfMonth(10))
+    presets["2_10_net_30"] = whole_total(NetDays(30), EarlyPaymentDiscount(Percent(2), 10))
+    presets["1_10_net_30"] = whole_total(NetDays(30), EarlyPaymentDiscount(Percent(1), 10))
+    presets["50_now_50_net_30"] = PaymentTerms(
+        (Installment.percent(50, NetDays(0)), Installment.percent(50, NetDays(30)))
+    )
+    return MappingProxyType(presets)
 
 
 PRESETS: Final = _presets()
