@@ -8,7 +8,9 @@ Run: ``.venv/bin/python benchmarks/bench_usage.py`` (``--scale 0.1`` for a quick
    the loop.
 2. Columnar path: 10,000,000 rows in a ``pyarrow.Table``, rated by ``rate_usage_table``,
    against a bare ``table.group_by("customer").aggregate([("quantity", "sum")])``.
-   Target: within 2× of the bare group-by.
+   Target: within 2× of the bare group-by. Timed twice: with the search for repeated ids
+   (the default: one hash pass over 10,000,000 distinct ids) and with
+   ``assume_unique_ids=True``.
 
 Each timing is the median of several runs; building the inputs is not timed.
 """
@@ -140,10 +142,15 @@ def main() -> None:
         lambda: table.group_by("customer").aggregate([("quantity", "sum")]), args.runs
     )
     columnar = median_seconds(lambda: rate_usage_table(table, [charge], PERIOD), args.runs)
-    print(f"  bare pyarrow group_by sum: {bare:.3f} s")
-    print(f"  rate_usage_table:          {columnar:.3f} s")
-    verdict = "met" if columnar <= 2 * bare else "MISSED"
-    print(f"  ratio {columnar / bare:.2f}× (target ≤ 2×) -> {verdict}")
+    trusted = median_seconds(
+        lambda: rate_usage_table(table, [charge], PERIOD, assume_unique_ids=True), args.runs
+    )
+    print(f"  bare pyarrow group_by sum:                      {bare:.3f} s")
+    print(f"  rate_usage_table (repeated ids searched):       {columnar:.3f} s")
+    print(f"  rate_usage_table(assume_unique_ids=True):       {trusted:.3f} s")
+    for label, seconds in (("with id de-duplication", columnar), ("ids trusted", trusted)):
+        verdict = "met" if seconds <= 2 * bare else "MISSED"
+        print(f"  ratio {label}: {seconds / bare:.2f}× (target ≤ 2×) -> {verdict}")
 
 
 if __name__ == "__main__":

@@ -173,3 +173,21 @@ def test_table_errors_are_revcycle_errors() -> None:
         rate_usage_table([1, 2], charge, JAN)  # type: ignore[arg-type]
     with pytest.raises(UsageError, match="negative quantity"):
         rate_usage_table(pa.table({**base, "quantity": [-1]}), charge, JAN)
+
+
+def test_trusted_unique_ids_skip_the_duplicate_search() -> None:
+    events = [
+        UsageEvent(id="a", customer="acme", metric="m", at=JAN_START, quantity=D(2)),
+        UsageEvent(id="b", customer="acme", metric="m", at=JAN_START, quantity=D(3)),
+    ]
+    charge = UsageCharge(Meter("m", Aggregation.SUM), PerUnit(usd("1")))
+    table = to_table(events)
+    assert rate_usage_table(table, charge, JAN, assume_unique_ids=True) == rate_usage(
+        events, charge, JAN
+    )
+    # With a repeated id the caller's promise is broken: the repeat is counted, as documented.
+    repeated = to_table([*events, events[0]])
+    trusted = rate_usage_table(repeated, charge, JAN, assume_unique_ids=True)
+    assert trusted.lines[0].quantity == 7
+    assert trusted.duplicates == ()
+    assert rate_usage_table(repeated, charge, JAN).lines[0].quantity == 5
