@@ -4,6 +4,16 @@ The everyday names are importable from here; everything else from its module
 (``revcycle.money``, ``revcycle.dates``, ``revcycle.proration`` ...).
 """
 
+from revcycle.approvals import Approval as Approval
+from revcycle.approvals import ApprovalPolicy as ApprovalPolicy
+from revcycle.approvals import DiscountAbove as DiscountAbove
+from revcycle.approvals import MarginBelow as MarginBelow
+from revcycle.approvals import TotalAbove as TotalAbove
+from revcycle.catalog import Catalog as Catalog
+from revcycle.catalog import ChargeKind as ChargeKind
+from revcycle.catalog import ContractedPrice as ContractedPrice
+from revcycle.catalog import PriceBook as PriceBook
+from revcycle.catalog import Product as Product
 from revcycle.dates import DayCount as DayCount
 from revcycle.dates import Duration as Duration
 from revcycle.dates import Period as Period
@@ -31,6 +41,13 @@ from revcycle.pricing import Volume as Volume
 from revcycle.proration import ProrationMethod as ProrationMethod
 from revcycle.proration import period_fraction as period_fraction
 from revcycle.proration import term_multiplier as term_multiplier
+from revcycle.quotes import PricedLine as PricedLine
+from revcycle.quotes import PricedQuote as PricedQuote
+from revcycle.quotes import Quote as Quote
+from revcycle.quotes import QuoteLine as QuoteLine
+from revcycle.quotes import price_quote as price_quote
+from revcycle.waterfall import StepName as StepName
+from revcycle.waterfall import WaterfallStep as WaterfallStep
 
 
 __version__ = "0.1.0"
@@ -38,29 +55,46 @@ __version__ = "0.1.0"
 __all__ = [
     "AllocationPolicy",
     "AnyPricingModel",
+    "Approval",
+    "ApprovalPolicy",
+    "Catalog",
+    "ChargeKind",
+    "ContractedPrice",
     "Currency",
     "DayCount",
     "Discount",
+    "DiscountAbove",
     "DiscountKind",
     "DiscountSchedule",
     "DiscountTier",
     "Duration",
     "Flat",
     "Graduated",
+    "MarginBelow",
     "Money",
     "Package",
     "PerUnit",
     "Percent",
     "Period",
+    "PriceBook",
     "PriceRow",
+    "PricedLine",
+    "PricedQuote",
+    "Product",
     "ProrationMethod",
+    "Quote",
+    "QuoteLine",
     "RevcycleError",
     "Rounding",
     "RoundingMode",
     "ScheduleKind",
     "Stairstep",
+    "StepName",
     "Tier",
+    "TotalAbove",
     "Volume",
+    "WaterfallStep",
     "period_fraction",
+    "price_quote",
     "term_multiplier",
 ]
