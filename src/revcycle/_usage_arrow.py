@@ -114,10 +114,10 @@ def _mask_true(mask: Any) -> Any:
 
 def _deduplicate(table: pa.Table) -> tuple[pa.Table, list[UsageEvent], list[UsageEvent]]:
     # One hash pass over the ids; when every id is distinct (the common case) that is all.
-    encoded = pc.dictionary_encode(table.column("id").combine_chunks())
+    encoded: Any = pc.dictionary_encode(table.column("id").combine_chunks())
     if len(encoded.dictionary) == table.num_rows:
         return table, [], []
-    codes = pa.table({"code": encoded.indices, _INDEX: table.column(_INDEX)})
+    codes = pa.table({"code": encoded.indices, _INDEX: table.column(_INDEX).combine_chunks()})
     firsts = codes.group_by("code").aggregate([(_INDEX, "min")]).column(f"{_INDEX}_min")
     keep = pc.is_in(table.column(_INDEX), value_set=firsts.combine_chunks())
     repeats = table.filter(pc.invert(keep))
