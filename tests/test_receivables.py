@@ -309,3 +309,14 @@ def test_cli_aging_errors(
     path.write_text(text)
     assert main(["aging", str(path), "--as-of", "2024-06-30", *args]) == 1
     assert message in capsys.readouterr().err
+
+
+def test_very_wide_edges() -> None:
+    # Edges beyond the lookup table (ten years) are searched instead.
+    items = [
+        OpenItem("A", "X", AS_OF - timedelta(days=5000), usd("1.00")),
+        OpenItem("B", "X", AS_OF - timedelta(days=20000), usd("2.00")),
+        OpenItem("C", "X", AS_OF - timedelta(days=3000), usd("4.00")),
+    ]
+    report = aging(items, AS_OF, edges=(4000, 10000))
+    assert [b.total for b in report.buckets] == [usd("0"), usd("4.00"), usd("1.00"), usd("2.00")]

@@ -744,3 +744,20 @@ def test_demo_section_renders() -> None:
     text = buffer.getvalue()
     assert "187.95 USD" in text  # the wrong late charge under the re-keyed Net 30
     assert "2025-06-30" in text  # the negotiated Net 60 due date
+
+
+def test_rule_descriptions() -> None:
+    assert EndOfMonth(1, 5).describe() == "End of next month, plus 5 days"
+    assert EndOfMonth(3).describe() == "End of the month 3 months after the invoice month"
+    assert DayOfMonth(25, months=0, cutoff_day=20).describe() == (
+        "25th of the same month, one month later if issued after the 20th"
+    )
+    assert DayOfMonth(1, months=2, after_days=10).describe() == (
+        "1st of the month 2 months later, counted from 10 days after the invoice date"
+    )
+    assert Installment.fixed(usd("5.00"), NetDays(0)).describe() == "5.00 USD Due on receipt"
+
+
+def test_discount_deadline_outside_the_calendar() -> None:
+    with pytest.raises(TermsError, match="outside the supported calendar"):
+        PaymentTerms.parse("2/10 Due on receipt").schedule(date(9999, 12, 25), usd("1.00"))

@@ -295,6 +295,9 @@ class AgingReport:
         )
 
 
+_TABLE_DAYS: Final = 3660
+
+
 def _zero(currency: Currency) -> Decimal:
     # Zero with the currency's places, so an empty bucket reads "0.00 USD".
     return CTX.multiply(currency.quantum, ZERO)
@@ -321,8 +324,10 @@ def aging(
     size = len(labels)
     last = edges[-1]
     oldest = size - 1
-    # Days past due -> bucket index, looked up instead of searched for every item.
-    table = [0] + [bisect.bisect_left(edges, d) + 1 for d in range(1, last + 1)]
+    # Days past due -> bucket index, looked up instead of searched for every item (up to ten
+    # years; larger edges are searched).
+    limit = min(last, _TABLE_DAYS)
+    table = [0] + [bisect.bisect_left(edges, d) + 1 for d in range(1, limit + 1)]
     today = as_of.toordinal()
 
     # The hot loop of a million items: each account's first currency has its row in `first`
@@ -357,8 +362,10 @@ def aging(
             days = today - item.due_date.toordinal()
             if days <= 0:
                 row[0] += money.amount
-            elif days <= last:
+            elif days <= limit:
                 row[table[days]] += money.amount
+            elif days <= last:
+                row[bisect.bisect_left(edges, days) + 1] += money.amount
             else:
                 row[oldest] += money.amount
             add_id(item.id)

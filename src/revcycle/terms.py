@@ -214,7 +214,13 @@ class EarlyPaymentDiscount:
 
     def deadline(self, invoice_date: date) -> date:
         """The last day the discount can be earned: the invoice date plus ``days``."""
-        return invoice_date + timedelta(days=self.days)
+        try:
+            return invoice_date + timedelta(days=self.days)
+        except OverflowError:
+            raise TermsError(
+                f"A discount deadline {self.days} days after {invoice_date.isoformat()} falls "
+                "outside the supported calendar."
+            ) from None
 
     def annual_cost(self, net_days: int) -> Decimal:
         """The yearly rate a buyer gives up by not taking the discount, as a ratio.

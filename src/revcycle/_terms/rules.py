@@ -129,9 +129,10 @@ class EndOfMonth:
         """The rule in words ("EOM", "Net 30 EOM", "End of next month")."""
         if self.months == 0:
             return "EOM" if self.days == 0 else f"Net {self.days} EOM"
-        if self.months == 1 and self.days == 0:
-            return "End of next month"
-        text = f"End of the month {self.months} months after the invoice month"
+        if self.months == 1:
+            text = "End of next month"
+        else:
+            text = f"End of the month {self.months} months after the invoice month"
         return text if self.days == 0 else f"{text}, plus {self.days} days"
 
 
@@ -190,7 +191,10 @@ class DayOfMonth:
         """The rule in words ("10th of next month")."""
         if self.months == 1 and self.after_days == 0 and self.cutoff_day is None:
             return f"{_ordinal(self.day)} of next month"
-        parts = [f"{_ordinal(self.day)} of the month {self.months} months later"]
+        month = {0: "the same month", 1: "the next month"}.get(
+            self.months, f"the month {self.months} months later"
+        )
+        parts = [f"{_ordinal(self.day)} of {month}"]
         if self.after_days:
             parts.append(f"counted from {self.after_days} days after the invoice date")
         if self.cutoff_day is not None:
