@@ -222,6 +222,8 @@ def test_bad_input() -> None:
         )
     with pytest.raises(errors.ValidationError, match="No rate is in force on 2024-01-02"):
         late_interest(usd("1.00"), due, as_of, [DatedRate(date(2024, 1, 15), Percent("1"))])
+    with pytest.raises(errors.ValidationError, match="must not be negative, got -1%"):
+        late_interest(usd("1.00"), due, as_of, [DatedRate(date(2023, 1, 1), Percent("-1"))])
     with pytest.raises(errors.ValidationError, match="at least one"):
         late_interest(usd("1.00"), due, as_of, [])
     with pytest.raises(errors.RevcycleTypeError):

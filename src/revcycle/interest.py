@@ -166,7 +166,8 @@ def late_interest(
     """Simple late interest on ``amount`` from the day after ``due_date`` to ``as_of``.
 
     ``annual_rate`` is one :class:`~revcycle.money.Percent` a year, or a sequence of
-    :class:`DatedRate` in start order (each late day earns the rate in force on that day).
+    :class:`DatedRate` in start order (each late day earns the rate in force on that day);
+    rates must not be negative.
     ``fixed_fee`` is charged once when at least one day is late. The interest is rounded
     once, half-up at the minor unit unless ``rounding`` says otherwise.
 
@@ -207,6 +208,9 @@ def late_interest(
     else:
         fee = fixed_fee
     rates = _rates(annual_rate)
+    for rate in (rates,) if isinstance(rates, Percent) else (r.annual_rate for r in rates):
+        if rate.value < ZERO:
+            raise ValidationError(f"A late-interest rate must not be negative, got {rate}.")
     zero = Money(ZERO, currency).round(rounding)
     if as_of <= due_date:
         return LateCharge(
