@@ -191,3 +191,17 @@ def test_trusted_unique_ids_skip_the_duplicate_search() -> None:
     assert trusted.lines[0].quantity == 7
     assert trusted.duplicates == ()
     assert rate_usage_table(repeated, charge, JAN).lines[0].quantity == 5
+
+
+def test_without_pyarrow_the_error_names_the_extra(monkeypatch: pytest.MonkeyPatch) -> None:
+    import sys
+
+    import revcycle
+
+    monkeypatch.setitem(sys.modules, "pyarrow", None)
+    monkeypatch.setitem(sys.modules, "pyarrow.compute", None)
+    monkeypatch.delitem(sys.modules, "revcycle._usage_arrow", raising=False)
+    monkeypatch.delattr(revcycle, "_usage_arrow", raising=False)
+    charge = UsageCharge(Meter("m", Aggregation.SUM), PerUnit(usd("1")))
+    with pytest.raises(ImportError, match=r"revcycle\[arrow\]"):
+        rate_usage_table(None, charge, JAN)  # type: ignore[arg-type]

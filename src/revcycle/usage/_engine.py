@@ -24,12 +24,6 @@ from revcycle.errors import (
 )
 from revcycle.money import Money
 from revcycle.proration import period_fraction
-
-
-if TYPE_CHECKING:
-    import pyarrow
-
-
 from revcycle.usage._model import (
     Aggregation,
     Meter,
@@ -42,6 +36,10 @@ from revcycle.usage._model import (
     UsageRating,
     _row,
 )
+
+
+if TYPE_CHECKING:
+    import pyarrow
 
 
 MICROSECOND: Final = timedelta(microseconds=1)
@@ -113,6 +111,7 @@ def _accumulator(meter: Meter, percentage: bool) -> _Accumulator:
 
 
 def negative_quantity(event: UsageEvent) -> UsageError:
+    """The error for a negative quantity under a meter that does not allow one."""
     return UsageError(
         f"Usage event {event.id!r} has the negative quantity {plain(event.quantity)} but the "
         f"{event.metric!r} meter does not allow negative quantities; set allow_negative=True "
@@ -278,6 +277,7 @@ def _scan(
 
 
 def finish(kind: Aggregation, value: Any, span: int) -> Decimal:
+    """The quantity of an accumulated value (``span``: the period in microseconds)."""
     if kind is Aggregation.COUNT:
         return Decimal(value)
     if kind is Aggregation.UNIQUE_COUNT:
