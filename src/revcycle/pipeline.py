@@ -33,6 +33,7 @@ Money('75000', 'USD')
 from __future__ import annotations
 
 import decimal
+from collections import Counter
 from collections.abc import Iterable, Mapping
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
@@ -352,22 +353,28 @@ class _Summary:
         self.closed_idx: list[int] = []
         self.closed_date: list[date] = []
         self.closed_won: list[bool] = []
-        self.closed_cycle: list[int] = []  # created_at → closed, in microseconds
+        self.closed_cycle: list[timedelta] = []  # created_at → closed
         self.open_idx: list[int] = []
         self.open_stage: list[str] = []  # the current stage of each open deal
         self.open_entered: list[datetime] = []  # when it entered that stage
-        kinds: dict[int, dict[str, int]] = {}
-        # Durations accumulate as timedelta sums (C arithmetic); converted once at the end.
+        # Durations accumulate as timedelta sums (C arithmetic), converted once at the end;
+        # visits are counted from a list of stage names (one C-level Counter at the end).
         stage_delta: dict[str, timedelta] = dict.fromkeys(self.stage_order, _NO_TIME)
-        stage_visits: dict[str, int] = dict.fromkeys(self.stage_order, 0)
+        visited: list[str] = []
+        visit = visited.append
         reached = [0] * (won_position + 2)
-        currencies = self.currencies
         state = self.state
+        closed_idx, closed_date = self.closed_idx, self.closed_date
+        closed_won, closed_cycle = self.closed_won, self.closed_cycle
+        open_idx, open_stage, open_entered = self.open_idx, self.open_stage, self.open_entered
         get_position = position.get
+        kinds: dict[int, dict[str, int]] = {}
+        for model in models:
+            kinds[id(model)] = {
+                s.name: (1 if s.won else 2) if s.closed else 0 for s in model.stages
+            }
+        single = kinds[id(models[0])] if len(models) == 1 else None
         for i, opp in enumerate(opportunities):
-            currency = opp.amount.currency
-            if currency.code not in currencies:
-                currencies[currency.code] = currency
             history = opp.history
             first = history[0]
             stage = first.stage
@@ -378,31 +385,38 @@ class _Summary:
                 if name is not stage and name != stage:
                     at = change.at
                     stage_delta[stage] += at - entered
-                    stage_visits[stage] += 1
+                    visit(stage)
                     stage = name
                     entered = at
                     pos = get_position(name, -1)
                     if pos > best:
                         best = pos
             reached[best + 1] += 1
-            kind_of = kinds.get(id(opp.model))
+            kind_of = single
             if kind_of is None:
-                kind_of = kinds[id(opp.model)] = {
-                    s.name: (1 if s.won else 2) if s.closed else 0 for s in opp.model.stages
-                }
+                # Equal models loaded from JSON are distinct objects: look them up by value.
+                kind_of = kinds.get(id(opp.model))
+                if kind_of is None:
+                    kind_of = kinds[id(opp.model)] = {
+                        s.name: (1 if s.won else 2) if s.closed else 0 for s in opp.model.stages
+                    }
             kind = kind_of[stage]
             state.append(kind)
             if kind:
-                self.closed_idx.append(i)
-                self.closed_date.append(opp.close_date)
-                self.closed_won.append(kind == 1)
-                self.closed_cycle.append(_micros(entered - opp.created_at))
+                closed_idx.append(i)
+                closed_date.append(opp.close_date)
+                closed_won.append(kind == 1)
+                closed_cycle.append(entered - opp.created_at)
             else:
-                self.open_idx.append(i)
-                self.open_stage.append(stage)
-                self.open_entered.append(entered)
+                open_idx.append(i)
+                open_stage.append(stage)
+                open_entered.append(entered)
+        for opp in opportunities:
+            currency = opp.amount.currency
+            self.currencies.setdefault(currency.code, currency)
         self.stage_time = {name: _micros(delta) for name, delta in stage_delta.items()}
-        self.stage_visits = stage_visits
+        counts = Counter(visited)
+        self.stage_visits = {name: counts.get(name, 0) for name in self.stage_order}
         # reached[k + 1] counts deals whose furthest position is k (-1: none).
         self.reached = reached
 
@@ -766,7 +780,9 @@ class Pipeline:
         summary = self._summary()
         rows = self._closed_in(period)
         won = [
-            (summary.closed_idx[k], summary.closed_cycle[k]) for k in rows if summary.closed_won[k]
+            (summary.closed_idx[k], _micros(summary.closed_cycle[k]))
+            for k in rows
+            if summary.closed_won[k]
         ]
         open_deals = len(summary.open_idx)
         rate = _ratio(Decimal(len(won)), Decimal(len(rows)))
