@@ -36,6 +36,7 @@ from revcycle.terms import (
     TermsError,
     apply_payment,
 )
+from revcycle.testing import currencies
 
 
 C = BusinessDayConvention
@@ -146,6 +147,24 @@ def test_installments_sum_exactly_to_the_total(
     for line, item in zip(terms.installments, schedule.installments, strict=True):
         if line.amount is not None:
             assert item.amount == line.amount
+
+
+@given(
+    terms=payment_terms(fixed=False),
+    day=invoice_dates,
+    total=currencies().flatmap(
+        lambda cur: st.integers(0, 10**12).map(lambda units: Money.from_minor_units(units, cur))
+    ),
+)
+def test_installments_sum_exactly_in_every_currency(
+    terms: PaymentTerms, day: date, total: Money
+) -> None:
+    # JPY has no minor unit, KWD three, CLF four: the split is always in whole minor units.
+    schedule = _schedule(terms, day, total)
+    assert sum(i.amount.minor_units for i in schedule.installments) == total.minor_units
+    for item in schedule.installments:
+        if item.discounted_amount is not None:
+            assert item.discounted_amount.minor_units <= item.amount.minor_units
 
 
 @given(terms=payment_terms(), day=invoice_dates, total=totals)
