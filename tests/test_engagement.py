@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
@@ -21,7 +22,7 @@ from revcycle.engagement import (
     milestones_from_opportunity,
     summarize,
 )
-from revcycle.errors import RevcycleTypeError, StructureError, ValidationError
+from revcycle.errors import RevcycleError, RevcycleTypeError, StructureError, ValidationError
 from revcycle.money import Money
 from revcycle.opportunity import Opportunity
 from revcycle.serialization import dumps, loads, structure, unstructure
@@ -153,6 +154,36 @@ def test_summary_statistics_are_consistent(trips: list[AccountJourney]) -> None:
         assert stats.min_days <= stats.mean_days <= stats.max_days
         assert stats.min_days <= stats.median_days <= stats.max_days
     assert structure(unstructure(summary), EngagementSummary) == summary
+
+
+@given(
+    st.one_of(
+        st.none(),
+        st.booleans(),
+        st.integers(),
+        st.floats(allow_nan=True),
+        st.text(max_size=6),
+        st.lists(st.integers(), max_size=2),
+        st.dates(),
+        st.datetimes(),
+    )
+)
+def test_junk_arguments_raise_only_revcycle_errors(value: object) -> None:
+    trip = journey((M.OPPORTUNITY_CREATED, D0), (M.FIRST_QUOTE, D0 + timedelta(days=3)))
+    calls = [
+        lambda: Milestone(value, D0),  # type: ignore[arg-type]
+        lambda: Milestone(M.FIRST_QUOTE, value),  # type: ignore[arg-type]
+        lambda: AccountJourney(value, trip.milestones),  # type: ignore[arg-type]
+        lambda: AccountJourney("A", value),  # type: ignore[arg-type]
+        lambda: trip.interval_on(value),  # type: ignore[arg-type]
+        lambda: trip.spans(value),  # type: ignore[arg-type]
+        lambda: summarize(value),  # type: ignore[arg-type]
+        lambda: summarize([trip], as_of=value),  # type: ignore[arg-type]
+        lambda: milestones_from_opportunity(value),  # type: ignore[arg-type]
+    ]
+    for call in calls:
+        with contextlib.suppress(RevcycleError):
+            call()
 
 
 # --------------------------------------------------------------------------------------------

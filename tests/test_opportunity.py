@@ -200,6 +200,44 @@ def test_stage_probabilities_must_lie_within_0_to_100(open_p: int, won_p: int) -
             build()
 
 
+@given(
+    st.one_of(
+        st.none(),
+        st.booleans(),
+        st.integers(),
+        st.floats(allow_nan=True),
+        st.text(max_size=6),
+        st.lists(st.integers(), max_size=2),
+        st.dates(),
+        st.datetimes(),
+    )
+)
+def test_junk_arguments_raise_only_revcycle_errors(value: object) -> None:
+    opp = make()
+    calls = [
+        lambda: opp.move_to(value, T0),  # type: ignore[arg-type]
+        lambda: opp.move_to("Qualification", value),  # type: ignore[arg-type]
+        lambda: opp.move_to("Qualification", T0, probability=value),  # type: ignore[arg-type]
+        lambda: opp.with_probability(value, T0),  # type: ignore[arg-type]
+        lambda: opp.with_amount(value, T0),  # type: ignore[arg-type]
+        lambda: opp.with_close_date(value, T0),  # type: ignore[arg-type]
+        lambda: opp.with_forecast_category(value, T0),  # type: ignore[arg-type]
+        lambda: opp.close_lost(value, T0),  # type: ignore[arg-type]
+        lambda: opp.close_won(T0, amount=value),  # type: ignore[arg-type]
+        lambda: opp.reopen(value, T0),  # type: ignore[arg-type]
+        lambda: make(stage=value),  # type: ignore[arg-type]
+        lambda: Stage("S", value, ForecastCategory.PIPELINE),  # type: ignore[arg-type]
+        lambda: Stage("S", Percent(5), value),  # type: ignore[arg-type]
+        lambda: StageModel(value),  # type: ignore[arg-type]
+        lambda: StageModel.preset(value),  # type: ignore[arg-type]
+        lambda: Handoff(touchpoints=value),  # type: ignore[arg-type]
+        lambda: Touchpoint("call", value),  # type: ignore[arg-type]
+    ]
+    for call in calls:
+        with contextlib.suppress(RevcycleError):
+            call()
+
+
 # --------------------------------------------------------------------------------------------
 # Known answers
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import io
 import itertools
 import json
@@ -21,6 +22,7 @@ from revcycle.cli import main
 from revcycle.dates import Period
 from revcycle.errors import (
     CurrencyMismatchError,
+    RevcycleError,
     RevcycleTypeError,
     UnknownCodeError,
     ValidationError,
@@ -103,6 +105,19 @@ def pipelines(draw: st.DrawFn) -> Pipeline:
 # Properties
 
 
+JUNK = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(),
+    st.floats(allow_nan=True),
+    st.text(max_size=6),
+    st.lists(st.integers(), max_size=2),
+    st.dates(),
+    st.datetimes(),
+    st.datetimes(timezones=st.just(UTC)),
+)
+
+
 @given(pipelines())
 def test_weighted_total_is_the_sum_of_amount_times_probability(pipeline: Pipeline) -> None:
     expected = Money.zero("USD")
@@ -181,6 +196,28 @@ def test_json_round_trip(pipeline: Pipeline) -> None:
     if pipeline.opportunities:
         report = pipeline.report(date(2025, 6, 30))
         assert structure(unstructure(report), PipelineReport) == report
+
+
+@given(JUNK)
+def test_junk_arguments_raise_only_revcycle_errors(value: object) -> None:
+    pipeline = Pipeline([deal("A"), deal("B").close_won(T0)])
+    calls = [
+        lambda: pipeline.forecast(value),  # type: ignore[arg-type]
+        lambda: pipeline.win_rate(value),  # type: ignore[arg-type]
+        lambda: pipeline.velocity(value),  # type: ignore[arg-type]
+        lambda: pipeline.stage_durations(value),  # type: ignore[arg-type]
+        lambda: pipeline.older_than(value, date(2025, 1, 1)),  # type: ignore[arg-type]
+        lambda: pipeline.stalled(1, value),  # type: ignore[arg-type]
+        lambda: pipeline.report(value),  # type: ignore[arg-type]
+        lambda: pipeline.weighted_total(value),  # type: ignore[arg-type]
+        lambda: ExchangeRates("USD", value),  # type: ignore[arg-type]
+        lambda: ExchangeRates(value),  # type: ignore[arg-type]
+        lambda: Pipeline(value),  # type: ignore[arg-type]
+        lambda: Pipeline([], rates=value),  # type: ignore[arg-type]
+    ]
+    for call in calls:
+        with contextlib.suppress(RevcycleError):
+            call()
 
 
 # --------------------------------------------------------------------------------------------

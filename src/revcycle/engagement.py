@@ -153,6 +153,16 @@ def _check_day(instance: object, attribute: attrs.Attribute[Any], value: Any) ->
         )
 
 
+def _to_kind(value: MilestoneKind | str) -> MilestoneKind:
+    try:
+        return MilestoneKind(value)
+    except ValueError:
+        allowed = ", ".join(repr(m.value) for m in MilestoneKind)
+        raise ValidationError(
+            f"A milestone kind must be one of {allowed}, not {value!r}."
+        ) from None
+
+
 def _require_date(value: object, what: str) -> date:
     if not isinstance(value, date) or isinstance(value, datetime):
         raise RevcycleTypeError(f"{what} must be a datetime.date, not {value!r}.")
@@ -164,7 +174,7 @@ def _require_date(value: object, what: str) -> date:
 class Milestone:
     """One dated event of an account's journey, with an optional reference (an id, a note)."""
 
-    kind: MilestoneKind = attrs.field(converter=MilestoneKind)
+    kind: MilestoneKind = attrs.field(converter=_to_kind)
     on: date = attrs.field(validator=_check_day)
     reference: str = attrs.field(
         default="", kw_only=True, validator=attrs.validators.instance_of(str)
@@ -453,6 +463,9 @@ def summarize(journeys: Iterable[AccountJourney], as_of: date | None = None) -> 
     each account's ongoing interval counts too, measured up to ``as_of``; accounts whose last
     milestone is after ``as_of`` are an error. Means are to six decimal places.
     """
+    items: object = journeys
+    if isinstance(items, str | bytes) or not isinstance(items, Iterable):
+        raise RevcycleTypeError(f"summarize() needs a sequence of AccountJourney, not {items!r}.")
     values: dict[EngagementInterval, list[int]] = {i: [] for i in EngagementInterval}
     accounts: set[str] = set()
     for journey in journeys:

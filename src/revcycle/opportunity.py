@@ -152,6 +152,19 @@ class ForecastCategory(enum.StrEnum):
     OMITTED = "omitted"
 
 
+def _choice(cls: type[enum.StrEnum], value: str, what: str) -> Any:
+    try:
+        return cls(value)
+    except ValueError:
+        allowed = ", ".join(repr(m.value) for m in cls)
+        raise ValidationError(f"{what} must be one of {allowed}, not {value!r}.") from None
+
+
+def _to_category(value: ForecastCategory | str) -> ForecastCategory:
+    result: ForecastCategory = _choice(ForecastCategory, value, "A forecast category")
+    return result
+
+
 @final
 @attrs.frozen
 class Stage:
@@ -167,7 +180,7 @@ class Stage:
 
     name: str = attrs.field(validator=_check_text)
     probability: Percent = attrs.field(converter=_to_percent, validator=_check_probability)
-    forecast_category: ForecastCategory = attrs.field(converter=ForecastCategory)
+    forecast_category: ForecastCategory = attrs.field(converter=_to_category)
     closed: bool = attrs.field(default=False, validator=attrs.validators.instance_of(bool))
     won: bool = attrs.field(default=False, validator=attrs.validators.instance_of(bool))
 
@@ -193,7 +206,11 @@ def _sequence(values: object, what: str) -> tuple[Any, ...]:
 
 
 def _to_stages(values: Iterable[Stage]) -> tuple[Stage, ...]:
-    return _sequence(values, "StageModel stages")
+    stages = _sequence(values, "StageModel stages")
+    for stage in stages:
+        if not isinstance(stage, Stage):
+            raise RevcycleTypeError(f"A stage model holds {stage!r}; expected Stage values.")
+    return stages
 
 
 @final
@@ -229,10 +246,6 @@ class StageModel:
             raise StageError(f"Stage model {self.name!r} needs at least one stage.")
         seen: set[str] = set()
         for stage in self.stages:
-            if not isinstance(stage, Stage):
-                raise RevcycleTypeError(
-                    f"Stage model {self.name!r} holds {stage!r}; expected Stage values."
-                )
             if stage.name in seen:
                 raise StageError(
                     f"Stage model {self.name!r} has the stage name {stage.name!r} twice; "
@@ -276,7 +289,7 @@ class StageModel:
     @classmethod
     def preset(cls, name: str) -> StageModel:
         """A preset by name: ``"default"``, ``"salesforce"`` or ``"hubspot"``."""
-        found = _PRESETS.get(name)
+        found = _PRESETS.get(name) if isinstance(name, str) else None
         if found is None:
             raise UnknownCodeError(
                 f"Unknown stage model preset {name!r}; expected one of "
@@ -528,6 +541,11 @@ class ChangeKind(enum.StrEnum):
     CLOSE_DATE = "close_date"
 
 
+def _to_change_kind(value: ChangeKind | str) -> ChangeKind:
+    result: ChangeKind = _choice(ChangeKind, value, "A history entry kind")
+    return result
+
+
 @final
 @attrs.frozen(kw_only=True)
 class StageChange:
@@ -539,11 +557,11 @@ class StageChange:
     """
 
     at: datetime = attrs.field(validator=_check_aware)
-    kind: ChangeKind = attrs.field(converter=ChangeKind)
+    kind: ChangeKind = attrs.field(converter=_to_change_kind)
     stage: str = attrs.field(validator=_check_text)
     amount: Money = attrs.field(validator=_check_money)
     probability: Percent = attrs.field(converter=_to_percent, validator=_check_probability)
-    forecast_category: ForecastCategory = attrs.field(converter=ForecastCategory)
+    forecast_category: ForecastCategory = attrs.field(converter=_to_category)
     close_date: date = attrs.field(validator=_check_date)
     from_stage: str | None = attrs.field(default=None, validator=_check_optional_text)
     probability_overridden: bool = attrs.field(
@@ -626,7 +644,7 @@ class Opportunity:
     model: StageModel = attrs.field(default=_DEFAULT, validator=_check_model)
     stage: str = attrs.field(converter=_stage_name, validator=_check_stage)
     probability: Percent = attrs.field(converter=_to_percent, validator=_check_probability)
-    forecast_category: ForecastCategory = attrs.field(converter=ForecastCategory)
+    forecast_category: ForecastCategory = attrs.field(converter=_to_category)
     history: tuple[StageChange, ...] = attrs.field(converter=_to_history, validator=_check_history)
     lost_reason: str | None = attrs.field(default=None, validator=_check_optional_text)
     quote_id: str | None = attrs.field(default=None, validator=_check_optional_text)
@@ -743,7 +761,7 @@ class Opportunity:
         if forecast_category is None:
             category = target.forecast_category if moving else self.forecast_category
         else:
-            category = ForecastCategory(forecast_category)
+            category = _to_category(forecast_category)
         new_amount = self.amount if amount is None else amount
         new_close = self.close_date if close_date is None else close_date
         change = StageChange(

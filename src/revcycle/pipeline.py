@@ -92,6 +92,10 @@ def _to_rates(
         pairs = data
     result: dict[str, Decimal] = {}
     for pair in pairs:
+        if isinstance(pair, str | bytes) or not isinstance(pair, tuple | list) or len(pair) != 2:
+            raise RevcycleTypeError(
+                f"Exchange rates must be (currency code, rate) pairs, not {pair!r}."
+            )
         code, rate = pair
         currency = Currency.of(code)
         amount = to_decimal(rate, f"The exchange rate for {currency.code}")
