@@ -23,6 +23,7 @@ from revcycle.errors import (
     ValidationError,
 )
 from revcycle.money import Money
+from revcycle.pricing import PriceRow
 from revcycle.proration import period_fraction
 from revcycle.usage._model import (
     Aggregation,
@@ -355,14 +356,24 @@ def _rate(
         for metric in charges:
             keys.add((customer, metric, None))
     lines: list[RatedCharge] = []
+    # Customers often share a quantity (0, 1, a round number): price each one once per call.
+    # The text of the quantity is part of the key so that 5 and 5.00 keep their own rows.
+    priced: dict[tuple[str, str], tuple[Decimal, tuple[PriceRow, ...], Money]] = {}
     for key in sorted(keys, key=_key_order):
         customer, metric, group = key
         charge = charges[metric]
         cur = charge.currency
         quantity = charge.meter.round_units(quantities.get(key, ZERO))
-        events = amounts.get(key, ())
-        total, rows = charge._evaluate(quantity, events, minimum_fraction)
-        amount = Money._trusted(total, cur).round()
+        if isinstance(charge.model, Percentage):
+            total, rows = charge._evaluate(quantity, amounts.get(key, ()), minimum_fraction)
+            amount = Money._trusted(total, cur).round()
+        else:
+            memo_key = (metric, str(quantity))
+            found = priced.get(memo_key)
+            if found is None:
+                total, rows = charge._evaluate(quantity, (), minimum_fraction)
+                found = priced[memo_key] = (total, rows, Money._trusted(total, cur).round())
+            total, rows, amount = found
         billed = already_billed.get(key)
         if billed is None:
             billed = ZERO
