@@ -185,7 +185,8 @@ class Forecast:
     Cumulative, as Salesforce rolls them up: ``closed`` is won amounts; ``commit`` is closed
     plus open Commit; ``best_case`` is commit plus open Best Case; ``pipeline`` is the open
     pipeline (open Pipeline, Best Case and Commit deals, without closed). ``weighted`` is the
-    open deals' amount × probability. Lost deals and open Omitted deals count nowhere.
+    open deals' amount × probability. Lost deals and open Omitted deals count nowhere; an open
+    deal whose category was set to Closed counts as Commit until it really closes.
     """
 
     period: Period
