@@ -358,7 +358,7 @@ def _rate(
     lines: list[RatedCharge] = []
     # Customers often share a quantity (0, 1, a round number): price each one once per call.
     # The text of the quantity is part of the key so that 5 and 5.00 keep their own rows.
-    priced: dict[tuple[str, str], tuple[Decimal, tuple[PriceRow, ...], Money]] = {}
+    priced: dict[tuple[str, str], tuple[Decimal, tuple[PriceRow, ...], Money, Money]] = {}
     for key in sorted(keys, key=_key_order):
         customer, metric, group = key
         charge = charges[metric]
@@ -366,18 +366,19 @@ def _rate(
         quantity = charge.meter.round_units(quantities.get(key, ZERO))
         if isinstance(charge.model, Percentage):
             total, rows = charge._evaluate(quantity, amounts.get(key, ()), minimum_fraction)
-            amount = Money._trusted(total, cur).round()
+            exact = Money._trusted(total, cur)
+            amount = exact.round()
         else:
             memo_key = (metric, str(quantity))
             found = priced.get(memo_key)
             if found is None:
                 total, rows = charge._evaluate(quantity, (), minimum_fraction)
-                found = priced[memo_key] = (total, rows, Money._trusted(total, cur).round())
-            total, rows, amount = found
+                exact = Money._trusted(total, cur)
+                found = priced[memo_key] = (total, rows, exact.round(), exact)
+            total, rows, amount, exact = found
         billed = already_billed.get(key)
         if billed is None:
             billed = ZERO
-            precise = total
         else:
             if isinstance(charge.model, Percentage):
                 raise ValidationError(
@@ -385,7 +386,7 @@ def _rate(
                     f"{metric!r} charge is a Percentage of event amounts."
                 )
             before, _ = charge._evaluate(billed, (), minimum_fraction)
-            precise = CTX.subtract(total, before)
+            exact = Money._trusted(CTX.subtract(total, before), cur)
             amount = amount - Money._trusted(before, cur).round()
             rows = (
                 *rows,
@@ -398,7 +399,7 @@ def _rate(
                 group=group,
                 quantity=quantity,
                 amount=amount,
-                precise_amount=Money._trusted(precise, cur),
+                precise_amount=exact,
                 breakdown=rows,
                 already_billed=billed,
             )
