@@ -38,6 +38,9 @@ def _month_plus(year: int, month: int, months: int) -> tuple[int, int]:
 
 
 def check_date(value: object, what: str) -> date:
+    """``value`` if it is a calendar date (a ``datetime`` is refused), else a type error."""
+    if type(value) is date:
+        return value
     if not isinstance(value, date) or type(value).__name__ == "datetime":
         raise RevcycleTypeError(f"{what} must be a datetime.date, not {value!r}.")
     return value
