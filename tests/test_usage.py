@@ -623,6 +623,24 @@ def test_percentage_refuses_negative_amounts_and_included_units() -> None:
             JAN,
             already_billed={("acme", "p", None): D(1)},
         )
+    with pytest.raises(ValidationError, match="price_events"):
+        UsageCharge(Meter("p", Aggregation.SUM), model).price(D(1))
+
+
+def test_charge_price_and_breakdown_for_one_quantity() -> None:
+    # By hand: 1,250 calls − 1,000 included = 250 × 0.01 = 2.50 of usage. Minimum 10.00:
+    # whole period → 10.00; a quarter (2.50) → no true-up, 2.50; a half (5.00) → true-up 2.50.
+    charge = UsageCharge(
+        Meter("api_calls", Aggregation.SUM),
+        PerUnit(usd("0.01")),
+        included_units=1000,
+        minimum=usd("10"),
+    )
+    assert charge.price(D(1250)) == usd("10")
+    assert charge.price(D(1250), minimum_fraction=D("0.25")) == usd("2.50")
+    rows = charge.breakdown(D(1250), minimum_fraction=D("0.5"))
+    assert rows[-1].description == "true-up to the minimum 10 USD × 0.5 of the period (prorated)"
+    assert sum((row.amount for row in rows), usd("0")) == usd("5")
 
 
 def test_lines_come_sorted_whatever_the_input_order() -> None:

@@ -576,12 +576,25 @@ class UsageCharge:
         return self.model.currency
 
     def price(self, quantity: Decimal, minimum_fraction: Decimal = ONE) -> Money:
-        """The unrounded period charge for an aggregated ``quantity`` (not for Percentage)."""
+        """The unrounded period charge for an aggregated ``quantity``.
+
+        ``minimum_fraction`` prorates the minimum (1 for a whole period). A Percentage charge
+        prices events, not a quantity: use its model's ``price_events``.
+        """
+        self._quantity_priced()
         return Money(self._evaluate(quantity, (), minimum_fraction)[0], self.currency)
 
     def breakdown(self, quantity: Decimal, minimum_fraction: Decimal = ONE) -> tuple[PriceRow, ...]:
         """The rows that make :meth:`price`: included units, tier rows, minimum, maximum."""
+        self._quantity_priced()
         return self._evaluate(quantity, (), minimum_fraction)[1]
+
+    def _quantity_priced(self) -> None:
+        if isinstance(self.model, Percentage):
+            raise ValidationError(
+                f"The {self.meter.metric!r} charge is a Percentage of event amounts; price its "
+                "events with model.price_events(amounts) instead of a quantity."
+            )
 
     def _evaluate(
         self, quantity: Decimal, amounts: Sequence[Decimal], minimum_fraction: Decimal
@@ -615,7 +628,8 @@ class UsageCharge:
             if total < floor:
                 label = f"true-up to the minimum {self.minimum}"
                 if minimum_fraction != ONE:
-                    label += f" × {plain(minimum_fraction.normalize(CTX))} of the period"
+                    shown = minimum_fraction.quantize(Decimal("0.000001"), context=CTX)
+                    label += f" × {plain(shown.normalize(CTX))} of the period (prorated)"
                 rows.append(_row(label, ZERO, CTX.subtract(floor, total), cur))
                 total = floor
         if self.maximum is not None and total > self.maximum.amount:
