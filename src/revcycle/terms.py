@@ -338,11 +338,15 @@ class PaymentTerms:
         object.__setattr__(
             self, "_numerators", tuple(f.numerator * (scale // f.denominator) for f in shares)
         )
+        object.__setattr__(
+            self, "_percent_only", all(line.kind is InstallmentKind.PERCENT for line in lines)
+        )
 
     _scale: int = attrs.field(init=False, default=1, eq=False, repr=False, hash=False)
     _numerators: tuple[int, ...] = attrs.field(
         init=False, default=(), eq=False, repr=False, hash=False
     )
+    _percent_only: bool = attrs.field(init=False, default=False, eq=False, repr=False, hash=False)
 
     # -- construction --------------------------------------------------------------------
 
@@ -497,9 +501,14 @@ class PaymentTerms:
         return new_schedule(invoice_date, total, installments, zero)
 
     def _amounts(self, total: Money, units: int) -> list[int]:
-        """Each installment's amount in minor units (see :func:`_distribute`)."""
-        currency = total.currency
+        """Each installment's amount in whole minor units (see ``distribute``)."""
         lines = self.installments
+        if self._percent_only:
+            if not units:
+                return [0] * len(lines)
+            scaled = [units * numerator for numerator in self._numerators]
+            return distribute(units, scaled, self._scale, self.allocation)
+        currency = total.currency
         rest = units
         for line in lines:
             if line.amount is not None:
@@ -510,7 +519,7 @@ class PaymentTerms:
                     )
                 rest -= line.amount.minor_units
         scale = self._scale
-        scaled: list[int] = []
+        scaled = []
         balance_at = -1
         percent_sum = 0
         for line, numerator in zip(lines, self._numerators, strict=True):
