@@ -59,8 +59,7 @@ def test_directions_and_months(day: date, calendar: WeekendCalendar) -> None:
     assert preceding <= day <= following
     # Nothing between the day and the adjusted date is a business day.
     assert all(
-        not calendar.is_business_day(day + timedelta(days=k))
-        for k in range((following - day).days)
+        not calendar.is_business_day(day + timedelta(days=k)) for k in range((following - day).days)
     )
     modified = C.MODIFIED_FOLLOWING.adjust(day, calendar)
     assert modified == (following if following.month == day.month else preceding)
