@@ -17,6 +17,10 @@ from revcycle.catalog import Product as Product
 from revcycle.dates import DayCount as DayCount
 from revcycle.dates import Duration as Duration
 from revcycle.dates import Period as Period
+from revcycle.engagement import AccountJourney as AccountJourney
+from revcycle.engagement import EngagementInterval as EngagementInterval
+from revcycle.engagement import Milestone as Milestone
+from revcycle.engagement import MilestoneKind as MilestoneKind
 from revcycle.errors import RevcycleError as RevcycleError
 from revcycle.money import AllocationPolicy as AllocationPolicy
 from revcycle.money import Currency as Currency
@@ -24,6 +28,15 @@ from revcycle.money import Money as Money
 from revcycle.money import Percent as Percent
 from revcycle.money import Rounding as Rounding
 from revcycle.money import RoundingMode as RoundingMode
+from revcycle.opportunity import ClosePolicy as ClosePolicy
+from revcycle.opportunity import ForecastCategory as ForecastCategory
+from revcycle.opportunity import Handoff as Handoff
+from revcycle.opportunity import Opportunity as Opportunity
+from revcycle.opportunity import Stage as Stage
+from revcycle.opportunity import StageModel as StageModel
+from revcycle.opportunity import Touchpoint as Touchpoint
+from revcycle.pipeline import ExchangeRates as ExchangeRates
+from revcycle.pipeline import Pipeline as Pipeline
 from revcycle.pricing import AnyPricingModel as AnyPricingModel
 from revcycle.pricing import Discount as Discount
 from revcycle.pricing import DiscountKind as DiscountKind
@@ -53,12 +66,14 @@ from revcycle.waterfall import WaterfallStep as WaterfallStep
 __version__ = "0.1.0"
 
 __all__ = [
+    "AccountJourney",
     "AllocationPolicy",
     "AnyPricingModel",
     "Approval",
     "ApprovalPolicy",
     "Catalog",
     "ChargeKind",
+    "ClosePolicy",
     "ContractedPrice",
     "Currency",
     "DayCount",
@@ -68,14 +83,22 @@ __all__ = [
     "DiscountSchedule",
     "DiscountTier",
     "Duration",
+    "EngagementInterval",
+    "ExchangeRates",
     "Flat",
+    "ForecastCategory",
     "Graduated",
+    "Handoff",
     "MarginBelow",
+    "Milestone",
+    "MilestoneKind",
     "Money",
+    "Opportunity",
     "Package",
     "PerUnit",
     "Percent",
     "Period",
+    "Pipeline",
     "PriceBook",
     "PriceRow",
     "PricedLine",
@@ -88,10 +111,13 @@ __all__ = [
     "Rounding",
     "RoundingMode",
     "ScheduleKind",
+    "Stage",
+    "StageModel",
     "Stairstep",
     "StepName",
     "Tier",
     "TotalAbove",
+    "Touchpoint",
     "Volume",
     "WaterfallStep",
     "period_fraction",
