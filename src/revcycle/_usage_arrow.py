@@ -122,7 +122,7 @@ def _deduplicate(table: pa.Table) -> tuple[pa.Table, list[UsageEvent], list[Usag
     keep = pc.is_in(table.column(_INDEX), value_set=firsts.combine_chunks())
     repeats = table.filter(pc.invert(keep))
     kept = table.filter(keep)
-    duplicates = _events(repeats.sort_by(_INDEX))
+    duplicates = _events(repeats)  # filter keeps the input order
     repeated_ids = pa.array(sorted({e.id for e in duplicates}), pa.string())
     first_of = {e.id: e for e in _events(kept.filter(pc.is_in(kept.column("id"), repeated_ids)))}
     conflicts = [e for e in duplicates if e != first_of[e.id]]
@@ -135,9 +135,7 @@ def _check_negative(table: pa.Table, metric: str) -> None:
         return
     lowest = pc.min(quantity).as_py()
     if lowest is not None and lowest < 0:
-        first = (
-            table.filter(pc.less(quantity, pa.scalar(0, quantity.type))).sort_by(_INDEX).slice(0, 1)
-        )
+        first = table.filter(pc.less(quantity, pa.scalar(0, quantity.type))).slice(0, 1)
         raise negative_quantity(_events(first)[0])
 
 
@@ -254,7 +252,14 @@ def scan_table(
     table = _check_schema(table)
     if "quantity" not in table.column_names:
         table = table.append_column("quantity", pa.nulls(table.num_rows, pa.int64()).fill_null(1))
-    table = table.append_column(_INDEX, _row_numbers(table.num_rows))
+    # Row numbers break ties in time order and find first occurrences; plain sums over
+    # trusted ids need neither, so they skip the extra column.
+    ordered = any(
+        c.meter.aggregation is Aggregation.LATEST or isinstance(c.model, Percentage)
+        for c in charges.values()
+    )
+    if deduplicate or ordered:
+        table = table.append_column(_INDEX, _row_numbers(table.num_rows))
     duplicates: list[UsageEvent] = []
     conflicts: list[UsageEvent] = []
     if deduplicate:
@@ -270,11 +275,14 @@ def scan_table(
     if late or future:
         table = table.filter(pc.invert(pc.or_(before, after)))
 
-    metrics = pa.array(sorted(charges), pa.string())
-    metered = pc.is_in(table.column("metric"), value_set=metrics)
+    if len(charges) == 1:  # a comparison is cheaper than a hash lookup
+        metered = pc.equal(table.column("metric"), pa.scalar(next(iter(charges)), pa.string()))
+    else:
+        metrics = pa.array(sorted(charges), pa.string())
+        metered = pc.is_in(table.column("metric"), value_set=metrics)
     unmetered: list[UsageEvent] = []
     if not pc.all(metered).as_py() and table.num_rows:
-        unmetered = _events(table.filter(pc.invert(metered)).sort_by(_INDEX))
+        unmetered = _events(table.filter(pc.invert(metered)))
         table = table.filter(metered)
 
     span = (hi - lo) // MICROSECOND
