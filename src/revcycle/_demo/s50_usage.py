@@ -6,7 +6,6 @@ from typing import TYPE_CHECKING
 
 import attrs
 
-from revcycle._numbers import plain
 from revcycle.cli._common import print_table
 from revcycle.dates import Period
 from revcycle.samples import read_text
@@ -42,7 +41,7 @@ def run(console: Console) -> None:
     )
     rating = rate_usage(events, charges, january)
     rows = [
-        [line.customer, line.metric, plain(line.quantity), str(line.amount)]
+        [line.customer, line.metric, f"{line.quantity:f}", str(line.amount)]
         for line in rating.lines
     ]
     print_table(
@@ -70,7 +69,7 @@ def run(console: Console) -> None:
         events, charges[:1], january, already_billed={first.key: first.quantity}
     ).line("acme", "api_calls")
     console.print(
-        f"\nProgressive billing: acme was invoiced {first.amount} for {plain(first.quantity)} "
+        f"\nProgressive billing: acme was invoiced {first.amount} for {first.quantity:f} "
         f"calls on the 15th; at month end the delta is {final.amount}, and "
         f"{first.amount} + {final.amount} = {first.amount + final.amount}, exactly the "
         f"one-shot {rating.line('acme', 'api_calls').amount}."

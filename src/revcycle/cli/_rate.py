@@ -9,7 +9,6 @@ from typing import Any
 
 import attrs
 
-from revcycle._numbers import plain
 from revcycle.cli._common import (
     CliError,
     add_format_argument,
@@ -133,7 +132,7 @@ def _table(rating: UsageRating) -> None:
             line.customer,
             line.metric,
             "" if line.group is None else line.group,
-            plain(line.quantity),
+            f"{line.quantity:f}",
             str(line.amount),
         ]
         for line in rating.lines
