@@ -9,6 +9,10 @@ from revcycle.approvals import ApprovalPolicy as ApprovalPolicy
 from revcycle.approvals import DiscountAbove as DiscountAbove
 from revcycle.approvals import MarginBelow as MarginBelow
 from revcycle.approvals import TotalAbove as TotalAbove
+from revcycle.calendars import WEEKENDS as WEEKENDS
+from revcycle.calendars import BusinessDayAdjustment as BusinessDayAdjustment
+from revcycle.calendars import BusinessDayConvention as BusinessDayConvention
+from revcycle.calendars import CountryHolidays as CountryHolidays
 from revcycle.catalog import Catalog as Catalog
 from revcycle.catalog import ChargeKind as ChargeKind
 from revcycle.catalog import ContractedPrice as ContractedPrice
@@ -22,6 +26,9 @@ from revcycle.engagement import EngagementInterval as EngagementInterval
 from revcycle.engagement import Milestone as Milestone
 from revcycle.engagement import MilestoneKind as MilestoneKind
 from revcycle.errors import RevcycleError as RevcycleError
+from revcycle.interest import DatedRate as DatedRate
+from revcycle.interest import LateCharge as LateCharge
+from revcycle.interest import late_interest as late_interest
 from revcycle.money import AllocationPolicy as AllocationPolicy
 from revcycle.money import Currency as Currency
 from revcycle.money import Money as Money
@@ -59,6 +66,17 @@ from revcycle.quotes import PricedQuote as PricedQuote
 from revcycle.quotes import Quote as Quote
 from revcycle.quotes import QuoteLine as QuoteLine
 from revcycle.quotes import price_quote as price_quote
+from revcycle.receivables import AgingReport as AgingReport
+from revcycle.receivables import OpenItem as OpenItem
+from revcycle.receivables import aging as aging
+from revcycle.terms import DayOfMonth as DayOfMonth
+from revcycle.terms import DiscountBase as DiscountBase
+from revcycle.terms import EarlyPaymentDiscount as EarlyPaymentDiscount
+from revcycle.terms import EndOfMonth as EndOfMonth
+from revcycle.terms import Installment as Installment
+from revcycle.terms import NetDays as NetDays
+from revcycle.terms import PaymentSchedule as PaymentSchedule
+from revcycle.terms import PaymentTerms as PaymentTerms
 from revcycle.waterfall import StepName as StepName
 from revcycle.waterfall import WaterfallStep as WaterfallStep
 
@@ -66,35 +84,51 @@ from revcycle.waterfall import WaterfallStep as WaterfallStep
 __version__ = "0.1.0"
 
 __all__ = [
+    "WEEKENDS",
     "AccountJourney",
+    "AgingReport",
     "AllocationPolicy",
     "AnyPricingModel",
     "Approval",
     "ApprovalPolicy",
+    "BusinessDayAdjustment",
+    "BusinessDayConvention",
     "Catalog",
     "ChargeKind",
     "ClosePolicy",
     "ContractedPrice",
+    "CountryHolidays",
     "Currency",
+    "DatedRate",
     "DayCount",
+    "DayOfMonth",
     "Discount",
     "DiscountAbove",
+    "DiscountBase",
     "DiscountKind",
     "DiscountSchedule",
     "DiscountTier",
     "Duration",
+    "EarlyPaymentDiscount",
+    "EndOfMonth",
     "EngagementInterval",
     "ExchangeRates",
     "Flat",
     "ForecastCategory",
     "Graduated",
     "Handoff",
+    "Installment",
+    "LateCharge",
     "MarginBelow",
     "Milestone",
     "MilestoneKind",
     "Money",
+    "NetDays",
+    "OpenItem",
     "Opportunity",
     "Package",
+    "PaymentSchedule",
+    "PaymentTerms",
     "PerUnit",
     "Percent",
     "Period",
@@ -120,6 +154,8 @@ __all__ = [
     "Touchpoint",
     "Volume",
     "WaterfallStep",
+    "aging",
+    "late_interest",
     "period_fraction",
     "price_quote",
     "term_multiplier",
