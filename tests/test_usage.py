@@ -837,3 +837,45 @@ def test_demo_section_renders() -> None:
     text = out.getvalue()
     assert "api_calls" in text
     assert "tier" in text
+
+
+def test_cli_rate_reads_a_list_of_events_from_stdin(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from revcycle.cli import main
+    from revcycle.samples import path
+
+    events = [event("1", quantity=20, at=datetime(2024, 1, 20, tzinfo=UTC))]
+    monkeypatch.setattr("sys.stdin", io.StringIO(json.dumps(unstructure(events))))
+    code = main(
+        [
+            "rate",
+            "-",
+            "--plan",
+            path("usage_plan.json"),
+            "--period",
+            "2024-01-16/2024-02-01",
+            "--full-period",
+            "2024-01-01/2024-02-01",
+        ]
+    )
+    assert code == 0
+    rating = loads(capsys.readouterr().out, UsageRating)
+    # 20 calls on tier 1 (0.001 each) → 0.02; the storage charge has no usage for acme.
+    assert rating.line("acme", "api_calls").amount == usd("0.02")
+    assert (
+        main(
+            [
+                "rate",
+                "-",
+                "--plan",
+                path("usage_plan.json"),
+                "--period",
+                "2024-01-16/2024-02-01",
+                "--full-period",
+                "2024-02-01/2024-01-01",
+            ]
+        )
+        == 1
+    )
+    assert "--full-period" in capsys.readouterr().err
