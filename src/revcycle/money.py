@@ -254,6 +254,10 @@ class AllocationPolicy(enum.StrEnum):
     LAST = "last"
 
 
+_new: Final = object.__new__
+_set: Final = object.__setattr__
+
+
 def _to_amount(value: object) -> Decimal:
     if type(value) is Decimal and value.is_finite():
         return value
@@ -311,8 +315,14 @@ class Money:
 
     @staticmethod
     def _trusted(amount: Decimal, currency: Currency) -> Money:
-        """Build from values revcycle computed itself (the converters' fast path)."""
-        return Money(amount, currency)
+        """Build from values revcycle computed itself, skipping the converters.
+
+        Only for a finite Decimal and a Currency; the engines' hot paths use it.
+        """
+        money: Money = _new(Money)
+        _set(money, "amount", amount)
+        _set(money, "currency", currency)
+        return money
 
     # -- views ---------------------------------------------------------------------------
 
@@ -346,7 +356,7 @@ class Money:
             rounded = self.amount.quantize(
                 currency._quantum, rounding=decimal.ROUND_HALF_UP, context=CTX
             )
-            return Money(rounded, currency)
+            return Money._trusted(rounded, currency)
         return Money(rounding.quantize(self.amount, self.currency), self.currency)
 
     def format(self, locale: str = "en_US", rounding: Rounding | None = None) -> str:
@@ -384,7 +394,7 @@ class Money:
     def __add__(self, other: Money) -> Money:
         if not isinstance(other, Money):
             return NotImplemented
-        return Money(CTX.add(self.amount, other.amount), self._same(other, "add"))
+        return Money._trusted(CTX.add(self.amount, other.amount), self._same(other, "add"))
 
     def __sub__(self, other: Money) -> Money:
         if not isinstance(other, Money):
@@ -404,7 +414,7 @@ class Money:
         if type(factor) is Decimal:  # the common case first
             if not factor.is_finite():
                 to_decimal(factor, "A money multiplier")
-            return Money(CTX.multiply(self.amount, factor), self.currency)
+            return Money._trusted(CTX.multiply(self.amount, factor), self.currency)
         if isinstance(factor, Fraction):
             return Money(scale_exact(self.amount, factor), self.currency)
         if isinstance(factor, Money):  # type: ignore[unreachable]
