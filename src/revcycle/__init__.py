@@ -77,6 +77,18 @@ from revcycle.terms import Installment as Installment
 from revcycle.terms import NetDays as NetDays
 from revcycle.terms import PaymentSchedule as PaymentSchedule
 from revcycle.terms import PaymentTerms as PaymentTerms
+from revcycle.usage import Aggregation as Aggregation
+from revcycle.usage import Meter as Meter
+from revcycle.usage import Percentage as Percentage
+from revcycle.usage import RatedCharge as RatedCharge
+from revcycle.usage import UnitRounding as UnitRounding
+from revcycle.usage import UnitRoundingMode as UnitRoundingMode
+from revcycle.usage import UsageCharge as UsageCharge
+from revcycle.usage import UsageEvent as UsageEvent
+from revcycle.usage import UsageRating as UsageRating
+from revcycle.usage import aggregate_usage as aggregate_usage
+from revcycle.usage import rate_usage as rate_usage
+from revcycle.usage import rate_usage_table as rate_usage_table
 from revcycle.waterfall import StepName as StepName
 from revcycle.waterfall import WaterfallStep as WaterfallStep
 
@@ -86,6 +98,7 @@ __version__ = "0.1.0"
 __all__ = [
     "WEEKENDS",
     "AccountJourney",
+    "Aggregation",
     "AgingReport",
     "AllocationPolicy",
     "AnyPricingModel",
@@ -120,6 +133,7 @@ __all__ = [
     "Installment",
     "LateCharge",
     "MarginBelow",
+    "Meter",
     "Milestone",
     "MilestoneKind",
     "Money",
@@ -131,6 +145,7 @@ __all__ = [
     "PaymentTerms",
     "PerUnit",
     "Percent",
+    "Percentage",
     "Period",
     "Pipeline",
     "PriceBook",
@@ -141,6 +156,7 @@ __all__ = [
     "ProrationMethod",
     "Quote",
     "QuoteLine",
+    "RatedCharge",
     "RevcycleError",
     "Rounding",
     "RoundingMode",
@@ -152,11 +168,19 @@ __all__ = [
     "Tier",
     "TotalAbove",
     "Touchpoint",
+    "UnitRounding",
+    "UnitRoundingMode",
+    "UsageCharge",
+    "UsageEvent",
+    "UsageRating",
     "Volume",
     "WaterfallStep",
+    "aggregate_usage",
     "aging",
     "late_interest",
     "period_fraction",
     "price_quote",
+    "rate_usage",
+    "rate_usage_table",
     "term_multiplier",
 ]
