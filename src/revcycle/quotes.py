@@ -37,13 +37,13 @@ from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, timedelta
 from decimal import Decimal
 from fractions import Fraction
-from typing import TYPE_CHECKING, Any, Final, final
+from typing import TYPE_CHECKING, Any, Final, NamedTuple, final
 
 import attrs
 
 from revcycle._display import html_table
 from revcycle._display import to_pandas as _to_pandas
-from revcycle._numbers import CTX, ONE, ZERO, plain, scale_exact, to_decimal
+from revcycle._numbers import CTX, ONE, ZERO, plain, to_decimal
 from revcycle.approvals import (
     Approval,
     ApprovalPolicy,
@@ -57,6 +57,7 @@ from revcycle.catalog import (
     Catalog,
     ChargeKind,
     ContractedPrice,
+    PriceBook,
     Product,
     _to_charge_kind,
 )
@@ -67,7 +68,7 @@ from revcycle.errors import (
     ValidationError,
 )
 from revcycle.money import Currency, Money, Percent, Rounding
-from revcycle.pricing import AnyPricingModel, Discount, PerUnit
+from revcycle.pricing import AnyPricingModel, Discount
 from revcycle.proration import TERM_METHODS, Proration, ProrationMethod, term_multiplier_detail
 from revcycle.waterfall import (
     _DEFAULT_ORDER,
@@ -77,13 +78,14 @@ from revcycle.waterfall import (
     StepName,
     WaterfallStep,
     _aggregates,
-    _apply_contracted,
-    _apply_discount,
-    _apply_schedule,
     _as_decimal,
     _complement,
     _Context,
+    _contracted_unit,
+    _discounted_unit,
+    _list_unit,
     _order,
+    _scheduled_unit,
     _short,
     _Trace,
     _unit,
@@ -654,164 +656,20 @@ def price_quote(quote: Quote, catalog: Catalog) -> PricedQuote:
 
 
 def _price(quote: Quote, catalog: Catalog) -> PricedQuote:
-    context = _Context(quote)
     currency = quote.currency
     book = catalog.price_book(quote.price_book, currency)
-    rounding = quote.rounding
-    quantum = currency.quantum
-    period = quote.period
-    order = context.order
-    account = quote.account
-    method = quote.proration_method
-    partner_factor = _complement(quote.partner_discount)
-    distributor_factor = _complement(quote.distributor_discount)
     tier_quantities = _tier_quantities(quote, catalog)
-    # Lines of a large quote repeat SKUs, spans and terms: look each up and count each once.
-    products: dict[str, tuple[Product, AnyPricingModel]] = {}
-    spans: dict[tuple[date, date], Period] = {}
-    terms: dict[tuple[Period, Duration], tuple[Proration, Fraction, Decimal, bool]] = {}
-    contracts: dict[tuple[str, date], ContractedPrice | None] = {}
-    one_day = timedelta(days=1)
-    set_ = object.__setattr__
-    new = object.__new__
-    half_up = decimal.ROUND_HALF_UP
-    recurring_kind = ChargeKind.RECURRING
-    default_order = order == _DEFAULT_ORDER
-    contracted_step, volume_step, term_step = StepName.CONTRACTED, StepName.VOLUME, StepName.TERM
-    additional_step, partner_step = StepName.ADDITIONAL, StepName.PARTNER
-    distributor_step = StepName.DISTRIBUTOR
-
-    lines: list[PricedLine] = []
-    sums = dict.fromkeys(ChargeKind, ZERO.quantize(quantum, context=CTX))
-    for number, line in enumerate(quote.lines, 1):
-        sku = line.sku
-        found = products.get(sku)
-        if found is None:
-            found = products[sku] = (catalog.product(sku), book.model(sku))
-        product, model = found
-        quantity = line.quantity
-        start = period.start if line.start_date is None else line.start_date
-        end = period.end if line.end_date is None else line.end_date + one_day
-        span = spans.get((start, end))
-        if span is None:
-            span = spans[(start, end)] = Period(start, end)
-        kind = product.charge_kind
-
-        proration: Proration | str
-        if kind is recurring_kind:
-            per = product.pricing_term
-            assert per is not None
-            counted = terms.get((span, per))
-            if counted is None:
-                detail = term_multiplier_detail(start, end, per, method)
-                exact = detail.exact
-                counted = terms[(span, per)] = (detail, exact, _as_decimal(exact), exact != 1)
-            proration, multiplier, multiplier_decimal, scaled = counted
-        else:
-            multiplier, multiplier_decimal, scaled = _ONE_FRACTION, ONE, False
-            proration = _ONE_TIME_TERM if kind is ChargeKind.ONE_TIME else _USAGE_TERM
-
-        if (sku, start) in contracts:
-            contracted = contracts[(sku, start)]
-        else:
-            contracted = contracts[(sku, start)] = catalog.contracted_price(account, sku, start)
-        schedule = product.discount_schedule
-        schedule_quantity = quantity
-        if schedule is not None and schedule.aggregate:
-            schedule_quantity = tier_quantities[sku]
-        discount = line.discount
-
-        if type(model) is PerUnit:
-            unit = model.unit_price.amount
-        else:
-            unit = model.unit_price_at(quantity).amount
-        prices: Sequence[Decimal]
-        if default_order:
-            # Straight-line code for the usual order (the loop below handles re-orderings).
-            list_price = unit
-            if contracted is not None:
-                unit = _apply_contracted(contracted, unit, currency, number, sku)
-            contracted_price = unit
-            if schedule is not None:
-                unit = _apply_schedule(schedule, unit, schedule_quantity, currency, number, sku)
-            volume_price = unit
-            if scaled:
-                unit = scale_exact(unit, multiplier)
-            regular = unit
-            if discount is not None:
-                unit = _apply_discount(discount, unit, quantity, currency, number, sku)
-            customer = unit
-            if partner_factor is not None:
-                unit = CTX.multiply(unit, partner_factor)
-            partner = unit
-            if distributor_factor is not None:
-                unit = CTX.multiply(unit, distributor_factor)
-            prices = (list_price, contracted_price, volume_price, regular, customer, partner, unit)
-        else:
-            steps: list[Decimal] = []
-            for name in order:
-                if name is contracted_step:
-                    if contracted is not None:
-                        unit = _apply_contracted(contracted, unit, currency, number, sku)
-                elif name is volume_step:
-                    if schedule is not None:
-                        unit = _apply_schedule(
-                            schedule, unit, schedule_quantity, currency, number, sku
-                        )
-                elif name is term_step:
-                    if scaled:
-                        unit = scale_exact(unit, multiplier)
-                elif name is additional_step:
-                    if discount is not None:
-                        unit = _apply_discount(discount, unit, quantity, currency, number, sku)
-                elif name is partner_step:
-                    if partner_factor is not None:
-                        unit = CTX.multiply(unit, partner_factor)
-                elif name is distributor_step and distributor_factor is not None:
-                    unit = CTX.multiply(unit, distributor_factor)
-                steps.append(unit)
-            prices = steps
-
-        raw_total = CTX.multiply(unit, quantity)
-        if rounding is None:
-            net_total = raw_total.quantize(quantum, rounding=half_up, context=CTX)
-        else:
-            net_total = rounding.quantize(raw_total, currency)
-        sums[kind] = CTX.add(sums[kind], net_total)
-
-        # Built without __init__: every field is a value computed (and checked) above, and the
-        # steps are left to PricedLine.__getattr__, which builds them from the trace on demand.
-        priced = new(PricedLine)
-        set_(priced, "number", number)
-        set_(priced, "sku", sku)
-        set_(priced, "name", product.name)
-        set_(priced, "charge_kind", kind)
-        set_(priced, "quantity", quantity)
-        set_(priced, "period", span)
-        set_(priced, "term_multiplier", multiplier_decimal)
-        set_(priced, "net_total", Money._trusted(net_total, currency))
-        set_(
-            priced,
-            "_trace",
-            _Trace(
-                context,
-                prices,
-                model,
-                quantity,
-                contracted,
-                schedule,
-                schedule_quantity,
-                proration,
-                discount,
-            ),
-        )
-        lines.append(priced)
+    # One local context for the whole quote: the hot loop then uses Decimal operators, several
+    # times cheaper than CTX method calls, with the same precision, rounding and traps. The
+    # caller's context is untouched and restored on exit.
+    with decimal.localcontext(CTX):
+        lines, sums = _price_lines(quote, catalog, book, tier_quantities)
 
     one_time = sums[ChargeKind.ONE_TIME]
     recurring = sums[ChargeKind.RECURRING]
     months = _term_months(quote)
     monthly = CTX.divide(recurring, _as_decimal(months))
-    rule = rounding or Rounding()
+    rule = quote.rounding or Rounding()
     result = PricedQuote(
         quote=quote,
         lines=lines,
@@ -830,6 +688,256 @@ def _price(quote: Quote, catalog: Catalog) -> PricedQuote:
     return result
 
 
+class _Term(NamedTuple):
+    """A line's term step, ready for the hot loop: its explanation and its factors."""
+
+    proration: Proration | str  # a Proration, or the reason a line has no term
+    exact: Fraction
+    value: Decimal  # the multiplier as a Decimal (PricedLine.term_multiplier)
+    numerator: Decimal
+    denominator: Decimal | None  # None for a whole multiplier: one multiplication
+    scaled: bool  # False for × 1: the step leaves the price alone
+
+
+_ONE_TIME: Final = _Term(_ONE_TIME_TERM, _ONE_FRACTION, ONE, ONE, None, False)
+_USAGE: Final = _Term(_USAGE_TERM, _ONE_FRACTION, ONE, ONE, None, False)
+
+
+def _term(kind: ChargeKind, per: Duration | None, span: Period, method: ProrationMethod) -> _Term:
+    """The term step of a line of ``kind`` priced per ``per`` over ``span``."""
+    if kind is ChargeKind.ONE_TIME:
+        return _ONE_TIME
+    if kind is not ChargeKind.RECURRING:
+        return _USAGE
+    assert per is not None
+    detail = term_multiplier_detail(span.start, span.end, per, method)
+    exact = detail.exact
+    whole = exact.denominator == 1
+    return _Term(
+        proration=detail,
+        exact=exact,
+        value=_as_decimal(exact),
+        numerator=Decimal(exact.numerator),
+        denominator=None if whole else Decimal(exact.denominator),
+        scaled=exact != 1,
+    )
+
+
+def _scale(unit: Decimal, term: _Term) -> Decimal:
+    """``scale_exact(unit, term.exact)`` inside the engine's context: multiply, then divide."""
+    if not term.scaled:
+        return unit
+    if term.denominator is None:
+        return unit * term.numerator
+    return unit * term.numerator / term.denominator
+
+
+@final
+class _Sku:
+    """What every line of one SKU shares within one priced quote, looked up once."""
+
+    __slots__ = ("contracted", "kind", "model", "name", "per", "schedule", "term")
+
+    def __init__(
+        self, product: Product, model: AnyPricingModel, contracted: ContractedPrice | None
+    ):
+        self.model = model
+        self.name = product.name
+        self.kind = product.charge_kind
+        self.per = product.pricing_term
+        self.schedule = product.discount_schedule
+        # For the lines that run over the whole quote term (most of them): the contracted
+        # price valid on the quote's start date, and the term step once it is first needed.
+        self.contracted = contracted
+        self.term: _Term | None = None
+
+
+# PricedLine's slots, filled directly by the engine: every value is computed and checked
+# there, so attrs' __init__ (converters, validators) would only repeat the work. Calling a slot
+# descriptor's __set__ is the cheapest way CPython offers to fill a slot of a frozen class.
+_LINE_SLOTS: Final = tuple(
+    PricedLine.__dict__[name].__set__
+    for name in (
+        "number",
+        "sku",
+        "name",
+        "charge_kind",
+        "quantity",
+        "period",
+        "term_multiplier",
+        "net_total",
+        "_trace",
+    )
+)
+
+
+def _price_lines(
+    quote: Quote,
+    catalog: Catalog,
+    book: PriceBook,
+    tier_quantities: dict[str, Decimal],
+) -> tuple[list[PricedLine], dict[ChargeKind, Decimal]]:
+    """Price every line; must run inside ``decimal.localcontext(CTX)``.
+
+    Returns the priced lines and the sums of their rounded totals per charge kind.
+    """
+    context = _Context(quote)
+    currency = quote.currency
+    rounding = quote.rounding
+    quantum = currency.quantum
+    period = quote.period
+    order = context.order
+    account = quote.account
+    method = quote.proration_method
+    partner_factor = _complement(quote.partner_discount)
+    distributor_factor = _complement(quote.distributor_discount)
+    # Lines of a large quote repeat SKUs, spans and terms: look each up and count each once.
+    skus: dict[str, _Sku] = {}
+    spans: dict[tuple[date, date], Period] = {}
+    terms: dict[tuple[str, date, date], _Term] = {}
+    contracts: dict[tuple[str, date], ContractedPrice | None] = {}
+    one_day = timedelta(days=1)
+    half_up = decimal.ROUND_HALF_UP
+    default_order = order == _DEFAULT_ORDER
+    (
+        set_number,
+        set_sku,
+        set_name,
+        set_kind,
+        set_quantity,
+        set_period,
+        set_multiplier,
+        set_total,
+        set_trace,
+    ) = _LINE_SLOTS
+    new = object.__new__
+    trusted_money = Money._trusted
+
+    lines: list[PricedLine] = []
+    sums = dict.fromkeys(ChargeKind, ZERO.quantize(quantum))
+    for number, line in enumerate(quote.lines, 1):
+        sku = line.sku
+        plan = skus.get(sku)
+        if plan is None:
+            plan = skus[sku] = _Sku(
+                catalog.product(sku),
+                book.model(sku),
+                catalog.contracted_price(account, sku, period.start),
+            )
+        model = plan.model
+        kind = plan.kind
+        quantity = line.quantity
+
+        term: _Term | None
+        if line.start_date is None and line.end_date is None:
+            span = period
+            term = plan.term
+            if term is None:
+                term = plan.term = _term(kind, plan.per, span, method)
+            contracted = plan.contracted
+        else:
+            start = period.start if line.start_date is None else line.start_date
+            end = period.end if line.end_date is None else line.end_date + one_day
+            known = spans.get((start, end))
+            if known is None:
+                known = spans[(start, end)] = Period(start, end)
+            span = known
+            term = terms.get((sku, start, end))
+            if term is None:
+                term = terms[(sku, start, end)] = _term(kind, plan.per, span, method)
+            if (sku, start) in contracts:
+                contracted = contracts[(sku, start)]
+            else:
+                contracted = contracts[(sku, start)] = catalog.contracted_price(account, sku, start)
+
+        schedule = plan.schedule
+        schedule_quantity = quantity
+        if schedule is not None and schedule.aggregate:
+            schedule_quantity = tier_quantities[sku]
+        discount = line.discount
+
+        unit = _list_unit(model, quantity)
+        prices: Sequence[Decimal]
+        if default_order:
+            # Straight-line code for the usual order (the loop below handles re-orderings).
+            list_price = unit
+            if contracted is not None:
+                unit = _contracted_unit(contracted, unit, currency, number, sku)
+            contracted_price = unit
+            if schedule is not None:
+                unit = _scheduled_unit(schedule, unit, schedule_quantity, currency, number, sku)
+            volume_price = unit
+            if term.scaled:
+                unit = _scale(unit, term)
+            regular = unit
+            if discount is not None:
+                unit = _discounted_unit(discount, unit, quantity, currency, number, sku)
+            customer = unit
+            if partner_factor is not None:
+                unit = unit * partner_factor
+            partner = unit
+            if distributor_factor is not None:
+                unit = unit * distributor_factor
+            prices = (list_price, contracted_price, volume_price, regular, customer, partner, unit)
+        else:
+            steps: list[Decimal] = []
+            for name in order:
+                if name is StepName.CONTRACTED:
+                    if contracted is not None:
+                        unit = _contracted_unit(contracted, unit, currency, number, sku)
+                elif name is StepName.VOLUME:
+                    if schedule is not None:
+                        unit = _scheduled_unit(
+                            schedule, unit, schedule_quantity, currency, number, sku
+                        )
+                elif name is StepName.TERM:
+                    unit = _scale(unit, term)
+                elif name is StepName.ADDITIONAL:
+                    if discount is not None:
+                        unit = _discounted_unit(discount, unit, quantity, currency, number, sku)
+                elif name is StepName.PARTNER:
+                    if partner_factor is not None:
+                        unit = unit * partner_factor
+                elif name is StepName.DISTRIBUTOR and distributor_factor is not None:
+                    unit = unit * distributor_factor
+                steps.append(unit)
+            prices = steps
+
+        if rounding is None:
+            net_total = (unit * quantity).quantize(quantum, rounding=half_up)
+        else:
+            net_total = rounding.quantize(unit * quantity, currency)
+        sums[kind] += net_total
+
+        # The steps are left to PricedLine.__getattr__, which builds them from the trace on
+        # demand: the arithmetic is eager, the explanation lazy.
+        priced = new(PricedLine)
+        set_number(priced, number)
+        set_sku(priced, sku)
+        set_name(priced, plan.name)
+        set_kind(priced, kind)
+        set_quantity(priced, quantity)
+        set_period(priced, span)
+        set_multiplier(priced, term.value)
+        set_total(priced, trusted_money(net_total, currency))
+        set_trace(
+            priced,
+            _Trace(
+                context,
+                prices,
+                model,
+                quantity,
+                contracted,
+                schedule,
+                schedule_quantity,
+                term.proration,
+                discount,
+            ),
+        )
+        lines.append(priced)
+    return lines, sums
+
+
 _TWELVE: Final = Decimal(12)
 
 
@@ -842,11 +950,19 @@ def _term_months(quote: Quote) -> Fraction:
 
 
 def _tier_quantities(quote: Quote, catalog: Catalog) -> dict[str, Decimal]:
-    """Quantities summed per SKU across the quote, for schedules that aggregate."""
+    """Quantities summed per SKU across the quote, for schedules that aggregate.
+
+    Also the first look-up of every line's SKU, so an unknown SKU is reported before any line
+    is priced.
+    """
     totals: dict[str, Decimal] = {}
+    aggregates: dict[str, bool] = {}
     for line in quote.lines:
-        product = catalog.product(line.sku)
-        schedule = product.discount_schedule
-        if schedule is not None and _aggregates(schedule):
-            totals[line.sku] = CTX.add(totals.get(line.sku, ZERO), line.quantity)
+        sku = line.sku
+        aggregate = aggregates.get(sku)
+        if aggregate is None:
+            schedule = catalog.product(sku).discount_schedule
+            aggregate = aggregates[sku] = schedule is not None and _aggregates(schedule)
+        if aggregate:
+            totals[sku] = CTX.add(totals.get(sku, ZERO), line.quantity)
     return totals
