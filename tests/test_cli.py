@@ -101,11 +101,22 @@ def test_domain_errors_exit_1_with_a_message(
     assert message in err
 
 
-def test_bad_flag_values_are_usage_errors(capsys: pytest.CaptureFixture[str]) -> None:
+def test_bad_flag_values_exit_1_naming_the_flag(capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, err = _run(capsys, "prorate", "--start", "yesterday", "--end", "2024-01-01")
+    assert code == 1
+    assert "--start must be a date such as 2024-01-31, not 'yesterday'" in err
+    code, _, err = _run(
+        capsys, "prorate", "--start", "2024-01-01", "--end", "2024-02-01", "--amount", "12 dollars"
+    )
+    assert code == 1
+    assert "--amount: Unknown currency code 'dollars'" in err
+
+
+def test_unknown_flags_are_usage_errors(capsys: pytest.CaptureFixture[str]) -> None:
     with pytest.raises(SystemExit) as info:
-        main(["prorate", "--start", "yesterday"])
+        main(["prorate", "--colour", "red"])
     assert info.value.code == 2
-    assert "expected an ISO 8601 date" in capsys.readouterr().err
+    assert "unrecognized arguments: --colour" in capsys.readouterr().err
 
 
 def test_json_input_errors_name_the_path(

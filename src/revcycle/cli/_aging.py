@@ -19,8 +19,14 @@ from typing import Any, final
 
 import attrs
 
-from revcycle.cli._common import add_format_argument, console, print_json, print_table, read_text
-from revcycle.cli._terms import parse_date
+from revcycle.cli._common import (
+    add_format_argument,
+    console,
+    parse_date,
+    print_json,
+    print_table,
+    read_text,
+)
 from revcycle.errors import StructureError, ValidationError
 from revcycle.receivables import DEFAULT_EDGES, AgingReport, OpenItem, aging
 from revcycle.serialization import loads

@@ -6,9 +6,13 @@ import argparse
 import json
 import sys
 from collections.abc import Sequence
+from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
+from revcycle.dates import Duration, Period
+from revcycle.errors import RevcycleError
+from revcycle.money import Money
 from revcycle.serialization import SCHEMA_VERSION, loads, unstructure
 
 
@@ -19,7 +23,56 @@ T = TypeVar("T")
 
 
 class CliError(Exception):
-    """A problem with the command line's own input (a missing file, a missing extra)."""
+    """A problem with the command line's own input: a missing file or extra, a bad flag value.
+
+    ``main()`` prints it and exits 1, like a domain error; argparse's own usage errors (an
+    unknown flag, a missing argument) exit 2.
+    """
+
+
+def parse_date(text: str, flag: str) -> date:
+    """An ISO 8601 date given to ``flag``, or a :class:`CliError` naming the flag."""
+    try:
+        return date.fromisoformat(text.strip())
+    except ValueError:
+        raise CliError(f"{flag} must be a date such as 2024-01-31, not {text!r}.") from None
+
+
+def parse_money(text: str, flag: str) -> Money:
+    """Money given to ``flag`` as ``"1000.00 USD"`` (or ``"USD 1000.00"``)."""
+    parts = text.split()
+    if len(parts) != 2:
+        raise CliError(
+            f'{flag} must be an amount and a currency such as "1000.00 USD", not {text!r}.'
+        )
+    first, second = parts
+    if first[:1].isalpha():
+        first, second = second, first
+    try:
+        return Money(first, second)
+    except RevcycleError as error:
+        raise CliError(f"{flag}: {error}") from None
+
+
+def parse_duration(text: str, flag: str) -> Duration:
+    """An ISO 8601 duration given to ``flag`` (``P1M``, ``P1Y``)."""
+    try:
+        return Duration.parse(text)
+    except RevcycleError as error:
+        raise CliError(f"{flag}: {error}") from None
+
+
+def parse_period(text: str, flag: str) -> Period:
+    """A period given to ``flag`` as ``START/END`` ISO dates, the end exclusive."""
+    start, sep, end = text.partition("/")
+    if not sep:
+        raise CliError(
+            f"{flag} must be START/END dates such as 2024-01-01/2024-02-01, not {text!r}."
+        )
+    try:
+        return Period(parse_date(start, flag), parse_date(end, flag))
+    except RevcycleError as error:
+        raise CliError(f"{flag}: {error}") from None
 
 
 def read_text(source: str) -> str:

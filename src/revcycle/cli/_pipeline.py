@@ -16,7 +16,6 @@ date; ``--period-end`` is exclusive.
 from __future__ import annotations
 
 import argparse
-from datetime import date
 from typing import Any
 
 from revcycle._numbers import CTX, plain
@@ -24,6 +23,7 @@ from revcycle.cli._common import (
     CliError,
     add_format_argument,
     console,
+    parse_date,
     print_json,
     print_table,
     read_text,
@@ -45,26 +45,16 @@ def register(subparsers: Any) -> None:
     parser.add_argument("source", metavar="OPPS.json", help="pipeline JSON file, or - for stdin")
     parser.add_argument(
         "--as-of",
-        type=_day,
         default=None,
         help="report date YYYY-MM-DD (default: the date of the latest change in the file)",
     )
-    parser.add_argument("--period-start", type=_day, default=None, help="forecast period start")
-    parser.add_argument(
-        "--period-end", type=_day, default=None, help="forecast period end (exclusive)"
-    )
+    parser.add_argument("--period-start", default=None, help="forecast period start")
+    parser.add_argument("--period-end", default=None, help="forecast period end (exclusive)")
     parser.add_argument("--currency", default=None, help="report currency (ISO 4217 code)")
     parser.add_argument("--stalled-days", type=int, default=30, help="stalled after N days")
     parser.add_argument("--aged-days", type=int, default=90, help="old after N days")
     add_format_argument(parser)
     parser.set_defaults(handler=_handle)
-
-
-def _day(text: str) -> date:
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a date YYYY-MM-DD, got {text!r}") from None
 
 
 def read_pipeline(source: str) -> Pipeline:
@@ -77,7 +67,7 @@ def read_pipeline(source: str) -> Pipeline:
 
 def _handle(args: argparse.Namespace) -> int:
     pipeline = read_pipeline(args.source)
-    as_of = args.as_of
+    as_of = None if args.as_of is None else parse_date(args.as_of, "--as-of")
     if as_of is None:
         if not pipeline.opportunities:
             raise CliError("the file has no opportunities; pass --as-of to report on it.")
@@ -86,7 +76,10 @@ def _handle(args: argparse.Namespace) -> int:
     if args.period_start is not None or args.period_end is not None:
         if args.period_start is None or args.period_end is None:
             raise CliError("give both --period-start and --period-end, or neither.")
-        period = Period(args.period_start, args.period_end)
+        period = Period(
+            parse_date(args.period_start, "--period-start"),
+            parse_date(args.period_end, "--period-end"),
+        )
     report = pipeline.report(
         as_of,
         period=period,

@@ -26,12 +26,14 @@ from revcycle.cli._common import (
     CliError,
     add_format_argument,
     console,
+    parse_date,
+    parse_duration,
+    parse_money,
     print_json,
     print_table,
     read_model,
 )
 from revcycle.dates import Duration, Period
-from revcycle.errors import ValidationError
 from revcycle.money import Money
 from revcycle.proration import (
     Proration,
@@ -63,45 +65,21 @@ def register(subparsers: Any) -> None:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--input", metavar="FILE", help="a JSON request (a path, or - for stdin)")
-    parser.add_argument("--start", type=_date, help="first day of the span (ISO 8601)")
+    parser.add_argument("--start", help="first day of the span (ISO 8601)")
     end = parser.add_mutually_exclusive_group()
-    end.add_argument("--end", type=_date, help="the day after the span (exclusive end)")
-    end.add_argument("--last-day", type=_date, help="the last day of the span (inclusive end)")
-    parser.add_argument("--per", type=_duration, help="pricing term, ISO 8601 (default P1Y)")
+    end.add_argument("--end", help="the day after the span (exclusive end)")
+    end.add_argument("--last-day", help="the last day of the span (inclusive end)")
+    parser.add_argument("--per", help="pricing term, ISO 8601 (default P1Y)")
     parser.add_argument(
         "--method",
         choices=[m.value for m in ProrationMethod],
         help="proration method (default monthly_daily for terms, daily for periods)",
     )
-    parser.add_argument("--full-start", type=_date, help="start of the full billing period")
-    parser.add_argument("--full-end", type=_date, help="exclusive end of the full period")
-    parser.add_argument("--amount", type=_money, help='an amount to prorate, e.g. "1200.00 USD"')
+    parser.add_argument("--full-start", help="start of the full billing period")
+    parser.add_argument("--full-end", help="exclusive end of the full period")
+    parser.add_argument("--amount", help='an amount to prorate, e.g. "1200.00 USD"')
     add_format_argument(parser)
     parser.set_defaults(handler=_handle)
-
-
-def _date(text: str) -> date:
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected an ISO 8601 date, got {text!r}") from None
-
-
-def _duration(text: str) -> Duration:
-    try:
-        return Duration.parse(text)
-    except ValidationError as error:
-        raise argparse.ArgumentTypeError(str(error)) from None
-
-
-def _money(text: str) -> Money:
-    amount, _, currency = text.strip().partition(" ")
-    try:
-        return Money(amount, currency.strip())
-    except Exception as error:
-        raise argparse.ArgumentTypeError(
-            f'expected an amount and a currency such as "1200.00 USD", got {text!r} ({error})'
-        ) from None
 
 
 def _request(args: argparse.Namespace) -> ProrationRequest:
@@ -109,19 +87,25 @@ def _request(args: argparse.Namespace) -> ProrationRequest:
         return read_model(args.input, ProrationRequest)
     if args.start is None or (args.end is None and args.last_day is None):
         raise CliError("give --start and --end (or --last-day), or --input FILE.")
-    end = args.end if args.end is not None else args.last_day + timedelta(days=1)
+    start = parse_date(args.start, "--start")
+    if args.end is not None:
+        end = parse_date(args.end, "--end")
+    else:
+        end = parse_date(args.last_day, "--last-day") + timedelta(days=1)
     full = None
     if args.full_start is not None or args.full_end is not None:
         if args.full_start is None or args.full_end is None:
             raise CliError("give both --full-start and --full-end for a period fraction.")
-        full = Period(args.full_start, args.full_end)
+        full = Period(
+            parse_date(args.full_start, "--full-start"), parse_date(args.full_end, "--full-end")
+        )
     return ProrationRequest(
-        start=args.start,
+        start=start,
         end=end,
-        per=args.per or Duration(years=1),
+        per=Duration(years=1) if args.per is None else parse_duration(args.per, "--per"),
         method=None if args.method is None else ProrationMethod(args.method),
         full=full,
-        amount=args.amount,
+        amount=None if args.amount is None else parse_money(args.amount, "--amount"),
     )
 
 

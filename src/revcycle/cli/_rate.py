@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import json
-from datetime import date
 from typing import Any
 
 import attrs
@@ -13,12 +12,11 @@ from revcycle.cli._common import (
     CliError,
     add_format_argument,
     console,
+    parse_period,
     print_json,
     print_table,
     read_text,
 )
-from revcycle.dates import Period
-from revcycle.errors import PeriodError
 from revcycle.serialization import loads, structure
 from revcycle.usage import (
     Aggregation,
@@ -74,20 +72,6 @@ def register(subparsers: Any) -> None:
     parser.set_defaults(handler=_handle)
 
 
-def _period(text: str, flag: str) -> Period:
-    start, sep, end = text.partition("/")
-    try:
-        if not sep:
-            raise ValueError(text)
-        return Period(date.fromisoformat(start.strip()), date.fromisoformat(end.strip()))
-    except ValueError:
-        raise CliError(
-            f"{flag} must be START/END ISO dates such as 2024-01-01/2024-02-01, not {text!r}."
-        ) from None
-    except PeriodError as error:
-        raise CliError(f"{flag}: {error}") from None
-
-
 def _events(source: str) -> tuple[UsageEvent, ...]:
     text = read_text(source)
     if text.lstrip().startswith("["):
@@ -114,8 +98,8 @@ def _charges(args: argparse.Namespace) -> tuple[UsageCharge, ...]:
 
 
 def _handle(args: argparse.Namespace) -> int:
-    period = _period(args.period, "--period")
-    full = None if args.full_period is None else _period(args.full_period, "--full-period")
+    period = parse_period(args.period, "--period")
+    full = None if args.full_period is None else parse_period(args.full_period, "--full-period")
     charges = _charges(args)
     rating = rate_usage(_events(args.events), charges, period, tz=args.tz, full_period=full)
     if args.format == "json":

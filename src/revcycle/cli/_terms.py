@@ -16,13 +16,18 @@ given); ``--format table`` prints the installments for people.
 from __future__ import annotations
 
 import argparse
-from datetime import date
 from typing import Any
 
 from revcycle.calendars import BusinessDayAdjustment, BusinessDayConvention, CountryHolidays
-from revcycle.cli._common import CliError, add_format_argument, console, print_json, print_table
-from revcycle.errors import ValidationError
-from revcycle.money import Money
+from revcycle.cli._common import (
+    CliError,
+    add_format_argument,
+    console,
+    parse_date,
+    parse_money,
+    print_json,
+    print_table,
+)
 from revcycle.terms import PaymentSchedule, PaymentTerms
 
 
@@ -66,27 +71,6 @@ def register(subparsers: Any) -> None:
     )
     add_format_argument(parser)
     parser.set_defaults(handler=_handle)
-
-
-def parse_date(text: str, what: str) -> date:
-    """An ISO date from the command line, or a clear error naming the option."""
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise ValidationError(f"{what} must be a date such as 2024-01-31, not {text!r}.") from None
-
-
-def parse_money(text: str, what: str) -> Money:
-    """Money written as ``"1000.00 USD"`` (or ``"USD 1000.00"``)."""
-    parts = text.split()
-    if len(parts) != 2:
-        raise ValidationError(
-            f'{what} must be an amount and a currency such as "1000.00 USD", not {text!r}.'
-        )
-    first, second = parts
-    if first[:1].isalpha():
-        first, second = second, first
-    return Money(first, second)
 
 
 def _handle(args: argparse.Namespace) -> int:
