@@ -28,6 +28,7 @@ from typing import Final, final
 import attrs
 from dateutil.relativedelta import relativedelta
 
+from revcycle._validate import day, whole
 from revcycle.errors import PeriodError, RevcycleTypeError
 
 
@@ -44,10 +45,9 @@ __all__ = [
 ]
 
 
-def _check_date(_: object, attribute: attrs.Attribute[date], value: object) -> None:
-    # datetime is a subclass of date; a period is a range of calendar days, so refuse it.
-    if not isinstance(value, date) or type(value).__name__ == "datetime":
-        raise RevcycleTypeError(f"Period {attribute.name} must be a datetime.date, not {value!r}.")
+# A period is a range of calendar days, so a datetime (a subclass of date) is refused. The check
+# is by type name, as it always was here (see revcycle._validate.is_day).
+_check_date: Final = day("Period {field}", by_name=True)
 
 
 # --------------------------------------------------------------------------------------------
@@ -140,11 +140,7 @@ class Period:
 # Duration
 
 
-def _non_negative_int(_: object, attribute: attrs.Attribute[int], value: object) -> None:
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise RevcycleTypeError(f"Duration {attribute.name} must be an int, not {value!r}.")
-    if value < 0:
-        raise PeriodError(f"Duration {attribute.name} must not be negative, got {value}.")
+_non_negative_int: Final = whole(0, what="Duration {field}", error=PeriodError)
 
 
 _ISO_DURATION: Final = re.compile(

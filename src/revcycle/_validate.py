@@ -1,0 +1,293 @@
+"""The small checks every value object makes on its fields, in one place.
+
+Two shapes of the same checks:
+
+* ``require_*`` and :func:`to_choice` take a value and a ``what`` text (the subject of the
+  error sentence, such as ``"as_of"`` or ``"An invoice date"``) and return the value, or raise
+  a :mod:`revcycle.errors` error. Use them on function arguments and inside converters.
+* :func:`text`, :func:`texts`, :func:`day`, :func:`aware`, :func:`whole` and
+  :func:`instance_of` build attrs validators. Their ``what`` is a template: ``{cls}`` becomes
+  the class name and ``{field}`` the field name; the default ``"{cls}.{field}"`` gives
+  ``"Opportunity.account must be a non-empty str, not ''."``. The template is filled in only
+  when a check fails, so a passing check costs one or two type tests.
+
+Converters stay small named functions in each module (``def _to_kind(value: Kind | str) ->
+Kind: return to_choice(Kind, value, "A kind")``): the attrs mypy plugin takes the ``__init__``
+parameter type from a converter's signature and accepts only named functions there.
+
+Wrong types raise :class:`~revcycle.errors.RevcycleTypeError`; right types with bad values raise
+:class:`~revcycle.errors.ValidationError` (or the subclass a caller passes as ``error``).
+
+>>> require_text("ACME", "An account")
+'ACME'
+>>> require_text("  ", "An account")
+Traceback (most recent call last):
+    ...
+revcycle.errors.ValidationError: An account must be a non-empty str, not '  '.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Callable, Iterable
+from datetime import date, datetime
+from typing import Any, Final, TypeVar
+
+import attrs
+
+from revcycle.errors import RevcycleTypeError, ValidationError
+
+
+__all__ = [
+    "FIELD",
+    "Validator",
+    "aware",
+    "day",
+    "instance_of",
+    "is_day",
+    "require_aware",
+    "require_day",
+    "require_sequence",
+    "require_text",
+    "text",
+    "texts",
+    "to_choice",
+    "whole",
+]
+
+E = TypeVar("E", bound=enum.Enum)
+
+Validator = Callable[[Any, "attrs.Attribute[Any]", Any], None]
+"""The attrs validator signature: ``(instance, attribute, value) -> None``."""
+
+FIELD: Final = "{cls}.{field}"
+"""The default subject of a validator's message: ``Opportunity.account``."""
+
+
+def _subject(what: str, instance: object, attribute: attrs.Attribute[Any]) -> str:
+    return what.format(cls=type(instance).__name__, field=attribute.name)
+
+
+# --------------------------------------------------------------------------------------------
+# Text
+
+
+def require_text(value: object, what: str, *, allow_empty: bool = False) -> str:
+    """``value`` if it is a ``str`` that is not blank (or any ``str`` with ``allow_empty``).
+
+    >>> require_text(5, "A stage name")
+    Traceback (most recent call last):
+        ...
+    revcycle.errors.RevcycleTypeError: A stage name must be a str, not 5.
+    """
+    if not isinstance(value, str):
+        raise RevcycleTypeError(f"{what} must be a str, not {value!r}.")
+    if not allow_empty and not value.strip():
+        raise ValidationError(f"{what} must be a non-empty str, not {value!r}.")
+    return value
+
+
+def text(what: str = FIELD, *, allow_empty: bool = False, optional: bool = False) -> Validator:
+    """An attrs validator for a ``str`` field: not blank unless ``allow_empty``; ``None`` is
+    accepted too when ``optional``."""
+
+    def check(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+        if value is None and optional:
+            return
+        # The common case (a non-blank str) passes without building the subject.
+        if isinstance(value, str) and (allow_empty or value.strip()):
+            return
+        require_text(value, _subject(what, instance, attribute), allow_empty=allow_empty)
+
+    return check
+
+
+def texts(what: str = FIELD) -> Validator:
+    """An attrs validator for a tuple of non-blank strings (the tuple itself may be empty).
+
+    Every item that is not a non-blank ``str`` is a :class:`ValidationError`, as it always
+    was for these lists of free text.
+    """
+
+    def check(instance: object, attribute: attrs.Attribute[Any], value: tuple[Any, ...]) -> None:
+        for item in value:
+            if not isinstance(item, str) or not item.strip():
+                raise ValidationError(
+                    f"{_subject(what, instance, attribute)} holds {item!r}; "
+                    "expected non-empty strings."
+                )
+
+    return check
+
+
+# --------------------------------------------------------------------------------------------
+# Dates and timestamps
+
+
+def is_day(value: object, *, by_name: bool = False) -> bool:
+    """True for a calendar day: a ``datetime.date`` that is not a ``datetime``.
+
+    ``datetime`` is a subclass of ``date``, so a plain ``isinstance`` would let a timestamp
+    through. ``by_name`` keeps the older check some modules make: it refuses only objects whose
+    type is *named* ``datetime``, so ``datetime`` subclasses such as ``pandas.Timestamp`` pass.
+
+    >>> is_day(date(2024, 1, 31)), is_day(datetime(2024, 1, 31))
+    (True, False)
+    """
+    # Exactly a date is by far the most common case: answer it with one identity test.
+    if type(value) is date:
+        return True
+    if not isinstance(value, date):
+        return False
+    if by_name:
+        return type(value).__name__ != "datetime"
+    return not isinstance(value, datetime)
+
+
+def require_day(value: object, what: str, *, by_name: bool = False) -> date:
+    """``value`` if it is a calendar day (see :func:`is_day`), else a type error.
+
+    >>> require_day(datetime(2024, 1, 31, 9, 0), "An invoice date")
+    Traceback (most recent call last):
+        ...
+    revcycle.errors.RevcycleTypeError: An invoice date must be a datetime.date, not datetime.datetime(2024, 1, 31, 9, 0).
+    """  # noqa: E501
+    if type(value) is date:
+        return value
+    if not is_day(value, by_name=by_name):
+        raise RevcycleTypeError(f"{what} must be a datetime.date, not {value!r}.")
+    assert isinstance(value, date)
+    return value
+
+
+def day(what: str = FIELD, *, by_name: bool = False) -> Validator:
+    """An attrs validator for a calendar-day field (see :func:`is_day` for ``by_name``)."""
+
+    def check(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+        if type(value) is date:
+            return
+        if not is_day(value, by_name=by_name):
+            raise RevcycleTypeError(
+                f"{_subject(what, instance, attribute)} must be a datetime.date, not {value!r}."
+            )
+
+    return check
+
+
+def require_aware(value: object, what: str) -> datetime:
+    """``value`` if it is a timezone-aware ``datetime``; refuse naive ones clearly.
+
+    A naive timestamp would make durations depend on the machine's zone, so it is an error.
+    """
+    if not isinstance(value, datetime):
+        raise RevcycleTypeError(
+            f"{what} must be a timezone-aware datetime, not {type(value).__name__} {value!r}."
+        )
+    if value.tzinfo is None or value.utcoffset() is None:
+        raise ValidationError(
+            f"{what} must be timezone-aware; got the naive datetime {value.isoformat()}. "
+            "Pass tzinfo, e.g. datetime(2025, 1, 6, 9, 0, tzinfo=timezone.utc)."
+        )
+    return value
+
+
+def aware(what: str = FIELD) -> Validator:
+    """An attrs validator for a timezone-aware ``datetime`` field."""
+
+    def check(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+        require_aware(value, _subject(what, instance, attribute))
+
+    return check
+
+
+# --------------------------------------------------------------------------------------------
+# Numbers, types, sequences and choices
+
+
+def whole(
+    low: int,
+    high: int | None = None,
+    *,
+    what: str = "{cls} {field}",
+    error: type[ValidationError] = ValidationError,
+) -> Validator:
+    """An attrs validator for an ``int`` field (``bool`` refused) from ``low`` to ``high``
+    inclusive (no upper limit when ``high`` is ``None``); out of range raises ``error``."""
+
+    def check(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise RevcycleTypeError(
+                f"{_subject(what, instance, attribute)} must be an int, not {value!r}."
+            )
+        if value < low or (high is not None and value > high):
+            limit = f"at least {low}" if high is None else f"from {low} to {high}"
+            raise error(f"{_subject(what, instance, attribute)} must be {limit}, got {value}.")
+
+    return check
+
+
+def instance_of(
+    types: type[Any] | tuple[type[Any], ...],
+    expected: str,
+    what: str = FIELD,
+    *,
+    optional: bool = False,
+) -> Validator:
+    """An attrs validator for a field holding ``types`` (or ``None`` when ``optional``).
+
+    ``expected`` completes the sentence: ``instance_of(Money, "Money")`` says
+    ``"Opportunity.amount must be Money, not 5."``; an optional field's ``expected`` should say
+    so (``"a Handoff or None"``).
+    """
+
+    def check(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+        if isinstance(value, types) or (optional and value is None):
+            return
+        raise RevcycleTypeError(
+            f"{_subject(what, instance, attribute)} must be {expected}, not {value!r}."
+        )
+
+    return check
+
+
+def require_sequence(values: object, what: str, of: str | None = None) -> tuple[Any, ...]:
+    """``values`` as a tuple: any iterable but a ``str`` or ``bytes`` (whose items would be
+    characters). The items are the caller's to check; ``of`` names them in the message.
+
+    >>> require_sequence(["a", "b"], "Decision criteria")
+    ('a', 'b')
+    >>> require_sequence("ab", "Milestones", of="Milestone")
+    Traceback (most recent call last):
+        ...
+    revcycle.errors.RevcycleTypeError: Milestones must be a sequence of Milestone, not 'ab'.
+    """
+    if isinstance(values, tuple):
+        return values
+    if isinstance(values, str | bytes) or not isinstance(values, Iterable):
+        kind = "a sequence" if of is None else f"a sequence of {of}"
+        raise RevcycleTypeError(f"{what} must be {kind}, not {values!r}.")
+    return tuple(values)
+
+
+def to_choice(cls: type[E], value: object, what: str, *, str_only: bool = False) -> E:
+    """The member of the enum ``cls`` that ``value`` is or names, with an error listing the
+    allowed values. ``str_only`` refuses anything but a ``str`` (or member) with a type error
+    first; otherwise every unknown value is a :class:`ValidationError`.
+
+    >>> from revcycle.money import RoundingMode
+    >>> to_choice(RoundingMode, "half_up", "A rounding mode")
+    <RoundingMode.HALF_UP: 'half_up'>
+    >>> to_choice(RoundingMode, "nearest", "A rounding mode")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+        ...
+    revcycle.errors.ValidationError: A rounding mode must be one of 'half_up', ..., not 'nearest'.
+    """
+    if isinstance(value, cls):
+        return value
+    if str_only and not isinstance(value, str):
+        raise RevcycleTypeError(f"{what} must be a {cls.__name__}, not {value!r}.")
+    try:
+        return cls(value)
+    except ValueError:
+        allowed = ", ".join(repr(member.value) for member in cls)
+        raise ValidationError(f"{what} must be one of {allowed}, not {value!r}.") from None
