@@ -40,6 +40,16 @@ from typing import Any, Final, final
 import attrs
 
 from revcycle._numbers import CTX, DecimalLike, plain
+from revcycle._validate import (
+    aware,
+    day,
+    instance_of,
+    require_aware,
+    require_sequence,
+    text,
+    texts,
+    to_choice,
+)
 from revcycle.errors import RevcycleTypeError, UnknownCodeError, ValidationError
 from revcycle.money import Money, Percent
 
@@ -70,49 +80,16 @@ class CloseRefusedError(StageError):
 
 
 # --------------------------------------------------------------------------------------------
-# Timestamps
+# Field checks
 
 
-def require_aware(value: object, what: str) -> datetime:
-    """Return ``value`` if it is a timezone-aware ``datetime``; refuse naive ones clearly.
-
-    A naive timestamp would make durations depend on the machine's zone, so it is an error.
-    """
-    if not isinstance(value, datetime):
-        raise RevcycleTypeError(
-            f"{what} must be a timezone-aware datetime, not {type(value).__name__} {value!r}."
-        )
-    if value.tzinfo is None or value.utcoffset() is None:
-        raise ValidationError(
-            f"{what} must be timezone-aware; got the naive datetime {value.isoformat()}. "
-            "Pass tzinfo, e.g. datetime(2025, 1, 6, 9, 0, tzinfo=timezone.utc)."
-        )
-    return value
-
-
-def _check_aware(instance: object, attribute: attrs.Attribute[Any], value: Any) -> None:
-    require_aware(value, f"{type(instance).__name__}.{attribute.name}")
-
-
-def _check_date(instance: object, attribute: attrs.Attribute[Any], value: Any) -> None:
-    if not isinstance(value, date) or isinstance(value, datetime):
-        raise RevcycleTypeError(
-            f"{type(instance).__name__}.{attribute.name} must be a datetime.date, not {value!r}."
-        )
-
-
-def _check_text(instance: object, attribute: attrs.Attribute[Any], value: Any) -> None:
-    if not isinstance(value, str):
-        raise RevcycleTypeError(
-            f"{type(instance).__name__}.{attribute.name} must be a str, not {value!r}."
-        )
-    if not value.strip():
-        raise ValidationError(f"{type(instance).__name__}.{attribute.name} must not be empty.")
-
-
-def _check_optional_text(instance: object, attribute: attrs.Attribute[Any], value: Any) -> None:
-    if value is not None:
-        _check_text(instance, attribute, value)
+# require_aware (public here since the first release) lives in revcycle._validate with the other
+# field checks; these validators name the class and field: "Opportunity.id must be ...".
+_check_aware: Final = aware()
+_check_date: Final = day()
+_check_text: Final = text()
+_check_optional_text: Final = text(optional=True)
+_check_money: Final = instance_of(Money, "Money")
 
 
 def _to_percent(value: Percent | DecimalLike) -> Percent:
@@ -125,13 +102,6 @@ def _check_probability(instance: object, attribute: attrs.Attribute[Any], value:
     if not Decimal(0) <= value.value <= Decimal(100):
         raise StageError(
             f"{type(instance).__name__}.{attribute.name} must be between 0% and 100%, got {value}."
-        )
-
-
-def _check_money(instance: object, attribute: attrs.Attribute[Any], value: Any) -> None:
-    if not isinstance(value, Money):
-        raise RevcycleTypeError(
-            f"{type(instance).__name__}.{attribute.name} must be Money, not {value!r}."
         )
 
 
@@ -152,17 +122,8 @@ class ForecastCategory(enum.StrEnum):
     OMITTED = "omitted"
 
 
-def _choice(cls: type[enum.StrEnum], value: str, what: str) -> Any:
-    try:
-        return cls(value)
-    except ValueError:
-        allowed = ", ".join(repr(m.value) for m in cls)
-        raise ValidationError(f"{what} must be one of {allowed}, not {value!r}.") from None
-
-
 def _to_category(value: ForecastCategory | str) -> ForecastCategory:
-    result: ForecastCategory = _choice(ForecastCategory, value, "A forecast category")
-    return result
+    return to_choice(ForecastCategory, value, "A forecast category")
 
 
 @final
@@ -199,14 +160,8 @@ class Stage:
         return self.closed and not self.won
 
 
-def _sequence(values: object, what: str) -> tuple[Any, ...]:
-    if isinstance(values, str | bytes) or not isinstance(values, Iterable):
-        raise RevcycleTypeError(f"{what} must be a sequence, not {values!r}.")
-    return tuple(values)
-
-
 def _to_stages(values: Iterable[Stage]) -> tuple[Stage, ...]:
-    stages = _sequence(values, "StageModel stages")
+    stages = require_sequence(values, "StageModel stages")
     for stage in stages:
         if not isinstance(stage, Stage):
             raise RevcycleTypeError(f"A stage model holds {stage!r}; expected Stage values.")
@@ -414,26 +369,20 @@ class Stakeholder:
     role: str = attrs.field(validator=_check_text)
 
 
+# Converters stay named functions: the attrs mypy plugin types __init__ from their signatures.
 def _to_texts(value: Iterable[str]) -> tuple[str, ...]:
-    return _sequence(value, "A list of texts")
+    return require_sequence(value, "A list of texts")
 
 
 def _to_touchpoints(value: Iterable[Touchpoint]) -> tuple[Touchpoint, ...]:
-    return _sequence(value, "Handoff touchpoints")
+    return require_sequence(value, "Handoff touchpoints")
 
 
 def _to_stakeholders(value: Iterable[Stakeholder]) -> tuple[Stakeholder, ...]:
-    return _sequence(value, "Handoff stakeholders")
+    return require_sequence(value, "Handoff stakeholders")
 
 
-def _check_texts(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
-    assert isinstance(value, tuple)
-    for item in value:
-        if not isinstance(item, str) or not item.strip():
-            raise ValidationError(
-                f"{type(instance).__name__}.{attribute.name} holds {item!r}; "
-                "expected non-empty strings."
-            )
+_check_texts: Final = texts()
 
 
 def _check_touchpoints(instance: Handoff, _: object, value: tuple[Touchpoint, ...]) -> None:
@@ -542,8 +491,7 @@ class ChangeKind(enum.StrEnum):
 
 
 def _to_change_kind(value: ChangeKind | str) -> ChangeKind:
-    result: ChangeKind = _choice(ChangeKind, value, "A history entry kind")
-    return result
+    return to_choice(ChangeKind, value, "A history entry kind")
 
 
 @final
@@ -571,16 +519,14 @@ class StageChange:
 
 
 def _to_history(values: Iterable[StageChange]) -> tuple[StageChange, ...]:
-    return _sequence(values, "Opportunity history")
+    return require_sequence(values, "Opportunity history")
 
 
 def _stage_name(value: str | Stage) -> str:
     return value.name if isinstance(value, Stage) else value
 
 
-def _check_model(_: object, __: object, value: Any) -> None:
-    if not isinstance(value, StageModel):
-        raise RevcycleTypeError(f"Opportunity.model must be a StageModel, not {value!r}.")
+_check_model: Final = instance_of(StageModel, "a StageModel")
 
 
 def _check_stage(instance: Opportunity, _: object, value: Any) -> None:
@@ -618,9 +564,7 @@ def _check_history(instance: Opportunity, _: object, value: tuple[StageChange, .
         )
 
 
-def _check_optional_handoff(_: object, __: object, value: Any) -> None:
-    if value is not None and not isinstance(value, Handoff):
-        raise RevcycleTypeError(f"Opportunity.handoff must be a Handoff or None, not {value!r}.")
+_check_optional_handoff: Final = instance_of(Handoff, "a Handoff or None", optional=True)
 
 
 @final
