@@ -7,10 +7,10 @@ in one dict per meter, and prices each key once. Re-exported by :mod:`revcycle.u
 from __future__ import annotations
 
 import decimal
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any, Final
+from typing import TYPE_CHECKING, Any, Final, TypeAlias
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import attrs
@@ -22,8 +22,7 @@ from revcycle.errors import (
     UnknownCodeError,
     ValidationError,
 )
-from revcycle.money import Money
-from revcycle.pricing import PriceRow
+from revcycle.money import Currency, Money
 from revcycle.proration import period_fraction
 from revcycle.usage._model import (
     Aggregation,
@@ -35,7 +34,7 @@ from revcycle.usage._model import (
     UsageEvent,
     UsageKey,
     UsageRating,
-    _row,
+    _rated_line,
 )
 
 
@@ -343,6 +342,11 @@ def _check_keys(
     return result
 
 
+_Plan: TypeAlias = tuple[
+    UsageCharge, Currency, Callable[[Decimal], Decimal] | None, bool, dict[str, tuple[Money, Money]]
+]
+
+
 def _rate(
     quantities: Mapping[UsageKey, Decimal],
     amounts: Mapping[UsageKey, Sequence[Decimal]],
@@ -351,59 +355,96 @@ def _rate(
     already_billed: Mapping[UsageKey, Decimal],
     customers: Iterable[str],
 ) -> tuple[RatedCharge, ...]:
-    keys = set(quantities) | set(already_billed)
+    keys = set(quantities)
+    keys.update(already_billed)
     for customer in customers:
         for metric in charges:
             keys.add((customer, metric, None))
+    if any(charge.meter.group_by is not None for charge in charges.values()):
+        ordered = sorted(keys, key=_key_order)
+    else:
+        # Every group is None, so (customer, metric) decides and plain tuple order is the
+        # same as _key_order's, without a Python call per key.
+        ordered = sorted(keys)
+    # What every customer of a charge shares, looked up once per charge: the charge, its
+    # currency, its unit rounding, whether it prices event amounts, and the prices already
+    # computed. Customers often share a quantity (0, 1, a round number): each is priced once
+    # per call. The text of the quantity is the key so that 5 and 5.00 keep their own rows.
+    plans: dict[str, _Plan] = {
+        metric: (
+            charge,
+            charge.currency,
+            None if charge.meter.unit_rounding is None else charge.meter.round_units,
+            isinstance(charge.model, Percentage),
+            {},
+        )
+        for metric, charge in charges.items()
+    }
     lines: list[RatedCharge] = []
-    # Customers often share a quantity (0, 1, a round number): price each one once per call.
-    # The text of the quantity is part of the key so that 5 and 5.00 keep their own rows.
-    priced: dict[tuple[str, str], tuple[Decimal, tuple[PriceRow, ...], Money, Money]] = {}
-    for key in sorted(keys, key=_key_order):
+    append = lines.append
+    quantity_of = quantities.get
+    billed_of = already_billed.get
+    for key in ordered:
         customer, metric, group = key
-        charge = charges[metric]
-        cur = charge.currency
-        quantity = charge.meter.round_units(quantities.get(key, ZERO))
-        if isinstance(charge.model, Percentage):
+        charge, cur, rounder, percentage, priced = plans[metric]
+        quantity = quantity_of(key, ZERO)
+        if rounder is not None:
+            quantity = rounder(quantity)
+        billed = billed_of(key)
+        if percentage:
             total, rows = charge._evaluate(quantity, amounts.get(key, ()), minimum_fraction)
-            exact = Money._trusted(total, cur)
-            amount = exact.round()
-        else:
-            memo_key = (metric, str(quantity))
-            found = priced.get(memo_key)
-            if found is None:
-                total, rows = charge._evaluate(quantity, (), minimum_fraction)
-                exact = Money._trusted(total, cur)
-                found = priced[memo_key] = (total, rows, exact.round(), exact)
-            total, rows, amount, exact = found
-        billed = already_billed.get(key)
-        if billed is None:
-            billed = ZERO
-        else:
-            if isinstance(charge.model, Percentage):
+            if billed is not None:
                 raise ValidationError(
                     f"Progressive rating (already_billed) needs a quantity-priced charge; the "
                     f"{metric!r} charge is a Percentage of event amounts."
                 )
-            before, _ = charge._evaluate(billed, (), minimum_fraction)
-            exact = Money._trusted(CTX.subtract(total, before), cur)
-            amount = amount - Money._trusted(before, cur).round()
-            rows = (
-                *rows,
-                _row(f"already billed for {plain(billed)} units", billed, CTX.minus(before), cur),
+            exact = Money._trusted(total, cur)
+            append(
+                RatedCharge(
+                    customer=customer,
+                    metric=metric,
+                    group=group,
+                    quantity=quantity,
+                    amount=exact.round(),
+                    precise_amount=exact,
+                    breakdown=rows,
+                )
             )
-        lines.append(
-            RatedCharge(
-                customer=customer,
-                metric=metric,
-                group=group,
-                quantity=quantity,
-                amount=amount,
-                precise_amount=exact,
-                breakdown=rows,
-                already_billed=billed,
+            continue
+        text = str(quantity)
+        found = priced.get(text)
+        if found is None:
+            exact = Money._trusted(charge._total(quantity, minimum_fraction), cur)
+            found = priced[text] = (exact, exact.round())
+        exact, amount = found
+        if billed is None:
+            append(
+                _rated_line(
+                    customer,
+                    metric,
+                    group,
+                    quantity,
+                    amount,
+                    exact,
+                    ZERO,
+                    (charge, quantity, minimum_fraction, None),
+                )
             )
-        )
+        else:
+            # Progressive billing: charge(total) − charge(already billed), each rounded once.
+            before = charge._total(billed, minimum_fraction)
+            append(
+                _rated_line(
+                    customer,
+                    metric,
+                    group,
+                    quantity,
+                    amount - Money._trusted(before, cur).round(),
+                    Money._trusted(CTX.subtract(exact.amount, before), cur),
+                    billed,
+                    (charge, quantity, minimum_fraction, billed),
+                )
+            )
     return tuple(lines)
 
 

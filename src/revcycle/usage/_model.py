@@ -29,10 +29,6 @@ from revcycle.money import total as _money_total
 from revcycle.pricing import AnyPricingModel, PriceRow
 
 
-if TYPE_CHECKING:
-    pass
-
-
 class UsageError(ValidationError):
     """Usage input that breaks a metering rule (a negative quantity a meter refuses, ...)."""
 
@@ -599,54 +595,99 @@ class UsageCharge:
     def _evaluate(
         self, quantity: Decimal, amounts: Sequence[Decimal], minimum_fraction: Decimal
     ) -> tuple[Decimal, tuple[PriceRow, ...]]:
-        quantity = to_decimal(quantity, "A usage quantity")
+        total, rows = self._compute(quantity, amounts, minimum_fraction, True)
+        assert rows is not None
+        return total, rows
+
+    def _total(self, quantity: Decimal, minimum_fraction: Decimal) -> Decimal:
+        """The exact period charge of a quantity-priced charge, without the breakdown rows
+        (the rating hot path; the rows are built when someone reads them)."""
+        return self._compute(quantity, (), minimum_fraction, False)[0]
+
+    def _compute(
+        self,
+        quantity: Decimal,
+        amounts: Sequence[Decimal],
+        minimum_fraction: Decimal,
+        explain: bool,
+    ) -> tuple[Decimal, tuple[PriceRow, ...] | None]:
+        # One body for the total and the rows, so that the two can never disagree;
+        # ``explain=False`` skips building the rows (labels, PriceRow and Money values).
+        if type(quantity) is not Decimal or not quantity.is_finite():
+            quantity = to_decimal(quantity, "A usage quantity")
         cur = self.currency
         model = self.model
-        rows: list[PriceRow]
+        rows: list[PriceRow] = []
         if isinstance(model, Percentage):
             total, percentage_rows = model._evaluate(amounts)
             rows = list(percentage_rows)
         else:
-            rows = []
             included = self.included_units
             if quantity < 0:
-                rows.append(_row("negative usage is rated as zero", quantity, ZERO, cur))
+                if explain:
+                    rows.append(_row("negative usage is rated as zero", quantity, ZERO, cur))
                 billable = ZERO
             elif included:
                 used = min(quantity, included)
-                rows.append(_row(f"included units ({plain(included)})", used, ZERO, cur))
+                if explain:
+                    rows.append(_row(f"included units ({plain(included)})", used, ZERO, cur))
                 billable = CTX.subtract(quantity, used)
             else:
                 billable = quantity
             if billable > 0:
                 total = model.price(billable).amount
-                rows.extend(model.breakdown(billable))
+                if explain:
+                    rows.extend(model.breakdown(billable))
             else:
                 total = ZERO
         if self.minimum is not None:
             floor = CTX.multiply(self.minimum.amount, minimum_fraction)
             if total < floor:
-                label = f"true-up to the minimum {self.minimum}"
-                if minimum_fraction != ONE:
-                    shown = minimum_fraction.quantize(Decimal("0.000001"), context=CTX)
-                    label += f" × {plain(shown.normalize(CTX))} of the period (prorated)"
-                rows.append(_row(label, ZERO, CTX.subtract(floor, total), cur))
+                if explain:
+                    label = f"true-up to the minimum {self.minimum}"
+                    if minimum_fraction != ONE:
+                        shown = minimum_fraction.quantize(Decimal("0.000001"), context=CTX)
+                        label += f" × {plain(shown.normalize(CTX))} of the period (prorated)"
+                    rows.append(_row(label, ZERO, CTX.subtract(floor, total), cur))
                 total = floor
         if self.maximum is not None and total > self.maximum.amount:
-            rows.append(
-                _row(
-                    f"capped at the maximum {self.maximum}",
-                    ZERO,
-                    CTX.subtract(self.maximum.amount, total),
-                    cur,
+            if explain:
+                rows.append(
+                    _row(
+                        f"capped at the maximum {self.maximum}",
+                        ZERO,
+                        CTX.subtract(self.maximum.amount, total),
+                        cur,
+                    )
                 )
-            )
             total = self.maximum.amount
-        return total, tuple(rows)
+        return total, tuple(rows) if explain else None
 
 
 # --------------------------------------------------------------------------------------------
 # Results
+
+
+_RowSource: TypeAlias = tuple["UsageCharge", Decimal, Decimal, Decimal | None]
+"""What rebuilds a line's rows: the charge, the quantity, the minimum fraction and the
+quantity already billed (``None`` without progressive billing)."""
+
+
+def _line_rows(
+    charge: UsageCharge, quantity: Decimal, minimum_fraction: Decimal, billed: Decimal | None
+) -> tuple[PriceRow, ...]:
+    """The breakdown of a quantity-priced line: the charge's rows, then the already billed
+    row of progressive billing (the charge of the billed quantity, subtracted)."""
+    rows = charge._evaluate(quantity, (), minimum_fraction)[1]
+    if billed is None:
+        return rows
+    before = charge._total(billed, minimum_fraction)
+    label = f"already billed for {plain(billed)} units"
+    return (*rows, _row(label, billed, CTX.minus(before), charge.currency))
+
+
+_new: Final = object.__new__
+_set: Final = object.__setattr__
 
 
 @final
@@ -670,6 +711,39 @@ class RatedCharge:
     precise_amount: Money
     breakdown: tuple[PriceRow, ...]
     already_billed: Decimal = ZERO
+    # The engine fills this instead of ``breakdown`` and builds the rows on first access:
+    # the amounts are eager, the explanation lazy (nobody reads 10,000 customers' rows).
+    _source: _RowSource | None = attrs.field(
+        init=False, default=None, eq=False, hash=False, repr=False
+    )
+
+    if not TYPE_CHECKING:  # hidden from type checkers, so a misspelt attribute is still caught
+
+        def __getattr__(self, name: str) -> Any:
+            # Only reached while the ``breakdown`` slot is still empty (an engine-built line).
+            if name == "breakdown":
+                source = object.__getattribute__(self, "_source")
+                if source is not None:
+                    rows = _line_rows(*source)
+                    object.__setattr__(self, "breakdown", rows)
+                    return rows
+            raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # Pickle and deepcopy the rows themselves, never what rebuilds them (a charge).
+        return (
+            _restore_line,
+            (
+                self.customer,
+                self.metric,
+                self.group,
+                self.quantity,
+                self.amount,
+                self.precise_amount,
+                self.breakdown,
+                self.already_billed,
+            ),
+        )
 
     @property
     def key(self) -> UsageKey:
@@ -707,6 +781,52 @@ class RatedCharge:
             "precise_amount": plain(self.precise_amount.amount),
             "currency": self.amount.currency.code,
         }
+
+
+def _restore_line(
+    customer: str,
+    metric: str,
+    group: str | None,
+    quantity: Decimal,
+    amount: Money,
+    precise_amount: Money,
+    breakdown: tuple[PriceRow, ...],
+    already_billed: Decimal,
+) -> RatedCharge:
+    return RatedCharge(
+        customer=customer,
+        metric=metric,
+        group=group,
+        quantity=quantity,
+        amount=amount,
+        precise_amount=precise_amount,
+        breakdown=breakdown,
+        already_billed=already_billed,
+    )
+
+
+def _rated_line(
+    customer: str,
+    metric: str,
+    group: str | None,
+    quantity: Decimal,
+    amount: Money,
+    precise_amount: Money,
+    already_billed: Decimal,
+    source: _RowSource,
+) -> RatedCharge:
+    """A line from values the engine computed itself, its rows left to ``source``: skips
+    ``__init__`` like ``Money._trusted`` (the rating hot path builds one per customer)."""
+    line: RatedCharge = _new(RatedCharge)
+    _set(line, "customer", customer)
+    _set(line, "metric", metric)
+    _set(line, "group", group)
+    _set(line, "quantity", quantity)
+    _set(line, "amount", amount)
+    _set(line, "precise_amount", precise_amount)
+    _set(line, "already_billed", already_billed)
+    _set(line, "_source", source)
+    return line
 
 
 @final
