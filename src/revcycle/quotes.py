@@ -83,7 +83,7 @@ from revcycle.waterfall import (
     _Context,
     _contracted_unit,
     _discounted_unit,
-    _list_unit,
+    _list_unit_function,
     _order,
     _scheduled_unit,
     _short,
@@ -736,12 +736,13 @@ def _scale(unit: Decimal, term: _Term) -> Decimal:
 class _Sku:
     """What every line of one SKU shares within one priced quote, looked up once."""
 
-    __slots__ = ("contracted", "kind", "model", "name", "per", "schedule", "term")
+    __slots__ = ("contracted", "kind", "list_unit", "model", "name", "per", "schedule", "term")
 
     def __init__(
         self, product: Product, model: AnyPricingModel, contracted: ContractedPrice | None
     ):
         self.model = model
+        self.list_unit = _list_unit_function(model)
         self.name = product.name
         self.kind = product.charge_kind
         self.per = product.pricing_term
@@ -811,6 +812,7 @@ def _price_lines(
         set_trace,
     ) = _LINE_SLOTS
     new = object.__new__
+    new_tuple = tuple.__new__
     trusted_money = Money._trusted
 
     lines: list[PricedLine] = []
@@ -856,7 +858,7 @@ def _price_lines(
             schedule_quantity = tier_quantities[sku]
         discount = line.discount
 
-        unit = _list_unit(model, quantity)
+        unit = plan.list_unit(model, quantity)
         prices: Sequence[Decimal]
         if default_order:
             # Straight-line code for the usual order (the loop below handles re-orderings).
@@ -922,16 +924,20 @@ def _price_lines(
         set_total(priced, trusted_money(net_total, currency))
         set_trace(
             priced,
-            _Trace(
-                context,
-                prices,
-                model,
-                quantity,
-                contracted,
-                schedule,
-                schedule_quantity,
-                term.proration,
-                discount,
+            # tuple.__new__ skips the named tuple's Python-level __new__ (same fields, in order).
+            new_tuple(
+                _Trace,
+                (
+                    context,
+                    prices,
+                    model,
+                    quantity,
+                    contracted,
+                    schedule,
+                    schedule_quantity,
+                    term.proration,
+                    discount,
+                ),
             ),
         )
         lines.append(priced)

@@ -37,10 +37,10 @@ from __future__ import annotations
 
 import decimal
 import enum
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from decimal import Decimal
 from fractions import Fraction
-from typing import TYPE_CHECKING, Final, NamedTuple, final
+from typing import TYPE_CHECKING, Any, Final, NamedTuple, final
 
 import attrs
 
@@ -55,8 +55,12 @@ from revcycle.pricing import (
     DiscountSchedule,
     DiscountTier,
     Flat,
+    Graduated,
+    Package,
     PerUnit,
     ScheduleKind,
+    Stairstep,
+    Volume,
 )
 from revcycle.proration import Proration
 
@@ -314,20 +318,82 @@ def _list_unit(model: AnyPricingModel, quantity: Decimal) -> Decimal:
     """The model's effective unit price at ``quantity``: ``model.unit_price_at(quantity)``.
 
     Inside the engine's context. A per-unit price is read as is (even for a zero quantity: the
-    list step shows the book's price); the other models price the quantity with their own
-    ``price`` and divide once, as ``unit_price_at`` does.
+    list step shows the book's price). The other models' prices are written out on raw
+    Decimals from the tables the models precompute (same operations in the same order as
+    their ``price``), then divided once by the quantity, as ``unit_price_at`` does.
     """
-    if type(model) is PerUnit:
-        return model.unit_price.amount
+    return _list_unit_function(model)(model, quantity)
+
+
+def _list_unit_function(model: AnyPricingModel) -> Callable[[Any, Decimal], Decimal]:
+    """The function behind :func:`_list_unit` for ``model``'s type (the engine looks it up
+    once per SKU and calls it with the model and each line's quantity)."""
+    return _LIST_UNIT[type(model)]
+
+
+def _per_unit_list(model: PerUnit, quantity: Decimal) -> Decimal:
+    return model.unit_price.amount
+
+
+def _flat_list(model: Flat, quantity: Decimal) -> Decimal:
     if quantity.is_zero():
         return ZERO
-    amount: Decimal = model.price(quantity).amount
-    return amount / quantity
+    return model.amount.amount / quantity
 
 
-def _percent_factor(percent: Percent) -> Decimal:
-    """``percent.complement()`` (10 % → 0.9), inside the engine's context."""
-    return _ONE - percent.value / _HUNDRED
+def _graduated_list(model: Graduated, quantity: Decimal) -> Decimal:
+    if quantity.is_zero():
+        return ZERO
+    # Rows: (inclusive upper bound, lower bound, price of the tiers below, unit price).
+    for upper, lower, base, unit in model._rows:
+        if upper is None or quantity <= upper:
+            return (base + (quantity - lower) * unit) / quantity
+    raise AssertionError("unreachable: the last tier is unlimited")  # pragma: no cover
+
+
+def _volume_list(model: Volume, quantity: Decimal) -> Decimal:
+    if quantity.is_zero():
+        return ZERO
+    # Rows: (inclusive upper bound, unit price, flat price); the last tier is unlimited.
+    for upper, unit, flat in model._rows:
+        if upper is None or quantity <= upper:
+            return (quantity * unit + flat) / quantity
+    raise AssertionError("unreachable: the last tier is unlimited")  # pragma: no cover
+
+
+def _stairstep_list(model: Stairstep, quantity: Decimal) -> Decimal:
+    if quantity.is_zero():
+        return ZERO
+    # Rows: (inclusive upper bound, flat price); past a bounded last tier, overage per unit.
+    for upper, flat in model._rows:
+        if upper is None or quantity <= upper:
+            return flat / quantity
+    assert upper is not None
+    assert model.overage_unit_price is not None
+    return (flat + (quantity - upper) * model.overage_unit_price.amount) / quantity
+
+
+def _package_list(model: Package, quantity: Decimal) -> Decimal:
+    if quantity.is_zero():
+        return ZERO
+    billable = quantity - model.free_units
+    if billable <= ZERO:
+        packages = ZERO
+    else:
+        packages, rest = divmod(billable, model.size)
+        if not rest.is_zero():
+            packages = packages + _ONE
+    return packages * model.package_price.amount / quantity
+
+
+_LIST_UNIT: Final[dict[type[Any], Callable[[Any, Decimal], Decimal]]] = {
+    PerUnit: _per_unit_list,
+    Flat: _flat_list,
+    Graduated: _graduated_list,
+    Volume: _volume_list,
+    Stairstep: _stairstep_list,
+    Package: _package_list,
+}
 
 
 def _contracted_unit(
@@ -342,7 +408,7 @@ def _contracted_unit(
             )
         return contracted.price.amount
     assert contracted.discount is not None
-    return unit * _percent_factor(contracted.discount)
+    return unit * (_ONE - contracted.discount.value / _HUNDRED)  # × complement()
 
 
 def _discounted_unit(
@@ -360,7 +426,7 @@ def _discounted_unit(
     """
     value = discount.value
     if isinstance(value, Percent):
-        return unit * _percent_factor(value)
+        return unit * (_ONE - value.value / _HUNDRED)  # × value.complement()
     if value.currency is not currency and value.currency != currency:
         raise CurrencyMismatchError(
             f"Line {number} ({sku}): the {discount.kind.value} discount {value} is not in the "
@@ -407,7 +473,7 @@ def _scheduled_unit(
         else:
             return unit  # past a bounded last tier: no discount
         if tier.percent is not None:
-            return unit * _percent_factor(tier.percent)
+            return unit * (_ONE - tier.percent.value / _HUNDRED)  # × complement()
         if tier.amount is None:
             return unit
         _check_tier_amount(tier.amount, unit, currency, number, sku)
