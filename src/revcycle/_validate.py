@@ -5,11 +5,12 @@ Two shapes of the same checks:
 * ``require_*`` and :func:`to_choice` take a value and a ``what`` text (the subject of the
   error sentence, such as ``"as_of"`` or ``"An invoice date"``) and return the value, or raise
   a :mod:`revcycle.errors` error. Use them on function arguments and inside converters.
-* :func:`text`, :func:`texts`, :func:`day`, :func:`aware`, :func:`whole` and
-  :func:`instance_of` build attrs validators. Their ``what`` is a template: ``{cls}`` becomes
-  the class name and ``{field}`` the field name; the default ``"{cls}.{field}"`` gives
-  ``"Opportunity.account must be a non-empty str, not ''."``. The template is filled in only
-  when a check fails, so a passing check costs one or two type tests.
+* ``check_*`` build attrs validators (:func:`check_text`, :func:`check_texts`,
+  :func:`check_day`, :func:`check_aware`, :func:`check_whole`, :func:`check_type`). Their
+  ``what`` is a template: ``{cls}`` becomes the class name and ``{field}`` the field name;
+  the default ``"{cls}.{field}"`` gives ``"Opportunity.account must be a non-empty str, not
+  ''."``. The template is filled in only when a check fails, so a passing check costs one or
+  two type tests.
 
 Converters stay small named functions in each module (``def _to_kind(value: Kind | str) ->
 Kind: return to_choice(Kind, value, "A kind")``): the attrs mypy plugin takes the ``__init__``
@@ -41,18 +42,18 @@ from revcycle.errors import RevcycleTypeError, ValidationError
 __all__ = [
     "FIELD",
     "Validator",
-    "aware",
-    "day",
-    "instance_of",
+    "check_aware",
+    "check_day",
+    "check_text",
+    "check_texts",
+    "check_type",
+    "check_whole",
     "is_day",
     "require_aware",
     "require_day",
     "require_sequence",
     "require_text",
-    "text",
-    "texts",
     "to_choice",
-    "whole",
 ]
 
 E = TypeVar("E", bound=enum.Enum)
@@ -87,7 +88,9 @@ def require_text(value: object, what: str, *, allow_empty: bool = False) -> str:
     return value
 
 
-def text(what: str = FIELD, *, allow_empty: bool = False, optional: bool = False) -> Validator:
+def check_text(
+    what: str = FIELD, *, allow_empty: bool = False, optional: bool = False
+) -> Validator:
     """An attrs validator for a ``str`` field: not blank unless ``allow_empty``; ``None`` is
     accepted too when ``optional``."""
 
@@ -102,7 +105,7 @@ def text(what: str = FIELD, *, allow_empty: bool = False, optional: bool = False
     return check
 
 
-def texts(what: str = FIELD) -> Validator:
+def check_texts(what: str = FIELD) -> Validator:
     """An attrs validator for a tuple of non-blank strings (the tuple itself may be empty).
 
     Every item that is not a non-blank ``str`` is a :class:`ValidationError`, as it always
@@ -160,7 +163,7 @@ def require_day(value: object, what: str, *, by_name: bool = False) -> date:
     return value
 
 
-def day(what: str = FIELD, *, by_name: bool = False) -> Validator:
+def check_day(what: str = FIELD, *, by_name: bool = False) -> Validator:
     """An attrs validator for a calendar-day field (see :func:`is_day` for ``by_name``)."""
 
     def check(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
@@ -191,7 +194,7 @@ def require_aware(value: object, what: str) -> datetime:
     return value
 
 
-def aware(what: str = FIELD) -> Validator:
+def check_aware(what: str = FIELD) -> Validator:
     """An attrs validator for a timezone-aware ``datetime`` field."""
 
     def check(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
@@ -204,7 +207,7 @@ def aware(what: str = FIELD) -> Validator:
 # Numbers, types, sequences and choices
 
 
-def whole(
+def check_whole(
     low: int,
     high: int | None = None,
     *,
@@ -226,7 +229,7 @@ def whole(
     return check
 
 
-def instance_of(
+def check_type(
     types: type[Any] | tuple[type[Any], ...],
     expected: str,
     what: str = FIELD,
@@ -235,7 +238,7 @@ def instance_of(
 ) -> Validator:
     """An attrs validator for a field holding ``types`` (or ``None`` when ``optional``).
 
-    ``expected`` completes the sentence: ``instance_of(Money, "Money")`` says
+    ``expected`` completes the sentence: ``check_type(Money, "Money")`` says
     ``"Opportunity.amount must be Money, not 5."``; an optional field's ``expected`` should say
     so (``"a Handoff or None"``).
     """

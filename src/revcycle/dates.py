@@ -28,7 +28,7 @@ from typing import Final, final
 import attrs
 from dateutil.relativedelta import relativedelta
 
-from revcycle._validate import day, whole
+from revcycle._validate import check_day, check_whole
 from revcycle.errors import PeriodError, RevcycleTypeError
 
 
@@ -47,7 +47,7 @@ __all__ = [
 
 # A period is a range of calendar days, so a datetime (a subclass of date) is refused. The check
 # is by type name, as it always was here (see revcycle._validate.is_day).
-_check_date: Final = day("Period {field}", by_name=True)
+_check_date: Final = check_day("Period {field}", by_name=True)
 
 
 # --------------------------------------------------------------------------------------------
@@ -140,7 +140,7 @@ class Period:
 # Duration
 
 
-_non_negative_int: Final = whole(0, what="Duration {field}", error=PeriodError)
+_non_negative_int: Final = check_whole(0, what="Duration {field}", error=PeriodError)
 
 
 _ISO_DURATION: Final = re.compile(

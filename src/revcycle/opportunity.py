@@ -41,13 +41,13 @@ import attrs
 
 from revcycle._numbers import CTX, DecimalLike, plain
 from revcycle._validate import (
-    aware,
-    day,
-    instance_of,
+    check_aware,
+    check_day,
+    check_text,
+    check_texts,
+    check_type,
     require_aware,
     require_sequence,
-    text,
-    texts,
     to_choice,
 )
 from revcycle.errors import RevcycleTypeError, UnknownCodeError, ValidationError
@@ -85,11 +85,11 @@ class CloseRefusedError(StageError):
 
 # require_aware (public here since the first release) lives in revcycle._validate with the other
 # field checks; these validators name the class and field: "Opportunity.id must be ...".
-_check_aware: Final = aware()
-_check_date: Final = day()
-_check_text: Final = text()
-_check_optional_text: Final = text(optional=True)
-_check_money: Final = instance_of(Money, "Money")
+_check_aware: Final = check_aware()
+_check_date: Final = check_day()
+_check_text: Final = check_text()
+_check_optional_text: Final = check_text(optional=True)
+_check_money: Final = check_type(Money, "Money")
 
 
 def _to_percent(value: Percent | DecimalLike) -> Percent:
@@ -382,7 +382,7 @@ def _to_stakeholders(value: Iterable[Stakeholder]) -> tuple[Stakeholder, ...]:
     return require_sequence(value, "Handoff stakeholders")
 
 
-_check_texts: Final = texts()
+_check_texts: Final = check_texts()
 
 
 def _check_touchpoints(instance: Handoff, _: object, value: tuple[Touchpoint, ...]) -> None:
@@ -526,7 +526,7 @@ def _stage_name(value: str | Stage) -> str:
     return value.name if isinstance(value, Stage) else value
 
 
-_check_model: Final = instance_of(StageModel, "a StageModel")
+_check_model: Final = check_type(StageModel, "a StageModel")
 
 
 def _check_stage(instance: Opportunity, _: object, value: Any) -> None:
@@ -564,7 +564,7 @@ def _check_history(instance: Opportunity, _: object, value: tuple[StageChange, .
         )
 
 
-_check_optional_handoff: Final = instance_of(Handoff, "a Handoff or None", optional=True)
+_check_optional_handoff: Final = check_type(Handoff, "a Handoff or None", optional=True)
 
 
 @final
