@@ -37,7 +37,7 @@ import decimal
 import enum
 import itertools
 from collections.abc import Iterable, Mapping
-from datetime import date, datetime
+from datetime import date
 from decimal import Decimal
 from typing import Any, Final, final
 
@@ -45,6 +45,7 @@ import attrs
 
 from revcycle._display import html_table, to_pandas
 from revcycle._numbers import CTX, plain
+from revcycle._validate import check_day, require_day, require_sequence, to_choice
 from revcycle.errors import RevcycleTypeError, ValidationError
 from revcycle.opportunity import Opportunity
 
@@ -146,27 +147,8 @@ _NEEDS: Final = {
 }
 
 
-def _check_day(instance: object, attribute: attrs.Attribute[Any], value: Any) -> None:
-    if not isinstance(value, date) or isinstance(value, datetime):
-        raise RevcycleTypeError(
-            f"{type(instance).__name__}.{attribute.name} must be a datetime.date, not {value!r}."
-        )
-
-
 def _to_kind(value: MilestoneKind | str) -> MilestoneKind:
-    try:
-        return MilestoneKind(value)
-    except ValueError:
-        allowed = ", ".join(repr(m.value) for m in MilestoneKind)
-        raise ValidationError(
-            f"A milestone kind must be one of {allowed}, not {value!r}."
-        ) from None
-
-
-def _require_date(value: object, what: str) -> date:
-    if not isinstance(value, date) or isinstance(value, datetime):
-        raise RevcycleTypeError(f"{what} must be a datetime.date, not {value!r}.")
-    return value
+    return to_choice(MilestoneKind, value, "A milestone kind")
 
 
 @final
@@ -175,7 +157,7 @@ class Milestone:
     """One dated event of an account's journey, with an optional reference (an id, a note)."""
 
     kind: MilestoneKind = attrs.field(converter=_to_kind)
-    on: date = attrs.field(validator=_check_day)
+    on: date = attrs.field(validator=check_day())
     reference: str = attrs.field(
         default="", kw_only=True, validator=attrs.validators.instance_of(str)
     )
@@ -202,13 +184,11 @@ class IntervalSpan:
 
 
 def _to_milestones(values: Iterable[Milestone]) -> tuple[Milestone, ...]:
-    items: object = values
-    if isinstance(items, str | bytes) or not isinstance(items, Iterable):
-        raise RevcycleTypeError(f"Milestones must be a sequence of Milestone, not {values!r}.")
-    return tuple(values)
+    return require_sequence(values, "Milestones", of="Milestone")
 
 
 def _check_account(_: object, __: object, value: Any) -> None:
+    # Not revcycle._validate.text(): a wrong type is a ValidationError here, as it always was.
     if not isinstance(value, str) or not value.strip():
         raise ValidationError(f"An account journey needs a non-empty account name, not {value!r}.")
 
@@ -308,7 +288,7 @@ class AccountJourney:
     def interval_on(self, day: date) -> EngagementInterval | None:
         """The interval the account is in on ``day``; ``None`` before the journey starts or
         from the day it is closed lost. On a milestone's date the new interval applies."""
-        _require_date(day, "interval_on() day")
+        require_day(day, "interval_on() day")
         found: EngagementInterval | None = None
         for start, interval in self._transitions():
             if start > day:
@@ -324,7 +304,7 @@ class AccountJourney:
         before the last milestone.
         """
         if as_of is not None:
-            _require_date(as_of, "as_of")
+            require_day(as_of, "as_of")
             if as_of < self.last_day:
                 raise ValidationError(
                     f"as_of {as_of.isoformat()} is before account {self.account!r}'s last "
