@@ -43,6 +43,7 @@ import attrs
 
 from revcycle._display import html_table, to_pandas
 from revcycle._numbers import CTX, ZERO, plain, to_decimal
+from revcycle._validate import check_type, require_day, require_sequence
 from revcycle.dates import Period
 from revcycle.errors import (
     CurrencyMismatchError,
@@ -438,10 +439,7 @@ class _Summary:
 
 
 def _to_opportunities(values: Iterable[Opportunity]) -> tuple[Opportunity, ...]:
-    items: object = values
-    if isinstance(items, str | bytes) or not isinstance(items, Iterable):
-        raise RevcycleTypeError(f"A pipeline needs a sequence of Opportunity, not {values!r}.")
-    return tuple(values)
+    return require_sequence(values, "A pipeline's opportunities", of="Opportunity")
 
 
 def _check_opportunities(_: object, __: object, values: tuple[Opportunity, ...]) -> None:
@@ -456,9 +454,9 @@ def _check_opportunities(_: object, __: object, values: tuple[Opportunity, ...])
         seen.add(opp.id)
 
 
-def _check_rates(_: object, __: object, value: Any) -> None:
-    if value is not None and not isinstance(value, ExchangeRates):
-        raise RevcycleTypeError(f"Pipeline rates must be ExchangeRates or None, not {value!r}.")
+_check_rates: Final = check_type(
+    ExchangeRates, "ExchangeRates or None", "Pipeline rates", optional=True
+)
 
 
 def _as_of_instant(as_of: date | datetime) -> datetime:
@@ -470,13 +468,8 @@ def _as_of_instant(as_of: date | datetime) -> datetime:
     raise RevcycleTypeError(f"as_of must be a date or an aware datetime, not {as_of!r}.")
 
 
-def _check_as_of_date(as_of: object) -> date:
-    if isinstance(as_of, datetime) or not isinstance(as_of, date):
-        raise RevcycleTypeError(f"as_of must be a datetime.date, not {as_of!r}.")
-    return as_of
-
-
 def _check_days(days: object, what: str) -> int:
+    # Not _validate.check_whole(): a wrong type is a ValidationError here, as it always was.
     if isinstance(days, bool) or not isinstance(days, int) or days < 0:
         raise ValidationError(f"{what} must be a whole number of days (0 or more), not {days!r}.")
     return days
@@ -822,7 +815,7 @@ class Pipeline:
         Age counts calendar days from the date of ``created_at`` in its own time zone.
         """
         limit = _check_days(days, "The age limit")
-        day = _check_as_of_date(as_of)
+        day = require_day(as_of, "as_of")
         opps = self.opportunities
         hits = []
         for i in self._summary().open_idx:
@@ -838,7 +831,7 @@ class Pipeline:
         probability edits do not count as movement). Longest-stalled first.
         """
         limit = _check_days(days, "The stall limit")
-        day = _check_as_of_date(as_of)
+        day = require_day(as_of, "as_of")
         opps = self.opportunities
         hits = []
         summary = self._summary()
@@ -879,7 +872,7 @@ class Pipeline:
         ``period`` (the forecast and win-rate window) defaults to the calendar quarter that
         holds ``as_of``; current stage visits are measured to the end of ``as_of`` (UTC).
         """
-        day = _check_as_of_date(as_of)
+        day = require_day(as_of, "as_of")
         window = _quarter(day) if period is None else period
         cur = self.report_currency(currency)
         return PipelineReport(
