@@ -39,6 +39,7 @@ import attrs
 from revcycle._display import html_table
 from revcycle._display import to_pandas as _to_pandas
 from revcycle._numbers import CTX, ZERO, plain
+from revcycle._validate import check_day, check_text, check_type, is_day
 from revcycle.errors import CurrencyMismatchError, RevcycleTypeError, ValidationError
 from revcycle.money import Currency, Money
 from revcycle.terms import PaymentSchedule
@@ -59,21 +60,11 @@ DEFAULT_EDGES: Final = (30, 60, 90, 120)
 """The default bucket edges in days past due: 1-30, 31-60, 61-90, 91-120, 120+."""
 
 
-def _check_str(_: object, attribute: attrs.Attribute[str], value: object) -> None:
-    if not isinstance(value, str):
-        raise RevcycleTypeError(f"An open item's {attribute.name} must be a str, not {value!r}.")
-
-
-def _check_day(_: object, attribute: attrs.Attribute[date], value: object) -> None:
-    if not isinstance(value, date) or type(value).__name__ == "datetime":
-        raise RevcycleTypeError(
-            f"An open item's {attribute.name} must be a datetime.date, not {value!r}."
-        )
-
-
-def _check_money(_: object, attribute: attrs.Attribute[Money], value: object) -> None:
-    if not isinstance(value, Money):
-        raise RevcycleTypeError(f"An open item's {attribute.name} must be Money, not {value!r}.")
+# Ids may be empty strings, and the date check is by type name, as they always were here.
+_ITEM: Final = "An open item's {field}"
+_check_str: Final = check_text(_ITEM, allow_empty=True)
+_check_day: Final = check_day(_ITEM, by_name=True)
+_check_money: Final = check_type(Money, "Money", _ITEM)
 
 
 @final
@@ -316,7 +307,7 @@ def aging(
     every edge. ``currency``, when given, requires every item in it and gives a report with
     zero buckets even when there are no items. Item ids must be unique.
     """
-    if not isinstance(as_of, date) or type(as_of).__name__ == "datetime":
+    if not is_day(as_of, by_name=True):
         raise RevcycleTypeError(f"aging() needs as_of as a datetime.date, not {as_of!r}.")
     edges = _check_edges(edges)
     labels = bucket_labels(edges)
