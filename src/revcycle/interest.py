@@ -32,6 +32,7 @@ from typing import Any, Final, final
 import attrs
 
 from revcycle._numbers import CTX, ZERO, scale_exact, to_decimal
+from revcycle._validate import require_day, to_choice
 from revcycle.dates import DayCount
 from revcycle.errors import CurrencyMismatchError, RevcycleTypeError, ValidationError
 from revcycle.money import Money, Percent, Rounding
@@ -47,12 +48,6 @@ __all__ = [
 
 # Pieces are shown to four places for people; their exact values stay on the piece.
 _SHOWN: Final = Rounding(places=4)
-
-
-def _check_day(value: object, what: str) -> date:
-    if not isinstance(value, date) or type(value).__name__ == "datetime":
-        raise RevcycleTypeError(f"{what} must be a datetime.date, not {value!r}.")
-    return value
 
 
 def _to_percent(value: object) -> Percent:
@@ -187,15 +182,10 @@ def late_interest(
         raise RevcycleTypeError(f"A late amount must be Money, not {amount!r}.")
     if amount.amount < ZERO:
         raise ValidationError(f"A late amount must not be negative, got {amount}.")
-    _check_day(due_date, "A due date")
-    _check_day(as_of, "An as-of date")
-    try:
-        day_count = DayCount(day_count)
-    except ValueError:
-        allowed = ", ".join(repr(d.value) for d in DayCount)
-        raise ValidationError(
-            f"Unknown day count {day_count!r}; expected one of {allowed}."
-        ) from None
+    # The date checks are by type name, as they always were here (see _validate.is_day).
+    require_day(due_date, "A due date", by_name=True)
+    require_day(as_of, "An as-of date", by_name=True)
+    day_count = to_choice(DayCount, day_count, "A day count")
     currency = amount.currency
     if fixed_fee is None:
         fee = Money(ZERO, currency).round(rounding)
