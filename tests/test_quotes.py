@@ -6,6 +6,7 @@ hand computation written out in the comment.
 
 from __future__ import annotations
 
+import decimal
 import io
 import json
 from datetime import date, timedelta
@@ -20,6 +21,7 @@ from hypothesis import strategies as st
 from rich.console import Console
 
 from revcycle import errors, samples
+from revcycle._numbers import scale_exact
 from revcycle.catalog import Catalog, ChargeKind, ContractedPrice, PriceBook, Product
 from revcycle.cli import main
 from revcycle.dates import Duration, Period
@@ -928,3 +930,111 @@ def test_engine_arithmetic_matches_the_pricing_module(
     assert _apply_discount(discount, unit, quantity, currency, 1, "X") == (
         discount.apply(Money(unit, "USD"), quantity).amount
     )
+
+
+# --------------------------------------------------------------------------------------------
+# The engine's fast path against a slow reference built from the public API
+
+
+def reference_waterfall(q: Quote, catalog: Catalog) -> list[dict[StepName, Fraction]]:
+    """Each line's unit price after each step, recomputed one step at a time through the
+    public pricing API (model.unit_price_at, DiscountSchedule.unit_price, Discount.apply,
+    term_multiplier_detail), exactly in fractions."""
+    from revcycle.proration import term_multiplier_detail
+
+    order = waterfall_order(
+        additional_discount_last=q.additional_discount_last,
+        partner_discount_first=q.partner_discount_first,
+    )
+    summed: dict[str, Decimal] = {}
+    for line in q.lines:
+        summed[line.sku] = summed.get(line.sku, Decimal(0)) + line.quantity
+    period = q.period
+    result = []
+    for line in q.lines:
+        product = catalog.product(line.sku)
+        model = catalog.price(q.price_book, q.currency, line.sku)
+        start = line.start_date or period.start
+        end = period.end if line.end_date is None else line.end_date + timedelta(days=1)
+        # The list step shows a per-unit price as it is, even for a zero quantity.
+        unit = (
+            model.unit_price if isinstance(model, PerUnit) else model.unit_price_at(line.quantity)
+        )
+        after: dict[StepName, Fraction] = {StepName.LIST: Fraction(unit.amount)}
+        for name in order[1:]:
+            if name is StepName.CONTRACTED:
+                contracted = catalog.contracted_price(q.account, line.sku, start)
+                if contracted is not None and contracted.price is not None:
+                    unit = contracted.price
+                elif contracted is not None:
+                    assert contracted.discount is not None
+                    unit = unit * contracted.discount.complement()
+            elif name is StepName.VOLUME and product.discount_schedule is not None:
+                schedule = product.discount_schedule
+                quantity = summed[line.sku] if schedule.aggregate else line.quantity
+                unit = schedule.unit_price(unit, quantity)
+            elif name is StepName.TERM and product.charge_kind is ChargeKind.RECURRING:
+                assert product.pricing_term is not None
+                detail = term_multiplier_detail(
+                    start, end, product.pricing_term, q.proration_method
+                )
+                unit = Money(scale_exact(unit.amount, detail.exact), "USD")
+            elif name is StepName.ADDITIONAL and line.discount is not None:
+                unit = line.discount.apply(unit, line.quantity)
+            elif name is StepName.PARTNER and q.partner_discount is not None:
+                unit = unit * q.partner_discount.complement()
+            elif name is StepName.DISTRIBUTOR and q.distributor_discount is not None:
+                unit = unit * q.distributor_discount.complement()
+            after[name] = Fraction(unit.amount)
+        result.append(after)
+    return result
+
+
+@given(quotes())
+def test_fast_path_agrees_with_a_step_by_step_reference(q: Quote) -> None:
+    # The engine prices in one local context with Decimal operators and builds the steps
+    # lazily; a slow reference through the public API must give the same unit prices (to far
+    # below a millionth of a cent: DiscountSchedule.unit_price subtracts the discount where the
+    # engine multiplies by its complement, so the 50th digit may differ) and the steps, once
+    # built, must end at the net unit price the fast path recorded.
+    priced = price_quote(q, CATALOG)
+    for line, expected in zip(priced.lines, reference_waterfall(q, CATALOG), strict=True):
+        net = line.net_unit_price
+        assert line.steps[-1].unit_price == net
+        for step in line.steps:
+            assert abs(Fraction(step.unit_price.amount) - expected[step.name]) < Fraction(
+                1, 10**20
+            ), step
+        assert line.net_total == (net * line.quantity).round(q.rounding)
+
+
+@given(
+    st.sampled_from(sorted(BOOK.prices)),
+    st.one_of(
+        st.decimals(min_value=0, max_value=10_000, places=0),
+        st.decimals(min_value=0, max_value=10_000, places=4),
+    ),
+)
+def test_engine_list_price_is_the_models_unit_price_at(sku: str, quantity: Decimal) -> None:
+    # The engine writes each model's price out on the model's own tables; for every model
+    # but per-unit (shown at the book price even for zero units) it is exactly unit_price_at.
+    line = one_line(QuoteLine(sku, quantity))
+    model = BOOK.prices[sku]
+    if isinstance(model, PerUnit):
+        assert line.list_unit_price == model.unit_price
+    else:
+        assert line.list_unit_price.amount == model.unit_price_at(quantity).amount
+
+
+def test_price_quote_ignores_the_ambient_decimal_context() -> None:
+    # DESIGN §3: revcycle computes in its own context. A caller's 3-digit, round-down context
+    # with no traps changes nothing, and it is the caller's context again afterwards.
+    q, catalog = sample()
+    expected = dumps(price_quote(q, catalog))
+    with decimal.localcontext() as ambient:
+        ambient.prec = 3
+        ambient.rounding = decimal.ROUND_DOWN
+        ambient.traps[decimal.InvalidOperation] = False
+        assert dumps(price_quote(q, catalog)) == expected
+        assert decimal.getcontext() is ambient
+        assert ambient.prec == 3
