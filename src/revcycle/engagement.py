@@ -443,12 +443,10 @@ def summarize(journeys: Iterable[AccountJourney], as_of: date | None = None) -> 
     each account's ongoing interval counts too, measured up to ``as_of``; accounts whose last
     milestone is after ``as_of`` are an error. Means are to six decimal places.
     """
-    items: object = journeys
-    if isinstance(items, str | bytes) or not isinstance(items, Iterable):
-        raise RevcycleTypeError(f"summarize() needs a sequence of AccountJourney, not {items!r}.")
+    items = require_sequence(journeys, "summarize() journeys", of="AccountJourney")
     values: dict[EngagementInterval, list[int]] = {i: [] for i in EngagementInterval}
     accounts: set[str] = set()
-    for journey in journeys:
+    for journey in items:
         if not isinstance(journey, AccountJourney):
             raise RevcycleTypeError(f"summarize() needs AccountJourney values, not {journey!r}.")
         if journey.account in accounts:
