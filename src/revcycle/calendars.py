@@ -26,6 +26,7 @@ from typing import Any, Final, Protocol, final, runtime_checkable
 
 import attrs
 
+from revcycle._validate import check_text, require_day, to_choice
 from revcycle.errors import RevcycleError, RevcycleTypeError, UnknownCodeError, ValidationError
 
 
@@ -75,8 +76,7 @@ def _to_weekdays(value: Iterable[int]) -> frozenset[int]:
 def _to_days(value: Iterable[date]) -> frozenset[date]:
     days = frozenset(value)
     for day in days:
-        if not isinstance(day, date) or type(day).__name__ == "datetime":
-            raise RevcycleTypeError(f"A holiday must be a datetime.date, not {day!r}.")
+        require_day(day, "A holiday", by_name=True)
     return days
 
 
@@ -126,9 +126,8 @@ def _load_country(country: str, subdivision: str | None) -> Any:
         ) from None
 
 
-def _check_code(_: object, attribute: attrs.Attribute[Any], value: object) -> None:
-    if value is not None and not isinstance(value, str):
-        raise RevcycleTypeError(f"CountryHolidays {attribute.name} must be a str, not {value!r}.")
+# Any str or None for both fields, as it always was; the holidays package judges the codes.
+_check_code: Final = check_text("CountryHolidays {field}", allow_empty=True, optional=True)
 
 
 @final
@@ -244,17 +243,7 @@ class BusinessDayConvention(enum.StrEnum):
 
 
 def _to_convention(value: object) -> BusinessDayConvention:
-    if not isinstance(value, str):
-        raise RevcycleTypeError(
-            f"A business-day convention must be a BusinessDayConvention, not {value!r}."
-        )
-    try:
-        return BusinessDayConvention(value)
-    except ValueError:
-        allowed = ", ".join(repr(c.value) for c in BusinessDayConvention)
-        raise ValidationError(
-            f"Unknown business-day convention {value!r}; expected one of {allowed}."
-        ) from None
+    return to_choice(BusinessDayConvention, value, "A business-day convention", str_only=True)
 
 
 def _check_calendar(_: object, __: object, value: object) -> None:
