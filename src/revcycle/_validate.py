@@ -94,13 +94,22 @@ def check_text(
     """An attrs validator for a ``str`` field: not blank unless ``allow_empty``; ``None`` is
     accepted too when ``optional``."""
 
-    def check(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
-        if value is None and optional:
-            return
-        # The common case (a non-blank str) passes without building the subject.
-        if isinstance(value, str) and (allow_empty or value.strip()):
-            return
+    # A closure per case, so that a passing check (the common case, once per row in some loops)
+    # makes no test it does not need.
+    def fail(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
         require_text(value, _subject(what, instance, attribute), allow_empty=allow_empty)
+
+    if allow_empty:
+
+        def check_any(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+            if not isinstance(value, str) and not (optional and value is None):
+                fail(instance, attribute, value)
+
+        return check_any
+
+    def check(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+        if not (isinstance(value, str) and value.strip()) and not (optional and value is None):
+            fail(instance, attribute, value)
 
     return check
 
@@ -243,12 +252,24 @@ def check_type(
     so (``"a Handoff or None"``).
     """
 
-    def check(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
-        if isinstance(value, types) or (optional and value is None):
-            return
+    def fail(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
         raise RevcycleTypeError(
             f"{_subject(what, instance, attribute)} must be {expected}, not {value!r}."
         )
+
+    if optional:
+
+        def check_optional(
+            instance: object, attribute: attrs.Attribute[Any], value: object
+        ) -> None:
+            if value is not None and not isinstance(value, types):
+                fail(instance, attribute, value)
+
+        return check_optional
+
+    def check(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+        if not isinstance(value, types):
+            fail(instance, attribute, value)
 
     return check
 

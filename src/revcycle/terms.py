@@ -34,7 +34,7 @@ from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 from types import MappingProxyType
-from typing import Any, Final, final
+from typing import Final, final
 
 import attrs
 
@@ -45,7 +45,6 @@ from revcycle._terms.rules import (
     EndOfMonth,
     NetDays,
     TermsError,
-    check_date,
     check_rule,
     whole,
 )
@@ -60,6 +59,7 @@ from revcycle._terms.schedule import (
     new_installment,
     new_schedule,
 )
+from revcycle._validate import check_type, require_day
 from revcycle.calendars import BusinessDayAdjustment, BusinessDayConvention
 from revcycle.errors import CurrencyMismatchError, RevcycleTypeError, UnknownCodeError
 from revcycle.money import AllocationPolicy, Money, Percent
@@ -259,11 +259,12 @@ def _to_adjustment(value: object) -> BusinessDayAdjustment | None:
     )
 
 
-def _check_discount(_: object, __: object, value: Any) -> None:
-    if value is not None and not isinstance(value, EarlyPaymentDiscount):
-        raise RevcycleTypeError(
-            f"An early-payment discount must be an EarlyPaymentDiscount, not {value!r}."
-        )
+_check_discount: Final = check_type(
+    EarlyPaymentDiscount,
+    "an EarlyPaymentDiscount",
+    "An early-payment discount",
+    optional=True,
+)
 
 
 @final
@@ -422,7 +423,7 @@ class PaymentTerms:
 
     def due_dates(self, invoice_date: date) -> tuple[date, ...]:
         """Each installment's due date, business-day adjustment included."""
-        check_date(invoice_date, "An invoice date")
+        require_day(invoice_date, "An invoice date", by_name=True)
         return tuple(self._due(line.due, invoice_date) for line in self.installments)
 
     def due_date(self, invoice_date: date) -> date:
@@ -451,7 +452,7 @@ class PaymentTerms:
         discounted amounts sum exactly to the discounted total. An installment's discount
         deadline is the invoice date plus the discount days, or its due date if earlier.
         """
-        check_date(invoice_date, "An invoice date")
+        require_day(invoice_date, "An invoice date", by_name=True)
         if not isinstance(total, Money):
             raise RevcycleTypeError(f"An invoice total must be Money, not {total!r}.")
         currency = total.currency

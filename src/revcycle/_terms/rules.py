@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import calendar as _calendar
 from datetime import date, timedelta
-from typing import Any, Final, TypeAlias, final
+from typing import Final, TypeAlias, final
 
 import attrs
 
-from revcycle.errors import RevcycleTypeError, ValidationError
+from revcycle._validate import Validator, check_type, check_whole, require_day
+from revcycle.errors import ValidationError
 
 
 class TermsError(ValidationError):
@@ -37,31 +38,15 @@ def _month_plus(year: int, month: int, months: int) -> tuple[int, int]:
     return index // 12, index % 12 + 1
 
 
-def check_date(value: object, what: str) -> date:
-    """``value`` if it is a calendar date (a ``datetime`` is refused), else a type error."""
-    if type(value) is date:
-        return value
-    if not isinstance(value, date) or type(value).__name__ == "datetime":
-        raise RevcycleTypeError(f"{what} must be a datetime.date, not {value!r}.")
-    return value
-
-
 def _outside_calendar(rule: object, invoice_date: date) -> TermsError:
     return TermsError(
         f"{rule!r} applied to {invoice_date.isoformat()} falls outside the supported calendar."
     )
 
 
-def whole(low: int, high: int | None = None) -> Any:
-    def check(instance: object, attribute: attrs.Attribute[int], value: object) -> None:
-        owner = type(instance).__name__
-        if isinstance(value, bool) or not isinstance(value, int):
-            raise RevcycleTypeError(f"{owner} {attribute.name} must be an int, not {value!r}.")
-        if value < low or (high is not None and value > high):
-            limit = f"at least {low}" if high is None else f"from {low} to {high}"
-            raise TermsError(f"{owner} {attribute.name} must be {limit}, got {value}.")
-
-    return check
+def whole(low: int, high: int | None = None) -> Validator:
+    """An int field from ``low`` to ``high``; out of range is a :class:`TermsError`."""
+    return check_whole(low, high, error=TermsError)
 
 
 # --------------------------------------------------------------------------------------------
@@ -83,7 +68,7 @@ class NetDays:
 
     def due_date(self, invoice_date: date) -> date:
         """The invoice date plus ``days`` calendar days."""
-        return self._date(check_date(invoice_date, "An invoice date"))
+        return self._date(require_day(invoice_date, "An invoice date", by_name=True))
 
     def _date(self, invoice_date: date) -> date:
         try:
@@ -119,7 +104,7 @@ class EndOfMonth:
 
     def due_date(self, invoice_date: date) -> date:
         """The last day of the month ``months`` after the invoice month, plus ``days``."""
-        return self._date(check_date(invoice_date, "An invoice date"))
+        return self._date(require_day(invoice_date, "An invoice date", by_name=True))
 
     def _date(self, invoice_date: date) -> date:
         year, month = _month_plus(invoice_date.year, invoice_date.month, self.months)
@@ -176,7 +161,7 @@ class DayOfMonth:
 
     def due_date(self, invoice_date: date) -> date:
         """The due date by the five steps in the class docstring."""
-        return self._date(check_date(invoice_date, "An invoice date"))
+        return self._date(require_day(invoice_date, "An invoice date", by_name=True))
 
     def _date(self, invoice_date: date) -> date:
         try:
@@ -211,8 +196,4 @@ DueRule: TypeAlias = NetDays | EndOfMonth | DayOfMonth
 _DUE_RULES: Final = (NetDays, EndOfMonth, DayOfMonth)
 
 
-def check_rule(_: object, __: object, value: Any) -> None:
-    if not isinstance(value, _DUE_RULES):
-        raise RevcycleTypeError(
-            f"A due-date rule must be NetDays, EndOfMonth or DayOfMonth, not {value!r}."
-        )
+check_rule: Final = check_type(_DUE_RULES, "NetDays, EndOfMonth or DayOfMonth", "A due-date rule")

@@ -12,21 +12,14 @@ import attrs
 from revcycle._display import html_table
 from revcycle._display import to_pandas as _to_pandas
 from revcycle._numbers import CTX, ZERO, plain
-from revcycle._terms.rules import TermsError, check_date
+from revcycle._terms.rules import TermsError
+from revcycle._validate import check_type, require_day
 from revcycle.errors import CurrencyMismatchError, RevcycleTypeError
 from revcycle.money import AllocationPolicy, Currency, Money
 
 
 # --------------------------------------------------------------------------------------------
 # Schedules and payments
-
-
-def _check_money(what: str) -> Any:
-    def check(_: object, __: object, value: object) -> None:
-        if not isinstance(value, Money):
-            raise RevcycleTypeError(f"{what} must be Money, not {value!r}.")
-
-    return check
 
 
 @final
@@ -41,12 +34,12 @@ class ScheduledInstallment:
 
     number: int
     due_date: date
-    amount: Money = attrs.field(validator=_check_money("An installment amount"))
+    amount: Money = attrs.field(validator=check_type(Money, "Money", "An installment amount"))
     discount_deadline: date | None = None
     discounted_amount: Money | None = None
-    paid: Money = attrs.field(validator=_check_money("A paid amount"))
-    discount_taken: Money = attrs.field(validator=_check_money("A discount taken"))
-    open_amount: Money = attrs.field(validator=_check_money("An open amount"))
+    paid: Money = attrs.field(validator=check_type(Money, "Money", "A paid amount"))
+    discount_taken: Money = attrs.field(validator=check_type(Money, "Money", "A discount taken"))
+    open_amount: Money = attrs.field(validator=check_type(Money, "Money", "An open amount"))
 
     def __attrs_post_init__(self) -> None:
         if self.paid + self.discount_taken + self.open_amount != self.amount:
@@ -106,7 +99,7 @@ class PaymentSchedule:
     invoice_date: date
     total: Money
     installments: tuple[ScheduledInstallment, ...] = attrs.field(converter=_scheduled_tuple)
-    credit: Money = attrs.field(validator=_check_money("A credit"))
+    credit: Money = attrs.field(validator=check_type(Money, "Money", "A credit"))
     payments: tuple[Payment, ...] = attrs.field(default=(), converter=_payment_tuple)
 
     def __attrs_post_init__(self) -> None:
@@ -312,7 +305,7 @@ def apply_payment(schedule: PaymentSchedule, paid_on: date, amount: Money) -> Pa
     """
     if not isinstance(schedule, PaymentSchedule):
         raise RevcycleTypeError(f"apply_payment() needs a PaymentSchedule, not {schedule!r}.")
-    check_date(paid_on, "A payment date")
+    require_day(paid_on, "A payment date", by_name=True)
     if not isinstance(amount, Money):
         raise RevcycleTypeError(f"A payment amount must be Money, not {amount!r}.")
     currency = schedule.currency
