@@ -71,9 +71,11 @@ from revcycle.money import Currency, Money, Percent, Rounding
 from revcycle.pricing import AnyPricingModel, Discount
 from revcycle.proration import TERM_METHODS, Proration, ProrationMethod, term_multiplier_detail
 from revcycle.waterfall import (
+    _CONTEXT_AT,
     _DEFAULT_ORDER,
     _ONE_FRACTION,
     _ONE_TIME_TERM,
+    _PRICES_AT,
     _USAGE_TERM,
     StepName,
     WaterfallStep,
@@ -406,8 +408,11 @@ class PricedLine:
     steps: tuple[WaterfallStep, ...] = attrs.field(converter=_to_steps, validator=_check_steps)
     net_total: Money
     # The engine fills this instead of ``steps`` and builds the steps on first access: the
-    # arithmetic is eager, the explanation lazy.
-    _trace: _Trace | None = attrs.field(init=False, default=None, eq=False, hash=False, repr=False)
+    # arithmetic is eager, the explanation lazy. It holds the fields of a waterfall ``_Trace``
+    # as a plain tuple, the cheapest thing to build once per line.
+    _trace: tuple[Any, ...] | None = attrs.field(
+        init=False, default=None, eq=False, hash=False, repr=False
+    )
 
     if not TYPE_CHECKING:  # hidden from type checkers, so a misspelt attribute is still caught
 
@@ -416,7 +421,7 @@ class PricedLine:
             if name == "steps":
                 trace = object.__getattribute__(self, "_trace")
                 if trace is not None:
-                    steps = trace.steps()
+                    steps = _Trace._make(trace).steps()
                     object.__setattr__(self, "steps", steps)
                     return steps
             raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
@@ -429,7 +434,8 @@ class PricedLine:
     def _after(self, name: StepName) -> Money:
         trace = self._trace
         if trace is not None:
-            return Money._trusted(trace.prices[trace.context.position[name]], self.currency)
+            position = trace[_CONTEXT_AT].position[name]
+            return Money._trusted(trace[_PRICES_AT][position], self.currency)
         for step in self.steps:
             if step.name is name:
                 return step.unit_price
@@ -460,7 +466,7 @@ class PricedLine:
         """The final unit price, after every step."""
         trace = self._trace
         if trace is not None:
-            return Money._trusted(trace.prices[-1], self.currency)
+            return Money._trusted(trace[_PRICES_AT][-1], self.currency)
         return self.steps[-1].unit_price
 
     @property
@@ -812,7 +818,6 @@ def _price_lines(
         set_trace,
     ) = _LINE_SLOTS
     new = object.__new__
-    new_tuple = tuple.__new__
     trusted_money = Money._trusted
 
     lines: list[PricedLine] = []
@@ -906,7 +911,8 @@ def _price_lines(
             prices = steps
 
         if rounding is None:
-            net_total = (unit * quantity).quantize(quantum, rounding=half_up)
+            # Positional: Decimal.quantize parses keyword arguments slowly.
+            net_total = (unit * quantity).quantize(quantum, half_up)
         else:
             net_total = rounding.quantize(unit * quantity, currency)
         sums[kind] += net_total
@@ -924,20 +930,17 @@ def _price_lines(
         set_total(priced, trusted_money(net_total, currency))
         set_trace(
             priced,
-            # tuple.__new__ skips the named tuple's Python-level __new__ (same fields, in order).
-            new_tuple(
-                _Trace,
-                (
-                    context,
-                    prices,
-                    model,
-                    quantity,
-                    contracted,
-                    schedule,
-                    schedule_quantity,
-                    term.proration,
-                    discount,
-                ),
+            # The fields of a _Trace, in order.
+            (
+                context,
+                prices,
+                model,
+                quantity,
+                contracted,
+                schedule,
+                schedule_quantity,
+                term.proration,
+                discount,
             ),
         )
         lines.append(priced)

@@ -185,8 +185,9 @@ class _Context:
 class _Trace(NamedTuple):
     """The raw results of one line's waterfall, kept to build its steps on demand.
 
-    A named tuple because the engine makes one per line: building a tuple is several times
-    cheaper than running an ``__init__`` that sets nine attributes.
+    The engine makes one per line and keeps it as a plain tuple of these fields (cheaper to
+    build than a named tuple, let alone an object with an ``__init__``); it is wrapped with
+    ``_Trace._make`` only when the steps are asked for.
     """
 
     context: _Context
@@ -255,6 +256,10 @@ def _fraction(value: Fraction) -> str:
         return str(value.numerator)
     return f"{value.numerator}/{value.denominator} (≈ {_short(_as_decimal(value))})"
 
+
+# Where a plain-tuple trace keeps the two fields read without building the steps.
+_CONTEXT_AT: Final = _Trace._fields.index("context")
+_PRICES_AT: Final = _Trace._fields.index("prices")
 
 _ONE_FRACTION: Final = Fraction(1)
 _ONE_TIME_TERM: Final = "× 1: a one-time charge has no term"
