@@ -87,6 +87,7 @@ from revcycle.waterfall import (
     _discounted_unit,
     _list_unit_function,
     _order,
+    _schedule_plan,
     _scheduled_unit,
     _short,
     _Trace,
@@ -742,17 +743,28 @@ def _scale(unit: Decimal, term: _Term) -> Decimal:
 class _Sku:
     """What every line of one SKU shares within one priced quote, looked up once."""
 
-    __slots__ = ("contracted", "kind", "list_unit", "model", "name", "per", "schedule", "term")
+    __slots__ = (
+        "contracted",
+        "kind",
+        "list_unit",
+        "model",
+        "name",
+        "per",
+        "schedule",
+        "schedule_plan",
+        "term",
+    )
 
     def __init__(
         self, product: Product, model: AnyPricingModel, contracted: ContractedPrice | None
-    ):
+    ) -> None:
         self.model = model
         self.list_unit = _list_unit_function(model)
         self.name = product.name
         self.kind = product.charge_kind
         self.per = product.pricing_term
         self.schedule = product.discount_schedule
+        self.schedule_plan = None if self.schedule is None else _schedule_plan(self.schedule)
         # For the lines that run over the whole quote term (most of them): the contracted
         # price valid on the quote's start date, and the term step once it is first needed.
         self.contracted = contracted
@@ -858,6 +870,7 @@ def _price_lines(
                 contracted = contracts[(sku, start)] = catalog.contracted_price(account, sku, start)
 
         schedule = plan.schedule
+        schedule_plan = plan.schedule_plan
         schedule_quantity = quantity
         if schedule is not None and schedule.aggregate:
             schedule_quantity = tier_quantities[sku]
@@ -871,8 +884,10 @@ def _price_lines(
             if contracted is not None:
                 unit = _contracted_unit(contracted, unit, currency, number, sku)
             contracted_price = unit
-            if schedule is not None:
-                unit = _scheduled_unit(schedule, unit, schedule_quantity, currency, number, sku)
+            if schedule_plan is not None:
+                unit = _scheduled_unit(
+                    schedule_plan, unit, schedule_quantity, currency, number, sku
+                )
             volume_price = unit
             if term.scaled:
                 unit = _scale(unit, term)
@@ -893,9 +908,9 @@ def _price_lines(
                     if contracted is not None:
                         unit = _contracted_unit(contracted, unit, currency, number, sku)
                 elif name is StepName.VOLUME:
-                    if schedule is not None:
+                    if schedule_plan is not None:
                         unit = _scheduled_unit(
-                            schedule, unit, schedule_quantity, currency, number, sku
+                            schedule_plan, unit, schedule_quantity, currency, number, sku
                         )
                 elif name is StepName.TERM:
                     unit = _scale(unit, term)

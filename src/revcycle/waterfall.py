@@ -53,7 +53,6 @@ from revcycle.pricing import (
     Discount,
     DiscountKind,
     DiscountSchedule,
-    DiscountTier,
     Flat,
     Graduated,
     Package,
@@ -316,7 +315,7 @@ def _apply_schedule(
     """The unit price after the volume schedule (range: the tier of ``quantity``; slab:
     the blended discount per unit)."""
     with decimal.localcontext(CTX):
-        return _scheduled_unit(schedule, unit, quantity, currency, number, sku)
+        return _scheduled_unit(_schedule_plan(schedule), unit, quantity, currency, number, sku)
 
 
 def _list_unit(model: AnyPricingModel, quantity: Decimal) -> Decimal:
@@ -455,8 +454,35 @@ def _discounted_unit(
     return value.amount / quantity
 
 
+class _Schedule(NamedTuple):
+    """A discount schedule laid out for the engine's hot loop (once per SKU of a quote).
+
+    Each row is ``(inclusive upper bound, percent off, 1 − percent ÷ 100, amount off)``;
+    unused entries are ``None``. Build it with :func:`_schedule_plan` inside the engine's
+    context.
+    """
+
+    range: bool
+    rows: tuple[tuple[Decimal | None, Decimal | None, Decimal | None, Money | None], ...]
+
+
+def _schedule_plan(schedule: DiscountSchedule) -> _Schedule:
+    """``schedule`` as a :class:`_Schedule`; inside the engine's context."""
+    rows = tuple(
+        (
+            tier.up_to,
+            None if tier.percent is None else tier.percent.value,
+            # The factor of ``tier.percent.complement()``, computed once.
+            None if tier.percent is None else _ONE - tier.percent.value / _HUNDRED,
+            tier.amount,
+        )
+        for tier in schedule.tiers
+    )
+    return _Schedule(schedule.kind is ScheduleKind.RANGE, rows)
+
+
 def _scheduled_unit(
-    schedule: DiscountSchedule,
+    schedule: _Schedule,
     unit: Decimal,
     quantity: Decimal,
     currency: Currency,
@@ -470,43 +496,37 @@ def _scheduled_unit(
     """
     if quantity.is_zero():
         return unit
-    if schedule.kind is ScheduleKind.RANGE:
+    if schedule.range:
         # Every unit gets the discount of the tier the quantity falls in (``tier_for``).
-        for tier in schedule.tiers:
-            if tier.up_to is None or quantity <= tier.up_to:
-                break
-        else:
-            return unit  # past a bounded last tier: no discount
-        if tier.percent is not None:
-            return unit * (_ONE - tier.percent.value / _HUNDRED)  # × complement()
-        if tier.amount is None:
-            return unit
-        _check_tier_amount(tier.amount, unit, currency, number, sku)
-        return unit - tier.amount.amount
+        for up_to, _, factor, amount in schedule.rows:
+            if up_to is None or quantity <= up_to:
+                if factor is not None:
+                    return unit * factor
+                if amount is None:
+                    return unit
+                _check_tier_amount(amount, unit, currency, number, sku)
+                return unit - amount.amount
+        return unit  # past a bounded last tier: no discount
     # SLAB: each unit gets the discount of the tier it falls in; the line carries the blend.
     total_off = ZERO
     lower = ZERO
-    for tier in schedule.tiers:
-        top = quantity if tier.up_to is None or quantity <= tier.up_to else tier.up_to
-        off = _tier_off(tier, unit, currency, number, sku)
+    for up_to, percent, _, amount in schedule.rows:
+        last = up_to is None or quantity <= up_to
+        top = quantity if up_to is None or last else up_to
+        # Money off one unit in this tier: a percent of the price, or an amount.
+        if percent is not None:
+            off = unit * percent / _HUNDRED
+        elif amount is not None:
+            _check_tier_amount(amount, unit, currency, number, sku)
+            off = amount.amount
+        else:
+            off = ZERO
         if off:
             total_off = total_off + (top - lower) * off
-        if tier.up_to is None or quantity <= tier.up_to:
+        if last:
             break
-        lower = tier.up_to
+        lower = top  # this tier's bound
     return unit - total_off / quantity
-
-
-def _tier_off(
-    tier: DiscountTier, unit: Decimal, currency: Currency, number: int, sku: str
-) -> Decimal:
-    """Money off one unit in a discount tier, inside the engine's context."""
-    if tier.percent is not None:
-        return unit * tier.percent.value / _HUNDRED
-    if tier.amount is None:
-        return ZERO
-    _check_tier_amount(tier.amount, unit, currency, number, sku)
-    return tier.amount.amount
 
 
 def _check_tier_amount(
