@@ -15,6 +15,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import datetime
 from decimal import Decimal
+from itertools import repeat
 from typing import Any
 
 from revcycle.errors import FloatNotAllowedError, RevcycleTypeError, ValidationError
@@ -27,6 +28,17 @@ try:
     import pyarrow.compute as pc
 except ImportError:  # pragma: no cover - exercised only without the extra
     raise ImportError("rate_usage_table() needs pyarrow: pip install 'revcycle[arrow]'.") from None
+
+
+# numpy speeds up the id keys and byte checks below (it ships with pandas and most Arrow
+# installs); without it the same answers come from Arrow kernels, more slowly.
+np: Any
+try:
+    import numpy
+
+    np = numpy
+except ImportError:  # pragma: no cover - exercised only without numpy
+    np = None
 
 
 __all__ = ["scan_table"]
@@ -85,11 +97,10 @@ def _check_schema(table: pa.Table) -> pa.Table:
 
 
 def _row_numbers(count: int) -> pa.Array[Any]:
-    try:
-        import numpy as np
-    except ImportError:  # pragma: no cover - numpy ships with pandas and most Arrow installs
+    if np is None:  # pragma: no cover - numpy ships with pandas and most Arrow installs
         return pa.array(range(count), pa.int64())
-    return pa.array(np.arange(count, dtype=np.int64))
+    numbers: pa.Array[Any] = pa.array(np.arange(count, dtype=np.int64))
+    return numbers
 
 
 def _events(table: pa.Table) -> list[UsageEvent]:
@@ -112,31 +123,164 @@ def _mask_true(mask: Any) -> Any:
     return pc.fill_null(mask, pa.scalar(False))
 
 
+# An odd 64-bit multiplier (splitmix64's) to combine the words of ids longer than 8 bytes.
+_MIX = 0xBF58476D1CE4E5B9
+# Beyond this many ids at the very end of the bytes, pad a copy rather than read them one by one.
+_TAIL = 64
+
+
+def _id_keys(ids: pa.Array[Any]) -> Any:
+    """A 64-bit key per string of ``ids`` (a ``pa.string()`` array without nulls), read with
+    numpy straight from Arrow's buffers: equal strings always get equal keys.
+
+    The key of an id of up to 8 bytes is its bytes (little-endian, the bytes past its end
+    shifted out); a longer id combines its 8-byte words polynomially. Keys are only sorted
+    and compared, so they need no avalanche mixing; unequal ids may share a key (then they
+    are compared exactly).
+    """
+    count = len(ids)
+    _, offsets_buffer, data_buffer = ids.buffers()
+    offsets = np.frombuffer(offsets_buffer, dtype=np.int32, count=count + 1, offset=ids.offset * 4)
+    starts = offsets[:-1]
+    lengths = offsets[1:] - starts
+    data: Any = np.frombuffer(data_buffer or b"", dtype=np.uint8)
+    size = len(data)
+    longest = int(lengths.max()) if count else 0
+    if size + longest >= 2**31 - 8:  # word positions past the int32 range
+        starts = starts.astype(np.int64)
+    limit = size - 8  # the last byte offset with 8 bytes after it
+    # The ids whose last word would be read past the end of the bytes (a few, at the end).
+    last_word = (longest - 1) // 8 * 8 if longest else 0
+    bound = starts.dtype.type(max(limit - last_word, -1))  # typed: no copy of ``starts``
+    tail = count - int(np.searchsorted(starts, bound, side="right"))
+    padded = limit < 0 or tail > _TAIL
+    if padded:  # 8 zero bytes after the end: a word clipped to the end holds no id's bytes
+        data = np.concatenate((data, np.zeros(8, dtype=np.uint8)))
+        limit = size
+    # Every 8-byte little-endian window of the bytes, one per byte offset (a view, no copy).
+    windows = np.ndarray((limit + 1,), dtype="<u8", buffer=data, strides=(1,))
+    keys: Any = None
+    for word_start in range(0, max(longest, 1), 8):
+        positions = starts + word_start if word_start else starts
+        last = int(np.searchsorted(positions, positions.dtype.type(limit), side="right"))
+        word = windows[np.minimum(positions, limit) if last < count else positions]
+        if not padded:
+            for row in range(last, count):  # the few ids whose word ends past the bytes
+                at = int(positions[row])
+                word[row] = int.from_bytes(bytes(data[at : at + 8]), "little")
+        # Keep the id's own bytes of this word: shift out the 8 - r bytes past its end (in
+        # two shifts of at most 32 bits each, so that r = 0 gives 0 on every platform).
+        kept = np.clip(lengths - word_start, 0, 8).astype(np.uint8)
+        shift = (np.uint8(8) - kept) * np.uint8(4)
+        word <<= shift
+        word <<= shift
+        if keys is None:
+            keys = word
+        else:
+            keys *= np.uint64(_MIX)
+            keys += word
+    return keys
+
+
+def _candidate_rows(ids: pa.ChunkedArray[Any]) -> Any:
+    """Ascending positions of the rows whose id may repeat, or ``None`` without numpy.
+
+    Two equal ids have equal keys (:func:`_id_keys`), so a row whose key is unique has a
+    unique id: sorting the keys (numpy's vectorised sort of 64-bit integers) rules out every
+    such row in one pass, and only the rows sharing a key (repeated ids, or rare unequal ids
+    with one key) are compared exactly. No hash table of 10^7 strings is built.
+    """
+    if np is None:  # pragma: no cover - numpy ships with pandas and most Arrow installs
+        return None
+    keys = _id_keys(ids.combine_chunks())
+    ordered = np.sort(keys)
+    same = ordered[1:] == ordered[:-1]
+    if not same.any():
+        return np.empty(0, dtype=np.int64)
+    shared = np.unique(ordered[1:][same])
+    return np.flatnonzero(np.isin(keys, shared))
+
+
 def _deduplicate(table: pa.Table) -> tuple[pa.Table, list[UsageEvent], list[UsageEvent]]:
-    # One hash pass over the ids; when every id is distinct (the common case) that is all.
-    encoded: Any = pc.dictionary_encode(table.column("id").combine_chunks())
-    if len(encoded.dictionary) == table.num_rows:
-        return table, [], []
-    codes = pa.table({"code": encoded.indices, _INDEX: table.column(_INDEX).combine_chunks()})
+    candidates = _candidate_rows(table.column("id"))
+    if candidates is not None and not len(candidates):
+        return table, [], []  # every id is distinct (the common case)
+    numbered = table.append_column(_INDEX, _row_numbers(table.num_rows))
+    subset = numbered if candidates is None else numbered.take(pa.array(candidates))
+    # Exactly among the candidates: the first occurrence of each id is kept.
+    encoded: Any = pc.dictionary_encode(subset.column("id").combine_chunks())
+    if len(encoded.dictionary) == subset.num_rows:
+        return table, [], []  # only hash collisions, no repeated id
+    positions = subset.column(_INDEX).combine_chunks()
+    codes = pa.table({"code": encoded.indices, _INDEX: positions})
     firsts = codes.group_by("code").aggregate([(_INDEX, "min")]).column(f"{_INDEX}_min")
-    keep = pc.is_in(table.column(_INDEX), value_set=firsts.combine_chunks())
-    repeats = table.filter(pc.invert(keep))
-    kept = table.filter(keep)
+    first = pc.is_in(positions, value_set=firsts.combine_chunks())
+    repeats = subset.filter(pc.invert(first))
     duplicates = _events(repeats)  # filter keeps the input order
     repeated_ids = pa.array(sorted({e.id for e in duplicates}), pa.string())
-    first_of = {e.id: e for e in _events(kept.filter(pc.is_in(kept.column("id"), repeated_ids)))}
+    originals = subset.filter(first)
+    originals = originals.filter(pc.is_in(originals.column("id"), repeated_ids))
+    first_of = {e.id: e for e in _events(originals)}
     conflicts = [e for e in duplicates if e != first_of[e.id]]
+    dropped = pc.is_in(numbered.column(_INDEX), value_set=repeats.column(_INDEX).combine_chunks())
+    kept = table.filter(pc.invert(dropped))
     return kept, duplicates, conflicts
+
+
+def _has_negative(quantity: pa.ChunkedArray[Any]) -> bool:
+    """True when some quantity is below zero."""
+    kind = quantity.type
+    if np is not None and pa.types.is_decimal128(kind):
+        # A decimal128 is a 16-byte little-endian two's complement integer: its sign is the
+        # sign of its high 8 bytes, read straight from the buffer (no 10^7 comparisons).
+        for chunk in quantity.chunks:
+            if not len(chunk):
+                continue
+            words = np.frombuffer(
+                chunk.buffers()[1], dtype="<i8", count=2 * (chunk.offset + len(chunk))
+            )
+            if words[2 * chunk.offset + 1 :: 2].min() < 0:
+                return True
+        return False
+    if pa.types.is_decimal(kind):
+        return bool(pc.any(pc.less(quantity, pa.scalar(0, kind))).as_py())
+    lowest = pc.min(quantity).as_py()
+    return lowest is not None and lowest < 0
 
 
 def _check_negative(table: pa.Table, metric: str) -> None:
     quantity = table.column("quantity")
-    if not len(quantity):
+    if not len(quantity) or not _has_negative(quantity):
         return
-    lowest = pc.min(quantity).as_py()
-    if lowest is not None and lowest < 0:
-        first = table.filter(pc.less(quantity, pa.scalar(0, quantity.type))).slice(0, 1)
-        raise negative_quantity(_events(first)[0])
+    first = table.filter(pc.less(quantity, pa.scalar(0, quantity.type))).slice(0, 1)
+    raise negative_quantity(_events(first)[0])
+
+
+def _all_equal(column: pa.ChunkedArray[Any], text: str) -> bool:
+    """True when every string of ``column`` is ``text``, compared as bytes with numpy: all
+    lengths equal and the data the same ``text`` repeated (cheaper than a string kernel)."""
+    if np is None:  # pragma: no cover - numpy ships with pandas and most Arrow installs
+        return bool(pc.all(pc.equal(column, pa.scalar(text, pa.string()))).as_py())
+    wanted = text.encode()
+    width = len(wanted)
+    pattern = np.frombuffer(wanted, dtype=np.uint8)
+    for chunk in column.chunks:
+        count = len(chunk)
+        if not count:
+            continue
+        _, offsets_buffer, data_buffer = chunk.buffers()
+        offsets = np.frombuffer(
+            offsets_buffer, dtype=np.int32, count=count + 1, offset=chunk.offset * 4
+        )
+        first = int(offsets[0])
+        if int(offsets[-1]) - first != count * width:
+            return False
+        if not np.array_equal(offsets[1:] - offsets[:-1], np.full(count, width, np.int32)):
+            return False
+        data = np.frombuffer(data_buffer, dtype=np.uint8, count=count * width, offset=first)
+        if not (data.reshape(count, width) == pattern).all():
+            return False
+    return True
 
 
 def _python(value: Any) -> Decimal:
@@ -145,7 +289,9 @@ def _python(value: Any) -> Decimal:
 
 def _aggregate(
     table: pa.Table, charge: UsageCharge, hi: datetime, span: int
-) -> tuple[dict[tuple[str, str | None], Decimal], dict[tuple[str, str | None], list[Decimal]]]:
+) -> tuple[dict[UsageKey, Decimal], dict[UsageKey, list[Decimal]]]:
+    """The quantities (and, for a Percentage, the time-ordered amounts) per key of one
+    charge's rows."""
     meter = charge.meter
     kind = meter.aggregation
     for prop, accepted in meter.filters.items():
@@ -205,18 +351,25 @@ def _aggregate(
     groups: list[Any] = (
         [None] * len(customers) if group is None else result.column(group).to_pylist()
     )
-    values: list[Any] = result.column(result.num_columns - 1).to_pylist()
-    quantities: dict[tuple[str, str | None], Decimal] = {
-        (customer, grp): finish(kind, _raw(kind, value), span)
-        for customer, grp, value in zip(customers, groups, values, strict=True)
-    }
-    amounts: dict[tuple[str, str | None], list[Decimal]] = {}
+    found = result.column(result.num_columns - 1)
+    values: list[Any] = found.to_pylist()
+    metric = meter.metric
+    quantities: dict[UsageKey, Decimal]
+    if kind is Aggregation.SUM and pa.types.is_decimal(found.type):
+        # A decimal sum arrives as the Decimal finish() would return: no call per key.
+        quantities = dict(zip(zip(customers, repeat(metric), groups), values, strict=True))
+    else:
+        quantities = {
+            (customer, metric, grp): finish(kind, _raw(kind, value), span)
+            for customer, grp, value in zip(customers, groups, values, strict=True)
+        }
+    amounts: dict[UsageKey, list[Decimal]] = {}
     if isinstance(charge.model, Percentage):
         ordered = table.sort_by([("at", "ascending"), (_INDEX, "ascending")])
         columns: list[list[Any]] = [ordered.column(k).to_pylist() for k in keys]
         for position, amount in enumerate(ordered.column("quantity").to_pylist()):
             customer: str = columns[0][position]
-            key = (customer, None if group is None else columns[1][position])
+            key = (customer, metric, None if group is None else columns[1][position])
             amounts.setdefault(key, []).append(_python(amount))
     return quantities, amounts
 
@@ -258,32 +411,40 @@ def scan_table(
         c.meter.aggregation is Aggregation.LATEST or isinstance(c.model, Percentage)
         for c in charges.values()
     )
-    if deduplicate or ordered:
-        table = table.append_column(_INDEX, _row_numbers(table.num_rows))
     duplicates: list[UsageEvent] = []
     conflicts: list[UsageEvent] = []
     if deduplicate:
         table, duplicates, conflicts = _deduplicate(table)
+    if ordered:  # numbered after de-duplication: the kept rows keep their input order
+        table = table.append_column(_INDEX, _row_numbers(table.num_rows))
 
+    late: list[UsageEvent] = []
+    future: list[UsageEvent] = []
     at = table.column("at")
-    low = pa.scalar(lo, type=at.type)
-    high = pa.scalar(hi, type=at.type)
-    before = pc.less(at, low)
-    after = pc.greater_equal(at, high)
-    late = _events(table.filter(before)) if pc.any(before).as_py() else []
-    future = _events(table.filter(after)) if pc.any(after).as_py() else []
-    if late or future:
-        table = table.filter(pc.invert(pc.or_(before, after)))
+    span_of_rows: Any = pc.min_max(at).as_py() if table.num_rows else None
+    # One pass for the earliest and latest instants; the two comparisons over every row are
+    # only needed when some event falls outside the period.
+    if span_of_rows is not None and not (lo <= span_of_rows["min"] and span_of_rows["max"] < hi):
+        low = pa.scalar(lo, type=at.type)
+        high = pa.scalar(hi, type=at.type)
+        before = pc.less(at, low)
+        after = pc.greater_equal(at, high)
+        late = _events(table.filter(before)) if pc.any(before).as_py() else []
+        future = _events(table.filter(after)) if pc.any(after).as_py() else []
+        if late or future:
+            table = table.filter(pc.invert(pc.or_(before, after)))
 
-    if len(charges) == 1:  # a comparison is cheaper than a hash lookup
-        metered = pc.equal(table.column("metric"), pa.scalar(next(iter(charges)), pa.string()))
-    else:
-        metrics = pa.array(sorted(charges), pa.string())
-        metered = pc.is_in(table.column("metric"), value_set=metrics)
     unmetered: list[UsageEvent] = []
-    if not pc.all(metered).as_py() and table.num_rows:
-        unmetered = _events(table.filter(pc.invert(metered)))
-        table = table.filter(metered)
+    only = next(iter(charges)) if len(charges) == 1 else None
+    if table.num_rows and not (only is not None and _all_equal(table.column("metric"), only)):
+        if only is not None:  # a comparison is cheaper than a hash lookup
+            metered = pc.equal(table.column("metric"), pa.scalar(only, pa.string()))
+        else:
+            metrics = pa.array(sorted(charges), pa.string())
+            metered = pc.is_in(table.column("metric"), value_set=metrics)
+        if not pc.all(metered).as_py():
+            unmetered = _events(table.filter(pc.invert(metered)))
+            table = table.filter(metered)
 
     span = (hi - lo) // MICROSECOND
     quantities: dict[UsageKey, Decimal] = {}
@@ -296,8 +457,6 @@ def scan_table(
             else table.filter(pc.equal(table.column("metric"), pa.scalar(metric, pa.string())))
         )
         found, timed = _aggregate(rows, charge, hi, span)
-        for (customer, group), value in found.items():
-            quantities[(customer, metric, group)] = value
-        for (customer, group), values in timed.items():
-            amounts[(customer, metric, group)] = values
+        quantities.update(found)
+        amounts.update(timed)
     return Scan(quantities, amounts, duplicates, conflicts, late, future, unmetered)

@@ -343,7 +343,12 @@ def _check_keys(
 
 
 _Plan: TypeAlias = tuple[
-    UsageCharge, Currency, Callable[[Decimal], Decimal] | None, bool, dict[str, tuple[Money, Money]]
+    UsageCharge,
+    Currency,
+    Callable[[Decimal], Decimal],
+    Callable[[Decimal], Decimal] | None,
+    bool,
+    dict[str, tuple[Money, Money]],
 ]
 
 
@@ -367,13 +372,15 @@ def _rate(
         # same as _key_order's, without a Python call per key.
         ordered = sorted(keys)
     # What every customer of a charge shares, looked up once per charge: the charge, its
-    # currency, its unit rounding, whether it prices event amounts, and the prices already
-    # computed. Customers often share a quantity (0, 1, a round number): each is priced once
-    # per call. The text of the quantity is the key so that 5 and 5.00 keep their own rows.
+    # currency, its pricing function, its unit rounding, whether it prices event amounts,
+    # and the prices already computed. Customers often share a quantity (0, 1, a round
+    # number): each is priced once per call. The text of the quantity is the key so that 5
+    # and 5.00 keep their own rows.
     plans: dict[str, _Plan] = {
         metric: (
             charge,
             charge.currency,
+            charge._totaller(minimum_fraction),
             None if charge.meter.unit_rounding is None else charge.meter.round_units,
             isinstance(charge.model, Percentage),
             {},
@@ -386,7 +393,7 @@ def _rate(
     billed_of = already_billed.get
     for key in ordered:
         customer, metric, group = key
-        charge, cur, rounder, percentage, priced = plans[metric]
+        charge, cur, total_of, rounder, percentage, priced = plans[metric]
         quantity = quantity_of(key, ZERO)
         if rounder is not None:
             quantity = rounder(quantity)
@@ -414,7 +421,7 @@ def _rate(
         text = str(quantity)
         found = priced.get(text)
         if found is None:
-            exact = Money._trusted(charge._total(quantity, minimum_fraction), cur)
+            exact = Money._trusted(total_of(quantity), cur)
             found = priced[text] = (exact, exact.round())
         exact, amount = found
         if billed is None:
@@ -432,7 +439,7 @@ def _rate(
             )
         else:
             # Progressive billing: charge(total) − charge(already billed), each rounded once.
-            before = charge._total(billed, minimum_fraction)
+            before = total_of(billed)
             append(
                 _rated_line(
                     customer,

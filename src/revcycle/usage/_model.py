@@ -604,6 +604,30 @@ class UsageCharge:
         (the rating hot path; the rows are built when someone reads them)."""
         return self._compute(quantity, (), minimum_fraction, False)[0]
 
+    def _totaller(self, minimum_fraction: Decimal) -> Callable[[Decimal], Decimal]:
+        """:meth:`_total` for one ``minimum_fraction``, as one call per customer.
+
+        A charge with no included units, minimum or maximum is its model's price of a
+        positive quantity and zero otherwise (what :meth:`_compute` works out), so its
+        customers go straight to the model.
+        """
+        model = self.model
+        if (
+            isinstance(model, Percentage)
+            or self.included_units
+            or self.minimum is not None
+            or self.maximum is not None
+        ):
+            return lambda quantity: self._total(quantity, minimum_fraction)
+        price = model.price
+
+        def total(quantity: Decimal) -> Decimal:
+            if type(quantity) is not Decimal or not quantity.is_finite():
+                return self._total(quantity, minimum_fraction)  # converts or refuses it
+            return price(quantity).amount if quantity > 0 else ZERO
+
+        return total
+
     def _compute(
         self,
         quantity: Decimal,
