@@ -26,7 +26,7 @@ from typing import Any, Final, Protocol, final, runtime_checkable
 
 import attrs
 
-from revcycle._validate import check_text, require_day, to_choice
+from revcycle._validate import check_text, is_day, require_day, to_choice
 from revcycle.errors import RevcycleError, RevcycleTypeError, UnknownCodeError, ValidationError
 
 
@@ -219,7 +219,7 @@ class BusinessDayConvention(enum.StrEnum):
         >>> BusinessDayConvention.NEAREST.adjust(sunday)
         datetime.date(2024, 4, 1)
         """
-        if not isinstance(day, date) or type(day).__name__ == "datetime":
+        if not is_day(day, by_name=True):
             raise RevcycleTypeError(f"adjust() needs a datetime.date, not {day!r}.")
         if not callable(getattr(calendar, "is_business_day", None)):
             raise RevcycleTypeError(
