@@ -205,6 +205,22 @@ def test_text_and_non_iterables_are_not_sequences(value: object) -> None:
     assert _names(str(caught.value), "Milestones must be a sequence of Milestone", value)
 
 
+@given(good=st.lists(st.integers(), max_size=3), bad=st.one_of(st.text(), st.none()))
+def test_a_typed_sequence_refuses_any_other_item(good: list[int], bad: object) -> None:
+    assert require_sequence(good, "Counts", kind=int) == tuple(good)
+    with pytest.raises(RevcycleTypeError) as caught:
+        require_sequence([*good, bad], "Counts", kind=int)
+    assert str(caught.value) == f"Counts must not hold {bad!r}."
+
+
+@given(mapping=st.dictionaries(st.text(), st.integers(), max_size=3))
+def test_a_mapping_is_a_sequence_of_its_keys_only_when_allowed(mapping: dict[str, int]) -> None:
+    assert require_sequence(mapping, "Names") == tuple(mapping)
+    with pytest.raises(RevcycleTypeError) as caught:
+        require_sequence(mapping, "Quote lines", allow_mapping=False)
+    assert _names(str(caught.value), "Quote lines must be a sequence", mapping)
+
+
 @given(member=st.sampled_from(list(Colour)))
 def test_a_choice_is_its_member_or_its_value(member: Colour) -> None:
     assert to_choice(Colour, member, "A colour") is member

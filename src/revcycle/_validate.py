@@ -30,7 +30,7 @@ revcycle.errors.ValidationError: An account must be a non-empty str, not '  '.
 from __future__ import annotations
 
 import enum
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from datetime import date, datetime
 from typing import Any, Final, TypeVar
 
@@ -274,9 +274,17 @@ def check_type(
     return check
 
 
-def require_sequence(values: object, what: str, of: str | None = None) -> tuple[Any, ...]:
+def require_sequence(
+    values: object,
+    what: str,
+    of: str | None = None,
+    *,
+    kind: type[Any] | tuple[type[Any], ...] | None = None,
+    allow_mapping: bool = True,
+) -> tuple[Any, ...]:
     """``values`` as a tuple: any iterable but a ``str`` or ``bytes`` (whose items would be
-    characters). The items are the caller's to check; ``of`` names them in the message.
+    characters), and no mapping unless ``allow_mapping`` (a dict would give its keys). ``of``
+    names the items in the message; with ``kind`` every item must be an instance of it.
 
     >>> require_sequence(["a", "b"], "Decision criteria")
     ('a', 'b')
@@ -284,13 +292,27 @@ def require_sequence(values: object, what: str, of: str | None = None) -> tuple[
     Traceback (most recent call last):
         ...
     revcycle.errors.RevcycleTypeError: Milestones must be a sequence of Milestone, not 'ab'.
+    >>> require_sequence([1, "2"], "Quote lines", kind=int)
+    Traceback (most recent call last):
+        ...
+    revcycle.errors.RevcycleTypeError: Quote lines must not hold '2'.
     """
     if isinstance(values, tuple):
-        return values
-    if isinstance(values, str | bytes) or not isinstance(values, Iterable):
-        kind = "a sequence" if of is None else f"a sequence of {of}"
-        raise RevcycleTypeError(f"{what} must be {kind}, not {values!r}.")
-    return tuple(values)
+        items = values
+    elif (
+        isinstance(values, str | bytes)
+        or not isinstance(values, Iterable)
+        or (not allow_mapping and isinstance(values, Mapping))
+    ):
+        expected = "a sequence" if of is None else f"a sequence of {of}"
+        raise RevcycleTypeError(f"{what} must be {expected}, not {values!r}.")
+    else:
+        items = tuple(values)
+    if kind is not None:
+        for item in items:
+            if not isinstance(item, kind):
+                raise RevcycleTypeError(f"{what} must not hold {item!r}.")
+    return items
 
 
 def to_choice(cls: type[E], value: object, what: str, *, str_only: bool = False) -> E:
