@@ -48,6 +48,7 @@ class Deal:
     code: str = attrs.field(default="", validator=check_text("Deal code {field}", allow_empty=True))
     tags: tuple[str, ...] = attrs.field(default=(), validator=check_texts())
     on: date = attrs.field(default=date(2025, 1, 1), validator=check_day())
+    until: date | None = attrs.field(default=None, validator=check_day(optional=True))
     at: datetime = attrs.field(default=datetime(2025, 1, 1, tzinfo=UTC), validator=check_aware())
     count: int = attrs.field(default=1, validator=check_whole(1, 12, error=PeriodError))
     parent: Deal | None = attrs.field(
@@ -117,6 +118,8 @@ def test_every_date_is_a_day_in_both_modes(day: date) -> None:
     assert is_day(day, by_name=True)
     assert require_day(day, "A day") is day
     assert Deal(name="x", on=day).on is day
+    assert Deal(name="x", until=day).until is day
+    assert Deal(name="x", until=None).until is None
 
 
 @given(moment=st.one_of(naive, aware_st))
@@ -130,6 +133,9 @@ def test_a_datetime_is_never_a_day(moment: datetime) -> None:
     with pytest.raises(RevcycleTypeError) as caught:
         Deal(name="x", on=moment)
     assert _names(str(caught.value), "Deal.on must be a datetime.date", moment)
+    with pytest.raises(RevcycleTypeError) as caught:
+        Deal(name="x", until=moment)
+    assert _names(str(caught.value), "Deal.until must be a datetime.date", moment)
 
 
 @given(moment=naive)

@@ -172,11 +172,12 @@ def require_day(value: object, what: str, *, by_name: bool = False) -> date:
     return value
 
 
-def check_day(what: str = FIELD, *, by_name: bool = False) -> Validator:
-    """An attrs validator for a calendar-day field (see :func:`is_day` for ``by_name``)."""
+def check_day(what: str = FIELD, *, by_name: bool = False, optional: bool = False) -> Validator:
+    """An attrs validator for a calendar-day field (see :func:`is_day` for ``by_name``);
+    ``None`` is accepted too when ``optional``."""
 
     def check(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
-        if type(value) is date:
+        if type(value) is date or (optional and value is None):
             return
         if not is_day(value, by_name=by_name):
             raise RevcycleTypeError(
