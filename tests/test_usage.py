@@ -8,8 +8,10 @@ RevcycleError), then known answers, each citing where its numbers come from.
 from __future__ import annotations
 
 import contextlib
+import copy
 import io
 import json
+import pickle
 from datetime import UTC, date, datetime, timedelta, timezone
 from decimal import Decimal
 from zoneinfo import ZoneInfo
@@ -29,6 +31,7 @@ from revcycle.errors import (
 )
 from revcycle.money import Percent
 from revcycle.pricing import Graduated, Package, PerUnit, Stairstep, Tier, Volume
+from revcycle.proration import period_fraction
 from revcycle.serialization import dumps, loads, structure, unstructure
 from revcycle.usage import (
     Aggregation,
@@ -41,6 +44,7 @@ from revcycle.usage import (
     UsageCharge,
     UsageError,
     UsageEvent,
+    UsageKey,
     UsageRating,
     aggregate_usage,
     rate_usage,
@@ -270,6 +274,71 @@ def test_every_line_breakdown_adds_up_to_its_precise_amount(
         for line in rating.lines
     ]
     assert keys == sorted(keys)
+
+
+@given(
+    events_lists(),
+    charges(),
+    st.none() | st.decimals(0, 3000, places=3, allow_nan=False),
+    st.sampled_from([JAN, Period(date(2024, 1, 1), date(2024, 3, 1))]),
+)
+def test_lines_built_lazily_equal_lines_built_eagerly(
+    events: list[UsageEvent], charge: UsageCharge, billed: Decimal | None, whole: Period
+) -> None:
+    # The engine prices each line without its breakdown and builds the rows on first read;
+    # a line must then be indistinguishable from one built with every field up front.
+    already: dict[UsageKey, Decimal | int | str] | None = (
+        None if billed is None else {("acme", "api_calls", None): billed}
+    )
+    rating = rate_usage(
+        events, charge, JAN, full_period=whole, already_billed=already, customers=["acme"]
+    )
+    fraction = period_fraction(JAN, whole)
+    for line in rating.lines:
+        text = line.explain()  # reads the rows before anything else did
+        rows = line.breakdown
+        eager = RatedCharge(
+            customer=line.customer,
+            metric=line.metric,
+            group=line.group,
+            quantity=line.quantity,
+            amount=line.amount,
+            precise_amount=line.precise_amount,
+            breakdown=rows,
+            already_billed=line.already_billed,
+        )
+        assert eager == line
+        assert hash(eager) == hash(line)
+        assert repr(eager) == repr(line)
+        assert eager.explain() == text
+        assert copy.deepcopy(line) == line
+        assert pickle.loads(pickle.dumps(line)) == line
+        assert structure(unstructure(line), RatedCharge) == line
+        # The rows are the charge's own breakdown, then the progressive billing row.
+        own = charge.breakdown(line.quantity, fraction)
+        assert rows[: len(own)] == own
+        price = charge.price(line.quantity, fraction)
+        if line.key == ("acme", "api_calls", None) and billed is not None:
+            assert len(rows) == len(own) + 1
+            before = charge.price(billed, fraction)
+            assert line.precise_amount == price - before
+            assert line.amount == price.round() - before.round()
+        else:
+            assert rows == own
+            assert line.precise_amount == price
+            assert line.amount == price.round()
+
+
+@given(charges(), st.decimals(-100, 20000, places=3, allow_nan=False))
+def test_the_quick_total_equals_the_explained_total(charge: UsageCharge, quantity: Decimal) -> None:
+    # Rating prices through UsageCharge._totaller (a charge without included units, minimum
+    # or maximum goes straight to its model); it must agree with the explained computation.
+    for simple in (charge, UsageCharge(charge.meter, charge.model)):
+        total, _ = simple._evaluate(quantity, (), D(1))
+        assert simple._totaller(D(1))(quantity) == total
+        assert simple._total(quantity, D(1)) == total
+        whole = int(quantity)  # not a Decimal: converted like every public entry point
+        assert simple._totaller(D(1))(whole) == simple._evaluate(D(whole), (), D(1))[0]  # type: ignore[arg-type]
 
 
 @given(events_lists())

@@ -6,6 +6,7 @@ The main property: on the same events, the Arrow path gives exactly the object p
 
 from __future__ import annotations
 
+import itertools
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
@@ -115,6 +116,90 @@ def test_integer_quantities_and_time_weighted_sums_agree(events: list[UsageEvent
     expected = rate_usage(whole, charge, JAN, tz="Europe/Paris")
     got = rate_usage_table(to_table(whole, pa.int64()), charge, JAN, tz="Europe/Paris")
     assert got == expected
+
+
+@st.composite
+def events_with_varied_ids(draw: st.DrawFn) -> list[UsageEvent]:
+    # Ids of 1 to 20 characters (so 1 to 3 eight-byte words, some multi-byte, some with NUL
+    # bytes), drawn from a small pool so that they repeat.
+    pool = draw(st.lists(st.text("ab\x00é-", min_size=1, max_size=20), min_size=1, max_size=6))
+    return [
+        UsageEvent(
+            id=draw(st.sampled_from(pool)),
+            customer=draw(st.sampled_from(["acme", "globex"])),
+            metric=draw(st.sampled_from(["api_calls", "api_callz", "sms"])),
+            at=JAN_START + timedelta(seconds=draw(st.integers(-86400, 86400 * 32))),
+            quantity=draw(st.decimals(0, 100, places=1, allow_nan=False)),
+        )
+        for _ in range(draw(st.integers(0, 25)))
+    ]
+
+
+def chunked(table: pa.Table, cuts: list[int], skip: int) -> pa.Table:
+    """``table`` without its first ``skip`` rows, cut into chunks at ``cuts`` (each chunk a
+    slice with an offset into the same buffers, as Arrow hands out real data)."""
+    rows = table.num_rows - skip
+    bounds = sorted({0, rows, *(min(cut, rows) for cut in cuts)})
+    parts = [table.slice(skip + a, b - a) for a, b in itertools.pairwise(bounds)]
+    return pa.concat_tables(parts) if parts else table.slice(skip)
+
+
+@given(events_with_varied_ids(), st.lists(st.integers(0, 25), max_size=3), st.integers(0, 3))
+def test_repeated_ids_are_found_whatever_the_lengths_chunks_and_slices(
+    events: list[UsageEvent], cuts: list[int], skip: int
+) -> None:
+    # The columnar path finds repeated ids by sorting 64-bit keys read from Arrow's buffers;
+    # the answer must not depend on id lengths, chunking or slice offsets.
+    charge = UsageCharge(Meter("api_calls", Aggregation.SUM), PerUnit(usd("1")))
+    expected = rate_usage(events, charge, JAN)
+    padding = [
+        UsageEvent(id=f"skipped-{i}", customer="acme", metric="api_calls", at=JAN_START)
+        for i in range(skip)
+    ]
+    table = chunked(to_table(padding + events), cuts, skip)
+    assert rate_usage_table(table, charge, JAN) == expected
+
+
+@given(events_lists(), charge_sets())
+def test_shared_id_keys_and_missing_numpy_change_nothing(
+    events: list[UsageEvent], charges: list[UsageCharge]
+) -> None:
+    import numpy as np
+
+    from revcycle import _usage_arrow
+
+    expected = rate_usage(events, charges, JAN)
+    table = to_table(events)
+    with pytest.MonkeyPatch.context() as patch:
+        # Every row shares one key (the worst collisions): all are compared exactly.
+        patch.setattr(_usage_arrow, "_id_keys", lambda ids: np.zeros(len(ids), np.uint64))
+        assert rate_usage_table(table, charges, JAN) == expected
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(_usage_arrow, "np", None)  # the Arrow-only fallbacks
+        assert rate_usage_table(table, charges, JAN) == expected
+
+
+def test_byte_level_checks_read_only_their_own_rows() -> None:
+    from revcycle._usage_arrow import _all_equal, _has_negative, _id_keys
+
+    # Offsets and lengths both matter: "ab","cd" has the right total length for "ab" × 2.
+    assert _all_equal(pa.chunked_array([["ab", "ab"]]), "ab")
+    assert not _all_equal(pa.chunked_array([["ab", "cd"]]), "ab")
+    assert not _all_equal(pa.chunked_array([["abc", ""]]), "abc")
+    assert not _all_equal(pa.chunked_array([["a", "bab"]]), "ab")
+    assert _all_equal(pa.chunked_array([pa.array(["x", "ab", "ab", "y"]).slice(1, 2)]), "ab")
+    # A negative quantity outside the slice is not part of the table.
+    amounts = pa.array([D("-1.5"), D("2"), D("0")], pa.decimal128(10, 2))
+    assert not _has_negative(pa.chunked_array([amounts.slice(1)]))
+    assert _has_negative(pa.chunked_array([amounts.slice(1), amounts.slice(0, 1)]))
+    assert _has_negative(pa.chunked_array([pa.array([D("-1")], pa.decimal256(40, 0))]))
+    assert not _has_negative(pa.chunked_array([pa.array([3, 0], pa.int64())]))
+    # Keys: equal ids, equal keys; ids of up to 8 bytes differing otherwise than by leading
+    # NUL bytes get different keys.
+    keys = _id_keys(pa.array(["e1", "e10", "e1", "abcdefgh", "abcdefgi", "x" * 17, "x" * 17]))
+    assert keys[0] == keys[2]
+    assert keys[5] == keys[6]
+    assert len({int(k) for k in keys}) == 5
 
 
 def test_known_answer_on_a_table() -> None:
