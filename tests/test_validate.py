@@ -113,9 +113,8 @@ def test_texts_refuse_any_blank_or_non_str_item(good: list[str], bad: object, at
 
 
 @given(day=days)
-def test_every_date_is_a_day_in_both_modes(day: date) -> None:
+def test_every_date_is_a_day(day: date) -> None:
     assert is_day(day)
-    assert is_day(day, by_name=True)
     assert require_day(day, "A day") is day
     assert Deal(name="x", on=day).on is day
     assert Deal(name="x", until=day).until is day
@@ -125,11 +124,9 @@ def test_every_date_is_a_day_in_both_modes(day: date) -> None:
 @given(moment=st.one_of(naive, aware_st))
 def test_a_datetime_is_never_a_day(moment: datetime) -> None:
     assert not is_day(moment)
-    assert not is_day(moment, by_name=True)
-    for by_name in (False, True):
-        with pytest.raises(RevcycleTypeError) as caught:
-            require_day(moment, "An invoice date", by_name=by_name)
-        assert _names(str(caught.value), "An invoice date must be a datetime.date", moment)
+    with pytest.raises(RevcycleTypeError) as caught:
+        require_day(moment, "An invoice date")
+    assert _names(str(caught.value), "An invoice date must be a datetime.date", moment)
     with pytest.raises(RevcycleTypeError) as caught:
         Deal(name="x", on=moment)
     assert _names(str(caught.value), "Deal.on must be a datetime.date", moment)
@@ -139,11 +136,9 @@ def test_a_datetime_is_never_a_day(moment: datetime) -> None:
 
 
 @given(moment=naive)
-def test_a_renamed_datetime_subclass_passes_only_the_by_name_check(moment: datetime) -> None:
-    # The by-name check is the one dates, receivables, interest, calendars and terms always
-    # made; kept as it was (see the module docstring of revcycle._validate).
+def test_a_renamed_datetime_subclass_is_refused_too(moment: datetime) -> None:
+    # pandas.Timestamp is such a subclass: its time of day would be dropped silently.
     stamp = Stamp.combine(moment.date(), moment.time())
-    assert is_day(stamp, by_name=True)
     assert not is_day(stamp)
     with pytest.raises(RevcycleTypeError, match=r"^as_of must be a datetime\.date"):
         require_day(stamp, "as_of")
@@ -152,7 +147,6 @@ def test_a_renamed_datetime_subclass_passes_only_the_by_name_check(moment: datet
 @given(value=st.one_of(not_str, st.text(), st.times()))
 def test_anything_but_a_date_is_refused(value: object) -> None:
     assert not is_day(value)
-    assert not is_day(value, by_name=True)
     with pytest.raises(RevcycleTypeError) as caught:
         require_day(value, "A due date")
     assert _names(str(caught.value), "A due date must be a datetime.date", value)

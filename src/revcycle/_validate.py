@@ -136,12 +136,12 @@ def check_texts(what: str = FIELD) -> Validator:
 # Dates and timestamps
 
 
-def is_day(value: object, *, by_name: bool = False) -> bool:
+def is_day(value: object) -> bool:
     """True for a calendar day: a ``datetime.date`` that is not a ``datetime``.
 
     ``datetime`` is a subclass of ``date``, so a plain ``isinstance`` would let a timestamp
-    through. ``by_name`` keeps the older check some modules make: it refuses only objects whose
-    type is *named* ``datetime``, so ``datetime`` subclasses such as ``pandas.Timestamp`` pass.
+    through; its subclasses (``pandas.Timestamp``) are refused too: revcycle's calendars count
+    whole days, and a time of day would be silently dropped.
 
     >>> is_day(date(2024, 1, 31)), is_day(datetime(2024, 1, 31))
     (True, False)
@@ -151,12 +151,10 @@ def is_day(value: object, *, by_name: bool = False) -> bool:
         return True
     if not isinstance(value, date):
         return False
-    if by_name:
-        return type(value).__name__ != "datetime"
     return not isinstance(value, datetime)
 
 
-def require_day(value: object, what: str, *, by_name: bool = False) -> date:
+def require_day(value: object, what: str) -> date:
     """``value`` if it is a calendar day (see :func:`is_day`), else a type error.
 
     >>> require_day(datetime(2024, 1, 31, 9, 0), "An invoice date")
@@ -166,20 +164,20 @@ def require_day(value: object, what: str, *, by_name: bool = False) -> date:
     """  # noqa: E501
     if type(value) is date:
         return value
-    if not is_day(value, by_name=by_name):
+    if not is_day(value):
         raise RevcycleTypeError(f"{what} must be a datetime.date, not {value!r}.")
     assert isinstance(value, date)
     return value
 
 
-def check_day(what: str = FIELD, *, by_name: bool = False, optional: bool = False) -> Validator:
-    """An attrs validator for a calendar-day field (see :func:`is_day` for ``by_name``);
-    ``None`` is accepted too when ``optional``."""
+def check_day(what: str = FIELD, *, optional: bool = False) -> Validator:
+    """An attrs validator for a calendar-day field (see :func:`is_day`); ``None`` is accepted
+    too when ``optional``."""
 
     def check(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
         if type(value) is date or (optional and value is None):
             return
-        if not is_day(value, by_name=by_name):
+        if not is_day(value):
             raise RevcycleTypeError(
                 f"{_subject(what, instance, attribute)} must be a datetime.date, not {value!r}."
             )

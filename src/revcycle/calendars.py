@@ -76,7 +76,7 @@ def _to_weekdays(value: Iterable[int]) -> frozenset[int]:
 def _to_days(value: Iterable[date]) -> frozenset[date]:
     days = frozenset(value)
     for day in days:
-        require_day(day, "A holiday", by_name=True)
+        require_day(day, "A holiday")
     return days
 
 
@@ -219,7 +219,7 @@ class BusinessDayConvention(enum.StrEnum):
         >>> BusinessDayConvention.NEAREST.adjust(sunday)
         datetime.date(2024, 4, 1)
         """
-        if not is_day(day, by_name=True):
+        if not is_day(day):
             raise RevcycleTypeError(f"adjust() needs a datetime.date, not {day!r}.")
         if not callable(getattr(calendar, "is_business_day", None)):
             raise RevcycleTypeError(

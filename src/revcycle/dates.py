@@ -47,7 +47,7 @@ __all__ = [
 
 # A period is a range of calendar days, so a datetime (a subclass of date) is refused. The check
 # is by type name, as it always was here (see revcycle._validate.is_day).
-_check_date: Final = check_day("Period {field}", by_name=True)
+_check_date: Final = check_day("Period {field}")
 
 
 # --------------------------------------------------------------------------------------------

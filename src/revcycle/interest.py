@@ -183,8 +183,8 @@ def late_interest(
     if amount.amount < ZERO:
         raise ValidationError(f"A late amount must not be negative, got {amount}.")
     # The date checks are by type name, as they always were here (see _validate.is_day).
-    require_day(due_date, "A due date", by_name=True)
-    require_day(as_of, "An as-of date", by_name=True)
+    require_day(due_date, "A due date")
+    require_day(as_of, "An as-of date")
     day_count = to_choice(DayCount, day_count, "A day count")
     currency = amount.currency
     if fixed_fee is None:

@@ -63,7 +63,7 @@ DEFAULT_EDGES: Final = (30, 60, 90, 120)
 # Ids may be empty strings, and the date check is by type name, as they always were here.
 _ITEM: Final = "An open item's {field}"
 _check_str: Final = check_text(_ITEM, allow_empty=True)
-_check_day: Final = check_day(_ITEM, by_name=True)
+_check_day: Final = check_day(_ITEM)
 _check_money: Final = check_type(Money, "Money", _ITEM)
 
 
@@ -307,7 +307,7 @@ def aging(
     every edge. ``currency``, when given, requires every item in it and gives a report with
     zero buckets even when there are no items. Item ids must be unique.
     """
-    if not is_day(as_of, by_name=True):
+    if not is_day(as_of):
         raise RevcycleTypeError(f"aging() needs as_of as a datetime.date, not {as_of!r}.")
     edges = _check_edges(edges)
     labels = bucket_labels(edges)

@@ -423,7 +423,7 @@ class PaymentTerms:
 
     def due_dates(self, invoice_date: date) -> tuple[date, ...]:
         """Each installment's due date, business-day adjustment included."""
-        require_day(invoice_date, "An invoice date", by_name=True)
+        require_day(invoice_date, "An invoice date")
         return tuple(self._due(line.due, invoice_date) for line in self.installments)
 
     def due_date(self, invoice_date: date) -> date:
@@ -452,7 +452,7 @@ class PaymentTerms:
         discounted amounts sum exactly to the discounted total. An installment's discount
         deadline is the invoice date plus the discount days, or its due date if earlier.
         """
-        require_day(invoice_date, "An invoice date", by_name=True)
+        require_day(invoice_date, "An invoice date")
         if not isinstance(total, Money):
             raise RevcycleTypeError(f"An invoice total must be Money, not {total!r}.")
         currency = total.currency

@@ -68,7 +68,7 @@ class NetDays:
 
     def due_date(self, invoice_date: date) -> date:
         """The invoice date plus ``days`` calendar days."""
-        return self._date(require_day(invoice_date, "An invoice date", by_name=True))
+        return self._date(require_day(invoice_date, "An invoice date"))
 
     def _date(self, invoice_date: date) -> date:
         try:
@@ -104,7 +104,7 @@ class EndOfMonth:
 
     def due_date(self, invoice_date: date) -> date:
         """The last day of the month ``months`` after the invoice month, plus ``days``."""
-        return self._date(require_day(invoice_date, "An invoice date", by_name=True))
+        return self._date(require_day(invoice_date, "An invoice date"))
 
     def _date(self, invoice_date: date) -> date:
         year, month = _month_plus(invoice_date.year, invoice_date.month, self.months)
@@ -161,7 +161,7 @@ class DayOfMonth:
 
     def due_date(self, invoice_date: date) -> date:
         """The due date by the five steps in the class docstring."""
-        return self._date(require_day(invoice_date, "An invoice date", by_name=True))
+        return self._date(require_day(invoice_date, "An invoice date"))
 
     def _date(self, invoice_date: date) -> date:
         try:

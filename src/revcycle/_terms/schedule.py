@@ -305,7 +305,7 @@ def apply_payment(schedule: PaymentSchedule, paid_on: date, amount: Money) -> Pa
     """
     if not isinstance(schedule, PaymentSchedule):
         raise RevcycleTypeError(f"apply_payment() needs a PaymentSchedule, not {schedule!r}.")
-    require_day(paid_on, "A payment date", by_name=True)
+    require_day(paid_on, "A payment date")
     if not isinstance(amount, Money):
         raise RevcycleTypeError(f"A payment amount must be Money, not {amount!r}.")
     currency = schedule.currency
