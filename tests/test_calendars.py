@@ -215,3 +215,11 @@ def test_adjustment_json_shape() -> None:
     assert dumps(BusinessDayAdjustment(C.PRECEDING)).count('"type": "weekends"') == 1
     with pytest.raises(errors.StructureError, match="type"):
         loads('{"convention": "following", "calendar": {"type": "moon"}}', BusinessDayAdjustment)
+
+
+def test_country_code_must_be_text() -> None:
+    # Found in review: None used to reach the holidays package and fail with a bare TypeError.
+    from revcycle.calendars import CountryHolidays
+
+    with pytest.raises(errors.RevcycleTypeError, match="CountryHolidays country must be a str"):
+        CountryHolidays(None)  # type: ignore[arg-type]

@@ -780,3 +780,21 @@ def test_rule_descriptions() -> None:
 def test_discount_deadline_outside_the_calendar() -> None:
     with pytest.raises(TermsError, match="outside the supported calendar"):
         PaymentTerms.parse("2/10 Due on receipt").schedule(date(9999, 12, 25), usd("1.00"))
+
+
+@pytest.mark.parametrize(
+    ("build", "error"),
+    [
+        (lambda: PaymentTerms(5), errors.RevcycleTypeError),
+        (lambda: EarlyPaymentDiscount(Percent("2"), 10, base="bogus"), errors.ValidationError),
+        (
+            lambda: PaymentTerms((Installment.percent(100, due=NetDays(30)),), allocation="mid"),
+            errors.ValidationError,
+        ),
+        (lambda: Installment(kind="weekly", due=NetDays(30)), errors.ValidationError),
+    ],
+)
+def test_bad_constructor_input_raises_revcycle_errors(build: object, error: type) -> None:
+    # Found in review: these raised a bare TypeError or ValueError from inside attrs/enum.
+    with pytest.raises(error):
+        build()  # type: ignore[operator]

@@ -126,8 +126,9 @@ def _load_country(country: str, subdivision: str | None) -> Any:
         ) from None
 
 
-# Any str or None for both fields, as it always was; the holidays package judges the codes.
-_check_code: Final = check_text("CountryHolidays {field}", allow_empty=True, optional=True)
+# The holidays package judges the codes; revcycle only makes sure they are text.
+_check_country: Final = check_text("CountryHolidays {field}")
+_check_subdivision: Final = check_text("CountryHolidays {field}", optional=True)
 
 
 @final
@@ -146,8 +147,8 @@ class CountryHolidays:
     False
     """
 
-    country: str = attrs.field(validator=_check_code)
-    subdivision: str | None = attrs.field(default=None, validator=_check_code)
+    country: str = attrs.field(validator=_check_country)
+    subdivision: str | None = attrs.field(default=None, validator=_check_subdivision)
     # The package's calendar fills itself year by year as it is asked; that only caches
     # data, it never changes an answer, and it is not part of the value.
     _data: Any = attrs.field(init=False, eq=False, repr=False, hash=False)

@@ -59,7 +59,7 @@ from revcycle._terms.schedule import (
     new_installment,
     new_schedule,
 )
-from revcycle._validate import check_type, require_day
+from revcycle._validate import check_type, require_day, require_sequence, to_choice
 from revcycle.calendars import BusinessDayAdjustment, BusinessDayConvention
 from revcycle.errors import CurrencyMismatchError, RevcycleTypeError, UnknownCodeError
 from revcycle.money import AllocationPolicy, Money, Percent
@@ -115,6 +115,18 @@ class InstallmentKind(enum.StrEnum):
 _HUNDRED: Final = Decimal(100)
 
 
+def _to_installment_kind(value: InstallmentKind | str) -> InstallmentKind:
+    return to_choice(InstallmentKind, value, "An installment kind")
+
+
+def _to_discount_base(value: DiscountBase | str) -> DiscountBase:
+    return to_choice(DiscountBase, value, "An early-payment discount base")
+
+
+def _to_allocation(value: AllocationPolicy | str) -> AllocationPolicy:
+    return to_choice(AllocationPolicy, value, "A payment terms allocation policy")
+
+
 @final
 @attrs.frozen(kw_only=True)
 class Installment:
@@ -126,7 +138,7 @@ class Installment:
     '50% Net 30'
     """
 
-    kind: InstallmentKind = attrs.field(converter=InstallmentKind)
+    kind: InstallmentKind = attrs.field(converter=_to_installment_kind)
     due: DueRule = attrs.field(validator=check_rule)
     share: Percent | None = None
     amount: Money | None = None
@@ -204,7 +216,7 @@ class EarlyPaymentDiscount:
 
     percent: Percent = attrs.field(converter=_to_percent)
     days: int = attrs.field(validator=whole(0))
-    base: DiscountBase = attrs.field(default=DiscountBase.TOTAL, converter=DiscountBase)
+    base: DiscountBase = attrs.field(default=DiscountBase.TOTAL, converter=_to_discount_base)
 
     def __attrs_post_init__(self) -> None:
         if not ZERO < self.percent.value < _HUNDRED:
@@ -245,7 +257,7 @@ class EarlyPaymentDiscount:
 
 
 def _to_installments(value: Iterable[Installment]) -> tuple[Installment, ...]:
-    return tuple(value)
+    return require_sequence(value, "Payment terms installments", kind=Installment)
 
 
 def _to_adjustment(value: object) -> BusinessDayAdjustment | None:
@@ -292,7 +304,7 @@ class PaymentTerms:
         default=None, validator=_check_discount
     )
     allocation: AllocationPolicy = attrs.field(
-        default=AllocationPolicy.LAST, converter=AllocationPolicy
+        default=AllocationPolicy.LAST, converter=_to_allocation
     )
     adjustment: BusinessDayAdjustment | None = attrs.field(default=None, converter=_to_adjustment)
 

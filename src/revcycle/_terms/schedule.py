@@ -13,7 +13,7 @@ from revcycle._display import html_table
 from revcycle._display import to_pandas as _to_pandas
 from revcycle._numbers import CTX, ZERO, plain
 from revcycle._terms.rules import TermsError
-from revcycle._validate import check_type, require_day
+from revcycle._validate import check_type, require_day, require_sequence
 from revcycle.errors import CurrencyMismatchError, RevcycleTypeError
 from revcycle.money import AllocationPolicy, Currency, Money
 
@@ -69,11 +69,11 @@ class Payment:
 
 
 def _scheduled_tuple(value: Iterable[ScheduledInstallment]) -> tuple[ScheduledInstallment, ...]:
-    return tuple(value)
+    return require_sequence(value, "A schedule's installments", kind=ScheduledInstallment)
 
 
 def _payment_tuple(value: Iterable[Payment]) -> tuple[Payment, ...]:
-    return tuple(value)
+    return require_sequence(value, "A schedule's payments", kind=Payment)
 
 
 def _sum(amounts: Iterable[Money], currency: Currency) -> Money:
