@@ -593,7 +593,8 @@ def rate_usage_table(
     missing). The aggregation runs in Arrow compute kernels, without a Python object per
     row; the result equals :func:`rate_usage` on the same events.
 
-    Finding repeated ids hashes every id, which dominates the run time on large tables; pass
+    Finding repeated ids reads every id into a 64-bit key and sorts the keys (only rows
+    sharing a key are compared exactly), which is the largest cost on large tables; pass
     ``assume_unique_ids=True`` only when the ids are known to be unique (a primary key in
     the warehouse the table came from): repeats are then neither removed nor reported.
     """
