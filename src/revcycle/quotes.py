@@ -648,6 +648,10 @@ def price_quote(quote: Quote, catalog: Catalog) -> PricedQuote:
     catalog lacks, and :class:`~revcycle.errors.ValidationError` (or a subclass such as
     :class:`~revcycle.errors.CurrencyMismatchError`) for a price or discount that cannot
     apply: one in another currency, or one that takes a unit price below zero.
+
+    The arithmetic runs in revcycle's own 50-digit context (one ``decimal.localcontext`` per
+    call), never the caller's, which is restored on return. Each line's steps are built the
+    first time they are read; the unit prices and totals are computed here.
     """
     if not isinstance(quote, Quote):
         raise RevcycleTypeError(f"price_quote() needs a Quote, not {quote!r}.")
