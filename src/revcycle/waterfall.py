@@ -108,6 +108,23 @@ class WaterfallStep:
             raise RevcycleTypeError(f"A waterfall step's unit price must be Money, not {value!r}.")
 
 
+# The slots of WaterfallStep, for steps built from the engine's own numbers: the name is a
+# StepName, the price a Money and the reason a str by construction, so attrs' __init__
+# (converter and validator) would only repeat the checks on every step of every line.
+_STEP_SLOTS: Final = tuple(
+    WaterfallStep.__dict__[name].__set__ for name in ("name", "unit_price", "reason")
+)
+
+
+def _trusted_step(name: StepName, unit_price: Money, reason: str) -> WaterfallStep:
+    step: WaterfallStep = object.__new__(WaterfallStep)
+    set_name, set_price, set_reason = _STEP_SLOTS
+    set_name(step, name)
+    set_price(step, unit_price)
+    set_reason(step, reason)
+    return step
+
+
 def _unit(money: Money) -> str:
     """An amount for people: at least the minor units, exact up to 6 places, else ≈ 6 places."""
     amount = money.amount
@@ -170,7 +187,16 @@ def _order(quote: Quote) -> tuple[StepName, ...]:
 class _Context:
     """What every line of one priced quote shares (order, quote-level discounts)."""
 
-    __slots__ = ("currency", "order", "partner", "position", "price_book", "quote")
+    __slots__ = (
+        "currency",
+        "distributor_reason",
+        "order",
+        "partner",
+        "partner_reason",
+        "position",
+        "price_book",
+        "quote",
+    )
 
     def __init__(self, quote: Quote) -> None:
         self.quote = quote
@@ -179,6 +205,16 @@ class _Context:
         self.position = {name: i for i, name in enumerate(self.order)}
         self.price_book = quote.price_book
         self.partner = quote.partner_discount
+        # The same on every line: written once.
+        partner, distributor = quote.partner_discount, quote.distributor_discount
+        self.partner_reason = (
+            "no partner discount" if partner is None else f"{partner} partner discount"
+        )
+        self.distributor_reason = (
+            "no distributor discount"
+            if distributor is None
+            else f"{distributor} distributor discount"
+        )
 
 
 class _Trace(NamedTuple):
@@ -203,7 +239,7 @@ class _Trace(NamedTuple):
         context = self.context
         currency = context.currency
         return tuple(
-            WaterfallStep(name, Money._trusted(price, currency), self.reason(name, i))
+            _trusted_step(name, Money._trusted(price, currency), self.reason(name, i))
             for i, (name, price) in enumerate(zip(context.order, self.prices, strict=True))
         )
 
@@ -242,12 +278,8 @@ class _Trace(NamedTuple):
                 self.discount, before, self.prices[index], self.quantity, currency
             )
         if name is StepName.PARTNER:
-            partner = quote.partner_discount
-            return "no partner discount" if partner is None else f"{partner} partner discount"
-        distributor = quote.distributor_discount
-        if distributor is None:
-            return "no distributor discount"
-        return f"{distributor} distributor discount"
+            return self.context.partner_reason
+        return self.context.distributor_reason
 
 
 def _fraction(value: Fraction) -> str:
