@@ -73,7 +73,6 @@ from revcycle.proration import TERM_METHODS, Proration, ProrationMethod, term_mu
 from revcycle.waterfall import (
     _CONTEXT_AT,
     _DEFAULT_ORDER,
-    _ONE_FRACTION,
     _ONE_TIME_TERM,
     _PRICES_AT,
     _USAGE_TERM,
@@ -703,15 +702,14 @@ class _Term(NamedTuple):
     """A line's term step, ready for the hot loop: its explanation and its factors."""
 
     proration: Proration | str  # a Proration, or the reason a line has no term
-    exact: Fraction
     value: Decimal  # the multiplier as a Decimal (PricedLine.term_multiplier)
     numerator: Decimal
     denominator: Decimal | None  # None for a whole multiplier: one multiplication
     scaled: bool  # False for × 1: the step leaves the price alone
 
 
-_ONE_TIME: Final = _Term(_ONE_TIME_TERM, _ONE_FRACTION, ONE, ONE, None, False)
-_USAGE: Final = _Term(_USAGE_TERM, _ONE_FRACTION, ONE, ONE, None, False)
+_ONE_TIME: Final = _Term(_ONE_TIME_TERM, ONE, ONE, None, False)
+_USAGE: Final = _Term(_USAGE_TERM, ONE, ONE, None, False)
 
 
 def _term(kind: ChargeKind, per: Duration | None, span: Period, method: ProrationMethod) -> _Term:
@@ -726,7 +724,6 @@ def _term(kind: ChargeKind, per: Duration | None, span: Period, method: Proratio
     whole = exact.denominator == 1
     return _Term(
         proration=detail,
-        exact=exact,
         value=_as_decimal(exact),
         numerator=Decimal(exact.numerator),
         denominator=None if whole else Decimal(exact.denominator),
@@ -735,7 +732,7 @@ def _term(kind: ChargeKind, per: Duration | None, span: Period, method: Proratio
 
 
 def _scale(unit: Decimal, term: _Term) -> Decimal:
-    """``scale_exact(unit, term.exact)`` inside the engine's context: multiply, then divide."""
+    """``scale_exact(unit, multiplier)`` inside the engine's context: multiply, then divide."""
     if not term.scaled:
         return unit
     if term.denominator is None:

@@ -292,7 +292,6 @@ def _fraction(value: Fraction) -> str:
 _CONTEXT_AT: Final = _Trace._fields.index("context")
 _PRICES_AT: Final = _Trace._fields.index("prices")
 
-_ONE_FRACTION: Final = Fraction(1)
 _ONE_TIME_TERM: Final = "× 1: a one-time charge has no term"
 _USAGE_TERM: Final = "× 1: usage is priced per unit used"
 
@@ -309,18 +308,10 @@ def _complement(percent: Percent | None) -> Decimal | None:
     return percent.complement()
 
 
-# The step arithmetic comes in two layers. The ``_apply_*`` functions are safe to call from
-# anywhere: each opens revcycle's context. The engine instead opens ``decimal.localcontext(CTX)``
-# once per quote and calls the ``*_unit`` functions, which use plain Decimal operators (several
-# times cheaper than ``CTX.multiply(...)`` calls) and so must run inside that context. Both
-# layers give the same numbers: same precision, rounding and traps, same order of operations.
-
-
-def _apply_contracted(
-    contracted: ContractedPrice, unit: Decimal, currency: Currency, number: int, sku: str
-) -> Decimal:
-    with decimal.localcontext(CTX):
-        return _contracted_unit(contracted, unit, currency, number, sku)
+# The step arithmetic runs inside the ``decimal.localcontext(CTX)`` the engine opens once per
+# quote, with plain Decimal operators (several times cheaper than ``CTX.multiply(...)`` calls):
+# the same precision, rounding and traps as CTX, and the same order of operations, so the same
+# numbers. The ``_apply_*`` wrappers open that context themselves, to be called from anywhere.
 
 
 def _apply_discount(
@@ -350,20 +341,15 @@ def _apply_schedule(
         return _scheduled_unit(_schedule_plan(schedule), unit, quantity, currency, number, sku)
 
 
-def _list_unit(model: AnyPricingModel, quantity: Decimal) -> Decimal:
-    """The model's effective unit price at ``quantity``: ``model.unit_price_at(quantity)``.
-
-    Inside the engine's context. A per-unit price is read as is (even for a zero quantity: the
-    list step shows the book's price). The other models' prices are written out on raw
-    Decimals from the tables the models precompute (same operations in the same order as
-    their ``price``), then divided once by the quantity, as ``unit_price_at`` does.
-    """
-    return _list_unit_function(model)(model, quantity)
-
-
 def _list_unit_function(model: AnyPricingModel) -> Callable[[Any, Decimal], Decimal]:
-    """The function behind :func:`_list_unit` for ``model``'s type (the engine looks it up
-    once per SKU and calls it with the model and each line's quantity)."""
+    """The function ``f`` with ``f(model, quantity)`` = ``model.unit_price_at(quantity)``.
+
+    The engine looks it up once per SKU and calls it, inside its context, with each line's
+    quantity. A per-unit price is read as is (even for a zero quantity: the list step shows the
+    book's price). The other models' prices are written out on raw Decimals from the tables the
+    models precompute (the same operations in the same order as their ``price``), then divided
+    once by the quantity, as ``unit_price_at`` does.
+    """
     return _LIST_UNIT[type(model)]
 
 
