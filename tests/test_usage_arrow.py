@@ -158,6 +158,13 @@ def test_repeated_ids_are_found_whatever_the_lengths_chunks_and_slices(
     ]
     table = chunked(to_table(padding + events), cuts, skip)
     assert rate_usage_table(table, charge, JAN) == expected
+    from revcycle import _usage_arrow
+
+    with pytest.MonkeyPatch.context() as patch:
+        # Tiny blocks and no tail read byte by byte: the same keys, block by block.
+        patch.setattr(_usage_arrow, "_BLOCK", 3)
+        patch.setattr(_usage_arrow, "_TAIL", 0)
+        assert rate_usage_table(table, charge, JAN) == expected
 
 
 @given(events_lists(), charge_sets())
@@ -196,10 +203,18 @@ def test_byte_level_checks_read_only_their_own_rows() -> None:
     assert not _has_negative(pa.chunked_array([pa.array([3, 0], pa.int64())]))
     # Keys: equal ids, equal keys; ids of up to 8 bytes differing otherwise than by leading
     # NUL bytes get different keys.
-    keys = _id_keys(pa.array(["e1", "e10", "e1", "abcdefgh", "abcdefgi", "x" * 17, "x" * 17]))
+    ids = pa.array(["e1", "e10", "e1", "abcdefgh", "abcdefgi", "x" * 17, "x" * 17])
+    keys = _id_keys(ids)
     assert keys[0] == keys[2]
     assert keys[5] == keys[6]
     assert len({int(k) for k in keys}) == 5
+    from revcycle import _usage_arrow
+
+    with pytest.MonkeyPatch.context() as patch:
+        for block, tail in ((1, 64), (2, 0), (4, 0)):
+            patch.setattr(_usage_arrow, "_BLOCK", block)
+            patch.setattr(_usage_arrow, "_TAIL", tail)
+            assert _id_keys(ids).tolist() == keys.tolist()
 
 
 def test_known_answer_on_a_table() -> None:

@@ -141,6 +141,8 @@ def _mask_true(mask: Any) -> Any:
     return pc.fill_null(mask, pa.scalar(False))
 
 
+# Rows per block where numpy works block by block (temporaries of a few hundred kilobytes).
+_BLOCK = 1 << 16
 # An odd 64-bit multiplier (splitmix64's) to combine the words of ids longer than 8 bytes.
 _MIX = 0xBF58476D1CE4E5B9
 # Beyond this many ids at the very end of the bytes, pad a copy rather than read them one by one.
@@ -157,15 +159,18 @@ def _id_keys(ids: pa.Array[Any]) -> Any:
     are compared exactly).
     """
     count = len(ids)
+    keys = np.zeros(count, dtype=np.uint64)
+    if not count:
+        return keys
     _, offsets_buffer, data_buffer = ids.buffers()
     offsets = np.frombuffer(offsets_buffer, dtype=np.int32, count=count + 1, offset=ids.offset * 4)
-    starts = offsets[:-1]
-    lengths = offsets[1:] - starts
     data: Any = np.frombuffer(data_buffer or b"", dtype=np.uint8)
     size = len(data)
-    longest = int(lengths.max()) if count else 0
-    if size + longest >= 2**31 - 8:  # word positions past the int32 range
-        starts = starts.astype(np.int64)
+    starts, ends = offsets[:-1], offsets[1:]
+    longest = max(
+        int((ends[b : b + _BLOCK] - starts[b : b + _BLOCK]).max()) for b in range(0, count, _BLOCK)
+    )
+    wide = size + longest >= 2**31 - 8  # word positions past the int32 range
     limit = size - 8  # the last byte offset with 8 bytes after it
     # The ids whose last word would be read past the end of the bytes (a few, at the end).
     last_word = (longest - 1) // 8 * 8 if longest else 0
@@ -177,26 +182,32 @@ def _id_keys(ids: pa.Array[Any]) -> Any:
         limit = size
     # Every 8-byte little-endian window of the bytes, one per byte offset (a view, no copy).
     windows = np.ndarray((limit + 1,), dtype="<u8", buffer=data, strides=(1,))
-    keys: Any = None
-    for word_start in range(0, max(longest, 1), 8):
-        positions = starts + word_start if word_start else starts
-        last = int(np.searchsorted(positions, positions.dtype.type(limit), side="right"))
-        word = windows[np.minimum(positions, limit) if last < count else positions]
-        if not padded:
-            for row in range(last, count):  # the few ids whose word ends past the bytes
-                at = int(positions[row])
-                word[row] = int.from_bytes(bytes(data[at : at + 8]), "little")
-        # Keep the id's own bytes of this word: shift out the 8 - r bytes past its end (in
-        # two shifts of at most 32 bits each, so that r = 0 gives 0 on every platform).
-        kept = np.clip(lengths - word_start, 0, 8).astype(np.uint8)
-        shift = (np.uint8(8) - kept) * np.uint8(4)
-        word <<= shift
-        word <<= shift
-        if keys is None:
-            keys = word
-        else:
-            keys *= np.uint64(_MIX)
-            keys += word
+    # Block by block, so that the temporaries stay in the CPU cache; every row goes through
+    # the same words (a shorter id's extra words are 0), so blocks agree on a key.
+    for begin in range(0, count, _BLOCK):
+        block_starts = starts[begin : begin + _BLOCK]
+        lengths = ends[begin : begin + _BLOCK] - block_starts
+        if wide:
+            block_starts = block_starts.astype(np.int64)
+        block = keys[begin : begin + _BLOCK]
+        rows = len(block)
+        for word_start in range(0, max(longest, 1), 8):
+            positions = block_starts + word_start if word_start else block_starts
+            last = int(np.searchsorted(positions, positions.dtype.type(limit), side="right"))
+            word = windows[np.minimum(positions, limit) if last < rows else positions]
+            if not padded:
+                for row in range(last, rows):  # the few ids whose word ends past the bytes
+                    at = int(positions[row])
+                    word[row] = int.from_bytes(bytes(data[at : at + 8]), "little")
+            # Keep the id's own bytes of this word: shift out the 8 - r bytes past its end
+            # (in two shifts of at most 32 bits each, so that r = 0 gives 0 everywhere).
+            kept = np.clip(lengths - word_start, 0, 8).astype(np.uint8)
+            shift = (np.uint8(8) - kept) * np.uint8(4)
+            word <<= shift
+            word <<= shift
+            if word_start:
+                block *= np.uint64(_MIX)
+            block += word
     return keys
 
 
@@ -314,8 +325,11 @@ def _all_equal(column: pa.ChunkedArray[Any], text: str) -> bool:
         first = int(offsets[0])
         if int(offsets[-1]) - first != count * width:
             return False
-        if not np.array_equal(offsets[1:] - offsets[:-1], np.full(count, width, np.int32)):
-            return False
+        # Block by block, so that the temporaries stay in the CPU cache.
+        for begin in range(0, count, _BLOCK):
+            block = offsets[begin : begin + _BLOCK + 1]
+            if ((block[1:] - block[:-1]) != width).any():
+                return False
         data = np.frombuffer(data_buffer, dtype=np.uint8, count=count * width, offset=first)
         if not (data.reshape(count, width) == pattern).all():
             return False
