@@ -255,7 +255,6 @@ class AllocationPolicy(enum.StrEnum):
 
 
 _new: Final = object.__new__
-_set: Final = object.__setattr__
 
 
 def _to_amount(value: object) -> Decimal:
@@ -320,8 +319,8 @@ class Money:
         Only for a finite Decimal and a Currency; the engines' hot paths use it.
         """
         money: Money = _new(Money)
-        _set(money, "amount", amount)
-        _set(money, "currency", currency)
+        _set_amount(money, amount)
+        _set_currency(money, currency)
         return money
 
     # -- views ---------------------------------------------------------------------------
@@ -500,6 +499,11 @@ class Money:
 
     def __str__(self) -> str:
         return f"{plain(self.amount)} {self.currency.code}"
+
+
+# The slots' own setters: the cheapest way to fill a frozen instance (see Money._trusted).
+_set_amount: Final = Money.__dict__["amount"].__set__
+_set_currency: Final = Money.__dict__["currency"].__set__
 
 
 def allocate(
