@@ -186,6 +186,41 @@ def test_shared_id_keys_and_missing_numpy_change_nothing(
         assert rate_usage_table(table, charges, JAN) == expected
 
 
+def test_conflicts_compare_every_field_with_the_first_occurrence() -> None:
+    # Hand-built: each later occurrence differs from its id's first in at most one field;
+    # only the exact copies are plain duplicates (UsageEvent equality, object path).
+    at = JAN_START + timedelta(days=3)
+
+    def event(id: str, quantity: str = "2.50", when: datetime = at, **props: str) -> UsageEvent:
+        return UsageEvent(
+            id=id,
+            customer="acme",
+            metric="api_calls",
+            at=when,
+            quantity=D(quantity),
+            properties=props,
+        )
+
+    events = [
+        event("a", region="eu"),
+        event("b"),
+        event("a", region="eu"),  # exact copy: a duplicate, not a conflict
+        event("a"),  # the property is missing: a conflict
+        event("b"),  # exact copy
+        event("b", user="x"),  # a property appears: a conflict
+        event("b", quantity="2.5"),  # the same amount written with one place less: equal
+        event("b", quantity="2.51"),  # another amount: a conflict
+        event("a", when=at + timedelta(microseconds=1), region="eu"),  # another instant
+        UsageEvent(id="b", customer="globex", metric="api_calls", at=at, quantity=D("2.50")),
+    ]
+    charge = UsageCharge(Meter("api_calls", Aggregation.SUM), PerUnit(usd("1")))
+    expected = rate_usage(events, charge, JAN)
+    position = {id(e): i for i, e in enumerate(events)}  # the object path keeps the inputs
+    assert [position[id(e)] for e in expected.duplicates] == [2, 3, 4, 5, 6, 7, 8, 9]
+    assert [position[id(e)] for e in expected.conflicts] == [3, 5, 7, 8, 9]
+    assert rate_usage_table(to_table(events), charge, JAN) == expected
+
+
 def test_byte_level_checks_read_only_their_own_rows() -> None:
     from revcycle._usage_arrow import _all_equal, _has_negative, _id_keys
 

@@ -261,11 +261,23 @@ def _deduplicate(table: pa.Table) -> tuple[pa.Table, list[UsageEvent], list[Usag
     first = pc.is_in(positions, value_set=firsts.combine_chunks())
     repeats = subset.filter(pc.invert(first))
     duplicates = _events(repeats)  # filter keeps the input order
-    repeated_ids = pa.array(sorted({e.id for e in duplicates}), pa.string())
+    # A duplicate conflicts when a field differs from its id's first occurrence: compared
+    # column by column in Arrow (a missing property equals a missing one), as UsageEvent
+    # equality compares the same values, without building the first occurrences as events.
     originals = subset.filter(first)
-    originals = originals.filter(pc.is_in(originals.column("id"), repeated_ids))
-    first_of = {e.id: e for e in _events(originals)}
-    conflicts = [e for e in duplicates if e != first_of[e.id]]
+    matched = originals.take(pc.index_in(repeats.column("id"), value_set=originals.column("id")))
+    differs: Any = pa.nulls(repeats.num_rows, pa.bool_()).fill_null(False)
+    for name in repeats.column_names:
+        if name in ("id", _INDEX):
+            continue
+        mine: Any = repeats.column(name)
+        theirs: Any = matched.column(name)
+        same: Any = pc.or_(
+            pc.fill_null(pc.equal(mine, theirs), False),
+            pc.and_(pc.is_null(mine), pc.is_null(theirs)),
+        )
+        differs = pc.or_(differs, pc.invert(same))
+    conflicts = [e for e, x in zip(duplicates, differs.to_pylist(), strict=True) if x]
     dropped = repeats.column(_INDEX).combine_chunks()
     kept: Any
     if np is None:  # pragma: no cover - numpy ships with pandas and most Arrow installs
