@@ -221,10 +221,12 @@ def _candidate_rows(ids: pa.ChunkedArray[Any]) -> Any:
     """
     if np is None:  # pragma: no cover - numpy ships with pandas and most Arrow installs
         return None
-    keys = _id_keys(ids.combine_chunks())
-    ordered = np.sort(keys)
-    if not (ordered[1:] == ordered[:-1]).any():
+    combined = ids.combine_chunks()
+    keys = _id_keys(combined)
+    keys.sort()  # in place: no second array of 8 bytes per row in the common case
+    if not (keys[1:] == keys[:-1]).any():
         return np.empty(0, dtype=np.int64)
+    keys = _id_keys(combined)  # in row order again (only when some key repeats)
     # Some key repeats: sort again with each row's number in the low bits, so that the rows
     # sharing a key come out side by side with their positions (np.isin against the shared
     # keys would sort ten million rows with a stable argsort: seconds). The high bits are
