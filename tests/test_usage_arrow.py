@@ -221,6 +221,25 @@ def test_conflicts_compare_every_field_with_the_first_occurrence() -> None:
     assert rate_usage_table(to_table(events), charge, JAN) == expected
 
 
+@given(
+    st.lists(st.integers(-(10**18), 10**18) | st.just(0) | st.integers(2**63, 2**70), max_size=12),
+    st.integers(0, 6),
+    st.integers(0, 3),
+)
+def test_decimal_sums_read_from_the_buffer_equal_arrows_own(
+    units: list[int], scale: int, skip: int
+) -> None:
+    # Rating reads decimal sums as 64-bit integers when they fit: the same Decimals, with
+    # the same exponent (so the same text, e.g. '2.50'), as Arrow's to_pylist().
+    from revcycle._usage_arrow import _python_values
+
+    values = [D(n).scaleb(-scale) for n in units]
+    array = pa.array(values, pa.decimal128(38, scale))
+    column = pa.chunked_array([array.slice(min(skip, len(array))), array.slice(0, skip)])
+    got = _python_values(column)
+    assert [str(v) for v in got] == [str(v) for v in column.to_pylist()]
+
+
 def test_byte_level_checks_read_only_their_own_rows() -> None:
     from revcycle._usage_arrow import _all_equal, _has_negative, _id_keys
 
