@@ -35,6 +35,7 @@ from revcycle.usage._model import (
     UsageKey,
     UsageRating,
     _rated_line,
+    _RowSource,
 )
 
 
@@ -349,6 +350,8 @@ _Plan: TypeAlias = tuple[
     Callable[[Decimal], Decimal] | None,
     bool,
     dict[str, tuple[Money, Money]],
+    _RowSource,
+    _RowSource,
 ]
 
 
@@ -373,7 +376,8 @@ def _rate(
         ordered = sorted(keys)
     # What every customer of a charge shares, looked up once per charge: the charge, its
     # currency, its pricing function, its unit rounding, whether it prices event amounts,
-    # and the prices already computed. Customers often share a quantity (0, 1, a round
+    # the prices already computed, and what rebuilds its lines' rows (without and with
+    # progressive billing). Customers often share a quantity (0, 1, a round
     # number): each is priced once per call. The text of the quantity is the key so that 5
     # and 5.00 keep their own rows.
     plans: dict[str, _Plan] = {
@@ -384,6 +388,8 @@ def _rate(
             None if charge.meter.unit_rounding is None else charge.meter.round_units,
             isinstance(charge.model, Percentage),
             {},
+            (charge, minimum_fraction, False),
+            (charge, minimum_fraction, True),
         )
         for metric, charge in charges.items()
     }
@@ -393,7 +399,7 @@ def _rate(
     billed_of = already_billed.get
     for key in ordered:
         customer, metric, group = key
-        charge, cur, total_of, rounder, percentage, priced = plans[metric]
+        charge, cur, total_of, rounder, percentage, priced, plain_rows, billed_rows = plans[metric]
         quantity = quantity_of(key, ZERO)
         if rounder is not None:
             quantity = rounder(quantity)
@@ -434,7 +440,7 @@ def _rate(
                     amount,
                     exact,
                     ZERO,
-                    (charge, quantity, minimum_fraction, None),
+                    plain_rows,
                 )
             )
         else:
@@ -449,7 +455,7 @@ def _rate(
                     amount - Money._trusted(before, cur).round(),
                     Money._trusted(CTX.subtract(exact.amount, before), cur),
                     billed,
-                    (charge, quantity, minimum_fraction, billed),
+                    billed_rows,
                 )
             )
     return tuple(lines)

@@ -692,13 +692,17 @@ class UsageCharge:
 # Results
 
 
-_RowSource: TypeAlias = tuple["UsageCharge", Decimal, Decimal, Decimal | None]
-"""What rebuilds a line's rows: the charge, the quantity, the minimum fraction and the
-quantity already billed (``None`` without progressive billing)."""
+_RowSource: TypeAlias = tuple["UsageCharge", Decimal, bool]
+"""What rebuilds a line's rows with the line's own quantity and already billed quantity: the
+charge, the minimum fraction, and whether the line bills progressively. One per charge and
+call, shared by the charge's lines (no object per line)."""
 
 
 def _line_rows(
-    charge: UsageCharge, quantity: Decimal, minimum_fraction: Decimal, billed: Decimal | None
+    charge: UsageCharge,
+    quantity: Decimal,
+    minimum_fraction: Decimal,
+    billed: Decimal | None,
 ) -> tuple[PriceRow, ...]:
     """The breakdown of a quantity-priced line: the charge's rows, then the already billed
     row of progressive billing (the charge of the billed quantity, subtracted)."""
@@ -748,7 +752,9 @@ class RatedCharge:
             if name == "breakdown":
                 source = object.__getattribute__(self, "_source")
                 if source is not None:
-                    rows = _line_rows(*source)
+                    charge, fraction, progressive = source
+                    billed = self.already_billed if progressive else None
+                    rows = _line_rows(charge, self.quantity, fraction, billed)
                     object.__setattr__(self, "breakdown", rows)
                     return rows
             raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
