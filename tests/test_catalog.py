@@ -323,7 +323,7 @@ def test_overlapping_contracted_prices_are_refused() -> None:
         (
             lambda: Product("", "Seat", "one_time", None),
             errors.ValidationError,
-            "must not be empty",
+            "must be a non-empty str",
         ),
         (lambda: Catalog("SEAT", []), errors.RevcycleTypeError, "must be a sequence"),
     ],

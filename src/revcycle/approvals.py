@@ -24,11 +24,12 @@ from __future__ import annotations
 import decimal
 from collections.abc import Iterable, Mapping
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any, Final, final
+from typing import TYPE_CHECKING, Final, final
 
 import attrs
 
 from revcycle._numbers import CTX, plain
+from revcycle._validate import Validator, check_text
 from revcycle.errors import CurrencyMismatchError, RevcycleTypeError, ValidationError
 from revcycle.money import Money, Percent
 from revcycle.waterfall import _unit
@@ -50,17 +51,9 @@ __all__ = [
 ]
 
 
-def _check_text(what: str) -> Any:
-    def check(_: object, __: object, value: object) -> None:
-        if not isinstance(value, str):
-            raise RevcycleTypeError(f"{what} must be a str, not {value!r}.")
-        if not value.strip():
-            raise ValidationError(f"{what} must not be empty.")
+def check_percent_range(what: str) -> Validator:
+    """An attrs validator for an optional discount between 0 and 100 percent."""
 
-    return check
-
-
-def _check_percent_range(what: str) -> Any:
     def check(_: object, __: object, value: object) -> None:
         if value is None:
             return
@@ -95,8 +88,8 @@ class DiscountAbove:
     every step counts (contracted, volume, additional, partner, distributor).
     """
 
-    percent: Percent = attrs.field(validator=_check_percent_range("A discount limit"))
-    level: str = attrs.field(validator=_check_text("An approval level"))
+    percent: Percent = attrs.field(validator=check_percent_range("A discount limit"))
+    level: str = attrs.field(validator=check_text("An approval level"))
 
 
 @final
@@ -110,7 +103,7 @@ class MarginBelow:
     """
 
     margin: Percent = attrs.field()
-    level: str = attrs.field(validator=_check_text("An approval level"))
+    level: str = attrs.field(validator=check_text("An approval level"))
 
     @margin.validator
     def _check_margin(self, _: object, value: object) -> None:
@@ -129,7 +122,7 @@ class TotalAbove:
     approval at ``level``. ``amount`` must be in the quote's currency."""
 
     amount: Money = attrs.field()
-    level: str = attrs.field(validator=_check_text("An approval level"))
+    level: str = attrs.field(validator=check_text("An approval level"))
 
     @amount.validator
     def _check_amount(self, _: object, value: object) -> None:

@@ -42,6 +42,7 @@ from typing import Any, Final, final
 import attrs
 
 from revcycle._display import html_table
+from revcycle._validate import Validator, check_text, check_type, require_sequence, to_choice
 from revcycle.dates import Duration, Period
 from revcycle.errors import (
     CurrencyMismatchError,
@@ -77,22 +78,8 @@ class ChargeKind(enum.StrEnum):
 _MODEL_TYPES: Final = typing.get_args(AnyPricingModel)
 
 
-def _check_code(what: str) -> Any:
-    def check(_: object, __: object, value: object) -> None:
-        if not isinstance(value, str):
-            raise RevcycleTypeError(f"{what} must be a str, not {value!r}.")
-        if not value.strip():
-            raise ValidationError(f"{what} must not be empty.")
-
-    return check
-
-
-def _check_optional(kind: type[Any], what: str) -> Any:
-    def check(_: object, __: object, value: object) -> None:
-        if value is not None and not isinstance(value, kind):
-            raise RevcycleTypeError(f"{what} must be a {kind.__name__} or None, not {value!r}.")
-
-    return check
+def _check_optional(kind: type[Any], what: str) -> Validator:
+    return check_type(kind, f"a {kind.__name__} or None", what, optional=True)
 
 
 def _check_model(what: str, value: object) -> None:
@@ -108,11 +95,7 @@ def _to_currency(value: Currency | str) -> Currency:
 def _to_charge_kind(value: object) -> ChargeKind:
     if type(value) is ChargeKind:
         return value
-    for kind in ChargeKind:
-        if value is kind or value == kind.value:
-            return kind
-    allowed = ", ".join(repr(k.value) for k in ChargeKind)
-    raise ValidationError(f"A charge kind must be one of {allowed}, not {value!r}.")
+    return to_choice(ChargeKind, value, "A charge kind")
 
 
 # --------------------------------------------------------------------------------------------
@@ -140,8 +123,8 @@ class Product:
 (the span one list price covers, such as Duration(months=12)).
     """
 
-    sku: str = attrs.field(validator=_check_code("A product sku"))
-    name: str = attrs.field(validator=_check_code("A product name"))
+    sku: str = attrs.field(validator=check_text("A product sku"))
+    name: str = attrs.field(validator=check_text("A product name"))
     charge_kind: ChargeKind = attrs.field(converter=_to_charge_kind)
     pricing_term: Duration | None = attrs.field(
         default=None, validator=_check_optional(Duration, "A pricing term")
@@ -204,7 +187,7 @@ class PriceBook:
     revcycle.errors.CurrencyMismatchError: Price book 'EU' is in EUR but prices 'SEAT' in USD.
     """
 
-    name: str = attrs.field(validator=_check_code("A price book name"))
+    name: str = attrs.field(validator=check_text("A price book name"))
     currency: Currency = attrs.field(converter=_to_currency)
     # Read-only mapping; excluded from the hash (a mapping proxy is not hashable) but compared.
     prices: Mapping[str, AnyPricingModel] = attrs.field(
@@ -251,8 +234,8 @@ class ContractedPrice:
 one of price or discount.
     """
 
-    account: str = attrs.field(validator=_check_code("A contracted price's account"))
-    sku: str = attrs.field(validator=_check_code("A contracted price's sku"))
+    account: str = attrs.field(validator=check_text("A contracted price's account"))
+    sku: str = attrs.field(validator=check_text("A contracted price's sku"))
     price: Money | None = attrs.field(
         default=None, kw_only=True, validator=_check_optional(Money, "A contracted price")
     )
@@ -289,14 +272,8 @@ one of price or discount.
 # Catalog
 
 
-def _as_tuple(value: object, kind: type[Any] | tuple[type[Any], ...], what: str) -> tuple[Any, ...]:
-    if isinstance(value, str | bytes | Mapping) or not isinstance(value, Iterable):
-        raise RevcycleTypeError(f"{what} must be a sequence, not {value!r}.")
-    items = tuple(value)
-    for item in items:
-        if not isinstance(item, kind):
-            raise RevcycleTypeError(f"{what} must not hold {item!r}.")
-    return items
+def _as_tuple(value: object, kind: type[Any], what: str) -> tuple[Any, ...]:
+    return require_sequence(value, what, kind=kind, allow_mapping=False)
 
 
 def _to_products(value: object) -> tuple[Product, ...]:

@@ -33,7 +33,7 @@ total is a sum of rounded line totals.
 from __future__ import annotations
 
 import decimal
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Sequence
 from datetime import date, timedelta
 from decimal import Decimal
 from fractions import Fraction
@@ -44,6 +44,14 @@ import attrs
 from revcycle._display import html_table
 from revcycle._display import to_pandas as _to_pandas
 from revcycle._numbers import CTX, ONE, ZERO, plain, to_decimal
+from revcycle._validate import (
+    Validator,
+    check_day,
+    check_text,
+    check_type,
+    require_day,
+    require_sequence,
+)
 from revcycle.approvals import (
     Approval,
     ApprovalPolicy,
@@ -51,6 +59,7 @@ from revcycle.approvals import (
     DiscountAbove,
     MarginBelow,
     TotalAbove,
+    check_percent_range,
     evaluate,
 )
 from revcycle.catalog import (
@@ -111,59 +120,8 @@ __all__ = [
 ]
 
 
-def _check_text(what: str) -> Any:
-    def check(_: object, __: object, value: object) -> None:
-        if not isinstance(value, str):
-            raise RevcycleTypeError(f"{what} must be a str, not {value!r}.")
-        if not value.strip():
-            raise ValidationError(f"{what} must not be empty.")
-
-    return check
-
-
-def _check_optional(kind: type[Any] | tuple[type[Any], ...], what: str) -> Any:
-    def check(_: object, __: object, value: object) -> None:
-        if value is not None and not isinstance(value, kind):
-            names = (
-                kind.__name__ if isinstance(kind, type) else " or ".join(k.__name__ for k in kind)
-            )
-            raise RevcycleTypeError(f"{what} must be a {names} or None, not {value!r}.")
-
-    return check
-
-
-def _check_day(what: str, value: object) -> None:
-    # datetime is a date subclass; a quote works in calendar days, so refuse it.
-    if not isinstance(value, date) or type(value).__name__ == "datetime":
-        raise RevcycleTypeError(f"{what} must be a datetime.date, not {value!r}.")
-
-
-def _check_optional_day(what: str) -> Any:
-    def check(_: object, __: object, value: object) -> None:
-        if value is not None:
-            _check_day(what, value)
-
-    return check
-
-
-def _check_bool(what: str) -> Any:
-    def check(_: object, __: object, value: object) -> None:
-        if not isinstance(value, bool):
-            raise RevcycleTypeError(f"{what} must be True or False, not {value!r}.")
-
-    return check
-
-
-def _check_percent_range(what: str) -> Any:
-    def check(_: object, __: object, value: object) -> None:
-        if value is None:
-            return
-        if not isinstance(value, Percent):
-            raise RevcycleTypeError(f"{what} must be a Percent or None, not {value!r}.")
-        if not 0 <= value.value <= 100:
-            raise ValidationError(f"{what} must be between 0 and 100 percent, not {value}.")
-
-    return check
+def _check_optional(kind: type[Any], what: str) -> Validator:
+    return check_type(kind, f"a {kind.__name__} or None", what, optional=True)
 
 
 def _quantity(value: object) -> Decimal:
@@ -176,14 +134,12 @@ def _quantity(value: object) -> Decimal:
     return quantity
 
 
-def _as_tuple(value: object, kind: type[Any] | tuple[type[Any], ...], what: str) -> tuple[Any, ...]:
-    if isinstance(value, str | bytes | Mapping) or not isinstance(value, Iterable):
-        raise RevcycleTypeError(f"{what} must be a sequence, not {value!r}.")
-    items = tuple(value)
-    for item in items:
-        if not isinstance(item, kind):
-            raise RevcycleTypeError(f"{what} must not hold {item!r}.")
-    return items
+def _check_flag(what: str) -> Validator:
+    return check_type(bool, "True or False", what)
+
+
+def _as_tuple(value: object, kind: type[Any], what: str) -> tuple[Any, ...]:
+    return require_sequence(value, what, kind=kind, allow_mapping=False)
 
 
 def _to_currency(value: Currency | str) -> Currency:
@@ -221,16 +177,16 @@ class QuoteLine:
     ramp a line within the quote term.
     """
 
-    sku: str = attrs.field(validator=_check_text("A quote line sku"))
+    sku: str = attrs.field(validator=check_text("A quote line sku"))
     quantity: Decimal = attrs.field(converter=_quantity)
     discount: Discount | None = attrs.field(
         default=None, kw_only=True, validator=_check_optional(Discount, "A line discount")
     )
     start_date: date | None = attrs.field(
-        default=None, kw_only=True, validator=_check_optional_day("A line start date")
+        default=None, kw_only=True, validator=check_day("A line start date", optional=True)
     )
     end_date: date | None = attrs.field(
-        default=None, kw_only=True, validator=_check_optional_day("A line end date")
+        default=None, kw_only=True, validator=check_day("A line end date", optional=True)
     )
 
     def __attrs_post_init__(self) -> None:
@@ -274,16 +230,16 @@ class Quote:
     overrides half-up at the minor unit for line totals.
     """
 
-    account: str = attrs.field(validator=_check_text("A quote account"))
+    account: str = attrs.field(validator=check_text("A quote account"))
     currency: Currency = attrs.field(converter=_to_currency)
-    price_book: str = attrs.field(validator=_check_text("A quote price book"))
+    price_book: str = attrs.field(validator=check_text("A quote price book"))
     start_date: date = attrs.field()
     lines: tuple[QuoteLine, ...] = attrs.field(converter=_to_lines)
     term: Duration | None = attrs.field(
         default=None, kw_only=True, validator=_check_optional(Duration, "A quote term")
     )
     end_date: date | None = attrs.field(
-        default=None, kw_only=True, validator=_check_optional_day("A quote end date")
+        default=None, kw_only=True, validator=check_day("A quote end date", optional=True)
     )
     proration_method: ProrationMethod = attrs.field(
         default=ProrationMethod.MONTHLY_DAILY,
@@ -291,16 +247,16 @@ class Quote:
         converter=_to_method,
     )
     partner_discount: Percent | None = attrs.field(
-        default=None, kw_only=True, validator=_check_percent_range("A partner discount")
+        default=None, kw_only=True, validator=check_percent_range("A partner discount")
     )
     distributor_discount: Percent | None = attrs.field(
-        default=None, kw_only=True, validator=_check_percent_range("A distributor discount")
+        default=None, kw_only=True, validator=check_percent_range("A distributor discount")
     )
     additional_discount_last: bool = attrs.field(
-        default=False, kw_only=True, validator=_check_bool("additional_discount_last")
+        default=False, kw_only=True, validator=_check_flag("additional_discount_last")
     )
     partner_discount_first: bool = attrs.field(
-        default=False, kw_only=True, validator=_check_bool("partner_discount_first")
+        default=False, kw_only=True, validator=_check_flag("partner_discount_first")
     )
     approval_policy: ApprovalPolicy | None = attrs.field(
         default=None,
@@ -319,7 +275,7 @@ class Quote:
 
     @start_date.validator
     def _check_start(self, _: object, value: object) -> None:
-        _check_day("A quote start date", value)
+        require_day(value, "A quote start date")
 
     def __attrs_post_init__(self) -> None:
         if (self.term is None) == (self.end_date is None):
