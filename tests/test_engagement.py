@@ -347,3 +347,9 @@ def test_milestones_from_an_opportunity() -> None:
     trip = AccountJourney("ACME", milestones_from_opportunity(won))
     assert trip.durations()[E.WANTS_AND_NEEDS] == 56
     assert trip.current_interval is E.FULFILMENT
+
+
+def test_a_reference_that_is_not_text_is_a_type_error() -> None:
+    # Audit of issue 4: was attrs' bare TypeError.
+    with pytest.raises(RevcycleTypeError, match=r"Milestone\.reference must be a str"):
+        Milestone(M.FIRST_QUOTE, D0, reference=5)  # type: ignore[arg-type]

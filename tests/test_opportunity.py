@@ -591,3 +591,86 @@ def test_history_in_an_unknown_stage_is_refused() -> None:
     data["history"][0]["stage"] = "Discovery"
     with pytest.raises(StructureError, match="does not have"):
         structure(data, Opportunity)
+
+
+# --------------------------------------------------------------------------------------------
+# Audit of issue 4: wrong types and inconsistent JSON raise RevcycleErrors with sentences.
+
+
+def build(**changes: object) -> Opportunity:
+    fields = {
+        "id": "OPP-1",
+        "account": "ACME",
+        "name": "ACME platform",
+        "amount": Money("100000", "USD"),
+        "close_date": date(2025, 6, 30),
+        "owner": "dana",
+        "stage": "Prospecting",
+        "created_at": T0,
+        **changes,
+    }
+    return Opportunity(**fields)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("model", ["default", None, 5])
+def test_a_model_that_is_not_a_stage_model_is_a_type_error(model: object) -> None:
+    # Was an AttributeError from the probability default reading model.stage().
+    with pytest.raises(RevcycleTypeError, match=r"Opportunity\.model must be a StageModel"):
+        build(model=model)
+
+
+def test_close_won_policy_must_be_a_close_policy() -> None:
+    # Was an AttributeError ('str' object has no attribute 'require_accepted_quote').
+    with pytest.raises(RevcycleTypeError, match="policy must be a ClosePolicy"):
+        make().close_won(T0, policy="strict")  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    "build",
+    [
+        lambda: Stage("S", Percent(5), ForecastCategory.PIPELINE, 1),
+        lambda: Stage("S", Percent(100), ForecastCategory.CLOSED, True, 1),
+        lambda: StageModel(StageModel.default().stages, override_closed_probabilities=1),
+        lambda: ClosePolicy(require_accepted_quote=1),
+        lambda: ClosePolicy(require_complete_handoff="yes"),
+        lambda: Touchpoint("call", T0, 5),
+    ],
+)
+def test_flags_and_notes_of_the_wrong_type_are_revcycle_type_errors(build: object) -> None:
+    # Were attrs' bare TypeError with an Attribute tuple for a message.
+    with pytest.raises(RevcycleTypeError, match="must be"):
+        build()  # type: ignore[operator]
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("probability", "90", "probability 90% but its last history entry records 20%"),
+        ("amount", {"amount": "5", "currency": "USD"}, "amount 5 USD"),
+        ("forecast_category", "commit", "forecast_category commit"),
+        ("close_date", "2025-09-30", "close_date 2025-09-30"),
+    ],
+)
+def test_fields_must_match_the_last_history_entry(field: str, value: object, message: str) -> None:
+    # A JSON opportunity whose probability disagreed with its history used to load, and then
+    # weighted by one figure while the history (and the next change) carried the other.
+    data = unstructure(make().move_to("Qualification", T0 + timedelta(days=1)))
+    data[field] = value
+    with pytest.raises(StructureError, match=message):
+        structure(data, Opportunity)
+
+
+def test_history_cannot_leave_a_closed_stage_without_reopening() -> None:
+    # DESIGN §3: closed stages are terminal unless explicitly reopened — in JSON too.
+    lost = make().close_lost("no budget", T0 + timedelta(days=1))
+    data = unstructure(lost.reopen("Qualification", T0 + timedelta(days=2)))
+    assert structure(data, Opportunity).is_open
+    data["history"][-1]["kind"] = "moved"
+    with pytest.raises(StructureError, match="leaves its stage only by a 'reopened' entry"):
+        structure(data, Opportunity)
+
+
+def test_a_stage_model_that_is_neither_a_name_nor_an_object() -> None:
+    # Was "argument of type 'int' is not iterable".
+    with pytest.raises(StructureError, match="preset name"):
+        loads("5", StageModel)

@@ -466,3 +466,25 @@ def test_demo_section_renders() -> None:
     assert "75000.00 USD" in text
     assert "90000.00 USD" in text
     assert "5. Ongoing engagement" in text
+
+
+def test_a_rate_for_the_report_currency_itself_is_refused() -> None:
+    # Audit of issue 4: {"USD": "2"} in a USD table was silently ignored (rate() says 1).
+    with pytest.raises(ValidationError, match="always worth 1 USD"):
+        ExchangeRates("USD", {"USD": "2", "EUR": "1.1"})
+    assert ExchangeRates("USD", {"USD": "1"}).rate("USD") == Decimal(1)
+
+
+def test_cli_empty_file_names_every_missing_flag(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # Audit of issue 4: an empty file used to ask for --as-of, then fail with the Python
+    # hint "pass currency=...", which the CLI user cannot follow.
+    empty = tmp_path / "empty.json"
+    empty.write_text('{"opportunities": []}')
+    assert main(["pipeline", str(empty)]) == 1
+    assert "pass --as-of and --currency" in capsys.readouterr().err
+    assert main(["pipeline", str(empty), "--as-of", "2025-01-01"]) == 1
+    assert "pass --currency" in capsys.readouterr().err
+    assert main(["pipeline", str(empty), "--as-of", "2025-01-01", "--currency", "USD"]) == 0
+    assert json.loads(capsys.readouterr().out)["weighted_total"]["amount"] == "0"

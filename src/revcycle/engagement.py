@@ -45,7 +45,7 @@ import attrs
 
 from revcycle._display import html_table, to_pandas
 from revcycle._numbers import CTX, plain
-from revcycle._validate import check_day, require_day, require_sequence, to_choice
+from revcycle._validate import check_day, check_text, require_day, require_sequence, to_choice
 from revcycle.errors import RevcycleTypeError, ValidationError
 from revcycle.opportunity import Opportunity
 
@@ -158,9 +158,7 @@ class Milestone:
 
     kind: MilestoneKind = attrs.field(converter=_to_kind)
     on: date = attrs.field(validator=check_day())
-    reference: str = attrs.field(
-        default="", kw_only=True, validator=attrs.validators.instance_of(str)
-    )
+    reference: str = attrs.field(default="", kw_only=True, validator=check_text(allow_empty=True))
 
 
 @final

@@ -90,6 +90,8 @@ _check_date: Final = check_day()
 _check_text: Final = check_text()
 _check_optional_text: Final = check_text(optional=True)
 _check_money: Final = check_type(Money, "Money")
+_check_flag: Final = check_type(bool, "True or False")
+_check_note: Final = check_text(allow_empty=True)
 
 
 def _to_percent(value: Percent | DecimalLike) -> Percent:
@@ -142,8 +144,8 @@ class Stage:
     name: str = attrs.field(validator=_check_text)
     probability: Percent = attrs.field(converter=_to_percent, validator=_check_probability)
     forecast_category: ForecastCategory = attrs.field(converter=_to_category)
-    closed: bool = attrs.field(default=False, validator=attrs.validators.instance_of(bool))
-    won: bool = attrs.field(default=False, validator=attrs.validators.instance_of(bool))
+    closed: bool = attrs.field(default=False, validator=_check_flag)
+    won: bool = attrs.field(default=False, validator=_check_flag)
 
     def __attrs_post_init__(self) -> None:
         if self.won and not self.closed:
@@ -188,7 +190,7 @@ class StageModel:
     stages: tuple[Stage, ...] = attrs.field(converter=_to_stages)
     name: str = attrs.field(default="custom", kw_only=True, validator=_check_text)
     override_closed_probabilities: bool = attrs.field(
-        default=False, kw_only=True, validator=attrs.validators.instance_of(bool)
+        default=False, kw_only=True, validator=_check_flag
     )
     _by_name: dict[str, Stage] = attrs.field(init=False, eq=False, repr=False)
 
@@ -357,7 +359,7 @@ class Touchpoint:
 
     channel: str = attrs.field(validator=_check_text)
     at: datetime = attrs.field(validator=_check_aware)
-    note: str = attrs.field(default="", validator=attrs.validators.instance_of(str))
+    note: str = attrs.field(default="", validator=_check_note)
 
 
 @final
@@ -459,12 +461,8 @@ class ClosePolicy:
     the handoff must have nothing :meth:`Handoff.missing`. Both off by default.
     """
 
-    require_accepted_quote: bool = attrs.field(
-        default=False, validator=attrs.validators.instance_of(bool)
-    )
-    require_complete_handoff: bool = attrs.field(
-        default=False, validator=attrs.validators.instance_of(bool)
-    )
+    require_accepted_quote: bool = attrs.field(default=False, validator=_check_flag)
+    require_complete_handoff: bool = attrs.field(default=False, validator=_check_flag)
 
     @classmethod
     def strict(cls) -> ClosePolicy:
@@ -512,9 +510,7 @@ class StageChange:
     forecast_category: ForecastCategory = attrs.field(converter=_to_category)
     close_date: date = attrs.field(validator=_check_date)
     from_stage: str | None = attrs.field(default=None, validator=_check_optional_text)
-    probability_overridden: bool = attrs.field(
-        default=False, validator=attrs.validators.instance_of(bool)
-    )
+    probability_overridden: bool = attrs.field(default=False, validator=_check_flag)
     reason: str | None = attrs.field(default=None, validator=_check_optional_text)
 
 
@@ -526,7 +522,14 @@ def _stage_name(value: str | Stage) -> str:
     return value.name if isinstance(value, Stage) else value
 
 
-_check_model: Final = check_type(StageModel, "a StageModel")
+def _to_model(value: StageModel) -> StageModel:
+    # A converter, not only a validator: the probability and history defaults read the model
+    # while __init__ runs, before any validator would see a wrong type.
+    if not isinstance(value, StageModel):
+        raise RevcycleTypeError(
+            f"Opportunity.model must be a StageModel (such as StageModel.default()), not {value!r}."
+        )
+    return value
 
 
 def _check_stage(instance: Opportunity, _: object, value: Any) -> None:
@@ -556,12 +559,37 @@ def _check_history(instance: Opportunity, _: object, value: tuple[StageChange, .
                 f"earlier than {previous.isoformat()}; history timestamps must not decrease "
                 "and none may precede created_at."
             )
+        if (
+            i
+            and change.stage != value[i - 1].stage
+            and change.kind is not ChangeKind.REOPENED
+            and instance.model.stage(value[i - 1].stage).closed
+        ):
+            raise StageError(
+                f"Opportunity {instance.id!r} history entry {i} moves from the closed stage "
+                f"{value[i - 1].stage!r} to {change.stage!r} as {change.kind.value!r}; a closed "
+                "deal leaves its stage only by a 'reopened' entry."
+            )
         previous = change.at
-    if value[-1].stage != instance.stage:
+    last = value[-1]
+    if last.stage != instance.stage:
         raise StageError(
             f"Opportunity {instance.id!r} is in stage {instance.stage!r} but its last history "
-            f"entry is in {value[-1].stage!r}; the history must end in the current stage."
+            f"entry is in {last.stage!r}; the history must end in the current stage."
         )
+    # The fields are the state after the last change: a disagreement would leave two answers
+    # to "what is this deal worth", so it is refused rather than one of them silently winning.
+    for field, current, recorded in (
+        ("amount", instance.amount, last.amount),
+        ("probability", instance.probability, last.probability),
+        ("forecast_category", instance.forecast_category, last.forecast_category),
+        ("close_date", instance.close_date, last.close_date),
+    ):
+        if current != recorded:
+            raise StageError(
+                f"Opportunity {instance.id!r} has {field} {current} but its last history "
+                f"entry records {recorded}; the fields must match the last history entry."
+            )
 
 
 _check_optional_handoff: Final = check_type(Handoff, "a Handoff or None", optional=True)
@@ -585,7 +613,7 @@ class Opportunity:
     close_date: date = attrs.field(validator=_check_date)
     owner: str = attrs.field(validator=_check_text)
     created_at: datetime = attrs.field(validator=_check_aware)
-    model: StageModel = attrs.field(default=_DEFAULT, validator=_check_model)
+    model: StageModel = attrs.field(default=_DEFAULT, converter=_to_model)
     stage: str = attrs.field(converter=_stage_name, validator=_check_stage)
     probability: Percent = attrs.field(converter=_to_percent, validator=_check_probability)
     forecast_category: ForecastCategory = attrs.field(converter=_to_category)
@@ -792,6 +820,10 @@ class Opportunity:
             )
         quote = accepted_quote_id if accepted_quote_id is not None else self.accepted_quote_id
         final_handoff = handoff if handoff is not None else self.handoff
+        if policy is not None and not isinstance(policy, ClosePolicy):
+            raise RevcycleTypeError(
+                f"close_won() policy must be a ClosePolicy or None, not {policy!r}."
+            )
         rules = ClosePolicy() if policy is None else policy
         if rules.require_accepted_quote and quote is None:
             raise CloseRefusedError(

@@ -129,6 +129,15 @@ class ExchangeRates:
     currency: Currency = attrs.field(converter=_to_currency)
     rates: tuple[tuple[str, Decimal], ...] = attrs.field(converter=_to_rates, default=())
 
+    def __attrs_post_init__(self) -> None:
+        # rate() answers 1 for the report currency; another figure there would be ignored.
+        for code, rate in self.rates:
+            if code == self.currency.code and rate != 1:
+                raise ValidationError(
+                    f"Exchange rates into {code} give {code} itself the rate {plain(rate)}; "
+                    f"one {code} is always worth 1 {code}, so leave it out."
+                )
+
     def rate(self, currency: Currency | str) -> Decimal:
         """Report-currency units per unit of ``currency`` (1 for the report currency)."""
         code = Currency.of(currency).code
@@ -871,6 +880,8 @@ class Pipeline:
 
         ``period`` (the forecast and win-rate window) defaults to the calendar quarter that
         holds ``as_of``; current stage visits are measured to the end of ``as_of`` (UTC).
+        The histories are taken as they stand (``as_of`` does not rewind them), so give a
+        date on or after the latest change.
         """
         day = require_day(as_of, "as_of")
         window = _quarter(day) if period is None else period

@@ -67,10 +67,17 @@ def read_pipeline(source: str) -> Pipeline:
 
 def _handle(args: argparse.Namespace) -> int:
     pipeline = read_pipeline(args.source)
+    if not pipeline.opportunities:
+        # Both usually come from the deals: the latest change and their one currency.
+        needed = [] if args.as_of is not None else ["--as-of"]
+        if args.currency is None and pipeline.rates is None:
+            needed.append("--currency")
+        if needed:
+            raise CliError(
+                f"the file has no opportunities; pass {' and '.join(needed)} to report on it."
+            )
     as_of = None if args.as_of is None else parse_date(args.as_of, "--as-of")
     if as_of is None:
-        if not pipeline.opportunities:
-            raise CliError("the file has no opportunities; pass --as-of to report on it.")
         as_of = max(o.last_change_at.date() for o in pipeline.opportunities)
     period = None
     if args.period_start is not None or args.period_end is not None:

@@ -38,6 +38,11 @@ def register(converter: cattrs.Converter) -> None:
     def structure_stage_model(data: Any, cls: Any) -> StageModel:
         if isinstance(data, str):
             return StageModel.preset(data)
+        if not isinstance(data, Mapping):
+            raise RevcycleTypeError(
+                'expected a stage model as a preset name ("default", "salesforce", "hubspot") '
+                f'or an object with "stages", got {data!r}'
+            )
         model: StageModel = structure_model(data, cls)
         return model
 
