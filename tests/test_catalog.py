@@ -353,3 +353,13 @@ def test_sample_catalog_reads_and_displays() -> None:
     html = catalog._repr_html_()
     assert "<table>" in html
     assert "SUPPORT-PLATINUM" in html
+
+
+def test_records_write_prices_as_plain_decimals() -> None:
+    # A sub-cent list price (0.0000001 USD a unit) stays a plain decimal string in the records,
+    # never Decimal's exponent form '1E-7' (to_records promises JSON scalars for a DataFrame).
+    catalog = Catalog(
+        [Product("API", "API calls", ChargeKind.USAGE, None)],
+        [PriceBook("B", "USD", prices={"API": PerUnit(usd("0.0000001"))})],
+    )
+    assert catalog.to_records()[0]["unit_price_at_1"] == "0.0000001"

@@ -685,3 +685,20 @@ def test_overage_is_shown_under_the_stairstep_table() -> None:
 )
 def test_discounts_read_as_text(discount: Discount, text: str) -> None:
     assert str(discount) == text
+
+
+@pytest.mark.parametrize(
+    ("build", "message"),
+    [
+        (lambda: Discount.amount(usd("-1")), "An amount discount must not be negative"),
+        (lambda: Discount.unit_price(usd("-1")), "A target unit price must not be negative"),
+        (lambda: Discount(DiscountKind.TOTAL, Percent("5")), "A target line total needs a Money"),
+        (
+            lambda: Discount.total(usd("1")).apply(Money("5", "EUR"), 1),
+            "A target line total of 1 USD cannot apply to a price in EUR",
+        ),
+    ],
+)
+def test_discount_messages_name_the_kind_of_discount(build: Any, message: str) -> None:
+    with pytest.raises(errors.RevcycleError, match=message):
+        build()

@@ -1038,3 +1038,174 @@ def test_price_quote_ignores_the_ambient_decimal_context() -> None:
         assert dumps(price_quote(q, catalog)) == expected
         assert decimal.getcontext() is ambient
         assert ambient.prec == 3
+
+
+# --------------------------------------------------------------------------------------------
+# Approvals exactly at a limit, error messages and the CLI's error paths
+
+
+QUOTE_METHODS = [
+    ProrationMethod.MONTHLY_DAILY,
+    ProrationMethod.CALENDAR_MONTHLY_DAILY,
+    ProrationMethod.MONTHLY_ROUND_UP,
+    ProrationMethod.DAILY,
+    ProrationMethod.THIRTY_360,
+]
+
+
+@given(
+    st.dates(min_value=START, max_value=date(2027, 12, 31)),
+    st.sampled_from(QUOTE_METHODS),
+    percents,
+    st.none() | channel_percents,
+    st.none() | channel_percents,
+)
+def test_effective_discount_is_the_exact_compound_of_the_percents(
+    last_day: date,
+    method: ProrationMethod,
+    additional: Percent,
+    partner: Percent | None,
+    distributor: Percent | None,
+) -> None:
+    # cpq.md §2.1: percents compound, so 1 − (1 − a)(1 − p)(1 − d) off the prorated list
+    # price, whatever the term. The 50-digit arithmetic must not leave a last-digit residue
+    # (20 % over a 199/360 term once came out as 20.000…001 % and tripped a 20 % limit).
+    priced = price_quote(
+        quote(
+            QuoteLine("SUPPORT", 1, discount=Discount.percent(additional)),
+            end_date=last_day,
+            proration_method=method,
+            partner_discount=partner,
+            distributor_discount=distributor,
+        ),
+        CATALOG,
+    )
+    remaining = Decimal(100) - additional.value
+    for channel in (partner, distributor):
+        if channel is not None:
+            remaining = remaining * (Decimal(100) - channel.value) / Decimal(100)
+    expected = Decimal(100) - remaining
+    line = priced.lines[0]
+    assert line.effective_discount == Percent(expected)
+    policy = ApprovalPolicy([DiscountAbove(Percent(expected), "manager")])
+    assert evaluate_policy(policy, priced) == ()
+
+
+def evaluate_policy(policy: ApprovalPolicy, priced: PricedQuote) -> tuple[Approval, ...]:
+    from revcycle.approvals import evaluate
+
+    return evaluate(policy, priced, CATALOG)
+
+
+def test_a_discount_exactly_at_the_limit_needs_no_approval() -> None:
+    # Hand computation: 1 seat (no volume tier), 20 % off, over 2025-01-01..2025-07-19 with
+    # THIRTY_360: 199/360 of a year. The effective discount is 20 % exactly, not above 20 %.
+    priced = price_quote(
+        quote(
+            QuoteLine("SEAT", 1, discount=Discount.percent("20")),
+            end_date=date(2025, 7, 19),
+            proration_method=ProrationMethod.THIRTY_360,
+            approval_policy=ApprovalPolicy([DiscountAbove(Percent("20"), "manager")]),
+        ),
+        CATALOG,
+    )
+    line = priced.lines[0]
+    assert Fraction(line.term_multiplier) != Fraction(199, 360)  # rounded to 50 digits
+    assert line.effective_discount == Percent("20")
+    assert str(line.effective_discount) == "20%"
+    assert priced.approvals == ()
+
+
+def test_a_price_exactly_at_the_margin_floor_needs_no_approval() -> None:
+    # Hand computation: list 100.00, cost 48.00 a year, 20 % off: net 80 × m, cost 48 × m, a
+    # margin of (80 − 48) ÷ 80 = 40 % for any term multiplier m; a 40 % minimum is met. Over
+    # 2025-01-01..2025-07-19 (MONTHLY_DAILY: 6 months + 18 days × 12/365) it once came out a
+    # hair below 40 % and asked finance to approve "a margin of 40%, below the minimum 40%".
+    catalog = Catalog(
+        [Product("P", "P", ChargeKind.RECURRING, Duration(months=12), cost=usd("48"))],
+        [PriceBook("Standard", "USD", prices={"P": PerUnit(usd("100"))})],
+    )
+    policy = ApprovalPolicy([MarginBelow(Percent("40"), "finance")])
+    for method in QUOTE_METHODS:
+        for last_day in (date(2025, 7, 19), date(2025, 11, 29), date(2026, 1, 15)):
+            priced = price_quote(
+                quote(
+                    QuoteLine("P", 1, discount=Discount.percent("20")),
+                    end_date=last_day,
+                    proration_method=method,
+                    approval_policy=policy,
+                ),
+                catalog,
+            )
+            assert priced.approvals == (), (method, last_day)
+    # One cent under the floor still needs approval: 79.99 × m vs 48 × m, a 39.99 % margin.
+    below = price_quote(
+        quote(
+            QuoteLine("P", 1, discount=Discount.percent("20.01")),
+            end_date=date(2025, 7, 19),
+            approval_policy=policy,
+        ),
+        catalog,
+    )
+    assert [a.rule for a in below.approvals] == ["margin_below"]
+    assert "a margin of 39.99%" in below.approvals[0].reason
+
+
+def test_a_pricing_term_the_method_cannot_count_names_the_line() -> None:
+    catalog = Catalog(
+        [Product("WEEKLY", "Weekly pass", ChargeKind.RECURRING, Duration(weeks=1))],
+        [PriceBook("Standard", "USD", prices={"WEEKLY": PerUnit(usd("10"))})],
+    )
+    with pytest.raises(errors.ProrationError, match=r"^Line 1 \(WEEKLY\): the MONTHLY_DAILY"):
+        price_quote(quote(QuoteLine("WEEKLY", 1)), catalog)
+    # DAILY counts weeks: 2025-01-01..2025-12-31 is 52 weeks + 1 day of the next 7.
+    daily = price_quote(
+        quote(QuoteLine("WEEKLY", 1), proration_method=ProrationMethod.DAILY), catalog
+    )
+    assert abs(Fraction(daily.lines[0].term_multiplier) - Fraction(365, 7)) < Fraction(1, 10**40)
+
+
+def test_a_target_total_in_another_currency_names_the_line() -> None:
+    with pytest.raises(
+        errors.CurrencyMismatchError, match="Line 1 \\(SEAT\\): a target line total"
+    ):
+        price_quote(
+            quote(QuoteLine("SEAT", 1, discount=Discount.total(Money("1", "EUR")))), CATALOG
+        )
+
+
+def test_cli_price_reports_input_errors_on_stderr(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    catalog = samples.path("catalog.json")
+    data = json.loads(samples.read_text("quote.json"))
+    data["lines"][0]["sku"] = "NOPE"
+    unknown = tmp_path / "unknown.json"
+    unknown.write_text(json.dumps(data))
+    broken = tmp_path / "broken.json"
+    broken.write_text('{"account": ')
+    cases = [
+        ([str(unknown), "--catalog", catalog], "Unknown sku 'NOPE'"),
+        ([str(broken), "--catalog", catalog], "Cannot read Quote: invalid JSON"),
+        ([str(tmp_path / "missing.json"), "--catalog", catalog], "missing.json"),
+        ([samples.path("quote.json"), "--catalog", str(broken)], "Cannot read Catalog"),
+    ]
+    for args, message in cases:
+        assert main(["price", *args]) == 1
+        captured = capsys.readouterr()
+        assert captured.out == ""
+        assert message in captured.err
+        assert "Traceback" not in captured.err
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["price", "quote.json"],  # --catalog is required
+        ["price", "quote.json", "--catalog", "catalog.json", "--format", "xml"],
+    ],
+)
+def test_cli_price_usage_errors_exit_2(args: list[str]) -> None:
+    with pytest.raises(SystemExit) as exit_info:
+        main(args)
+    assert exit_info.value.code == 2

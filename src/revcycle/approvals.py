@@ -65,6 +65,29 @@ def check_percent_range(what: str) -> Validator:
     return check
 
 
+# The engine computes in a 50-digit context, so the ratio of two of its prices can differ from
+# the exact ratio in the last digits: a 20 % discount over a 199/360 term can come out as
+# 20.000…001 % and trip a 20 % limit. Rules therefore read percents settled to 30 decimal
+# places of a percentage point, far finer than any limit a person writes and far coarser than
+# that noise.
+_SETTLED: Final = Decimal("1e-30")
+_HUNDRED: Final = Decimal(100)
+_ONE: Final = Decimal(1)
+
+
+def settled_percent(ratio: Decimal) -> Percent:
+    """``ratio`` (0.2 for 20 %) as a :class:`Percent` rounded half-even to 30 decimal places of
+    a percentage point, trailing zeros dropped: the precision approval rules compare at."""
+    value = CTX.multiply(ratio, _HUNDRED)
+    if value.adjusted() < 19:  # 30 places and the whole part fit in the 50-digit context
+        value = value.quantize(_SETTLED, rounding=decimal.ROUND_HALF_EVEN, context=CTX)
+    value = value.normalize(CTX)
+    exponent = value.as_tuple().exponent
+    if isinstance(exponent, int) and exponent > 0:
+        value = value.quantize(_ONE, context=CTX)
+    return Percent(value)
+
+
 def _to_rules(value: object) -> tuple[ApprovalRule, ...]:
     if isinstance(value, str | bytes | Mapping) or not isinstance(value, Iterable):
         raise RevcycleTypeError(f"Approval rules must be a sequence, not {value!r}.")
@@ -85,7 +108,9 @@ class DiscountAbove:
     approval at ``level``.
 
     The effective discount is ``1 − net unit price ÷ (list unit price × term multiplier)``:
-    every step counts (contracted, volume, additional, partner, distributor).
+    every step counts (contracted, volume, additional, partner, distributor). It is compared
+    settled to 30 decimal places of a percentage point, so a line exactly at the limit needs
+    no approval.
     """
 
     percent: Percent = attrs.field(validator=check_percent_range("A discount limit"))
@@ -99,7 +124,8 @@ class MarginBelow:
 
     Margin is ``(net unit price − unit cost) ÷ net unit price``, with the product's cost for
     one pricing term scaled by the line's term multiplier, so the floor is
-    ``cost ÷ (1 − margin)``. Lines of products without a cost are not checked.
+    ``cost ÷ (1 − margin)``; a line exactly at the floor passes (the margin is compared
+    settled, like the discount limit). Lines of products without a cost are not checked.
     """
 
     margin: Percent = attrs.field()
@@ -215,13 +241,16 @@ def evaluate(policy: ApprovalPolicy, priced: PricedQuote, catalog: Catalog) -> t
                     continue
                 term_cost = CTX.multiply(cost.amount, line.term_multiplier)
                 net = line.net_unit_price.amount
-                floor = CTX.divide(term_cost, rule.margin.complement())
-                if net < floor:
-                    if net > 0:
-                        margin = CTX.divide(CTX.subtract(net, term_cost), net)
-                        shown = f"a margin of {_percent(Percent.from_ratio(margin))}"
-                    else:
-                        shown = "no margin"
+                if net > 0:
+                    # (net − cost) ÷ net < margin, i.e. net < cost ÷ (1 − margin), compared on
+                    # the settled margin so that a price exactly at the floor passes.
+                    margin = settled_percent(CTX.divide(CTX.subtract(net, term_cost), net))
+                    below = margin.value < rule.margin.value
+                    shown = f"a margin of {_percent(margin)}"
+                else:
+                    below = term_cost > 0
+                    shown = "no margin"
+                if below:
                     found.append(
                         Approval(
                             level=rule.level,

@@ -42,6 +42,7 @@ from typing import Any, Final, final
 import attrs
 
 from revcycle._display import html_table
+from revcycle._numbers import plain
 from revcycle._validate import Validator, check_text, check_type, require_sequence, to_choice
 from revcycle.dates import Duration, Period
 from revcycle.errors import (
@@ -407,7 +408,7 @@ class Catalog:
                         "charge_kind": product.charge_kind.value,
                         "pricing_term": _term(product),
                         "model": type(model).__name__,
-                        "unit_price_at_1": str(model.unit_price_at(1).amount),
+                        "unit_price_at_1": plain(model.unit_price_at(1).amount),
                     }
                 )
         return records

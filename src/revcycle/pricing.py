@@ -40,7 +40,7 @@ import enum
 import functools
 from collections.abc import Callable, Iterable, Sequence
 from decimal import Decimal
-from typing import ParamSpec, Protocol, TypeAlias, TypeVar, final
+from typing import Final, ParamSpec, Protocol, TypeAlias, TypeVar, final
 
 import attrs
 
@@ -1353,6 +1353,15 @@ def _to_discount_kind(value: object) -> DiscountKind:
         raise ValidationError(f"A discount kind must be one of {allowed}, not {value!r}.") from None
 
 
+# How messages name a discount that carries money (a percent discount names itself).
+_DISCOUNT_NAMES: Final = {
+    DiscountKind.PERCENT: "A percent discount",
+    DiscountKind.AMOUNT: "An amount discount",
+    DiscountKind.UNIT_PRICE: "A target unit price",
+    DiscountKind.TOTAL: "A target line total",
+}
+
+
 @final
 @attrs.frozen
 class Discount:
@@ -1382,14 +1391,11 @@ class Discount:
             if self.value.value > _HUNDRED:
                 raise ValidationError(f"A percent discount must not exceed 100%, got {self.value}.")
             return
+        what = _DISCOUNT_NAMES[self.kind]
         if not isinstance(self.value, Money):
-            raise RevcycleTypeError(
-                f"A {self.kind.value} discount needs a Money value, not {self.value!r}."
-            )
+            raise RevcycleTypeError(f"{what} needs a Money value, not {self.value!r}.")
         if self.value.amount < ZERO:
-            raise ValidationError(
-                f"A {self.kind.value} discount must not be negative, got {self.value}."
-            )
+            raise ValidationError(f"{what} must not be negative, got {self.value}.")
 
     @classmethod
     def percent(cls, percent: Percent | DecimalLike) -> Discount:
@@ -1439,8 +1445,8 @@ class Discount:
             return unit_price * value.complement()
         if value.currency != unit_price.currency:
             raise CurrencyMismatchError(
-                f"A {self.kind.value} discount of {value} cannot apply to a "
-                f"{unit_price.currency} price ({unit_price})."
+                f"{_DISCOUNT_NAMES[self.kind]} of {value} cannot apply to a price in "
+                f"{unit_price.currency.code} ({unit_price})."
             )
         if self.kind is DiscountKind.AMOUNT:
             if value.amount > unit_price.amount:

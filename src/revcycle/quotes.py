@@ -61,6 +61,7 @@ from revcycle.approvals import (
     TotalAbove,
     check_percent_range,
     evaluate,
+    settled_percent,
 )
 from revcycle.catalog import (
     Catalog,
@@ -72,6 +73,7 @@ from revcycle.catalog import (
 )
 from revcycle.dates import Duration, Period, anchored_date
 from revcycle.errors import (
+    ProrationError,
     RevcycleTypeError,
     UnknownCodeError,
     ValidationError,
@@ -429,13 +431,15 @@ class PricedLine:
     def effective_discount(self) -> Percent:
         """The discount off the prorated list price: ``1 − net ÷ (list × term multiplier)``.
 
-        Zero when the prorated list price is zero.
+        Rounded half-even to 30 decimal places of a percentage point (the approval rules
+        compare at that precision), so a 20 % discount over a fractional term is exactly 20 %
+        and not 20.000…001 % from the last digit of the 50-digit arithmetic. Zero when the
+        prorated list price is zero.
         """
         base = CTX.multiply(self.list_unit_price.amount, self.term_multiplier)
         if base.is_zero():
             return Percent(ZERO)
-        ratio = CTX.subtract(ONE, CTX.divide(self.net_unit_price.amount, base))
-        return Percent.from_ratio(ratio)
+        return settled_percent(CTX.subtract(ONE, CTX.divide(self.net_unit_price.amount, base)))
 
     def explain(self) -> str:
         """The line's waterfall for people: one row per step, then the rounded total."""
@@ -668,14 +672,26 @@ _ONE_TIME: Final = _Term(_ONE_TIME_TERM, ONE, ONE, None, False)
 _USAGE: Final = _Term(_USAGE_TERM, ONE, ONE, None, False)
 
 
-def _term(kind: ChargeKind, per: Duration | None, span: Period, method: ProrationMethod) -> _Term:
-    """The term step of a line of ``kind`` priced per ``per`` over ``span``."""
+def _term(
+    kind: ChargeKind,
+    per: Duration | None,
+    span: Period,
+    method: ProrationMethod,
+    number: int,
+    sku: str,
+) -> _Term:
+    """The term step of line ``number`` (of ``kind``, priced per ``per``) over ``span``."""
     if kind is ChargeKind.ONE_TIME:
         return _ONE_TIME
     if kind is not ChargeKind.RECURRING:
         return _USAGE
     assert per is not None
-    detail = term_multiplier_detail(span.start, span.end, per, method)
+    try:
+        detail = term_multiplier_detail(span.start, span.end, per, method)
+    except ProrationError as error:
+        # Name the line: the method is the quote's, the pricing term the product's.
+        text = str(error)
+        raise ProrationError(f"Line {number} ({sku}): {text[:1].lower()}{text[1:]}") from None
     exact = detail.exact
     whole = exact.denominator == 1
     return _Term(
@@ -809,7 +825,7 @@ def _price_lines(
             span = period
             term = plan.term
             if term is None:
-                term = plan.term = _term(kind, plan.per, span, method)
+                term = plan.term = _term(kind, plan.per, span, method, number, sku)
             contracted = plan.contracted
         else:
             start = period.start if line.start_date is None else line.start_date
@@ -820,7 +836,7 @@ def _price_lines(
             span = known
             term = terms.get((sku, start, end))
             if term is None:
-                term = terms[(sku, start, end)] = _term(kind, plan.per, span, method)
+                term = terms[(sku, start, end)] = _term(kind, plan.per, span, method, number, sku)
             if (sku, start) in contracts:
                 contracted = contracts[(sku, start)]
             else:

@@ -49,6 +49,7 @@ from revcycle.catalog import ContractedPrice
 from revcycle.errors import CurrencyMismatchError, RevcycleTypeError, ValidationError
 from revcycle.money import Currency, Money, Percent
 from revcycle.pricing import (
+    _DISCOUNT_NAMES,
     AnyPricingModel,
     Discount,
     DiscountKind,
@@ -450,9 +451,10 @@ def _discounted_unit(
     if isinstance(value, Percent):
         return unit * (_ONE - value.value / _HUNDRED)  # × value.complement()
     if value.currency is not currency and value.currency != currency:
+        what = _DISCOUNT_NAMES[discount.kind].lower()
         raise CurrencyMismatchError(
-            f"Line {number} ({sku}): the {discount.kind.value} discount {value} is not in the "
-            f"quote currency {currency.code}."
+            f"Line {number} ({sku}): {what} of {value} is not in the quote currency "
+            f"{currency.code}."
         )
     kind = discount.kind
     if kind is DiscountKind.AMOUNT:
