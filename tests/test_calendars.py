@@ -188,6 +188,20 @@ def test_bad_input_raises_revcycle_errors() -> None:
         BusinessDayAdjustment("sideways")  # type: ignore[arg-type]
 
 
+def test_bad_weekends_holidays_and_days_raise_revcycle_errors() -> None:
+    # Found in review: these raised a bare TypeError / AttributeError, or read a string's
+    # characters as holidays.
+    with pytest.raises(errors.RevcycleTypeError, match="weekday numbers"):
+        WeekendCalendar(weekend=5)  # type: ignore[arg-type]
+    with pytest.raises(errors.RevcycleTypeError, match=r"set of datetime.date"):
+        WeekendCalendar(holidays="2024-01-01")  # type: ignore[arg-type]
+    with pytest.raises(errors.RevcycleTypeError, match=r"datetime.date"):
+        is_business_day("2024-01-01")  # type: ignore[arg-type]
+    with pytest.raises(errors.RevcycleTypeError, match="is_business_day"):
+        is_business_day(date(2024, 1, 1), object())  # type: ignore[arg-type]
+    assert WeekendCalendar(weekend=[4, 5]).weekend == frozenset({4, 5})  # type: ignore[arg-type]
+
+
 def test_a_calendar_without_business_days_is_an_error() -> None:
     class Closed:
         def is_business_day(self, day: date) -> bool:

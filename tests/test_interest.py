@@ -232,3 +232,20 @@ def test_bad_input() -> None:
         late_interest(Decimal("1"), due, as_of, Percent("1"))  # type: ignore[arg-type]
     with pytest.raises(errors.ValidationError, match="act_999"):
         late_interest(usd("1.00"), due, as_of, Percent("1"), day_count="act_999")  # type: ignore[arg-type]
+
+
+def test_bad_fee_rounding_and_rate_dates() -> None:
+    # Found in review: a negative fee lowered the charge (40.03 − 80 …), a fee of 40.005 made
+    # the total a fraction of a cent, rounding="up" raised a bare AttributeError and a dated
+    # rate starting on a string a bare TypeError.
+    due, as_of = date(2024, 1, 31), date(2024, 2, 1)
+    with pytest.raises(errors.ValidationError, match="fixed fee must not be negative"):
+        late_interest(usd("100.00"), due, as_of, Percent("10"), fixed_fee=usd("-40.00"))
+    with pytest.raises(errors.ValidationError, match="minor units"):
+        late_interest(usd("100.00"), due, as_of, Percent("10"), fixed_fee=usd("40.005"))
+    with pytest.raises(errors.RevcycleTypeError, match="Rounding"):
+        late_interest(usd("100.00"), due, as_of, Percent("10"), rounding="up")  # type: ignore[arg-type]
+    with pytest.raises(errors.RevcycleTypeError, match=r"start must be a datetime.date"):
+        DatedRate("2024-01-01", Percent("10"))  # type: ignore[arg-type]
+    fee = late_interest(usd("100.00"), due, as_of, Percent("10"), fixed_fee=usd("40.00"))
+    assert fee.total == usd("40.03")  # 100 × 10 % / 365 = 0.0274 → 0.03, plus 40.00

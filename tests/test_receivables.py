@@ -311,6 +311,35 @@ def test_cli_aging_errors(
     assert message in capsys.readouterr().err
 
 
+def test_cli_aging_reads_files_people_write(
+    capsys: pytest.CaptureFixture[str], tmp_path: pathlib.Path
+) -> None:
+    # Found in review: a file that is not UTF-8 gave a traceback, and errors named the
+    # internal models ("Cannot read tuple", "Cannot read _OpenItems").
+    from revcycle.cli import main
+
+    path = tmp_path / "items.json"
+    path.write_bytes(b"\xff\xfe")
+    assert main(["aging", str(path), "--as-of", "2024-06-30"]) == 1
+    assert "not UTF-8" in capsys.readouterr().err
+    for text in ('"abc"', '[{"id": "A"}]', '{"items": [{"id": "A"}]}', "{"):
+        path.write_text(text)
+        assert main(["aging", str(path), "--as-of", "2024-06-30"]) == 1
+        err = capsys.readouterr().err
+        assert "Cannot read open items" in err
+        assert "tuple" not in err
+        assert "_OpenItems" not in err
+
+
+def test_empty_account_and_bad_items() -> None:
+    # Found in review: an account named "" (OpenItem allows it) was missing from by_account,
+    # and aging(None) raised a bare TypeError.
+    report = aging([OpenItem("A", "", AS_OF, usd("1.00"))], AS_OF)
+    assert report.by_account[""].total == usd("1.00")
+    with pytest.raises(errors.RevcycleTypeError, match="iterable of OpenItem"):
+        aging(None, AS_OF)  # type: ignore[arg-type]
+
+
 def test_very_wide_edges() -> None:
     # Edges beyond the lookup table (ten years) are searched instead.
     items = [

@@ -736,10 +736,6 @@ def test_cli_terms_table_with_payment_and_holidays(capsys: pytest.CaptureFixture
         (["Net thirty", "--invoice-date", "2024-01-31", "--amount", "1 USD"], "net thirty"),
         (["Net 30", "--invoice-date", "2024-31-01", "--amount", "1 USD"], "--invoice-date"),
         (["Net 30", "--invoice-date", "2024-01-31", "--amount", "1000"], "--amount"),
-        (
-            ["Net 30", "--invoice-date", "2024-01-31", "--amount", "1 USD", "--holidays", "US"],
-            "--adjust",
-        ),
     ],
 )
 def test_cli_terms_errors(
@@ -798,3 +794,63 @@ def test_bad_constructor_input_raises_revcycle_errors(build: object, error: type
     # Found in review: these raised a bare TypeError or ValueError from inside attrs/enum.
     with pytest.raises(error):
         build()  # type: ignore[operator]
+
+
+def test_cli_holidays_without_adjust_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> None:
+    # Found in review: a flag that needs another flag exited 1 (a domain error); DESIGN §5
+    # says a usage error exits 2.
+    from revcycle.cli import main
+
+    args = ["terms", "Net 30", "--invoice-date", "2024-01-31", "--amount", "1 USD"]
+    assert main([*args, "--holidays", "US"]) == 2
+    assert "--holidays needs --adjust" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    ("text", "rule", "due"),
+    [
+        # Found in review: "30 days end of month" read as EndOfMonth(days=30), the opposite
+        # of what the how-to and the explanation say. OCA payment_term_extension (anchor §2.3):
+        # "30 days end of month" on Jan 30 → Mar 31 (Jan 30 + 30 = Mar 1, then month end).
+        ("30 days end of month", DayOfMonth(31, months=0, after_days=30), date(2023, 3, 31)),
+        ("30 days end of the month", DayOfMonth(31, months=0, after_days=30), date(2023, 3, 31)),
+        # "after the end of the month" and the trade "EOM" keep month end first: Jan 31 + 30.
+        ("30 days after the end of the month", EndOfMonth(0, 30), date(2023, 3, 2)),
+        ("30 days EOM", EndOfMonth(0, 30), date(2023, 3, 2)),
+        ("Net 30 EOM", EndOfMonth(0, 30), date(2023, 3, 2)),
+    ],
+)
+def test_parse_order_of_steps_in_words(text: str, rule: DueRule, due: date) -> None:
+    terms = PaymentTerms.parse(text)
+    assert terms.installments[0].due == rule
+    assert terms.due_date(date(2023, 1, 30)) == due
+
+
+def test_parse_a_lone_balance_line() -> None:
+    # Found in review: "balance net 30" alone was not understood, though "30% now, balance
+    # net 30" was.
+    terms = PaymentTerms.parse("Balance Net 30")
+    assert terms.installments == (Installment.balance(NetDays(30)),)
+    assert terms.due_date(date(2022, 1, 31)) == date(2022, 3, 2)
+
+
+def test_untaxed_is_checked_whenever_given() -> None:
+    # Found in review: with a discount on the total, a wrong untaxed amount was silently
+    # ignored (and annual_cost("30") raised a bare TypeError).
+    terms = PaymentTerms.parse("2/10 Net 30")
+    with pytest.raises(errors.RevcycleTypeError, match="untaxed amount must be Money"):
+        terms.schedule(date(2024, 1, 1), usd("10.00"), untaxed="8.00")  # type: ignore[arg-type]
+    with pytest.raises(errors.CurrencyMismatchError):
+        terms.schedule(date(2024, 1, 1), usd("10.00"), untaxed=Money("8.00", "EUR"))
+    with pytest.raises(TermsError, match="between zero and the total"):
+        PaymentTerms.net(30).schedule(date(2024, 1, 1), usd("10.00"), untaxed=usd("11.00"))
+    with pytest.raises(errors.RevcycleTypeError, match="net days must be an int"):
+        EarlyPaymentDiscount(Percent("2"), 10).annual_cost("30")  # type: ignore[arg-type]
+
+
+def test_schedule_amounts_carry_the_currency_places() -> None:
+    # Found in review: a total given as "5 USD" came back as "5 USD" next to "0.00 USD".
+    schedule = PaymentTerms.net(30).schedule(date(2024, 1, 1), usd("5"))
+    assert str(schedule.total) == "5.00 USD"
+    assert str(schedule.installments[0].amount) == "5.00 USD"
+    assert str(schedule.installments[0].open_amount) == "5.00 USD"

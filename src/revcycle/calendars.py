@@ -62,6 +62,11 @@ class HolidayCalendar(Protocol):
 
 
 def _to_weekdays(value: Iterable[int]) -> frozenset[int]:
+    if isinstance(value, str | bytes) or not isinstance(value, Iterable):
+        raise RevcycleTypeError(
+            f"A weekend is a set of weekday numbers such as {{5, 6}} (Saturday and Sunday), "
+            f"not {value!r}."
+        )
     days = frozenset(value)
     for day in days:
         if isinstance(day, bool) or not isinstance(day, int) or not 0 <= day <= 6:
@@ -74,6 +79,9 @@ def _to_weekdays(value: Iterable[int]) -> frozenset[int]:
 
 
 def _to_days(value: Iterable[date]) -> frozenset[date]:
+    given: object = value  # a str is iterable too, and would give one "holiday" per character
+    if isinstance(given, str | bytes) or not isinstance(given, Iterable):
+        raise RevcycleTypeError(f"Holidays are a set of datetime.date values, not {value!r}.")
     days = frozenset(value)
     for day in days:
         require_day(day, "A holiday")
@@ -173,6 +181,8 @@ class CountryHolidays:
 
 def is_business_day(day: date, calendar: HolidayCalendar = WEEKENDS) -> bool:
     """True when ``day`` is a business day of ``calendar``."""
+    require_day(day, "A day")
+    _check_calendar(None, None, calendar)
     return bool(calendar.is_business_day(day))
 
 

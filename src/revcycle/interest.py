@@ -32,7 +32,7 @@ from typing import Any, Final, final
 import attrs
 
 from revcycle._numbers import CTX, ZERO, scale_exact, to_decimal
-from revcycle._validate import require_day, to_choice
+from revcycle._validate import check_day, require_day, to_choice
 from revcycle.dates import DayCount
 from revcycle.errors import CurrencyMismatchError, RevcycleTypeError, ValidationError
 from revcycle.money import Money, Percent, Rounding
@@ -67,7 +67,7 @@ class DatedRate:
     DatedRate(start=datetime.date(2024, 7, 1), annual_rate=Percent('12.25'))
     """
 
-    start: date
+    start: date = attrs.field(validator=check_day("A dated rate's {field}"))
     annual_rate: Percent = attrs.field(converter=_to_percent)
 
 
@@ -163,8 +163,9 @@ def late_interest(
     ``annual_rate`` is one :class:`~revcycle.money.Percent` a year, or a sequence of
     :class:`DatedRate` in start order (each late day earns the rate in force on that day);
     rates must not be negative.
-    ``fixed_fee`` is charged once when at least one day is late. The interest is rounded
-    once, half-up at the minor unit unless ``rounding`` says otherwise.
+    ``fixed_fee`` (whole minor units, not negative) is charged once when at least one day
+    is late. The interest is rounded once, half-up at the minor unit unless ``rounding`` says
+    otherwise.
 
     The EU late-payment rule (Directive 2011/7/EU) is the reference rate in force on 1 January
     or 1 July plus 8 points, and 40 EUR per late invoice:
@@ -186,6 +187,8 @@ def late_interest(
     require_day(due_date, "A due date")
     require_day(as_of, "An as-of date")
     day_count = to_choice(DayCount, day_count, "A day count")
+    if rounding is not None and not isinstance(rounding, Rounding):
+        raise RevcycleTypeError(f"A rounding must be a Rounding or None, not {rounding!r}.")
     currency = amount.currency
     if fixed_fee is None:
         fee = Money(ZERO, currency).round(rounding)
@@ -195,7 +198,10 @@ def late_interest(
         raise CurrencyMismatchError(
             f"The fixed fee {fixed_fee} is not in the currency of the late amount {amount}."
         )
+    elif fixed_fee.amount < ZERO:
+        raise ValidationError(f"A fixed fee must not be negative, got {fixed_fee}.")
     else:
+        fixed_fee.minor_units  # noqa: B018 - refuses fractions of a minor unit
         fee = fixed_fee
     rates = _rates(annual_rate)
     for rate in (rates,) if isinstance(rates, Percent) else (r.annual_rate for r in rates):

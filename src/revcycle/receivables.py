@@ -231,7 +231,7 @@ class AgingReport:
     def by_account(self) -> Mapping[str, AgingRow]:
         """Each account's row (a one-currency report), read-only."""
         _single(self, "rows by account")
-        return MappingProxyType({row.account: row for row in self.rows if row.account})
+        return MappingProxyType({row.account: row for row in self.rows if row.account is not None})
 
     def for_currency(self, currency: Currency | str) -> AgingReport:
         """The part of the report in one currency."""
@@ -309,6 +309,8 @@ def aging(
     """
     if not is_day(as_of):
         raise RevcycleTypeError(f"aging() needs as_of as a datetime.date, not {as_of!r}.")
+    if not isinstance(items, Iterable):
+        raise RevcycleTypeError(f"aging() needs an iterable of OpenItem values, not {items!r}.")
     edges = _check_edges(edges)
     labels = bucket_labels(edges)
     only = None if currency is None else Currency.of(currency)

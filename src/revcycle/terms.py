@@ -243,6 +243,8 @@ class EarlyPaymentDiscount:
         >>> round(EarlyPaymentDiscount(Percent("2"), 10).annual_cost(30) * 100, 2)
         Decimal('37.24')
         """
+        if isinstance(net_days, bool) or not isinstance(net_days, int):
+            raise RevcycleTypeError(f"The net days must be an int, not {net_days!r}.")
         if net_days <= self.days:
             raise TermsError(
                 f"The net days ({net_days}) must be after the discount days ({self.days})."
@@ -458,7 +460,8 @@ class PaymentTerms:
         """The installments of an invoice of ``total`` issued on ``invoice_date``.
 
         ``total`` must be whole minor units and not negative. ``untaxed`` is needed when the
-        early-payment discount is on the untaxed amount. Installment amounts sum exactly to
+        early-payment discount is on the untaxed amount, and is checked (Money in the invoice
+        currency, from zero to the total) whenever it is given. Installment amounts sum exactly to
         the total; the discount (rounded half-up once, on the whole base) is split over the
         installments in proportion to their amounts with the same allocation policy, so the
         discounted amounts sum exactly to the discounted total. An installment's discount
@@ -471,6 +474,10 @@ class PaymentTerms:
         units = total.minor_units
         if units < 0:
             raise TermsError(f"An invoice total must not be negative, got {total}.")
+        if untaxed is not None:
+            _check_untaxed(untaxed, total)
+        # Written with the currency's places ("5 USD" is shown as 5.00, like every other amount).
+        total = from_units(units, currency.minor_units, currency)
         lines = self.installments
         zero = Money._trusted(ZEROS[currency.minor_units], currency)
         discount = self.early_payment_discount
@@ -565,17 +572,6 @@ class PaymentTerms:
                     "This early-payment discount is on the untaxed amount; pass untaxed=... "
                     "to schedule()."
                 )
-            if not isinstance(untaxed, Money):
-                raise RevcycleTypeError(f"The untaxed amount must be Money, not {untaxed!r}.")
-            if untaxed.currency != total.currency:
-                raise CurrencyMismatchError(
-                    f"The untaxed amount {untaxed} is not in the invoice currency "
-                    f"{total.currency.code}."
-                )
-            if not ZERO <= untaxed.amount <= total.amount:
-                raise TermsError(
-                    f"The untaxed amount {untaxed} must be between zero and the total {total}."
-                )
             base = untaxed
         else:
             base = total
@@ -584,6 +580,19 @@ class PaymentTerms:
         currency = total.currency
         rounded = exact.quantize(currency.quantum, rounding=ROUND_HALF_UP, context=CTX)
         return Money._trusted(rounded, currency)
+
+
+def _check_untaxed(untaxed: object, total: Money) -> None:
+    if not isinstance(untaxed, Money):
+        raise RevcycleTypeError(f"The untaxed amount must be Money, not {untaxed!r}.")
+    if untaxed.currency != total.currency:
+        raise CurrencyMismatchError(
+            f"The untaxed amount {untaxed} is not in the invoice currency {total.currency.code}."
+        )
+    if not ZERO <= untaxed.amount <= total.amount:
+        raise TermsError(
+            f"The untaxed amount {untaxed} must be between zero and the total {total}."
+        )
 
 
 # --------------------------------------------------------------------------------------------

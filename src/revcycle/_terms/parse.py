@@ -46,7 +46,8 @@ _NET = re.compile(
 )
 _DAYS = re.compile(
     r"(?:due\s+)?(?:in\s+|within\s+)?(?P<days>\d+)\s*days?"
-    r"(?:\s*(?P<eom>eom|(?:after )?(?:the )?end of (?:the )?month))?"
+    r"(?:\s*(?P<eom>eom|after (?:the )?end of (?:the )?month)"
+    r"|\s*(?P<then_eom>end of (?:the )?month))?"
 )
 _EOM = re.compile(r"eom|end of (?:the )?month|end of (?:the )?invoice month")
 _EOM_PLUS = re.compile(r"(?:eom|end of (?:the )?month)\s*\+\s*(?P<days>\d+)(?:\s*days?)?")
@@ -82,6 +83,9 @@ def _parse_due(text: str) -> DueRule:
         match = pattern.fullmatch(part)
         if match is not None:
             days = int(match["days"])
+            if pattern is _DAYS and match["then_eom"]:
+                # "30 days end of month" (Odoo, OCA): add the days, then the month end.
+                return DayOfMonth(31, months=0, after_days=days)
             return EndOfMonth(days=days) if match["eom"] else NetDays(days)
     if _EOM.fullmatch(part):
         return EndOfMonth()
@@ -103,7 +107,9 @@ def _parse_lines(text: str) -> tuple[Installment, ...]:
     parts = [p for p in _SEPARATORS.split(text) if p]
     if not parts:
         raise _NotUnderstoodError(text)
-    if len(parts) == 1 and not _PERCENT_LINE.fullmatch(parts[0]):
+    if len(parts) == 1 and not (
+        _PERCENT_LINE.fullmatch(parts[0]) or _BALANCE_LINE.fullmatch(parts[0])
+    ):
         return (Installment.percent(_HUNDRED, _parse_due(parts[0])),)
     lines: list[Installment] = []
     for part in parts:

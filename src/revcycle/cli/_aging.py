@@ -65,14 +65,24 @@ def register(subparsers: Any) -> None:
 def read_items(text: str) -> tuple[OpenItem, ...]:
     """Open items from ``{"items": [...]}`` or a bare JSON list."""
     try:
-        is_list = isinstance(json.loads(text), list)
+        data = json.loads(text)
     except json.JSONDecodeError:
-        is_list = False  # loads() below reports the JSON error with its position
+        data = {}  # loads() below reports the JSON error with its position
     except ValueError as error:
         raise StructureError(f"Cannot read open items: {error}.") from None
-    if is_list:
-        return loads(text, tuple[OpenItem, ...])
-    return loads(text, _OpenItems).items
+    if not isinstance(data, list | dict):
+        raise StructureError(
+            'Cannot read open items: expected {"items": [...]} or a JSON list of open items, '
+            f"got {data!r}."
+        )
+    try:
+        if isinstance(data, list):
+            return loads(text, tuple[OpenItem, ...])
+        return loads(text, _OpenItems).items
+    except StructureError as error:
+        # The model names ("tuple", "_OpenItems") mean nothing to the person who wrote the file.
+        _, colon, rest = error.summary.partition(":")
+        raise StructureError(f"Cannot read open items{colon}{rest}", error.messages) from None
 
 
 def _handle(args: argparse.Namespace) -> int:

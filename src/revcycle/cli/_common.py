@@ -77,12 +77,14 @@ def parse_period(text: str, flag: str) -> Period:
 
 def read_text(source: str) -> str:
     """Read a path, or standard input for ``-``."""
-    if source == "-":
-        return sys.stdin.read()
     try:
+        if source == "-":
+            return sys.stdin.read()
         return Path(source).read_text(encoding="utf-8")
     except OSError as error:
         raise CliError(f"cannot read {source}: {error.strerror or error}.") from None
+    except UnicodeDecodeError as error:
+        raise CliError(f"cannot read {source}: it is not UTF-8 text ({error.reason}).") from None
 
 
 def read_model(source: str, cls: type[T]) -> T:

@@ -16,11 +16,11 @@ given); ``--format table`` prints the installments for people.
 from __future__ import annotations
 
 import argparse
+import sys
 from typing import Any
 
 from revcycle.calendars import BusinessDayAdjustment, BusinessDayConvention, CountryHolidays
 from revcycle.cli._common import (
-    CliError,
     add_format_argument,
     console,
     parse_date,
@@ -74,9 +74,15 @@ def register(subparsers: Any) -> None:
 
 
 def _handle(args: argparse.Namespace) -> int:
-    terms = PaymentTerms.parse(args.terms)
     if args.holidays and not args.adjust:
-        raise CliError("--holidays needs --adjust (the convention that moves due dates).")
+        # A usage error (exit 2, like argparse's own), not a domain error.
+        print(
+            "revcycle terms: error: --holidays needs --adjust (the convention that moves due "
+            "dates).",
+            file=sys.stderr,
+        )
+        return 2
+    terms = PaymentTerms.parse(args.terms)
     if args.adjust:
         if args.holidays:
             country, _, subdivision = args.holidays.partition("-")
