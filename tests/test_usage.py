@@ -205,8 +205,9 @@ def test_duplicate_events_never_change_a_result(
     events: list[UsageEvent], meter: Meter, random: object
 ) -> None:
     charge = UsageCharge(meter, PerUnit(usd("0.5")))
-    repeated = list(events) + [e for e in events if e.quantity > 1]
-    random.shuffle(repeated[len(events) :])  # type: ignore[attr-defined]
+    repeats = [e for e in events if e.quantity > 1]
+    random.shuffle(repeats)  # type: ignore[attr-defined]
+    repeated = list(events) + repeats
     once = rate_usage(events, charge, JAN)
     twice = rate_usage(repeated, charge, JAN)
     assert twice.lines == once.lines
@@ -376,6 +377,14 @@ def test_bad_input_raises_only_revcycle_errors(junk: object) -> None:
         lambda: UsageEvent(id=junk, customer="a", metric="m", at=JAN_START),  # type: ignore[arg-type]
         lambda: UsageEvent(id="x", customer="a", metric="m", at=junk),  # type: ignore[arg-type]
         lambda: Meter("m", junk),  # type: ignore[arg-type]
+        lambda: Meter("m", Aggregation.SUM, allow_negative=junk),  # type: ignore[arg-type]
+        lambda: Meter("m", Aggregation.SUM, unit_rounding=junk),  # type: ignore[arg-type]
+        lambda: UsageCharge(junk, API_TIERS),  # type: ignore[arg-type]
+        lambda: UnitRounding(UnitRoundingMode.CEIL, 20).apply(D("1E+40")),
+        lambda: Percentage("1", "USD").price_events(junk),  # type: ignore[arg-type]
+        lambda: rate_usage(junk, API, JAN),  # type: ignore[arg-type]
+        lambda: rate_usage([], junk, JAN),  # type: ignore[arg-type]
+        lambda: rate_usage([], API, JAN, customers=junk),  # type: ignore[arg-type]
         lambda: UnitRounding(UnitRoundingMode.ROUND, junk),  # type: ignore[arg-type]
         lambda: UsageCharge(Meter("m", Aggregation.SUM), API_TIERS, included_units=junk),  # type: ignore[arg-type]
         lambda: Percentage(junk, "USD"),  # type: ignore[arg-type]
@@ -765,6 +774,65 @@ def test_meter_and_charge_validation() -> None:
         rate_usage([], API, JAN).line("nobody", "api_calls")
 
 
+def test_unit_rounding_beyond_the_working_precision_is_a_clear_error() -> None:
+    # The library's context holds 50 significant digits (DESIGN §3 Numbers): a precision
+    # outside ±50 is refused up front, and a rounding whose result cannot fit is a
+    # ValidationError, never decimal.InvalidOperation from deep inside.
+    with pytest.raises(ValidationError, match="between -50 and 50"):
+        UnitRounding(UnitRoundingMode.ROUND, 10**9)
+    with pytest.raises(ValidationError, match="between -50 and 50"):
+        UnitRounding(UnitRoundingMode.ROUND, -51)
+    with pytest.raises(ValidationError, match="50 significant digits"):
+        UnitRounding(UnitRoundingMode.ROUND, 40).apply(D("12345678901234.5"))
+    assert UnitRounding(UnitRoundingMode.FLOOR, -50).apply(D("123")) == 0
+
+
+def test_negative_rates_minimums_and_maximums_are_refused() -> None:
+    # A negative take rate, minimum or cap has no meaning; a negative maximum would turn
+    # every period charge into a credit.
+    with pytest.raises(ValidationError, match="rate must not be negative"):
+        Percentage("-1", "USD")
+    with pytest.raises(ValidationError, match=r"minimum .* must not be negative"):
+        UsageCharge(API.meter, API_TIERS, minimum=usd("-5"))
+    with pytest.raises(ValidationError, match=r"maximum .* must not be negative"):
+        UsageCharge(API.meter, API_TIERS, maximum=usd("-5"))
+
+
+def test_wrong_types_raise_revcycle_type_errors_with_sentences() -> None:
+    with pytest.raises(RevcycleTypeError, match="meter must be a Meter"):
+        UsageCharge("api_calls", API_TIERS)  # type: ignore[arg-type]
+    with pytest.raises(RevcycleTypeError, match="allow_negative must be a bool"):
+        Meter("m", Aggregation.SUM, allow_negative="yes")  # type: ignore[arg-type]
+    with pytest.raises(RevcycleTypeError, match="unit_rounding must be a UnitRounding"):
+        Meter("m", Aggregation.SUM, unit_rounding="ceil")  # type: ignore[arg-type]
+    with pytest.raises(RevcycleTypeError, match="list of Decimals"):
+        Percentage("1", "USD").price_events(None)  # type: ignore[arg-type]
+    with pytest.raises(RevcycleTypeError, match="events as a list"):
+        rate_usage(None, API, JAN)  # type: ignore[arg-type]
+    with pytest.raises(RevcycleTypeError, match="events as a list"):
+        aggregate_usage(None, API.meter, JAN)  # type: ignore[arg-type]
+    with pytest.raises(RevcycleTypeError, match="UsageCharge or a list"):
+        rate_usage([], None, JAN)  # type: ignore[arg-type]
+    with pytest.raises(RevcycleTypeError, match="customers must be a list"):
+        rate_usage([], API, JAN, customers=None)  # type: ignore[arg-type]
+    with pytest.raises(ValidationError, match="empty string"):
+        rate_usage([], API, JAN, customers=[""])
+    with pytest.raises(RevcycleTypeError, match="string customer"):
+        rate_usage([], API, JAN, already_billed={(1, "api_calls", None): D(1)})  # type: ignore[dict-key]
+
+
+def test_an_evening_in_berlin_belongs_to_the_next_local_month() -> None:
+    # Kill Bill #1987 (billing.md §4): 23:30 UTC on Jan 31 is 00:30 on Feb 1 in Berlin, so a
+    # customer billed in Europe/Berlin used it in February; January reports it as future.
+    at = datetime(2024, 1, 31, 23, 30, tzinfo=UTC)
+    events = [event("1", at=at, quantity=4)]
+    january = rate_usage(events, API, JAN, tz="Europe/Berlin")
+    assert (january.lines, january.future) == ((), tuple(events))
+    february = rate_usage(events, API, Period.of_month(2024, 2), tz="Europe/Berlin")
+    assert february.lines[0].quantity == 4
+    assert february.late == ()
+
+
 def test_event_values_are_frozen_and_hashable() -> None:
     item = event("1", region="eu")
     assert hash(item) == hash(event("1", region="eu"))
@@ -894,6 +962,51 @@ def test_cli_rate_with_meter_and_price_flags(
         == 1
     )
     assert "period" in capsys.readouterr().err
+
+
+def test_cli_rate_with_a_meter_file(
+    capsys: pytest.CaptureFixture[str], tmp_path: pytest.TempPathFactory
+) -> None:
+    # Issue 6: `revcycle rate EVENTS.json --meter ... --price ...`. By hand: eu events 10 and
+    # -3 (a correction the meter allows), the us event filtered out → 7 × 0.01 = 0.07.
+    from pathlib import Path
+
+    from revcycle.cli import main
+
+    folder = Path(str(tmp_path))
+    meter = Meter("api_calls", Aggregation.SUM, filters={"region": "eu"}, allow_negative=True)
+    (folder / "meter.json").write_text(dumps(meter), "utf-8")
+    price = unstructure(PerUnit(usd("0.01")), AnyUsageModel)
+    (folder / "price.json").write_text(json.dumps(price), "utf-8")
+    events = [
+        event("1", quantity=10, region="eu"),
+        event("2", quantity=-3, region="eu"),
+        event("3", quantity=5, region="us"),
+    ]
+    (folder / "events.json").write_text(json.dumps(unstructure(events)), "utf-8")
+    args = ["rate", str(folder / "events.json"), "--period", "2024-01-01/2024-02-01"]
+    flags = ["--meter", str(folder / "meter.json"), "--price", str(folder / "price.json")]
+    assert main([*args, *flags]) == 0
+    line = loads(capsys.readouterr().out, UsageRating).lines[0]
+    assert (line.quantity, line.amount) == (D(7), usd("0.07"))
+    assert main([*args, *flags, "--format", "table"]) == 0
+    assert "0.07 USD" in capsys.readouterr().out
+    # Flags that contradict the meter file or the plan are usage errors (exit 2).
+    for extra in (["--group-by", "region"], ["--metric", "api_calls"], ["--plan", "x.json"]):
+        with pytest.raises(SystemExit) as exit_info:
+            main([*args, *flags, *extra])
+        assert exit_info.value.code == 2
+        assert "--" in capsys.readouterr().err
+    # Malformed JSON in any file is an input error (exit 1) with a message, not a traceback.
+    (folder / "bad.json").write_text("{bad", "utf-8")
+    (folder / "bad_list.json").write_text('[{"id": ', "utf-8")
+    for broken in (
+        [*args, "--meter", str(folder / "bad.json"), "--price", str(folder / "price.json")],
+        [*args, "--meter", str(folder / "meter.json"), "--price", str(folder / "bad.json")],
+        ["rate", str(folder / "bad_list.json"), *args[2:], *flags],
+    ):
+        assert main(broken) == 1
+        assert "invalid JSON" in capsys.readouterr().err
 
 
 def test_demo_section_renders() -> None:

@@ -329,6 +329,20 @@ def test_table_errors_are_revcycle_errors() -> None:
         rate_usage_table(pa.table({**base, "quantity": [-1]}), charge, JAN)
 
 
+def test_empty_ids_customers_and_metrics_are_refused_like_events() -> None:
+    # UsageEvent refuses an empty id, customer or metric; the table path must not bill a
+    # customer "" that the object path could never see.
+    events = [UsageEvent(id="1", customer="acme", metric="api_calls", at=JAN_START)]
+    charge = UsageCharge(Meter("api_calls", Aggregation.SUM), PerUnit(usd("1")))
+    for column in ("id", "customer", "metric"):
+        table = to_table(events)
+        table = table.set_column(
+            table.column_names.index(column), column, pa.array([""], pa.string())
+        )
+        with pytest.raises(ValidationError, match=f"'{column}' column must not hold empty"):
+            rate_usage_table(table, charge, JAN)
+
+
 def test_trusted_unique_ids_skip_the_duplicate_search() -> None:
     events = [
         UsageEvent(id="a", customer="acme", metric="m", at=JAN_START, quantity=D(2)),

@@ -98,6 +98,14 @@ def _check_schema(table: pa.Table) -> pa.Table:
             )
         if name in _CORE and column.null_count:
             raise ValidationError(f"The usage table's {name!r} column must not hold nulls.")
+        if name in ("id", "customer", "metric") and len(column):
+            # UsageEvent refuses an empty id, customer or metric; so does the table (a row
+            # billed to customer "" would otherwise pass silently).
+            shortest = pc.min(pc.binary_length(column)).as_py()
+            if shortest == 0:
+                raise ValidationError(
+                    f"The usage table's {name!r} column must not hold empty strings."
+                )
         columns[name] = column
     return pa.table(columns)
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import json
 from typing import Any
 
 import attrs
@@ -17,7 +16,7 @@ from revcycle.cli._common import (
     print_table,
     read_text,
 )
-from revcycle.serialization import loads, structure
+from revcycle.serialization import loads
 from revcycle.usage import (
     Aggregation,
     AnyUsageModel,
@@ -49,17 +48,22 @@ def register(subparsers: Any) -> None:
         "rate",
         help="rate usage events for a period",
         description="Rate usage events (a JSON file, or - for standard input) for a period: "
-        "give a plan file of usage charges, or one charge with --metric, --aggregation and "
-        "--price. Prints the rated lines and every event that was not counted (duplicates, "
-        "late, future, unmetered).",
+        "give a plan file of usage charges, or one charge with --price and either a meter "
+        "file (--meter) or --metric and --aggregation. Prints the rated lines and every "
+        "event that was not counted (duplicates, late, future, unmetered).",
     )
     parser.add_argument("events", help='events JSON: {"events": [...]} or a list')
-    parser.add_argument("--plan", help='plan JSON: {"charges": [...]}')
-    parser.add_argument("--metric", help="the metric of a single charge")
+    source = parser.add_mutually_exclusive_group()
+    source.add_argument("--plan", help='plan JSON: {"charges": [...]}')
+    source.add_argument(
+        "--meter",
+        help='meter JSON for a single charge, e.g. {"metric": "api_calls", "aggregation": '
+        '"sum", "filters": {"region": "eu"}}',
+    )
+    source.add_argument("--metric", help="the metric of a single charge")
     parser.add_argument(
         "--aggregation",
         choices=[a.value for a in Aggregation],
-        default="sum",
         help="how the single charge's meter aggregates (default sum)",
     )
     parser.add_argument("--unique-property", help="the property a unique_count meter counts")
@@ -69,31 +73,53 @@ def register(subparsers: Any) -> None:
     parser.add_argument("--full-period", help="the whole billing period, to prorate minimums")
     parser.add_argument("--tz", default="UTC", help="the customers' IANA timezone (UTC)")
     add_format_argument(parser)
-    parser.set_defaults(handler=_handle)
+    parser.set_defaults(handler=_handle, parser=parser)
 
 
 def _events(source: str) -> tuple[UsageEvent, ...]:
     text = read_text(source)
     if text.lstrip().startswith("["):
-        return loads(json.dumps({"events": json.loads(text)}), _Events).events
+        # A bare list: read as the events document it stands for (same checks, same errors).
+        return loads('{"events": ' + text + "}", _Events).events
     return loads(text, _Events).events
 
 
+_MODEL: Any = AnyUsageModel  # a union, which loads() reads through its "type" tag
+
+
 def _charges(args: argparse.Namespace) -> tuple[UsageCharge, ...]:
+    parser: argparse.ArgumentParser = args.parser
+    meter_flags = [
+        flag
+        for flag, value in (
+            ("--aggregation", args.aggregation),
+            ("--unique-property", args.unique_property),
+            ("--group-by", args.group_by),
+        )
+        if value is not None
+    ]
     if args.plan:
+        extra = meter_flags + (["--price"] if args.price else [])
+        if extra:
+            parser.error(f"{', '.join(extra)} cannot be combined with --plan.")
         return loads(read_text(args.plan), _Plan).charges
-    if not (args.metric and args.price):
-        raise CliError("give --plan PLAN.json, or --metric and --price (with --aggregation).")
-    data = json.loads(read_text(args.price))
-    if isinstance(data, dict):
-        data.pop("schema_version", None)
-    model: Any = structure(data, AnyUsageModel)  # type: ignore[arg-type]
-    meter = Meter(
-        args.metric,
-        args.aggregation,
-        unique_property=args.unique_property,
-        group_by=args.group_by,
-    )
+    if args.meter and meter_flags:
+        parser.error(f"{', '.join(meter_flags)} cannot be combined with --meter.")
+    if not ((args.metric or args.meter) and args.price):
+        raise CliError(
+            "give --plan PLAN.json, or --price MODEL.json with --meter METER.json or with "
+            "--metric (and --aggregation)."
+        )
+    model: AnyUsageModel = loads(read_text(args.price), _MODEL)
+    if args.meter:
+        meter = loads(read_text(args.meter), Meter)
+    else:
+        meter = Meter(
+            args.metric,
+            args.aggregation or Aggregation.SUM,
+            unique_property=args.unique_property,
+            group_by=args.group_by,
+        )
     return (UsageCharge(meter, model),)
 
 

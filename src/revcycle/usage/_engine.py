@@ -296,6 +296,12 @@ def finish(kind: Aggregation, value: Any, span: int) -> Decimal:
 # Rating
 
 
+def _iterable(values: object, what: str) -> None:
+    """Refuse a non-iterable (None, a number) with a sentence instead of a bare TypeError."""
+    if not isinstance(values, Iterable) or isinstance(values, str | bytes):
+        raise RevcycleTypeError(f"{what}, not {values!r}.")
+
+
 def _accumulators(charges: Iterable[UsageCharge]) -> dict[str, _Accumulator]:
     result: dict[str, _Accumulator] = {}
     for charge in charges:
@@ -332,6 +338,11 @@ def _check_keys(
                 f"{what} keys must be (customer, metric, group) tuples, not {key!r}."
             )
         customer, metric, group = key
+        if not isinstance(customer, str) or not (group is None or isinstance(group, str)):
+            raise RevcycleTypeError(
+                f"{what} keys must be (customer, metric, group) with a string customer and a "
+                f"string or None group, not {key!r}."
+            )
         if metric not in charges:
             raise ValidationError(f"{what} names metric {metric!r}, which no charge meters.")
         if group is not None and charges[metric].meter.group_by is None:
@@ -467,6 +478,8 @@ def _prepare(
     tz: str | tzinfo,
     full_period: Period | None,
 ) -> tuple[dict[str, UsageCharge], str, datetime, datetime, Decimal]:
+    if not isinstance(charges, UsageCharge):
+        _iterable(charges, "The charges must be a UsageCharge or a list of them")
     charge_list = [charges] if isinstance(charges, UsageCharge) else list(charges)
     _accumulators(charge_list)  # validates types and one charge per metric
     by_metric = {charge.meter.metric: charge for charge in charge_list}
@@ -503,6 +516,7 @@ def rate_usage(
     (progressive billing). ``opening_levels`` gives a ``TIME_WEIGHTED_SUM`` meter's level at
     the period start (0 otherwise).
     """
+    _iterable(events, "rate_usage() needs the events as a list (or iterable) of UsageEvent")
     by_metric, zone_name, lo, hi, fraction = _prepare(charges, period, tz, full_period)
     accumulators = _accumulators(by_metric.values())
     billed = _check_keys(already_billed, "already_billed", by_metric)
@@ -523,10 +537,14 @@ def rate_usage(
 
 
 def _customers(customers: Iterable[str]) -> tuple[str, ...]:
+    if not isinstance(customers, str):
+        _iterable(customers, "customers must be a list of customer strings")
     result = tuple(customers) if not isinstance(customers, str) else (customers,)
     for customer in result:
         if not isinstance(customer, str):
             raise RevcycleTypeError(f"customers must be strings, not {customer!r}.")
+        if not customer:
+            raise ValidationError("customers must not hold an empty string.")
     return result
 
 
@@ -568,6 +586,7 @@ def aggregate_usage(
     """
     if not isinstance(meter, Meter):
         raise RevcycleTypeError(f"aggregate_usage() needs a Meter, not {meter!r}.")
+    _iterable(events, "aggregate_usage() needs the events as a list (or iterable) of UsageEvent")
     zone = zone_of(tz)[1]
     lo, hi = period_bounds(period, zone)
     scanned = _scan(events, {meter.metric: _accumulator(meter, False)}, lo, hi)

@@ -17,7 +17,7 @@ import attrs
 
 from revcycle._display import html_table
 from revcycle._display import to_pandas as _to_pandas
-from revcycle._numbers import CTX, ONE, ZERO, plain, to_decimal, to_int
+from revcycle._numbers import CTX, ONE, PRECISION, ZERO, plain, to_decimal, to_int
 from revcycle.dates import Period
 from revcycle.errors import (
     RevcycleTypeError,
@@ -132,6 +132,28 @@ def _percent(value: object) -> Percent:
     return value if isinstance(value, Percent) else Percent(value)
 
 
+def _instance(kind: type, what: str) -> Callable[[object, attrs.Attribute[Any], object], None]:
+    """A validator raising :class:`RevcycleTypeError` (attrs' own raises a bare TypeError)."""
+
+    def check(_: object, __: attrs.Attribute[Any], value: object) -> None:
+        if not isinstance(value, kind):
+            raise RevcycleTypeError(f"{what} must be a {kind.__name__}, not {value!r}.")
+
+    return check
+
+
+def _optional_instance(
+    kind: type, what: str
+) -> Callable[[object, attrs.Attribute[Any], object], None]:
+    check = _instance(kind, what)
+
+    def optional(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+        if value is not None:
+            check(instance, attribute, value)
+
+    return optional
+
+
 def _free_events(value: object) -> int:
     number = to_int(value, "Percentage free_events")
     if number < 0:
@@ -236,7 +258,13 @@ def _unit_rounding_mode(value: object) -> UnitRoundingMode:
 
 
 def _precision(value: object) -> int:
-    return to_int(value, "Unit rounding precision")
+    number = to_int(value, "Unit rounding precision")
+    if abs(number) > PRECISION:
+        raise ValidationError(
+            f"Unit rounding precision must be between -{PRECISION} and {PRECISION} decimal "
+            f"places, got {number}."
+        )
+    return number
 
 
 @final
@@ -260,11 +288,17 @@ class UnitRounding:
 
     def apply(self, quantity: Decimal) -> Decimal:
         """``quantity`` rounded by this rule."""
-        quantum = Decimal(1).scaleb(-self.precision)
-        rounded = quantity.quantize(quantum, rounding=_UNIT_ROUNDING[self.mode], context=CTX)
-        if self.precision < 0:
-            # 1E+2 reads badly on an invoice; keep the value, show it as 100.
-            rounded = rounded.quantize(ONE, context=CTX)
+        quantum = ONE.scaleb(-self.precision, context=CTX)
+        try:
+            rounded = quantity.quantize(quantum, rounding=_UNIT_ROUNDING[self.mode], context=CTX)
+            if self.precision < 0:
+                # 1E+2 reads badly on an invoice; keep the value, show it as 100.
+                rounded = rounded.quantize(ONE, context=CTX)
+        except decimal.InvalidOperation:
+            raise ValidationError(
+                f"Cannot round the quantity {plain(quantity)} to {self.precision} decimal "
+                f"places within {PRECISION} significant digits; use a smaller precision."
+            ) from None
         return rounded
 
 
@@ -311,10 +345,10 @@ class Meter:
     unit_rounding: UnitRounding | None = attrs.field(
         default=None,
         kw_only=True,
-        validator=attrs.validators.optional(attrs.validators.instance_of(UnitRounding)),
+        validator=_optional_instance(UnitRounding, "A meter's unit_rounding"),
     )
     allow_negative: bool = attrs.field(
-        default=False, kw_only=True, validator=attrs.validators.instance_of(bool)
+        default=False, kw_only=True, validator=_instance(bool, "A meter's allow_negative")
     )
 
     def __attrs_post_init__(self) -> None:
@@ -395,6 +429,8 @@ class Percentage:
     )
 
     def __attrs_post_init__(self) -> None:
+        if self.rate.ratio < 0:
+            raise ValidationError(f"A Percentage rate must not be negative, got {self.rate}.")
         for name in ("fixed_fee", "min_per_event", "max_per_event", "free_amount"):
             value: Money | None = getattr(self, name)
             if value is not None and value.currency != self.currency:
@@ -429,6 +465,12 @@ class Percentage:
         high = None if self.max_per_event is None else self.max_per_event.amount
         free_left = ZERO if self.free_amount is None else self.free_amount.amount
         free_events = free_used = chargeable_sum = rate_sum = ZERO
+        given: object = amounts  # typed as an iterable; a caller may still pass None
+        if not isinstance(given, Iterable) or isinstance(given, str | bytes):
+            raise RevcycleTypeError(
+                f"Percentage pricing needs the event amounts as a list of Decimals in time "
+                f"order, not {amounts!r}."
+            )
         charged = raised = lowered = 0
         raise_sum = lower_sum = ZERO
         with decimal.localcontext(CTX):
@@ -536,7 +578,7 @@ class UsageCharge:
     :func:`rate_usage`); ``maximum`` caps the period charge.
     """
 
-    meter: Meter = attrs.field(validator=attrs.validators.instance_of(Meter))
+    meter: Meter = attrs.field(validator=_instance(Meter, "A usage charge's meter"))
     model: AnyUsageModel = attrs.field(validator=_check_model)
     included_units: Decimal = attrs.field(default=ZERO, kw_only=True, converter=_included_units)
     minimum: Money | None = attrs.field(
@@ -554,6 +596,11 @@ class UsageCharge:
                 raise ValidationError(
                     f"The {name} of the {self.meter.metric!r} charge must be in the model's "
                     f"currency {cur.code}, not {value}."
+                )
+            if value is not None and value.is_negative():
+                raise ValidationError(
+                    f"The {name} of the {self.meter.metric!r} charge must not be negative, "
+                    f"got {value}."
                 )
         if self.minimum is not None and self.maximum is not None and self.minimum > self.maximum:
             raise ValidationError(
