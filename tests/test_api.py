@@ -2,10 +2,22 @@
 
 from __future__ import annotations
 
+import contextlib
 import inspect
+from collections.abc import Callable
+from datetime import date
+from typing import Any
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import revcycle
 from revcycle import errors
+from revcycle.dates import Duration, Period, anchored_date
+from revcycle.money import Currency, Money, Percent, Rounding
+from revcycle.proration import period_fraction, term_multiplier
+from revcycle.serialization import loads, structure
 
 
 def _isort_key(name: str) -> tuple[int, str]:
@@ -70,3 +82,69 @@ def test_public_functions_and_classes_have_docstrings() -> None:
         value = getattr(revcycle, name)
         if inspect.isclass(value) or inspect.isfunction(value):
             assert inspect.getdoc(value), name
+
+
+# --------------------------------------------------------------------------------------------
+# Issue 2 "Must show": any float, NaN, infinity or malformed string given to a public
+# constructor of the foundation raises a RevcycleError subclass (never a bare
+# decimal.InvalidOperation, KeyError, TypeError or ValueError).
+
+_BAD = st.one_of(
+    st.floats(allow_nan=True, allow_infinity=True),
+    st.sampled_from(["NaN", "sNaN", "Infinity", "-inf", "", " ", "12,30", "1e999999999", "P1.5M"]),
+    st.text(max_size=12),
+    st.none(),
+    st.lists(st.integers(), max_size=2),
+)
+
+_ONE_MONTH = Period(date(2024, 1, 1), date(2024, 2, 1))
+_CONSTRUCTORS: list[Callable[[Any], object]] = [
+    lambda v: Money(v, "USD"),
+    lambda v: Money("1", v),
+    lambda v: Money.from_minor_units(v, "USD"),
+    lambda v: Money.zero(v),
+    lambda v: Money("1", "USD") * v,
+    lambda v: Money("1", "USD") / v,
+    lambda v: Money("1", "USD").allocate([1, v]),
+    lambda v: Money("1", "USD").split(v),
+    lambda v: Money("1", "USD").round(Rounding(places=v)),
+    lambda v: Money("1", "USD").format(locale=v),
+    lambda v: Currency(v),
+    lambda v: Currency.of(v),
+    lambda v: Percent(v),
+    lambda v: Percent.from_ratio(v),
+    lambda v: Rounding(v),
+    lambda v: Period(v, date(2024, 1, 1)),
+    lambda v: Period.inclusive(date(2024, 1, 1), v),
+    lambda v: Period.of_month(2024, v),
+    lambda v: Duration(months=v),
+    lambda v: Duration.parse(v),
+    lambda v: anchored_date(date(2024, 1, 31), Duration(months=1), v),
+    lambda v: period_fraction(_ONE_MONTH, _ONE_MONTH, v),
+    lambda v: term_multiplier(date(2024, 1, 1), date(2025, 1, 1), v),
+    lambda v: loads(v, Money),
+    lambda v: structure(v, Period),
+]
+
+
+@settings(max_examples=400)
+@given(_BAD, st.sampled_from(range(len(_CONSTRUCTORS))))
+def test_bad_values_raise_only_revcycle_errors(value: object, which: int) -> None:
+    with contextlib.suppress(errors.RevcycleError):
+        _CONSTRUCTORS[which](value)
+
+
+@pytest.mark.parametrize("value", [0.5, float("nan"), float("inf"), "NaN", "Infinity", "abc"])
+@pytest.mark.parametrize("which", range(6))
+def test_the_amount_constructors_refuse_each_bad_value(value: object, which: int) -> None:
+    amount_takers = [
+        lambda v: Money(v, "USD"),
+        lambda v: Percent(v),
+        lambda v: Percent.from_ratio(v),
+        lambda v: Money("1", "USD") * v,
+        lambda v: Money("1", "USD") / v,
+        lambda v: Money("1", "USD").allocate([1, v]),
+    ]
+    with pytest.raises(errors.RevcycleError) as info:
+        amount_takers[which](value)
+    assert str(info.value).endswith(".")

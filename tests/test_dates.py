@@ -235,3 +235,81 @@ def test_30e_360_telescopes(a: date, x: int, y: int) -> None:
     b, c = a + timedelta(days=x), a + timedelta(days=x + y)
     assert days_30e_360(a, b) + days_30e_360(b, c) == days_30e_360(a, c)
     assert days_30e_360(a, b) >= 0
+
+
+# --------------------------------------------------------------------------------------------
+# Month ends over ten years as a property (issue 2 "Must show": anchors on the 29th, 30th, 31st
+# and Feb 29, over 10 years)
+
+
+@given(
+    st.sampled_from([29, 30, 31]),
+    st.integers(1, 12),
+    st.integers(1990, 2090),
+    st.sampled_from([1, 2, 3, 6, 12]),
+)
+def test_month_end_anchors_never_drift(day: int, month: int, year: int, months: int) -> None:
+    last = calendar.monthrange(year, month)[1]
+    anchor = date(year, month, min(day, last))
+    for n in range(121 // months + 1):  # ten years of steps
+        got = anchored_date(anchor, Duration(months=months), n)
+        assert (got.year * 12 + got.month) - (year * 12 + month) == n * months
+        assert got.day == min(anchor.day, calendar.monthrange(got.year, got.month)[1])
+
+
+def test_a_monthly_schedule_from_feb_29_returns_to_the_29th() -> None:
+    got = [anchored_date(date(2024, 2, 29), Duration(months=1), n) for n in (0, 1, 12, 24, 48)]
+    assert got == [
+        date(2024, 2, 29),
+        date(2024, 3, 29),
+        date(2025, 2, 28),
+        date(2026, 2, 28),
+        date(2028, 2, 29),
+    ]
+
+
+# --------------------------------------------------------------------------------------------
+# Bad input found in the issue 2 audit: each raised a bare Python error before
+
+
+@pytest.mark.parametrize(
+    ("call", "error"),
+    [
+        (lambda: Period.of_month(2024, 13), errors.PeriodError),  # was ValueError
+        (lambda: Period.of_month("2024", 1), errors.RevcycleTypeError),  # was TypeError
+        (lambda: Period.of_month(9999, 12), errors.PeriodError),  # was OverflowError
+        (lambda: Period.inclusive(date(9999, 1, 1), date.max), errors.PeriodError),
+        (lambda: Period.of_month(2024, 1).contains("2024-01-05"), errors.RevcycleTypeError),
+        (lambda: Period.of_month(2024, 1).overlaps(None), errors.RevcycleTypeError),
+        (lambda: Period.of_month(2024, 1).intersection(5), errors.RevcycleTypeError),
+        (lambda: Period.of_month(2024, 1).split_at("2024-01-05"), errors.RevcycleTypeError),
+        (lambda: Duration.parse("P" + "9" * 5000 + "M"), errors.PeriodError),  # was ValueError
+        (lambda: Duration.parse("P\uff11M"), errors.PeriodError),  # ISO 8601 digits are ASCII
+        (lambda: anchored_date("2024-01-01", Duration(months=1), 1), errors.RevcycleTypeError),
+        # a datetime used to come back as a datetime: a schedule is made of days
+        (
+            lambda: anchored_date(datetime(2024, 1, 31, 9, tzinfo=UTC), Duration(months=1), 1),
+            errors.RevcycleTypeError,
+        ),
+        (
+            lambda: schedule_index(date(2024, 1, 1), None, date(2024, 2, 1)),
+            errors.RevcycleTypeError,
+        ),
+        (
+            lambda: aligned_periods(None, date(2024, 1, 1), Duration(months=1)),
+            errors.RevcycleTypeError,
+        ),
+        (lambda: days_30e_360("2024-01-01", date(2024, 2, 1)), errors.RevcycleTypeError),
+        (lambda: DayCount.ACT_365.days(date(2024, 1, 1), "x"), errors.RevcycleTypeError),
+    ],
+)
+def test_bad_input_raises_revcycle_errors(call: object, error: type[Exception]) -> None:
+    with pytest.raises(error) as info:
+        call()  # type: ignore[operator]
+    assert str(info.value).endswith(".")
+
+
+def test_schedule_index_at_the_end_of_the_calendar() -> None:
+    # the next schedule date lies past 9999-12-31, which is certainly after the day asked about
+    assert schedule_index(date(1, 1, 1), Duration(days=1), date(9999, 12, 31)) == 3652058
+    assert schedule_index(date(9999, 1, 1), Duration(months=1), date(9999, 12, 30)) == 11

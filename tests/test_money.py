@@ -354,3 +354,64 @@ def test_percent() -> None:
     assert Percent("10").of(Money("250", "USD")) == Money("25", "USD")
     assert str(Percent("12.50")) == "12.50%"
     assert Percent("5") < Percent("10")
+
+
+# --------------------------------------------------------------------------------------------
+# Bad input found in the issue 2 audit: each raised a bare Python error before
+
+
+@pytest.mark.parametrize(
+    ("call", "error"),
+    [
+        # a list is unhashable: Currency() looked it up in a dict and raised TypeError
+        (lambda: Currency(["USD"]), errors.RevcycleTypeError),
+        (lambda: Currency(123), errors.RevcycleTypeError),
+        # the rounding mode converter raised a bare ValueError
+        (lambda: Rounding("nearest"), errors.ValidationError),
+        # .round("x") raised AttributeError from deep inside
+        (lambda: Money("1", "USD").round("x"), errors.RevcycleTypeError),
+        (lambda: Money("1", "USD").format(rounding="x"), errors.RevcycleTypeError),
+        # more places than the 50-digit context holds: decimal.InvalidOperation escaped
+        (lambda: Money("1", "USD").round(Rounding(places=60)), errors.ValidationError),
+        (lambda: Money("1E+60", "USD").round(), errors.ValidationError),
+        # beyond the context's exponent range every later operation overflowed
+        (lambda: Money("1E+999999999", "USD"), errors.ValidationError),
+        # an unknown policy raised a bare ValueError
+        (lambda: Money("1", "USD").allocate([1, 1], "bogus"), errors.ValidationError),
+        (lambda: Money("1", "USD").allocate(None), errors.RevcycleTypeError),
+        (lambda: total(None), errors.RevcycleTypeError),  # type: ignore[arg-type]
+        (lambda: Percent("10").of(5), errors.RevcycleTypeError),  # type: ignore[arg-type]
+    ],
+)
+def test_bad_input_raises_revcycle_errors(call: object, error: type[Exception]) -> None:
+    with pytest.raises(error) as info:
+        call()  # type: ignore[operator]
+    assert str(info.value).endswith(".")
+
+
+def test_a_str_of_digits_is_not_a_list_of_ratios() -> None:
+    # "37" used to split 0.30/0.70 (the characters '3' and '7'), silently
+    with pytest.raises(errors.RevcycleTypeError, match="sequence of numbers"):
+        Money("1", "USD").allocate("37")  # type: ignore[arg-type]
+
+
+def test_ratios_from_a_generator_are_reported_in_full() -> None:
+    with pytest.raises(errors.AllocationError, match=r"\[1, -1\]"):
+        Money("1", "USD").allocate(r for r in (1, -1))  # type: ignore[arg-type]
+
+
+def test_format_ignores_the_ambient_decimal_context() -> None:
+    # Babel computes in the ambient context: a precision of 3 made it raise InvalidOperation
+    with decimal.localcontext() as ctx:
+        ctx.prec = 3
+        ctx.traps[decimal.Inexact] = True
+        assert Money("1234.50", "USD").format() == "$1,234.50"
+        assert Money("1234.555", "USD").format() == "$1,234.56"
+    # 31 significant digits: more than the default ambient precision of 28
+    big = Money("1234567890123456789012345678.99", "USD")
+    assert big.format() == "$1,234,567,890,123,456,789,012,345,678.99"
+
+
+def test_format_rounded_to_hundreds_shows_no_fraction() -> None:
+    # negative places round to tens or hundreds; Babel raised IndexError on (-2, -2) digits
+    assert Money("1234", "USD").format(rounding=Rounding(places=-2)) == "$1,200"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import decimal
 import itertools
 from datetime import date, timedelta
 from decimal import Decimal
@@ -12,6 +13,7 @@ from hypothesis import assume, given
 from hypothesis import strategies as st
 
 from revcycle import errors
+from revcycle.cli import main
 from revcycle.dates import Duration, Period, anchored_date, days_30e_360
 from revcycle.money import Money
 from revcycle.proration import (
@@ -218,3 +220,80 @@ def test_multiplier_never_decreases_as_the_term_grows(
     shorter = term_multiplier_detail(start, end, Duration(years=1), method).exact
     longer = term_multiplier_detail(start, end + timedelta(days=1), Duration(years=1), method)
     assert longer.exact >= shorter >= 0
+
+
+# --------------------------------------------------------------------------------------------
+# Found in the issue 2 audit
+
+
+def test_explanations_ignore_the_ambient_decimal_context() -> None:
+    # explain() rounded its "≈" column with round(), which uses the ambient context: a
+    # precision of 3 raised decimal.InvalidOperation
+    with decimal.localcontext() as ctx:
+        ctx.prec = 3
+        text = term_multiplier_detail(date(2024, 1, 1), date(2025, 1, 16)).explain()
+    assert "36/73 (≈ 0.493151)" in text
+
+
+def test_a_wrong_method_is_named_plainly() -> None:
+    with pytest.raises(errors.ProrationError, match=r"; got NONE\.$"):
+        term_multiplier(date(2024, 1, 1), date(2024, 2, 1), method=M.NONE)
+
+
+def test_whole_months_up_to_the_end_of_the_calendar() -> None:
+    # the month after 9999-12-01 does not exist; the count stopped with a PeriodError before.
+    # 11 whole months, then the 30 days of December 9999 × 12/365: (11 + 360/365) / 12
+    detail = term_multiplier_detail(date(9999, 1, 1), date(9999, 12, 31))
+    assert detail.exact == (11 + Fraction(360, 365)) / 12
+
+
+# --------------------------------------------------------------------------------------------
+# revcycle prorate
+
+
+def _prorate(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    code = main(["prorate", *argv])
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_prorate_of_an_amount_too_large_to_round_exits_1(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    # 1E+60 USD rounded to cents needs 63 digits: a decimal.InvalidOperation traceback before
+    code, out, err = _prorate(
+        capsys, "--start", "2024-01-01", "--end", "2024-02-01", "--amount", "1E+60 USD"
+    )
+    assert code == 1
+    assert out == ""
+    assert "Cannot round" in err
+    assert "Traceback" not in err
+
+
+def test_prorate_table_shows_a_terminating_decimal_in_full(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    # DESIGN §3: an annual price over an 18-month term is × 1.5 — shown as 1.5, not
+    # "1.5000000000…"; a repeating decimal (14/29) keeps 10 places and the "…"
+    code, out, _ = _prorate(
+        capsys, "--start", "2024-01-01", "--end", "2025-07-01", "--format", "table"
+    )
+    assert code == 0
+    row = next(line for line in out.splitlines() if "result (decimal)" in line)
+    assert row.rstrip(" │").endswith(" 1.5")
+    code, out, _ = _prorate(
+        capsys,
+        "--start",
+        "2012-02-01",
+        "--end",
+        "2012-02-15",
+        "--full-start",
+        "2012-02-01",
+        "--full-end",
+        "2012-03-01",
+        "--format",
+        "table",
+    )
+    assert code == 0
+    assert "0.4827586207…" in out
+    assert "14/29" in out

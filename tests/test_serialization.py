@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import json
-from datetime import date
+from datetime import UTC, date, timedelta
 from decimal import Decimal
 
 import attrs
@@ -13,9 +13,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from revcycle import errors
-from revcycle.dates import Duration, Period
-from revcycle.money import Currency, Money, Percent, RoundingMode
-from revcycle.proration import ProrationMethod
+from revcycle.dates import DayCount, Duration, Period, aligned_periods
+from revcycle.money import AllocationPolicy, Currency, Money, Percent, Rounding, RoundingMode
+from revcycle.proration import CountedPart, Proration, ProrationMethod, term_multiplier_detail
 from revcycle.serialization import dumps, loads, structure, unstructure
 from revcycle.testing import amounts, currencies, durations, money, percents, periods
 
@@ -146,3 +146,100 @@ def test_garbage_raises_only_structure_errors(data: object) -> None:
     for cls in (Money, Period, Duration, Percent, Currency, Decimal, date, ProrationMethod):
         with contextlib.suppress(errors.StructureError):
             structure(data, cls)
+
+
+# --------------------------------------------------------------------------------------------
+# Every public foundation type round-trips (issue 2 "Must show"), not only the wire scalars
+
+
+def _foundation_values() -> st.SearchStrategy[object]:
+    spans = st.tuples(st.dates(date(1990, 1, 1), date(2090, 1, 1)), st.integers(1, 800))
+    return st.one_of(
+        st.builds(Rounding, st.sampled_from(list(RoundingMode)), st.none() | st.integers(-3, 8)),
+        st.sampled_from([*RoundingMode, *AllocationPolicy, *DayCount]),
+        st.fractions(),
+        st.datetimes(timezones=st.just(UTC)),
+        spans.map(
+            lambda s: term_multiplier_detail(
+                s[0], s[0] + timedelta(days=s[1]), method=ProrationMethod.CALENDAR_MONTHLY_DAILY
+            )
+        ),
+        spans.map(
+            lambda s: aligned_periods(
+                Period(s[0], s[0] + timedelta(days=s[1])), date(2024, 1, 31), Duration(months=1)
+            )[0]
+        ),
+    )
+
+
+@given(_foundation_values())
+def test_every_public_foundation_type_round_trips(value: object) -> None:
+    cls = type(value)
+    assert structure(unstructure(value), cls) == value
+    assert loads(dumps(value), cls) == value
+
+
+def test_a_proration_round_trips_with_its_explanation() -> None:
+    detail = term_multiplier_detail(date(2024, 1, 15), date(2024, 3, 10), Duration(months=1))
+    back = loads(dumps(detail), Proration)
+    assert back == detail
+    assert back.explain() == detail.explain()
+    assert isinstance(back.parts[0], CountedPart)
+
+
+# --------------------------------------------------------------------------------------------
+# Found in the issue 2 audit
+
+
+@attrs.frozen(kw_only=True)
+class _Tags:
+    tags: tuple[str, ...] = ()
+    counts: list[int] = attrs.Factory(list)
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        # cattrs reads any iterable as a sequence: "ab" became ("a", "b") and an object its keys
+        ({"tags": "ab"}, "$.tags: expected a JSON array, got 'ab'"),
+        ({"tags": {"x": 1}}, "$.tags: expected a JSON array, got {'x': 1}"),
+        ({"counts": "12"}, "$.counts: expected a JSON array, got '12'"),
+        ({"tags": None}, "$.tags: expected a JSON array, got None"),
+    ],
+)
+def test_only_a_json_array_is_a_sequence(data: object, message: str) -> None:
+    with pytest.raises(errors.StructureError) as info:
+        structure(data, _Tags)
+    assert info.value.messages == (message,)
+    assert structure({"tags": ["a", "b"], "counts": [1]}, _Tags) == _Tags(
+        tags=("a", "b"), counts=[1]
+    )
+
+
+@pytest.mark.parametrize("text", ["null", "[1]", '"x"'])
+def test_a_non_object_where_an_object_belongs_is_said_plainly(text: str) -> None:
+    # was "$: AttributeError: 'NoneType' object has no attribute 'keys'"
+    with pytest.raises(errors.StructureError) as info:
+        loads(text, Period)
+    (message,) = info.value.messages
+    assert message.startswith("$: expected a JSON object, got ")
+
+
+@pytest.mark.parametrize(
+    ("call", "error"),
+    [
+        (lambda: loads(None, Money), errors.RevcycleTypeError),  # json raised TypeError
+        (lambda: loads("[" * 100_000 + "]" * 100_000, Money), errors.StructureError),
+        (lambda: loads("1", object), errors.StructureError),  # a cattrs error escaped
+        (lambda: dumps(object()), errors.RevcycleTypeError),  # json raised TypeError
+        (lambda: dumps(float("nan")), errors.RevcycleTypeError),  # wrote NaN: not JSON
+        # true == 1 in Python, so a boolean schema_version passed as version 1
+        (
+            lambda: loads('{"amount": "1", "currency": "USD", "schema_version": true}', Money),
+            errors.StructureError,
+        ),
+    ],
+)
+def test_bad_input_raises_revcycle_errors(call: object, error: type[Exception]) -> None:
+    with pytest.raises(error):
+        call()  # type: ignore[operator]

@@ -62,6 +62,12 @@ def to_decimal(value: object, what: str) -> Decimal:
         )
     if not result.is_finite():
         raise ValidationError(f"{what} must be a finite number, not {value!r}.")
+    if result and not -CTX.Emax < result.adjusted() < CTX.Emax:
+        # Beyond the context's exponent range every later operation would overflow.
+        raise ValidationError(
+            f"{what} must be smaller than 1E+999999 and larger than 1E-999999 in size, not about "
+            f"1E{result.adjusted():+d}."
+        )
     return result
 
 
@@ -92,6 +98,14 @@ def scale_exact(amount: Decimal, factor: Fraction) -> Decimal:
         return CTX.multiply(amount, Decimal(factor.numerator))
     product = CTX.multiply(amount, Decimal(factor.numerator))
     return CTX.divide(product, Decimal(factor.denominator))
+
+
+def round_to(value: Decimal, places: int) -> Decimal:
+    """Round to ``places`` decimal places, half-even, in revcycle's context (for display only).
+
+    The built-in ``round(value, places)`` would use the caller's ambient decimal context.
+    """
+    return value.quantize(Decimal(1).scaleb(-places), rounding=decimal.ROUND_HALF_EVEN, context=CTX)
 
 
 def plain(value: Decimal) -> str:

@@ -28,7 +28,7 @@ from typing import Final, final
 import attrs
 from dateutil.relativedelta import relativedelta
 
-from revcycle._validate import check_day, check_whole
+from revcycle._validate import check_day, check_whole, require_day
 from revcycle.errors import PeriodError, RevcycleTypeError
 
 
@@ -81,11 +81,25 @@ class Period:
     def inclusive(cls, start: date, last_day: date) -> Period:
         """Build from an inclusive last day: ``inclusive(2025-01-01, 2025-12-31)`` is one year."""
         _check_date(None, attrs.fields(Period).end, last_day)
+        if last_day == date.max:
+            raise PeriodError(
+                f"A period cannot end on {last_day.isoformat()}: the day after it is outside "
+                "the supported calendar."
+            )
         return cls(start, last_day + timedelta(days=1))
 
     @classmethod
     def of_month(cls, year: int, month: int) -> Period:
         """The calendar month ``year-month``."""
+        for value, what, low, high in ((year, "year", 1, 9999), (month, "month", 1, 12)):
+            if isinstance(value, bool) or not isinstance(value, int):
+                raise RevcycleTypeError(f"Period.of_month() {what} must be an int, not {value!r}.")
+            if not low <= value <= high:
+                raise PeriodError(
+                    f"Period.of_month() {what} must be from {low} to {high}, got {value}."
+                )
+        if (year, month) == (9999, 12):
+            raise PeriodError("December 9999 ends outside the supported calendar.")
         start = date(year, month, 1)
         return cls(start, start + relativedelta(months=1))
 
@@ -103,23 +117,25 @@ class Period:
         """True when a day, or a whole period, lies inside this one."""
         if isinstance(item, Period):
             return self.start <= item.start and item.end <= self.end
-        return self.start <= item < self.end
+        return self.start <= require_day(item, "A day tested against a period") < self.end
 
     def __contains__(self, item: object) -> bool:
         return isinstance(item, date | Period) and self.contains(item)
 
     def overlaps(self, other: Period) -> bool:
         """True when the two periods share at least one day."""
+        _require_period(other, "overlaps()")
         return self.start < other.end and other.start < self.end
 
     def intersection(self, other: Period) -> Period | None:
         """The days both periods share, or ``None`` when they share none."""
+        _require_period(other, "intersection()")
         start, end = max(self.start, other.start), min(self.end, other.end)
         return Period(start, end) if start < end else None
 
     def split_at(self, day: date) -> tuple[Period, Period]:
         """Split into ``[start, day)`` and ``[day, end)``; ``day`` must lie strictly inside."""
-        if not self.start < day < self.end:
+        if not self.start < require_day(day, "The day to split a period at") < self.end:
             raise PeriodError(
                 f"Cannot split {self} at {day.isoformat()}: the day must be after the start "
                 "and before the exclusive end."
@@ -136,6 +152,18 @@ class Period:
         return f"[{self.start.isoformat()}, {self.end.isoformat()})"
 
 
+def _require_period(value: object, where: str) -> Period:
+    if not isinstance(value, Period):
+        raise RevcycleTypeError(f"{where} needs a Period, not {value!r}.")
+    return value
+
+
+def _require_step(value: object) -> Duration:
+    if not isinstance(value, Duration):
+        raise RevcycleTypeError(f"A schedule step must be a Duration, not {value!r}.")
+    return value
+
+
 # --------------------------------------------------------------------------------------------
 # Duration
 
@@ -144,7 +172,8 @@ _non_negative_int: Final = check_whole(0, what="Duration {field}", error=PeriodE
 
 
 _ISO_DURATION: Final = re.compile(
-    r"P(?:(?P<years>\d+)Y)?(?:(?P<months>\d+)M)?(?:(?P<weeks>\d+)W)?(?:(?P<days>\d+)D)?"
+    r"P(?:(?P<years>\d+)Y)?(?:(?P<months>\d+)M)?(?:(?P<weeks>\d+)W)?(?:(?P<days>\d+)D)?",
+    re.ASCII,
 )
 
 
@@ -185,7 +214,10 @@ class Duration:
                 f"Cannot read {text!r} as a calendar duration; expected ISO 8601 text such as "
                 "'P1M', 'P1Y', 'P2W' or 'P30D' (whole years, months, weeks and days only)."
             )
-        parts = {k: int(v) for k, v in match.groupdict().items() if v is not None}
+        try:
+            parts = {k: int(v) for k, v in match.groupdict().items() if v is not None}
+        except ValueError:  # more digits than int() reads
+            raise PeriodError(f"The duration {text[:40]!r}… has far too many digits.") from None
         return cls(**parts)
 
     @property
@@ -244,8 +276,9 @@ def anchored_date(anchor: date, step: Duration, n: int) -> date:
     >>> anchored_date(date(2024, 2, 29), Duration(years=1), 4)
     datetime.date(2028, 2, 29)
     """
-    if not isinstance(step, Duration):
-        raise RevcycleTypeError(f"A schedule step must be a Duration, not {step!r}.")
+    _require_step(step)
+    if type(anchor) is not date:
+        require_day(anchor, "A schedule anchor")
     if isinstance(n, bool) or not isinstance(n, int):
         raise RevcycleTypeError(f"The step count must be an int, not {n!r}.")
     try:
@@ -268,6 +301,9 @@ def schedule_index(anchor: date, step: Duration, day: date) -> int:
     >>> schedule_index(date(2024, 1, 31), Duration(months=1), date(2024, 2, 28))
     0
     """
+    _require_step(step)
+    require_day(anchor, "A schedule anchor")
+    require_day(day, "The day to place on a schedule")
     if step.is_month_based:
         months = step.total_months
         n = ((day.year - anchor.year) * 12 + day.month - anchor.month) // months
@@ -276,9 +312,17 @@ def schedule_index(anchor: date, step: Duration, day: date) -> int:
     # The estimate is off by at most one or two steps near month ends; settle it exactly.
     while anchored_date(anchor, step, n) > day:
         n -= 1
-    while anchored_date(anchor, step, n + 1) <= day:
+    while _at_or_before(anchor, step, n + 1, day):
         n += 1
     return n
+
+
+def _at_or_before(anchor: date, step: Duration, n: int, day: date) -> bool:
+    """True when the n-th schedule date exists and is not after ``day``."""
+    try:
+        return anchored_date(anchor, step, n) <= day
+    except PeriodError:  # past the end of the calendar, so certainly after ``day``
+        return n < 0
 
 
 @final
@@ -329,6 +373,7 @@ def aligned_periods(span: Period, anchor: date, step: Duration) -> tuple[Schedul
 
 def iter_aligned_periods(span: Period, anchor: date, step: Duration) -> Iterator[SchedulePeriod]:
     """Lazily yield what :func:`aligned_periods` returns."""
+    _require_period(span, "aligned_periods()")
     n = schedule_index(anchor, step, span.start)
     lower = anchored_date(anchor, step, n)
     while lower < span.end:
@@ -357,6 +402,8 @@ def days_30e_360(start: date, end: date) -> int:
     >>> days_30e_360(date(2024, 2, 1), date(2024, 3, 1))
     30
     """
+    require_day(start, "A 30E/360 start")
+    require_day(end, "A 30E/360 end")
     d1, d2 = min(start.day, 30), min(end.day, 30)
     return 360 * (end.year - start.year) + 30 * (end.month - start.month) + (d2 - d1)
 
@@ -380,7 +427,7 @@ class DayCount(enum.StrEnum):
         """Days from ``start`` to ``end`` (``end`` exclusive) under this convention."""
         if self is DayCount.THIRTY_360:
             return days_30e_360(start, end)
-        return (end - start).days
+        return (require_day(end, "A day-count end") - require_day(start, "A day-count start")).days
 
     @property
     def days_in_year(self) -> int:

@@ -6,7 +6,8 @@ inherits the built-in exception a caller would naturally catch::
     RevcycleError(Exception)
     ├── ValidationError(RevcycleError, ValueError)      invalid domain input
     │   ├── CurrencyMismatchError                       two currencies where one is needed
-    │   ├── PeriodError                                 a period or duration that cannot be
+    │   ├── PeriodError                                 a period, duration or schedule that
+    │   │                                               cannot be built
     │   ├── TierError                                   tiers that do not increase, mixed prices
     │   ├── AllocationError                             ratios that cannot split an amount
     │   ├── ProrationError                              a span a proration method cannot count

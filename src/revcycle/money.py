@@ -32,6 +32,7 @@ import babel.numbers
 
 from revcycle._iso4217 import MINOR_UNITS, NO_MINOR_UNIT
 from revcycle._numbers import CTX, ZERO, DecimalLike, plain, scale_exact, to_decimal
+from revcycle._validate import require_sequence, to_choice
 from revcycle.errors import (
     AllocationError,
     CurrencyMismatchError,
@@ -58,6 +59,10 @@ __all__ = [
 
 
 def _check_code(_: object, __: object, code: str) -> None:
+    if not isinstance(code, str):
+        raise RevcycleTypeError(
+            f"A currency code must be a three-letter str such as 'USD', not {code!r}."
+        )
     if code not in MINOR_UNITS:
         raise _unknown_currency(code)
 
@@ -201,6 +206,23 @@ _DECIMAL_ROUNDING: Final = {
 }
 
 
+def _to_mode(value: object) -> RoundingMode:
+    return to_choice(RoundingMode, value, "A rounding mode")
+
+
+def _check_rounding(rounding: object) -> Rounding:
+    if not isinstance(rounding, Rounding):
+        raise RevcycleTypeError(f"A rounding rule must be a Rounding or None, not {rounding!r}.")
+    return rounding
+
+
+def _too_precise(amount: Decimal, places: int) -> ValidationError:
+    return ValidationError(
+        f"Cannot round {plain(amount)} to {places} decimal places: the result would need more "
+        "than 50 significant digits."
+    )
+
+
 def _check_places(_: object, __: object, places: int | None) -> None:
     if places is not None and (isinstance(places, bool) or not isinstance(places, int)):
         raise RevcycleTypeError(f"Rounding places must be an int or None, not {places!r}.")
@@ -220,14 +242,17 @@ class Rounding:
     Money('0.0002', 'USD')
     """
 
-    mode: RoundingMode = attrs.field(default=RoundingMode.HALF_UP, converter=RoundingMode)
+    mode: RoundingMode = attrs.field(default=RoundingMode.HALF_UP, converter=_to_mode)
     places: int | None = attrs.field(default=None, validator=_check_places)
 
     def quantize(self, amount: Decimal, currency: Currency) -> Decimal:
         """Round a bare amount in ``currency`` by this rule."""
         places = currency.minor_units if self.places is None else self.places
         quantum = _QUANTA.get(places) or Decimal(1).scaleb(-places)
-        return amount.quantize(quantum, rounding=_DECIMAL_ROUNDING[self.mode], context=CTX)
+        try:
+            return amount.quantize(quantum, rounding=_DECIMAL_ROUNDING[self.mode], context=CTX)
+        except decimal.InvalidOperation:
+            raise _too_precise(amount, places) from None
 
     def apply(self, money: Money) -> Money:
         """Round ``money`` by this rule."""
@@ -352,11 +377,14 @@ class Money:
         """Round to the currency's minor unit, half-up, or by ``rounding``."""
         if rounding is None:  # the common case, kept free of lookups
             currency = self.currency
-            rounded = self.amount.quantize(
-                currency._quantum, rounding=decimal.ROUND_HALF_UP, context=CTX
-            )
+            try:
+                rounded = self.amount.quantize(
+                    currency._quantum, rounding=decimal.ROUND_HALF_UP, context=CTX
+                )
+            except decimal.InvalidOperation:
+                raise _too_precise(self.amount, currency.minor_units) from None
             return Money._trusted(rounded, currency)
-        return Money(rounding.quantize(self.amount, self.currency), self.currency)
+        return Money(_check_rounding(rounding).quantize(self.amount, self.currency), self.currency)
 
     def format(self, locale: str = "en_US", rounding: Rounding | None = None) -> str:
         """Format for people in an explicit ``locale`` (Babel CLDR patterns).
@@ -371,13 +399,19 @@ class Money:
         >>> Money("1234", "JPY").format(locale="ja_JP")
         '￥1,234'
         """
-        rule = HALF_UP if rounding is None else rounding
+        rule = HALF_UP if rounding is None else _check_rounding(rounding)
         places = self.currency.minor_units if rule.places is None else rule.places
         value = rule.quantize(self.amount, self.currency)
         loc = _locale(locale)
         pattern = copy.copy(loc.currency_formats["standard"])
-        pattern.frac_prec = (places, places)
-        text = str(pattern.apply(value, loc, currency=self.currency.code, currency_digits=False))
+        # Rounding to tens or hundreds (negative places) still shows no fraction digits.
+        pattern.frac_prec = (max(places, 0), max(places, 0))
+        # Babel computes in the ambient decimal context; give it revcycle's own instead, so a
+        # caller's context (a low precision, a trap) can neither break nor change the text.
+        with decimal.localcontext(CTX):
+            text = str(
+                pattern.apply(value, loc, currency=self.currency.code, currency_digits=False)
+            )
         return _space_letter_symbol(text, self.currency.symbol(locale))
 
     # -- arithmetic ----------------------------------------------------------------------
@@ -421,9 +455,7 @@ class Money:
         if isinstance(factor, Decimal | int) and not isinstance(factor, bool):
             value = to_decimal(factor, "A money multiplier")
             return Money(CTX.multiply(self.amount, value), self.currency)
-        if isinstance(factor, float):
-            to_decimal(factor, "A money multiplier")
-        return NotImplemented
+        raise _not_a_factor(factor, "multiply")
 
     __rmul__ = __mul__
 
@@ -442,9 +474,7 @@ class Money:
             if value.is_zero():
                 raise ValidationError(f"Cannot divide {self} by zero.")
             return Money(CTX.divide(self.amount, value), self.currency)
-        if isinstance(divisor, float):
-            to_decimal(divisor, "A money divisor")
-        return NotImplemented
+        raise _not_a_factor(divisor, "divide")
 
     def __lt__(self, other: Money) -> bool:
         if not isinstance(other, Money):
@@ -501,6 +531,14 @@ class Money:
         return f"{plain(self.amount)} {self.currency.code}"
 
 
+def _not_a_factor(value: object, verb: str) -> RevcycleTypeError:
+    """The error for money arithmetic with anything but an int, a Decimal or a Fraction."""
+    if isinstance(value, float):
+        to_decimal(value, "A money multiplier" if verb == "multiply" else "A money divisor")
+    hint = f" (convert text with Decimal({value!r}) first)" if isinstance(value, str) else ""
+    return RevcycleTypeError(f"Cannot {verb} money by {value!r}; use an int or a Decimal{hint}.")
+
+
 # The slots' own setters: the cheapest way to fill a frozen instance (see Money._trusted).
 _set_amount: Final = Money.__dict__["amount"].__set__
 _set_currency: Final = Money.__dict__["currency"].__set__
@@ -526,17 +564,19 @@ def allocate(
     """
     if not isinstance(money, Money):
         raise RevcycleTypeError(f"allocate() needs a Money amount, not {money!r}.")
-    weights = [Fraction(to_decimal(r, "An allocation ratio")) for r in ratios]
+    # A str is a sequence too, but "37" is not the ratios 3 and 7: refuse it (and mappings).
+    given = require_sequence(ratios, "Allocation ratios", "numbers", allow_mapping=False)
+    weights = [Fraction(to_decimal(r, "An allocation ratio")) for r in given]
     if not weights:
         raise AllocationError("Cannot allocate over no ratios; give at least one.")
     if any(w < 0 for w in weights):
-        raise AllocationError(f"Allocation ratios must not be negative, got {list(ratios)!r}.")
+        raise AllocationError(f"Allocation ratios must not be negative, got {list(given)!r}.")
     weight_sum = sum(weights, Fraction(0))
     if weight_sum == 0:
         raise AllocationError("Allocation ratios must not all be zero.")
-    policy = AllocationPolicy(policy)
+    policy = to_choice(AllocationPolicy, policy, "An allocation policy")
     currency = money.currency
-    rule = HALF_UP if rounding is None else rounding
+    rule = HALF_UP if rounding is None else _check_rounding(rounding)
     places = currency.minor_units if rule.places is None else rule.places
     whole = rule.quantize(money.amount, currency)
     units = int(whole.scaleb(places, context=CTX))
@@ -572,6 +612,9 @@ def total(amounts: Iterable[Money], currency: Currency | str | None = None) -> M
     Money('0', 'EUR')
     """
     result: Money | None = None if currency is None else Money.zero(currency)
+    given: object = amounts  # checked as it came, whatever the annotation promises
+    if isinstance(given, str | bytes) or not isinstance(given, Iterable):
+        raise RevcycleTypeError(f"total() sums an iterable of Money values, not {amounts!r}.")
     for amount in amounts:
         if not isinstance(amount, Money):
             raise RevcycleTypeError(f"total() sums Money values, not {amount!r}.")
@@ -617,6 +660,8 @@ class Percent:
 
     def of(self, money: Money) -> Money:
         """This share of ``money``, unrounded."""
+        if not isinstance(money, Money):
+            raise RevcycleTypeError(f"Percent.of() takes Money, not {money!r}.")
         return money * self.ratio
 
     def complement(self) -> Decimal:

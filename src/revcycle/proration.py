@@ -32,7 +32,7 @@ from typing import Final, final
 
 import attrs
 
-from revcycle._numbers import fraction_to_decimal, plain
+from revcycle._numbers import fraction_to_decimal, plain, round_to
 from revcycle.dates import (
     Duration,
     Period,
@@ -131,7 +131,7 @@ class Proration:
 def _show(value: Fraction) -> str:
     if value.denominator == 1:
         return str(value.numerator)
-    decimal_text = plain(round(fraction_to_decimal(value), 6))
+    decimal_text = plain(round_to(fraction_to_decimal(value), 6))
     return f"{value.numerator}/{value.denominator} (≈ {decimal_text})"
 
 
@@ -142,7 +142,8 @@ def _method(method: object, allowed: tuple[ProrationMethod, ...], what: str) -> 
         chosen = None
     if chosen not in allowed:
         names = ", ".join(m.name for m in allowed)
-        raise ProrationError(f"{what} supports the methods {names}; got {method!r}.")
+        shown = method.name if isinstance(method, ProrationMethod) else repr(method)
+        raise ProrationError(f"{what} supports the methods {names}; got {shown}.")
     assert chosen is not None
     return chosen
 

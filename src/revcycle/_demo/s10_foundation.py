@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 from typing import TYPE_CHECKING
 
+from revcycle._numbers import plain, round_to
 from revcycle.cli._common import print_table
 from revcycle.dates import Duration, Period, aligned_periods, anchored_date
 from revcycle.money import AllocationPolicy, Money
@@ -84,7 +85,7 @@ def run(console: Console) -> None:
             [
                 method.value,
                 str(detail.exact),
-                f"{detail.value:.6f}",
+                plain(round_to(detail.value, 6)),
                 str(detail.apply(annual).round()),
             ]
         )

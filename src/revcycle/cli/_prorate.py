@@ -18,10 +18,12 @@ from __future__ import annotations
 
 import argparse
 from datetime import date, timedelta
+from fractions import Fraction
 from typing import Any
 
 import attrs
 
+from revcycle._numbers import plain, round_to
 from revcycle.cli._common import (
     CliError,
     add_format_argument,
@@ -138,7 +140,11 @@ def _handle(args: argparse.Namespace) -> int:
     rows = [[part.description, str(part.value)] for part in result.parts]
     rows.append([f"÷ {result.divisor_description}", str(result.divisor)])
     rows.append(["= result (exact)", str(result.exact)])
-    rows.append(["= result (decimal)", f"{result.value:.10f}…"])
+    # The decimal is shown in full when it terminates (1.5), else to 10 places, marked "…".
+    if Fraction(result.value) == result.exact:
+        rows.append(["= result (decimal)", plain(result.value)])
+    else:
+        rows.append(["= result (decimal)", f"{plain(round_to(result.value, 10))}…"])
     if prorated is not None:
         rows.append([f"{request.amount} × result, rounded at the line", str(prorated.round())])
     print_table(

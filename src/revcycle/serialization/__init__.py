@@ -35,7 +35,7 @@ from typing import Any, Final, TypeVar
 from cattrs.preconf.json import JsonConverter
 from cattrs.preconf.json import make_converter as _make_json_converter
 
-from revcycle.errors import RevcycleError, StructureError
+from revcycle.errors import RevcycleError, RevcycleTypeError, StructureError
 from revcycle.serialization._core import name as _name
 from revcycle.serialization._core import register_core, register_tagged_union, structure_errors
 
@@ -91,7 +91,11 @@ def dumps(obj: Any, *, indent: int | None = None) -> str:
     data = unstructure(obj)
     if isinstance(data, dict):
         data = {**data, "schema_version": SCHEMA_VERSION}
-    return json.dumps(data, indent=indent, ensure_ascii=False)
+    try:
+        return json.dumps(data, indent=indent, ensure_ascii=False, allow_nan=False)
+    except (TypeError, ValueError) as error:
+        # An object with no JSON form, or a float NaN/infinity (not JSON at all).
+        raise RevcycleTypeError(f"Cannot write {obj!r} as JSON: {error}.") from None
 
 
 def loads(text: str | bytes, cls: type[T]) -> T:
@@ -100,6 +104,8 @@ def loads(text: str | bytes, cls: type[T]) -> T:
     A JSON number with a fraction (a float) is refused anywhere in the document: decimals
     travel as strings.
     """
+    if not isinstance(text, str | bytes | bytearray):
+        raise RevcycleTypeError(f"loads() reads JSON text (str or bytes), not {text!r}.")
     try:
         data = json.loads(text, parse_float=_refuse_float, parse_constant=_refuse_constant)
     except _FloatInJsonError as error:
@@ -109,9 +115,11 @@ def loads(text: str | bytes, cls: type[T]) -> T:
         ) from None
     except json.JSONDecodeError as error:
         raise StructureError(f"Cannot read {_name(cls)}: invalid JSON ({error}).") from None
+    except RecursionError:
+        raise StructureError(f"Cannot read {_name(cls)}: the JSON is nested too deeply.") from None
     if isinstance(data, dict) and "schema_version" in data:
         version = data.pop("schema_version")
-        if version != SCHEMA_VERSION:
+        if type(version) is not int or version != SCHEMA_VERSION:
             raise StructureError(
                 f"Cannot read {_name(cls)}: schema_version {version!r} is not supported; "
                 f"this revcycle reads schema_version {SCHEMA_VERSION}."

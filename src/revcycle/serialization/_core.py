@@ -14,7 +14,17 @@ from fractions import Fraction
 from typing import Any
 
 import cattrs
-from cattrs.errors import BaseValidationError, ForbiddenExtraKeysError
+from cattrs.cols import (
+    homogenous_tuple_structure_factory,
+    is_mutable_sequence,
+    is_sequence,
+    list_structure_factory,
+)
+from cattrs.errors import (
+    BaseValidationError,
+    ForbiddenExtraKeysError,
+    StructureHandlerNotFoundError,
+)
 
 from revcycle._numbers import plain, to_decimal
 from revcycle.dates import Duration, Period
@@ -130,6 +140,26 @@ def _structure_bool(value: Any, _: Any) -> bool:
     return value
 
 
+def _arrays_only(factory: Any) -> Any:
+    """Wrap a cattrs sequence hook factory so that only a JSON array is read as a sequence.
+
+    cattrs turns any iterable into a tuple or list: the string ``"ab"`` would become
+    ``("a", "b")`` and an object its keys, silently. A JSON array is the only sequence.
+    """
+
+    def make(cls: Any, conv: cattrs.Converter) -> Any:
+        inner = factory(cls, conv)
+
+        def structure_array(value: Any, cls: Any) -> Any:
+            if not isinstance(value, list | tuple):
+                raise RevcycleTypeError(f"expected a JSON array, got {value!r}")
+            return inner(value, cls)
+
+        return structure_array
+
+    return make
+
+
 def register_tagged_union(
     conv: cattrs.Converter, union: Any, tags: Mapping[str, type[Any]]
 ) -> None:
@@ -189,6 +219,11 @@ def register_core(conv: cattrs.Converter) -> None:
     conv.register_structure_hook(int, _structure_int)
     conv.register_structure_hook(str, _structure_str)
     conv.register_structure_hook(bool, _structure_bool)
+    # Registered in this order so that lists (mutable sequences) are matched first.
+    conv.register_structure_hook_factory(
+        is_sequence, _arrays_only(homogenous_tuple_structure_factory)
+    )
+    conv.register_structure_hook_factory(is_mutable_sequence, _arrays_only(list_structure_factory))
     # cattrs dispatches on the MRO, where a StrEnum meets `str` before `Enum`: name it.
     for base in (enum.StrEnum, enum.IntEnum, enum.Enum):
         conv.register_structure_hook(base, _structure_enum)
@@ -202,6 +237,13 @@ def _describe(exc: BaseException, _: Any = None) -> str:
         return "required field missing"
     if isinstance(exc, ForbiddenExtraKeysError):
         return f"unknown keys {sorted(exc.extra_fields)!r}"
+    if isinstance(exc, AttributeError) and exc.name == "keys":
+        # cattrs reads an attrs class from a mapping and met something else
+        return f"expected a JSON object, got {exc.obj!r}"
+    if isinstance(exc, TypeError) and str(exc).startswith("argument of type"):
+        return "expected a JSON object, got " + str(exc).split("'")[1].replace("NoneType", "null")
+    if isinstance(exc, StructureHandlerNotFoundError):
+        return f"revcycle has no JSON form for {name(exc.type_)}"
     if isinstance(exc, TypeError | ValueError):
         return str(exc) or type(exc).__name__
     return f"{type(exc).__name__}: {exc}"
@@ -226,5 +268,12 @@ def structure_errors(cls: Any) -> Iterator[None]:
         raise StructureError(f"Cannot read {name(cls)}:", messages) from error
     except ForbiddenExtraKeysError as error:
         raise StructureError(f"Cannot read {name(cls)}:", [f"$: {_describe(error)}"]) from error
-    except (RevcycleError, KeyError, TypeError, ValueError, AttributeError) as error:
+    except (
+        RevcycleError,
+        KeyError,
+        TypeError,
+        ValueError,
+        AttributeError,
+        StructureHandlerNotFoundError,
+    ) as error:
         raise StructureError(f"Cannot read {name(cls)}:", [f"$: {_describe(error)}"]) from error
