@@ -1009,6 +1009,32 @@ def test_cli_rate_with_a_meter_file(
         assert "invalid JSON" in capsys.readouterr().err
 
 
+def test_cli_rate_takes_inline_json_and_names_its_documents(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    # The same one-event rating as a file would give: 3 calls × 0.01 = 0.03.
+    from revcycle.cli import main
+    from revcycle.cli._common import read_json_argument
+
+    events = json.dumps(unstructure([event("1", quantity=3)]))
+    meter = '{"metric": "api_calls", "aggregation": "sum"}'
+    price = json.dumps(unstructure(PerUnit(usd("0.01")), AnyUsageModel))
+    period = ["--period", "2024-01-01/2024-02-01"]
+    assert read_json_argument(f"  {meter}") == f"  {meter}"
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr("sys.stdin", io.StringIO(events))
+        assert main(["rate", "-", "--meter", meter, "--price", price, *period]) == 0
+    line = loads(capsys.readouterr().out, UsageRating).lines[0]
+    assert (line.quantity, line.amount) == (D(3), usd("0.03"))
+    # Errors name the document as a person knows it, not the CLI's private envelope classes.
+    assert main(["rate", "-", "--plan", '{"charges": 5}', *period]) == 1
+    assert "Cannot read a usage plan:" in capsys.readouterr().err
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr("sys.stdin", io.StringIO('{"events": [{"id": "1"}]}'))
+        assert main(["rate", "-", "--meter", meter, "--price", price, *period]) == 1
+    assert "Cannot read usage events:" in capsys.readouterr().err
+
+
 def test_demo_section_renders() -> None:
     from rich.console import Console
 

@@ -87,6 +87,14 @@ def read_text(source: str) -> str:
         raise CliError(f"cannot read {source}: it is not UTF-8 text ({error.reason}).") from None
 
 
+def read_json_argument(value: str) -> str:
+    """The JSON text a flag was given: the value itself when it is written inline (it starts
+    with ``{`` or ``[``), else the file it names (or standard input for ``-``)."""
+    if value.lstrip().startswith(("{", "[")):
+        return value
+    return read_text(value)
+
+
 def read_model(source: str, cls: type[T]) -> T:
     """Read a JSON document from a path (or ``-``) into a revcycle model."""
     return loads(read_text(source), cls)

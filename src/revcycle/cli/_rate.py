@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import argparse
-from typing import Any
+from typing import Any, ClassVar
 
 import attrs
 
@@ -14,6 +14,7 @@ from revcycle.cli._common import (
     parse_period,
     print_json,
     print_table,
+    read_json_argument,
     read_text,
 )
 from revcycle.serialization import loads
@@ -33,6 +34,7 @@ class _Events:
     """An events file: ``{"events": [...]}`` (a bare JSON list is accepted too)."""
 
     events: tuple[UsageEvent, ...]
+    json_name: ClassVar[str] = "usage events"
 
 
 @attrs.frozen
@@ -40,6 +42,7 @@ class _Plan:
     """A plan file: ``{"charges": [...]}``, each a usage charge."""
 
     charges: tuple[UsageCharge, ...]
+    json_name: ClassVar[str] = "a usage plan"
 
 
 def register(subparsers: Any) -> None:
@@ -54,11 +57,11 @@ def register(subparsers: Any) -> None:
     )
     parser.add_argument("events", help='events JSON: {"events": [...]} or a list')
     source = parser.add_mutually_exclusive_group()
-    source.add_argument("--plan", help='plan JSON: {"charges": [...]}')
+    source.add_argument("--plan", help='plan JSON (a file, or the JSON itself): {"charges": [...]}')
     source.add_argument(
         "--meter",
-        help='meter JSON for a single charge, e.g. {"metric": "api_calls", "aggregation": '
-        '"sum", "filters": {"region": "eu"}}',
+        help="meter JSON for a single charge (a file, or the JSON itself), e.g. "
+        '{"metric": "api_calls", "aggregation": "sum", "filters": {"region": "eu"}}',
     )
     source.add_argument("--metric", help="the metric of a single charge")
     parser.add_argument(
@@ -68,7 +71,11 @@ def register(subparsers: Any) -> None:
     )
     parser.add_argument("--unique-property", help="the property a unique_count meter counts")
     parser.add_argument("--group-by", help="a property whose values are rated separately")
-    parser.add_argument("--price", help='pricing model JSON, e.g. {"type": "graduated", ...}')
+    parser.add_argument(
+        "--price",
+        help="pricing model JSON (a file, or the JSON itself), e.g. "
+        '{"type": "per_unit", "unit_price": {"amount": "0.01", "currency": "USD"}}',
+    )
     parser.add_argument("--period", required=True, help="START/END in local dates, END exclusive")
     parser.add_argument("--full-period", help="the whole billing period, to prorate minimums")
     parser.add_argument("--tz", default="UTC", help="the customers' IANA timezone (UTC)")
@@ -102,7 +109,7 @@ def _charges(args: argparse.Namespace) -> tuple[UsageCharge, ...]:
         extra = meter_flags + (["--price"] if args.price else [])
         if extra:
             parser.error(f"{', '.join(extra)} cannot be combined with --plan.")
-        return loads(read_text(args.plan), _Plan).charges
+        return loads(read_json_argument(args.plan), _Plan).charges
     if args.meter and meter_flags:
         parser.error(f"{', '.join(meter_flags)} cannot be combined with --meter.")
     if not ((args.metric or args.meter) and args.price):
@@ -110,9 +117,9 @@ def _charges(args: argparse.Namespace) -> tuple[UsageCharge, ...]:
             "give --plan PLAN.json, or --price MODEL.json with --meter METER.json or with "
             "--metric (and --aggregation)."
         )
-    model: AnyUsageModel = loads(read_text(args.price), _MODEL)
+    model: AnyUsageModel = loads(read_json_argument(args.price), _MODEL)
     if args.meter:
-        meter = loads(read_text(args.meter), Meter)
+        meter = loads(read_json_argument(args.meter), Meter)
     else:
         meter = Meter(
             args.metric,

@@ -37,11 +37,12 @@ _FRACTION = re.compile(r"-?\d+(/\d+)?")
 
 
 def name(cls: Any) -> str:
-    """A readable name for a type or a type hint (a union reads ``Flat | PerUnit``)."""
+    """A readable name for a type or a type hint (a union reads ``Flat | PerUnit``); a class
+    that is only a document's envelope names itself in a ``json_name`` class attribute."""
     members = typing.get_args(cls) if typing.get_origin(cls) in _UNIONS else ()
     if members:
         return " | ".join(name(member) for member in members)
-    return getattr(cls, "__name__", None) or str(cls)
+    return getattr(cls, "json_name", None) or getattr(cls, "__name__", None) or str(cls)
 
 
 def _structure_decimal(value: Any, _: Any) -> Decimal:
