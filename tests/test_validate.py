@@ -296,8 +296,8 @@ def test_the_engines_messages() -> None:
             "Opportunity.account must be a non-empty str, not ''.",
         ),
         (
-            # The default history entry is built (and checked) before the opportunity's own
-            # fields, so a bad amount is reported by the StageChange that copies it.
+            # The default history entry is built before the opportunity's own validators run;
+            # it checks what it copies under the opportunity's own field names.
             lambda: Opportunity(
                 id="OPP-1",
                 account="A",
@@ -309,7 +309,7 @@ def test_the_engines_messages() -> None:
                 created_at=created,
             ),
             RevcycleTypeError,
-            "StageChange.amount must be Money, not 5.",
+            "Opportunity.amount must be Money, not 5.",
         ),
         (
             lambda: Touchpoint("webinar", datetime(2025, 1, 8, 16, 0)),  # noqa: DTZ001

@@ -47,6 +47,7 @@ from revcycle._validate import (
     check_texts,
     check_type,
     require_aware,
+    require_day,
     require_sequence,
     to_choice,
 )
@@ -633,7 +634,12 @@ class Opportunity:
 
     @history.default
     def _default_history(self) -> tuple[StageChange, ...]:
+        # The entry copies these fields before their own validators run: check them here, so
+        # that a bad value is reported under the name the caller used.
         require_aware(self.created_at, "Opportunity.created_at")
+        if not isinstance(self.amount, Money):
+            raise RevcycleTypeError(f"Opportunity.amount must be Money, not {self.amount!r}.")
+        require_day(self.close_date, "Opportunity.close_date")
         stage = self.model.stage(self.stage)
         return (
             StageChange(
