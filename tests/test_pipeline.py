@@ -70,7 +70,8 @@ OPEN = StageModel.default().open_stages
 
 
 @st.composite
-def pipelines(draw: st.DrawFn) -> Pipeline:
+def deal_versions(draw: st.DrawFn) -> list[tuple[Opportunity, ...]]:
+    """Deals walking the default model, each as every version it went through (oldest first)."""
     count = draw(st.integers(min_value=0, max_value=12))
     deals = []
     for k in range(count):
@@ -82,6 +83,7 @@ def pipelines(draw: st.DrawFn) -> Pipeline:
             created=created,
             close=date(2025, 1, 1) + timedelta(days=draw(st.integers(0, 365))),
         )
+        versions = [opp]
         for _ in range(draw(st.integers(0, 6))):
             at = opp.last_change_at + timedelta(minutes=draw(st.integers(0, 50_000)))
             choice = draw(st.integers(0, 9))
@@ -93,12 +95,21 @@ def pipelines(draw: st.DrawFn) -> Pipeline:
                 opp = opp.close_lost("lost", at)
             elif choice == 2:
                 opp = opp.with_probability(Percent(draw(st.integers(0, 100))), at)
+            elif choice == 3:
+                opp = opp.with_amount(Money(draw(st.integers(0, 10**7)), "USD"), at)
             else:
                 target = draw(st.sampled_from(OPEN)).name
                 if target != opp.stage:
                     opp = opp.move_to(target, at)
-        deals.append(opp)
-    return Pipeline(deals)
+            if opp is not versions[-1]:
+                versions.append(opp)
+        deals.append(tuple(versions))
+    return deals
+
+
+@st.composite
+def pipelines(draw: st.DrawFn) -> Pipeline:
+    return Pipeline([versions[-1] for versions in draw(deal_versions())])
 
 
 # --------------------------------------------------------------------------------------------
@@ -488,3 +499,70 @@ def test_cli_empty_file_names_every_missing_flag(
     assert "pass --currency" in capsys.readouterr().err
     assert main(["pipeline", str(empty), "--as-of", "2025-01-01", "--currency", "USD"]) == 0
     assert json.loads(capsys.readouterr().out)["weighted_total"]["amount"] == "0"
+
+
+# --------------------------------------------------------------------------------------------
+# The pipeline as it stood on a date
+
+
+@given(deal_versions(), st.dates(date(2024, 12, 25), date(2025, 12, 31)))
+def test_a_report_as_of_a_past_day_is_the_report_of_the_deals_as_they_were(
+    deals: list[tuple[Opportunity, ...]], day: date
+) -> None:
+    # Rewinding the final deals must give exactly the versions that existed at the end of
+    # the day: the last version whose last change is on or before it, none if created later.
+    end = datetime.combine(day + timedelta(days=1), datetime.min.time(), tzinfo=UTC)
+    then = [
+        next((v for v in reversed(versions) if v.last_change_at < end), None) for versions in deals
+    ]
+    expected = [v for v in then if v is not None]
+    for versions, version in zip(deals, then, strict=True):
+        assert versions[-1].as_of(day) == version
+    now = Pipeline([versions[-1] for versions in deals])
+    assert now.as_of(day) == Pipeline(expected)
+    if expected:
+        assert now.report(day) == Pipeline(expected).report(day)
+
+
+def test_as_of_by_hand() -> None:
+    # Created 2025-01-01 in Prospecting (10 %), 1,000 USD; Qualification (20 %) on Jan 10;
+    # 4,000 USD on Jan 20; lost on Feb 1 ("budget"); reopened into Needs Analysis on Mar 1.
+    day = timedelta(days=1)
+    first = deal("A")
+    moved = first.move_to("Qualification", T0 + 9 * day)
+    bigger = moved.with_amount(Money("4000", "USD"), T0 + 19 * day)
+    lost = bigger.close_lost("budget", T0 + 31 * day)
+    reopened = lost.reopen("Needs Analysis", T0 + 59 * day)
+    assert reopened.as_of(date(2025, 1, 15)) == moved
+    assert reopened.as_of(date(2025, 1, 9)) == first
+    assert reopened.as_of(T0 + 9 * day) == moved  # a change at that very instant counts
+    assert reopened.as_of(T0 + 9 * day - timedelta(microseconds=1)) == first
+    at_loss = reopened.as_of(date(2025, 2, 15))
+    assert at_loss == lost
+    assert at_loss is not None
+    assert (at_loss.lost_reason, at_loss.amount) == ("budget", Money("4000", "USD"))
+    assert reopened.as_of(date(2024, 12, 31)) is None
+    assert reopened.as_of(date(2025, 3, 1)) is reopened
+    # In a pipeline: on Jan 15 the deal weighs 1,000 × 20 % = 200; on Feb 15 it is lost (0).
+    other = deal("B", amount="500", created=T0 + 40 * day)  # created Feb 10
+    pipeline = Pipeline([reopened, other])
+    jan = pipeline.report(date(2025, 1, 15))
+    assert (jan.deals, jan.weighted_total) == (1, Money("200", "USD"))
+    feb = pipeline.report(date(2025, 2, 15))
+    assert (feb.deals, feb.open_deals, feb.weighted_total) == (2, 1, Money("50", "USD"))
+    # Before any deal existed the report is empty, still in the pipeline's currency.
+    empty = pipeline.report(date(2024, 6, 30))
+    assert (empty.deals, empty.total) == (0, Money("0", "USD"))
+    with pytest.raises(RevcycleTypeError, match="as_of must be a date or an aware datetime"):
+        reopened.as_of("2025-01-15")  # type: ignore[arg-type]
+    with pytest.raises(ValidationError, match="timezone-aware"):
+        reopened.as_of(datetime(2025, 1, 15))  # noqa: DTZ001
+
+
+def test_cli_as_of_a_past_day_rewinds(capsys: pytest.CaptureFixture[str]) -> None:
+    # The sample's latest change is on 2025-06-20; on 2025-03-31 fewer deals existed and
+    # none of the June closings had happened.
+    assert main(["pipeline", SAMPLE, "--as-of", "2025-03-31"]) == 0
+    data = loads(capsys.readouterr().out, PipelineReport)
+    assert data == sample_pipeline().as_of(date(2025, 3, 31)).report(date(2025, 3, 31))
+    assert data.deals < len(sample_pipeline().opportunities)

@@ -33,7 +33,7 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Iterable, Sequence
-from datetime import date, datetime
+from datetime import UTC, date, datetime, time
 from decimal import Decimal
 from typing import Any, Final, final
 
@@ -593,6 +593,16 @@ def _check_history(instance: Opportunity, _: object, value: tuple[StageChange, .
             )
 
 
+def as_of_instant(at: date | datetime) -> datetime:
+    """The last instant an ``as_of`` argument covers: an aware datetime itself, or a date's
+    last microsecond in UTC (the whole day counts)."""
+    if isinstance(at, datetime):
+        return require_aware(at, "as_of")
+    if isinstance(at, date):
+        return datetime.combine(at, time.max, tzinfo=UTC)
+    raise RevcycleTypeError(f"as_of must be a date or an aware datetime, not {at!r}.")
+
+
 _check_optional_handoff: Final = check_type(Handoff, "a Handoff or None", optional=True)
 
 
@@ -703,6 +713,47 @@ class Opportunity:
     def closed_at(self) -> datetime | None:
         """When the deal closed (won or lost), or ``None`` while it is open."""
         return self.stage_entered_at if self.is_closed else None
+
+    def as_of(self, at: date | datetime) -> Opportunity | None:
+        """The opportunity as it stood at ``at``, or ``None`` if it did not exist yet.
+
+        ``at`` is an aware datetime (changes at that instant included) or a date (the whole
+        day in UTC, as :meth:`Pipeline.report` counts it). The history keeps the changes up
+        to then, and the stage, amount, probability, forecast category and close date are
+        those of the last one kept; the lost reason is kept only while the deal stands lost.
+        Links that carry no timestamp (quote ids, the handoff) are kept as they are. The
+        opportunity itself is returned when nothing changed after ``at``.
+
+        >>> from datetime import UTC, datetime
+        >>> deal = Opportunity(id="OPP-1", account="ACME", name="Platform",
+        ...                    amount=Money("1000", "USD"), close_date=date(2025, 9, 30),
+        ...                    owner="dana", stage="Prospecting",
+        ...                    created_at=datetime(2025, 6, 1, tzinfo=UTC))
+        >>> later = deal.move_to("Qualification", at=datetime(2025, 7, 1, tzinfo=UTC))
+        >>> later.as_of(date(2025, 6, 30)).stage, later.as_of(date(2025, 7, 1)) is later
+        ('Prospecting', True)
+        >>> print(later.as_of(date(2025, 5, 31)))
+        None
+        """
+        instant = as_of_instant(at)
+        history = self.history
+        if history[-1].at <= instant:
+            return self
+        kept = tuple(change for change in history if change.at <= instant)
+        if not kept or self.created_at > instant:
+            return None
+        last = kept[-1]
+        lost = self.model.stage(last.stage).lost
+        return attrs.evolve(
+            self,
+            stage=last.stage,
+            amount=last.amount,
+            probability=last.probability,
+            forecast_category=last.forecast_category,
+            close_date=last.close_date,
+            history=kept,
+            lost_reason=(last.reason or self.lost_reason) if lost else None,
+        )
 
     # -- changes ---------------------------------------------------------------------------
 

@@ -52,7 +52,13 @@ from revcycle.errors import (
     ValidationError,
 )
 from revcycle.money import Currency, Money
-from revcycle.opportunity import ForecastCategory, Opportunity, StageModel, require_aware
+from revcycle.opportunity import (
+    ForecastCategory,
+    Opportunity,
+    StageModel,
+    as_of_instant,
+    require_aware,
+)
 
 
 __all__ = [
@@ -865,6 +871,18 @@ class Pipeline:
             for negative, _, i in hits
         )
 
+    # -- point in time ---------------------------------------------------------------------
+
+    def as_of(self, at: date | datetime) -> Pipeline:
+        """The pipeline as it stood at ``at`` (an aware datetime, or a date meaning that whole
+        day in UTC): every opportunity rewound with :meth:`Opportunity.as_of`, those created
+        later left out; the same pipeline when nothing changed after ``at``."""
+        instant = as_of_instant(at)
+        if all(o.history[-1].at <= instant for o in self.opportunities):
+            return self
+        rewound = (o.as_of(instant) for o in self.opportunities)
+        return Pipeline([o for o in rewound if o is not None], rates=self.rates)
+
     # -- the report ----------------------------------------------------------------------------
 
     def report(
@@ -880,10 +898,19 @@ class Pipeline:
 
         ``period`` (the forecast and win-rate window) defaults to the calendar quarter that
         holds ``as_of``; current stage visits are measured to the end of ``as_of`` (UTC).
-        The histories are taken as they stand (``as_of`` does not rewind them), so give a
-        date on or after the latest change.
+        The pipeline is taken as it stood on ``as_of`` (:meth:`as_of`): changes after that
+        day are left out, and so are deals created later.
         """
         day = require_day(as_of, "as_of")
+        then = self.as_of(day)
+        if then is not self:  # reported in the currency of the pipeline as it stands now
+            return then.report(
+                day,
+                period=period,
+                currency=self.report_currency(currency),
+                stalled_days=stalled_days,
+                aged_days=aged_days,
+            )
         window = _quarter(day) if period is None else period
         cur = self.report_currency(currency)
         return PipelineReport(
