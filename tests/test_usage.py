@@ -801,7 +801,7 @@ def test_negative_rates_minimums_and_maximums_are_refused() -> None:
 def test_wrong_types_raise_revcycle_type_errors_with_sentences() -> None:
     with pytest.raises(RevcycleTypeError, match="meter must be a Meter"):
         UsageCharge("api_calls", API_TIERS)  # type: ignore[arg-type]
-    with pytest.raises(RevcycleTypeError, match="allow_negative must be a bool"):
+    with pytest.raises(RevcycleTypeError, match="allow_negative must be True or False"):
         Meter("m", Aggregation.SUM, allow_negative="yes")  # type: ignore[arg-type]
     with pytest.raises(RevcycleTypeError, match="unit_rounding must be a UnitRounding"):
         Meter("m", Aggregation.SUM, unit_rounding="ceil")  # type: ignore[arg-type]

@@ -201,7 +201,11 @@ def late_interest(
     elif fixed_fee.amount < ZERO:
         raise ValidationError(f"A fixed fee must not be negative, got {fixed_fee}.")
     else:
-        fixed_fee.minor_units  # noqa: B018 - refuses fractions of a minor unit
+        if fixed_fee.round() != fixed_fee:
+            raise ValidationError(
+                f"A fixed fee must be a whole number of {currency.code} minor units, "
+                f"not {fixed_fee}."
+            )
         fee = fixed_fee
     rates = _rates(annual_rate)
     for rate in (rates,) if isinstance(rates, Percent) else (r.annual_rate for r in rates):

@@ -18,6 +18,7 @@ import attrs
 from revcycle._display import html_table
 from revcycle._display import to_pandas as _to_pandas
 from revcycle._numbers import CTX, ONE, PRECISION, ZERO, plain, to_decimal, to_int
+from revcycle._validate import check_type
 from revcycle.dates import Period
 from revcycle.errors import (
     RevcycleTypeError,
@@ -130,28 +131,6 @@ def _currency(value: Currency | str) -> Currency:
 
 def _percent(value: object) -> Percent:
     return value if isinstance(value, Percent) else Percent(value)
-
-
-def _instance(kind: type, what: str) -> Callable[[object, attrs.Attribute[Any], object], None]:
-    """A validator raising :class:`RevcycleTypeError` (attrs' own raises a bare TypeError)."""
-
-    def check(_: object, __: attrs.Attribute[Any], value: object) -> None:
-        if not isinstance(value, kind):
-            raise RevcycleTypeError(f"{what} must be a {kind.__name__}, not {value!r}.")
-
-    return check
-
-
-def _optional_instance(
-    kind: type, what: str
-) -> Callable[[object, attrs.Attribute[Any], object], None]:
-    check = _instance(kind, what)
-
-    def optional(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
-        if value is not None:
-            check(instance, attribute, value)
-
-    return optional
 
 
 def _free_events(value: object) -> int:
@@ -345,10 +324,14 @@ class Meter:
     unit_rounding: UnitRounding | None = attrs.field(
         default=None,
         kw_only=True,
-        validator=_optional_instance(UnitRounding, "A meter's unit_rounding"),
+        validator=check_type(
+            UnitRounding, "a UnitRounding or None", "A meter's unit_rounding", optional=True
+        ),
     )
     allow_negative: bool = attrs.field(
-        default=False, kw_only=True, validator=_instance(bool, "A meter's allow_negative")
+        default=False,
+        kw_only=True,
+        validator=check_type(bool, "True or False", "A meter's allow_negative"),
     )
 
     def __attrs_post_init__(self) -> None:
@@ -578,7 +561,7 @@ class UsageCharge:
     :func:`rate_usage`); ``maximum`` caps the period charge.
     """
 
-    meter: Meter = attrs.field(validator=_instance(Meter, "A usage charge's meter"))
+    meter: Meter = attrs.field(validator=check_type(Meter, "a Meter", "A usage charge's meter"))
     model: AnyUsageModel = attrs.field(validator=_check_model)
     included_units: Decimal = attrs.field(default=ZERO, kw_only=True, converter=_included_units)
     minimum: Money | None = attrs.field(
