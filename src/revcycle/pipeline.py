@@ -35,7 +35,7 @@ from __future__ import annotations
 import decimal
 from collections import Counter
 from collections.abc import Iterable, Mapping
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any, Final, final
 
@@ -57,7 +57,6 @@ from revcycle.opportunity import (
     Opportunity,
     StageModel,
     as_of_instant,
-    require_aware,
 )
 
 
@@ -475,12 +474,10 @@ _check_rates: Final = check_type(
 
 
 def _as_of_instant(as_of: date | datetime) -> datetime:
-    # A date means the end of that day in UTC: everything on or before it is included.
-    if isinstance(as_of, datetime):
-        return require_aware(as_of, "as_of")
-    if isinstance(as_of, date):
-        return datetime.combine(as_of + timedelta(days=1), time(), tzinfo=UTC)
-    raise RevcycleTypeError(f"as_of must be a date or an aware datetime, not {as_of!r}.")
+    # Open visits are measured up to this instant: a datetime itself, or for a date the
+    # midnight that ends it (UTC), one microsecond after the day's last covered instant.
+    instant = as_of_instant(as_of)
+    return instant if isinstance(as_of, datetime) else instant + timedelta(microseconds=1)
 
 
 def _check_days(days: object, what: str) -> int:
