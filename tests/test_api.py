@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import contextlib
+import importlib
 import inspect
+import pkgutil
 from collections.abc import Callable
 from datetime import date
 from typing import Any
@@ -66,15 +68,42 @@ def test_design_section_4_names_are_importable() -> None:
 def test_every_error_derives_from_the_root_and_a_builtin() -> None:
     for name in errors.__all__:
         error = getattr(errors, name)
+        if error is errors.CliError:  # the command line's own input, outside the library's tree
+            assert issubclass(error, Exception)
+            assert not issubclass(error, errors.RevcycleError)
+            continue
         assert issubclass(error, errors.RevcycleError)
         if error is not errors.RevcycleError:
-            assert issubclass(error, ValueError | LookupError | TypeError), name
+            assert issubclass(error, ValueError | LookupError | TypeError | ImportError), name
+
+
+def _every_module() -> list[str]:
+    names = []
+    for info in pkgutil.walk_packages(revcycle.__path__, "revcycle."):
+        if info.name != "revcycle.__main__":  # running it would run the command line
+            importlib.import_module(info.name)
+            names.append(info.name)
+    return names
+
+
+def _subclasses(cls: type[BaseException]) -> set[type[BaseException]]:
+    found = set()
+    for sub in cls.__subclasses__():
+        found |= {sub, *_subclasses(sub)}
+    return found
 
 
 def test_error_tree_is_drawn_in_the_module_docstring() -> None:
+    assert _every_module()  # so that every subclass in the package is defined
     doc = errors.__doc__ or ""
     for name in errors.__all__:
         assert name in doc, name
+    for error in _subclasses(errors.RevcycleError):
+        if not error.__module__.startswith("revcycle.") or error.__name__.startswith("_"):
+            continue  # a test's or a user's subclass, or private control flow that never escapes
+        assert error.__module__ == "revcycle.errors", error
+        assert error.__name__ in errors.__all__, error
+        assert f" {error.__name__}" in doc, error
 
 
 def test_public_functions_and_classes_have_docstrings() -> None:
@@ -148,3 +177,21 @@ def test_the_amount_constructors_refuse_each_bad_value(value: object, which: int
     with pytest.raises(errors.RevcycleError) as info:
         amount_takers[which](value)
     assert str(info.value).endswith(".")
+
+
+@pytest.mark.parametrize(
+    ("module", "name"),
+    [
+        ("revcycle.opportunity", "StageError"),
+        ("revcycle.opportunity", "CloseRefusedError"),
+        ("revcycle.terms", "TermsError"),
+        ("revcycle.usage", "UsageError"),
+        ("revcycle.engagement", "MilestoneOrderError"),
+        ("revcycle.calendars", "MissingExtraError"),
+        ("revcycle.cli._common", "CliError"),
+    ],
+)
+def test_errors_moved_to_errors_keep_their_old_import_paths(module: str, name: str) -> None:
+    found = getattr(importlib.import_module(module), name)
+    assert found is getattr(errors, name)
+    assert found.__module__ == "revcycle.errors"  # no face rewrites __module__

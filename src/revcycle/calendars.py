@@ -27,7 +27,12 @@ from typing import Any, Final, Protocol, final, runtime_checkable
 import attrs
 
 from revcycle._validate import check_text, is_day, require_day, to_choice
-from revcycle.errors import RevcycleError, RevcycleTypeError, UnknownCodeError, ValidationError
+from revcycle.errors import (
+    MissingExtraError,
+    RevcycleTypeError,
+    UnknownCodeError,
+    ValidationError,
+)
 
 
 __all__ = [
@@ -46,10 +51,6 @@ __all__ = [
 _MAX_SEARCH_DAYS: Final = 366
 
 _WEEKDAY_NAMES: Final = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
-
-
-class MissingExtraError(RevcycleError, ImportError):
-    """An optional dependency is not installed; the message names the extra that brings it."""
 
 
 @runtime_checkable
@@ -120,10 +121,7 @@ def _load_country(country: str, subdivision: str | None) -> Any:
     try:
         import holidays
     except ImportError:
-        raise MissingExtraError(
-            "Country holiday calendars need the 'holidays' package: "
-            "pip install 'revcycle[holidays]'."
-        ) from None
+        raise MissingExtraError("holidays", "CountryHolidays") from None
     try:
         return holidays.country_holidays(country, subdiv=subdivision)
     except NotImplementedError:

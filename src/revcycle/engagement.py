@@ -46,7 +46,7 @@ import attrs
 from revcycle._display import html_table, to_pandas
 from revcycle._numbers import CTX, plain
 from revcycle._validate import check_day, check_text, require_day, require_sequence, to_choice
-from revcycle.errors import RevcycleTypeError, ValidationError
+from revcycle.errors import MilestoneOrderError, RevcycleTypeError, ValidationError
 from revcycle.opportunity import Opportunity
 
 
@@ -62,10 +62,6 @@ __all__ = [
     "milestones_from_opportunity",
     "summarize",
 ]
-
-
-class MilestoneOrderError(ValidationError):
-    """Milestones out of time order, out of the cycle's order, or repeated."""
 
 
 class EngagementInterval(enum.StrEnum):

@@ -1,7 +1,8 @@
 """The exception tree of revcycle.
 
-Every error revcycle raises derives from :class:`RevcycleError`, and each concrete error also
-inherits the built-in exception a caller would naturally catch::
+Every error the library raises derives from :class:`RevcycleError`, and each concrete error
+also inherits the built-in exception a caller would naturally catch. The command line adds one
+error of its own, :class:`CliError`, for its own input::
 
     RevcycleError(Exception)
     ├── ValidationError(RevcycleError, ValueError)      invalid domain input
@@ -11,11 +12,24 @@ inherits the built-in exception a caller would naturally catch::
     │   ├── TierError                                   tiers that do not increase, mixed prices
     │   ├── AllocationError                             ratios that cannot split an amount
     │   ├── ProrationError                              a span a proration method cannot count
-    │   └── TermsParseError                             written payment terms not understood
+    │   ├── TermsParseError                             written payment terms not understood
+    │   ├── TermsError                                  payment terms, a schedule or a payment
+    │   │                                               that break a rule
+    │   ├── StageError                                  a stage model or a stage change that
+    │   │   │                                           breaks its rules
+    │   │   └── CloseRefusedError                       a close-won the close policy refuses
+    │   ├── MilestoneOrderError                         engagement milestones out of order
+    │   └── UsageError                                  usage that breaks a metering rule
     ├── UnknownCodeError(RevcycleError, LookupError)    unknown currency, SKU, stage, calendar
     ├── RevcycleTypeError(RevcycleError, TypeError)     a wrong type, such as a float amount
     │   └── FloatNotAllowedError                        a float where a Decimal is required
-    └── StructureError(RevcycleError, ValueError)       JSON that does not fit a model
+    ├── StructureError(RevcycleError, ValueError)       JSON that does not fit a model
+    └── MissingExtraError(RevcycleError, ImportError)   an optional package is not installed;
+                                                        the message names the pip install
+
+    CliError(Exception)                                 the command line's own input (a file
+                                                        it cannot read, a bad flag value);
+                                                        ``revcycle`` prints it and exits 1
 
 Messages are full sentences that say what was expected and what was given.
 
@@ -30,20 +44,28 @@ Money amount must be a Decimal, int or str, not the float 0.1; pass Decimal("0.1
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any, Final
 
 
 __all__ = [
     "AllocationError",
+    "CliError",
+    "CloseRefusedError",
     "CurrencyMismatchError",
     "FloatNotAllowedError",
+    "MilestoneOrderError",
+    "MissingExtraError",
     "PeriodError",
     "ProrationError",
     "RevcycleError",
     "RevcycleTypeError",
+    "StageError",
     "StructureError",
+    "TermsError",
     "TermsParseError",
     "TierError",
     "UnknownCodeError",
+    "UsageError",
     "ValidationError",
 ]
 
@@ -80,6 +102,27 @@ class TermsParseError(ValidationError):
     """Written payment terms that could not be read."""
 
 
+class TermsError(ValidationError):
+    """Payment terms, a schedule or a payment that break a rule of :mod:`revcycle.terms`."""
+
+
+class StageError(ValidationError):
+    """A stage model that breaks its rules, or a stage change an opportunity cannot make."""
+
+
+class CloseRefusedError(StageError):
+    """A close-won that the :class:`~revcycle.opportunity.ClosePolicy` (or the amount rule)
+    refuses."""
+
+
+class MilestoneOrderError(ValidationError):
+    """Milestones out of time order, out of the cycle's order, or repeated."""
+
+
+class UsageError(ValidationError):
+    """Usage input that breaks a metering rule (a negative quantity a meter refuses, ...)."""
+
+
 class UnknownCodeError(RevcycleError, LookupError):
     """A code (currency, SKU, stage, calendar, price book) that is not known."""
 
@@ -112,3 +155,51 @@ class StructureError(RevcycleError, ValueError):
         if not self.messages:
             return self.summary
         return self.summary + "\n" + "\n".join(f"  {m}" for m in self.messages)
+
+
+# The package each extra brings (pyproject.toml's optional dependencies, and those of the
+# engines still to come), so that the message names what is missing.
+_EXTRA_PACKAGES: Final = {
+    "arrow": "pyarrow",
+    "cli": "rich",
+    "dask": "dask",
+    "docs": "sphinx",
+    "holidays": "holidays",
+    "pandas": "pandas",
+    "plot": "matplotlib",
+    "testing": "hypothesis",
+}
+
+
+class MissingExtraError(RevcycleError, ImportError):
+    """An optional package is not installed; the message names the feature that needs it and
+    the ``pip install 'revcycle[extra]'`` that brings it.
+
+    ``extra`` is the name of the extra (``"pandas"``, ``"arrow"``, ``"cli"`` ...) and ``feature``
+    what needed it, as a subject (``"to_pandas()"``, ``"CountryHolidays"``); ``hint`` is added
+    to the sentence (another way to do without the package).
+
+    >>> print(MissingExtraError("pandas", "to_pandas()"))
+    to_pandas() needs the pandas package: pip install 'revcycle[pandas]'.
+    """
+
+    def __init__(self, extra: str, feature: str, hint: str = "") -> None:
+        self.extra = extra
+        self.feature = feature
+        self.hint = hint
+        package = _EXTRA_PACKAGES.get(extra)
+        needs = f"the {package} package" if package else f"the {extra!r} extra"
+        super().__init__(f"{feature} needs {needs}: pip install 'revcycle[{extra}]'{hint}.")
+        self.name = package
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return type(self), (self.extra, self.feature, self.hint)
+
+
+class CliError(Exception):
+    """A problem with the command line's own input: a missing file or extra, a bad flag value.
+
+    ``revcycle.cli.main()`` prints it and exits 1, like a domain error; argparse's own usage
+    errors (an unknown flag, a missing argument) exit 2. It is not a :class:`RevcycleError`:
+    the library never raises it, only the command line does.
+    """

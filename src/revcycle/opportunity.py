@@ -51,7 +51,13 @@ from revcycle._validate import (
     require_sequence,
     to_choice,
 )
-from revcycle.errors import RevcycleTypeError, UnknownCodeError, ValidationError
+from revcycle.errors import (
+    CloseRefusedError,
+    RevcycleTypeError,
+    StageError,
+    UnknownCodeError,
+    ValidationError,
+)
 from revcycle.money import Money, Percent
 
 
@@ -70,14 +76,6 @@ __all__ = [
     "Touchpoint",
     "require_aware",
 ]
-
-
-class StageError(ValidationError):
-    """A stage model that breaks its rules, or a stage change an opportunity cannot make."""
-
-
-class CloseRefusedError(StageError):
-    """A close-won that the :class:`ClosePolicy` (or the amount rule) refuses."""
 
 
 # --------------------------------------------------------------------------------------------

@@ -44,7 +44,6 @@ from revcycle._terms.rules import (
     DueRule,
     EndOfMonth,
     NetDays,
-    TermsError,
     check_rule,
     whole,
 )
@@ -61,7 +60,12 @@ from revcycle._terms.schedule import (
 )
 from revcycle._validate import check_type, require_day, require_sequence, to_choice
 from revcycle.calendars import BusinessDayAdjustment, BusinessDayConvention
-from revcycle.errors import CurrencyMismatchError, RevcycleTypeError, UnknownCodeError
+from revcycle.errors import (
+    CurrencyMismatchError,
+    RevcycleTypeError,
+    TermsError,
+    UnknownCodeError,
+)
 from revcycle.money import AllocationPolicy, Money, Percent
 
 
@@ -84,19 +88,8 @@ __all__ = [
 ]
 
 # The rules, the schedule and the payment live in private modules (this one would pass 800
-# lines otherwise); they are documented, shown and raised as part of this module.
-for _public in (
-    NetDays,
-    EndOfMonth,
-    DayOfMonth,
-    TermsError,
-    Payment,
-    PaymentSchedule,
-    ScheduledInstallment,
-    apply_payment,
-):
-    _public.__module__ = __name__
-del _public
+# lines otherwise) and are documented as part of this module. Like every re-exported name in
+# revcycle, they keep the __module__ of the module that defines them.
 
 
 # --------------------------------------------------------------------------------------------

@@ -13,11 +13,7 @@ from typing import Final, TypeAlias, final
 import attrs
 
 from revcycle._validate import Validator, check_type, check_whole, require_day
-from revcycle.errors import ValidationError
-
-
-class TermsError(ValidationError):
-    """Payment terms, a schedule or a payment that break a rule of this module."""
+from revcycle.errors import TermsError
 
 
 # --------------------------------------------------------------------------------------------

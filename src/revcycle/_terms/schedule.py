@@ -12,9 +12,8 @@ import attrs
 from revcycle._display import html_table
 from revcycle._display import to_pandas as _to_pandas
 from revcycle._numbers import CTX, ZERO, plain
-from revcycle._terms.rules import TermsError
 from revcycle._validate import check_type, require_day, require_sequence
-from revcycle.errors import CurrencyMismatchError, RevcycleTypeError
+from revcycle.errors import CurrencyMismatchError, RevcycleTypeError, TermsError
 from revcycle.money import AllocationPolicy, Currency, Money
 
 

@@ -18,8 +18,7 @@ import sys
 from collections.abc import Sequence
 
 from revcycle import __version__
-from revcycle.cli._common import CliError
-from revcycle.errors import RevcycleError
+from revcycle.errors import CliError, RevcycleError
 
 
 __all__ = ["build_parser", "main"]

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from revcycle.dates import Duration, Period
-from revcycle.errors import RevcycleError
+from revcycle.errors import CliError, RevcycleError
 from revcycle.money import Money
 from revcycle.serialization import SCHEMA_VERSION, loads, unstructure
 
@@ -20,14 +20,6 @@ if TYPE_CHECKING:
     from rich.console import Console
 
 T = TypeVar("T")
-
-
-class CliError(Exception):
-    """A problem with the command line's own input: a missing file or extra, a bad flag value.
-
-    ``main()`` prints it and exits 1, like a domain error; argparse's own usage errors (an
-    unknown flag, a missing argument) exit 2.
-    """
 
 
 def parse_date(text: str, flag: str) -> date:

@@ -20,7 +20,6 @@ from typing import Any
 
 from revcycle._numbers import CTX, plain
 from revcycle.cli._common import (
-    CliError,
     add_format_argument,
     console,
     parse_date,
@@ -29,6 +28,7 @@ from revcycle.cli._common import (
     read_text,
 )
 from revcycle.dates import Period
+from revcycle.errors import CliError
 from revcycle.pipeline import Pipeline, PipelineReport
 from revcycle.serialization import loads
 

@@ -22,13 +22,13 @@ from typing import Any
 from revcycle._numbers import CTX, plain
 from revcycle.catalog import Catalog
 from revcycle.cli._common import (
-    CliError,
     add_format_argument,
     console,
     print_json,
     print_table,
     read_model,
 )
+from revcycle.errors import CliError
 from revcycle.money import Money
 from revcycle.quotes import PricedQuote, Quote, price_quote
 

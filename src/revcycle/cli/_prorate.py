@@ -25,7 +25,6 @@ import attrs
 
 from revcycle._numbers import plain, round_to
 from revcycle.cli._common import (
-    CliError,
     add_format_argument,
     console,
     parse_date,
@@ -36,6 +35,7 @@ from revcycle.cli._common import (
     read_model,
 )
 from revcycle.dates import Duration, Period
+from revcycle.errors import CliError
 from revcycle.money import Money
 from revcycle.proration import (
     Proration,

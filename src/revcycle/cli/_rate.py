@@ -8,7 +8,6 @@ from typing import Any, ClassVar
 import attrs
 
 from revcycle.cli._common import (
-    CliError,
     add_format_argument,
     console,
     parse_period,
@@ -17,6 +16,7 @@ from revcycle.cli._common import (
     read_json_argument,
     read_text,
 )
+from revcycle.errors import CliError
 from revcycle.serialization import loads
 from revcycle.usage import (
     Aggregation,

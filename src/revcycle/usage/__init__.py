@@ -43,6 +43,7 @@ Money('107.00', 'USD')
 
 from __future__ import annotations
 
+from revcycle.errors import UsageError
 from revcycle.usage._engine import (
     aggregate_usage,
     period_bounds,
@@ -59,7 +60,6 @@ from revcycle.usage._model import (
     UnitRounding,
     UnitRoundingMode,
     UsageCharge,
-    UsageError,
     UsageEvent,
     UsageKey,
     UsageRating,

@@ -20,6 +20,7 @@ from revcycle.dates import Period
 from revcycle.errors import (
     RevcycleTypeError,
     UnknownCodeError,
+    UsageError,
     ValidationError,
 )
 from revcycle.money import Currency, Money
@@ -30,7 +31,6 @@ from revcycle.usage._model import (
     Percentage,
     RatedCharge,
     UsageCharge,
-    UsageError,
     UsageEvent,
     UsageKey,
     UsageRating,

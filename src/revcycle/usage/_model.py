@@ -23,15 +23,12 @@ from revcycle.dates import Period
 from revcycle.errors import (
     RevcycleTypeError,
     UnknownCodeError,
+    UsageError,
     ValidationError,
 )
 from revcycle.money import Currency, Money, Percent
 from revcycle.money import total as _money_total
 from revcycle.pricing import AnyPricingModel, PriceRow
-
-
-class UsageError(ValidationError):
-    """Usage input that breaks a metering rule (a negative quantity a meter refuses, ...)."""
 
 
 UsageKey: TypeAlias = tuple[str, str, str | None]
