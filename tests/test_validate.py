@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import contextlib
 import enum
+import pickle
 import re
+import sys
+from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta, timezone
 from typing import Any
 
@@ -23,11 +26,18 @@ from revcycle._validate import (
     is_day,
     require_aware,
     require_day,
+    require_extra,
     require_sequence,
     require_text,
     to_choice,
 )
-from revcycle.errors import PeriodError, RevcycleError, RevcycleTypeError, ValidationError
+from revcycle.errors import (
+    MissingExtraError,
+    PeriodError,
+    RevcycleError,
+    RevcycleTypeError,
+    ValidationError,
+)
 
 
 class Colour(enum.StrEnum):
@@ -391,3 +401,113 @@ def test_the_engines_messages() -> None:
     for build, error, message in cases:
         with pytest.raises(error, match=f"^{re.escape(message)}$"):
             build()
+
+
+# --------------------------------------------------------------------------------------------
+# Optional packages: one error, MissingExtraError, naming the pip install of the extra
+
+_EXTRAS = ("holidays", "pandas", "arrow", "cli", "dask", "plot", "docs", "testing")
+
+
+@pytest.mark.parametrize("extra", _EXTRAS)
+def test_require_extra_names_the_pip_install_of_every_extra(
+    extra: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setitem(sys.modules, "revcycle_missing_package", None)
+    with pytest.raises(MissingExtraError) as caught:
+        require_extra("revcycle_missing_package", extra, "This feature")
+    error = caught.value
+    assert isinstance(error, ImportError)
+    assert isinstance(error, RevcycleError)
+    assert str(error).startswith("This feature needs the ")
+    assert f"pip install 'revcycle[{extra}]'" in str(error)
+    assert str(error).endswith(".")
+    assert pickle.loads(pickle.dumps(error)).args == error.args
+
+
+def test_require_extra_returns_the_module() -> None:
+    assert require_extra("json.decoder", "testing", "JSON") is sys.modules["json.decoder"]
+
+
+def _blocked_schedule_to_pandas() -> object:
+    from revcycle import Money, PaymentTerms
+
+    return PaymentTerms.parse("Net 30").schedule(date(2024, 1, 1), Money("1", "USD")).to_pandas()
+
+
+def _blocked_country_holidays() -> object:
+    from revcycle import CountryHolidays
+
+    return CountryHolidays("US")
+
+
+def _blocked_rate_usage_table() -> object:
+    import revcycle
+    from revcycle import Aggregation, Meter, Money, Period, PerUnit, UsageCharge
+    from revcycle.usage import rate_usage_table
+
+    # A fresh import of the columnar module, as in a process without pyarrow.
+    sys.modules.pop("revcycle._usage_arrow", None)
+    vars(revcycle).pop("_usage_arrow", None)
+    charge = UsageCharge(Meter("m", Aggregation.SUM), PerUnit(Money("1", "USD")))
+    return rate_usage_table(None, charge, Period.of_month(2024, 1))  # type: ignore[arg-type]
+
+
+def _blocked_console() -> object:
+    from revcycle.cli._common import console
+
+    return console()
+
+
+def _blocked_testing() -> object:
+    import revcycle
+
+    sys.modules.pop("revcycle.testing", None)
+    vars(revcycle).pop("testing", None)
+    import revcycle.testing
+
+    return revcycle.testing
+
+
+@pytest.mark.parametrize(
+    ("blocked", "extra", "call"),
+    [
+        (("holidays",), "holidays", _blocked_country_holidays),
+        (("pandas",), "pandas", _blocked_schedule_to_pandas),
+        (("pyarrow", "pyarrow.compute"), "arrow", _blocked_rate_usage_table),
+        (("rich", "rich.console", "rich.table"), "cli", _blocked_console),
+        (("hypothesis.strategies",), "testing", _blocked_testing),
+    ],
+)
+def test_each_optional_package_missing_raises_missing_extra_error(
+    blocked: tuple[str, ...],
+    extra: str,
+    call: Callable[[], object],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import revcycle
+
+    for name in blocked:
+        monkeypatch.setitem(sys.modules, name, None)
+    # Whatever the call drops to re-import is put back afterwards.
+    for name in ("revcycle._usage_arrow", "revcycle.testing"):
+        if name in sys.modules:
+            monkeypatch.setitem(sys.modules, name, sys.modules[name])
+    for attribute in ("_usage_arrow", "testing"):
+        if hasattr(revcycle, attribute):
+            monkeypatch.setattr(revcycle, attribute, getattr(revcycle, attribute))
+    with pytest.raises(MissingExtraError, match=re.escape(f"pip install 'revcycle[{extra}]'")):
+        call()
+
+
+def test_the_command_line_reports_a_missing_rich_and_exits_1(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from revcycle.cli import main
+
+    monkeypatch.setitem(sys.modules, "rich.console", None)
+    args = ["prorate", "--start", "2024-01-01", "--end", "2024-02-01", "--format", "table"]
+    assert main(args) == 1
+    err = capsys.readouterr().err
+    assert "pip install 'revcycle[cli]'" in err
+    assert "--format json" in err

@@ -10,6 +10,8 @@ from collections.abc import Iterable, Sequence
 from html import escape
 from typing import Any
 
+from revcycle._validate import require_extra
+
 
 def html_table(
     caption: str,
@@ -50,8 +52,5 @@ def html_table(
 
 def to_pandas(records: list[dict[str, Any]]) -> Any:
     """A pandas DataFrame of ``records``; needs the ``pandas`` extra. Amounts stay Decimal."""
-    try:
-        import pandas as pd
-    except ImportError:
-        raise ImportError("to_pandas() needs pandas: pip install 'revcycle[pandas]'.") from None
+    pd = require_extra("pandas", "pandas", "to_pandas()")
     return pd.DataFrame.from_records(records)

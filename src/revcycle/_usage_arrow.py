@@ -21,19 +21,21 @@ from collections.abc import Mapping
 from datetime import datetime
 from decimal import Decimal
 from itertools import repeat
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from revcycle._numbers import CTX
+from revcycle._validate import require_extra
 from revcycle.errors import FloatNotAllowedError, RevcycleTypeError, ValidationError
 from revcycle.usage._engine import MICROSECOND, Scan, finish, negative_quantity
 from revcycle.usage._model import Aggregation, Percentage, UsageCharge, UsageEvent, UsageKey
 
 
-try:
+if TYPE_CHECKING:
     import pyarrow as pa
     import pyarrow.compute as pc
-except ImportError:  # pragma: no cover - exercised only without the extra
-    raise ImportError("rate_usage_table() needs pyarrow: pip install 'revcycle[arrow]'.") from None
+else:  # imported by rate_usage_table(), which thus raises MissingExtraError without pyarrow
+    pa = require_extra("pyarrow", "arrow", "rate_usage_table()")
+    pc = require_extra("pyarrow.compute", "arrow", "rate_usage_table()")
 
 
 # numpy speeds up the id keys and byte checks below (it ships with pandas and most Arrow

@@ -30,13 +30,15 @@ revcycle.errors.ValidationError: An account must be a non-empty str, not '  '.
 from __future__ import annotations
 
 import enum
+import sys
 from collections.abc import Callable, Iterable, Mapping
 from datetime import date, datetime
+from types import ModuleType
 from typing import Any, Final, TypeVar
 
 import attrs
 
-from revcycle.errors import RevcycleTypeError, ValidationError
+from revcycle.errors import MissingExtraError, RevcycleTypeError, ValidationError
 
 
 __all__ = [
@@ -51,6 +53,7 @@ __all__ = [
     "is_day",
     "require_aware",
     "require_day",
+    "require_extra",
     "require_sequence",
     "require_text",
     "to_choice",
@@ -336,3 +339,32 @@ def to_choice(cls: type[E], value: object, what: str, *, str_only: bool = False)
     except ValueError:
         allowed = ", ".join(repr(member.value) for member in cls)
         raise ValidationError(f"{what} must be one of {allowed}, not {value!r}.") from None
+
+
+# --------------------------------------------------------------------------------------------
+# Optional packages
+
+
+def require_extra(module: str, extra: str, feature: str, *, hint: str = "") -> ModuleType:
+    """Import ``module`` from an optional package and return it, or raise
+    :class:`~revcycle.errors.MissingExtraError` naming ``feature`` and the
+    ``pip install 'revcycle[extra]'`` that brings the package.
+
+    The one way revcycle imports an optional package (the extras of ``pyproject.toml``:
+    ``holidays``, ``pandas``, ``arrow``, ``cli`` ... ). Call it where the package is first
+    needed, so that ``import revcycle`` works without it.
+
+    >>> require_extra("json", "testing", "A doctest").__name__
+    'json'
+    >>> require_extra("not_installed_anywhere", "plot", "A plot")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+        ...
+    revcycle.errors.MissingExtraError: A plot needs the matplotlib package: pip install 'revcy...'.
+    """
+    try:
+        # The import statement's own function (not importlib), so that a test or a sandbox
+        # that replaces builtins.__import__ to hide a package is obeyed.
+        __import__(module)
+    except ImportError as error:
+        raise MissingExtraError(extra, feature, hint) from error
+    return sys.modules[module]

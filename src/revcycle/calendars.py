@@ -26,7 +26,7 @@ from typing import Any, Final, Protocol, final, runtime_checkable
 
 import attrs
 
-from revcycle._validate import check_text, is_day, require_day, to_choice
+from revcycle._validate import check_text, is_day, require_day, require_extra, to_choice
 from revcycle.errors import (
     MissingExtraError,
     RevcycleTypeError,
@@ -118,10 +118,7 @@ WEEKENDS: Final = WeekendCalendar()
 
 
 def _load_country(country: str, subdivision: str | None) -> Any:
-    try:
-        import holidays
-    except ImportError:
-        raise MissingExtraError("holidays", "CountryHolidays") from None
+    holidays = require_extra("holidays", "holidays", "CountryHolidays")
     try:
         return holidays.country_holidays(country, subdiv=subdivision)
     except NotImplementedError:

@@ -9,21 +9,27 @@ Use them in your own tests to generate valid revcycle values:
 ...     assert amount.round().currency.code == "USD"
 >>> test_money_round_trips()
 
-The module imports Hypothesis, which is a test dependency, not a runtime one: import it only
-from tests. Every strategy produces values that the public constructors accept.
+The module imports Hypothesis, which is a test dependency, not a runtime one (the ``testing``
+extra: ``pip install 'revcycle[testing]'``): import it only from tests. Every strategy
+produces values that the public constructors accept.
 """
 
 from __future__ import annotations
 
 from datetime import date, timedelta
 from decimal import Decimal
-
-from hypothesis import strategies as st
+from typing import TYPE_CHECKING
 
 from revcycle._iso4217 import MINOR_UNITS
+from revcycle._validate import require_extra
 from revcycle.dates import Duration, Period
 from revcycle.money import Currency, Money, Percent
 
+
+if TYPE_CHECKING:
+    from hypothesis import strategies as st
+else:
+    st = require_extra("hypothesis.strategies", "testing", "revcycle.testing")
 
 __all__ = [
     "amounts",

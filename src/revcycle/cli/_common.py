@@ -10,6 +10,7 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
+from revcycle._validate import require_extra
 from revcycle.dates import Duration, Period
 from revcycle.errors import CliError, RevcycleError
 from revcycle.money import Money
@@ -110,15 +111,14 @@ def print_json(obj: Any) -> None:
     sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
 
 
+def _rich(module: str) -> Any:
+    return require_extra(module, "cli", "Printing tables", hint="; or use --format json")
+
+
 def console() -> Console:
     """A Rich console for tables; needs the ``cli`` extra."""
-    try:
-        from rich.console import Console
-    except ImportError:
-        raise CliError(
-            "tables need the 'cli' extra: pip install 'revcycle[cli]' (or use --format json)."
-        ) from None
-    return Console(width=100, soft_wrap=False, highlight=False)
+    new_console: type[Console] = _rich("rich.console").Console
+    return new_console(width=100, soft_wrap=False, highlight=False)
 
 
 def print_table(
@@ -130,10 +130,8 @@ def print_table(
     out: Console | None = None,
 ) -> None:
     """Print a table; ``right`` lists the column indexes to right-align (amounts)."""
-    from rich.table import Table
-
     target = out or console()
-    table = Table(title=title, title_justify="left")
+    table = _rich("rich.table").Table(title=title, title_justify="left")
     for i, header in enumerate(headers):
         table.add_column(header, justify="right" if i in right else "left")
     for row in rows:
