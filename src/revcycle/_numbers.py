@@ -27,6 +27,8 @@ CTX: Final = decimal.Context(
 
 ZERO: Final = Decimal(0)
 ONE: Final = Decimal(1)
+HUNDRED: Final = Decimal(100)
+"""Percent points per whole: ``percent.value / HUNDRED`` is its ratio."""
 
 DecimalLike = Decimal | int | str
 
@@ -79,7 +81,10 @@ def to_int(value: object, what: str) -> int:
 
 
 def fraction_to_decimal(value: Fraction) -> Decimal:
-    """Divide out an exact fraction in revcycle's context (50 significant digits)."""
+    """Divide out an exact fraction in revcycle's context (50 significant digits); a whole
+    number is converted exactly, without a division."""
+    if value.denominator == 1:
+        return Decimal(value.numerator)
     return CTX.divide(Decimal(value.numerator), Decimal(value.denominator))
 
 

@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING, Final, final
 
 import attrs
 
-from revcycle._numbers import CTX, plain
+from revcycle._numbers import CTX, HUNDRED, ONE, plain
 from revcycle._validate import Validator, check_text
 from revcycle.errors import CurrencyMismatchError, RevcycleTypeError, ValidationError
 from revcycle.money import Money, Percent
@@ -71,20 +71,18 @@ def check_percent_range(what: str) -> Validator:
 # places of a percentage point, far finer than any limit a person writes and far coarser than
 # that noise.
 _SETTLED: Final = Decimal("1e-30")
-_HUNDRED: Final = Decimal(100)
-_ONE: Final = Decimal(1)
 
 
 def settled_percent(ratio: Decimal) -> Percent:
     """``ratio`` (0.2 for 20 %) as a :class:`Percent` rounded half-even to 30 decimal places of
     a percentage point, trailing zeros dropped: the precision approval rules compare at."""
-    value = CTX.multiply(ratio, _HUNDRED)
+    value = CTX.multiply(ratio, HUNDRED)
     if value.adjusted() < 19:  # 30 places and the whole part fit in the 50-digit context
         value = value.quantize(_SETTLED, rounding=decimal.ROUND_HALF_EVEN, context=CTX)
     value = value.normalize(CTX)
     exponent = value.as_tuple().exponent
     if isinstance(exponent, int) and exponent > 0:
-        value = value.quantize(_ONE, context=CTX)
+        value = value.quantize(ONE, context=CTX)
     return Percent(value)
 
 

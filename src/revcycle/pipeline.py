@@ -42,7 +42,7 @@ from typing import Any, Final, final
 import attrs
 
 from revcycle._display import html_table, to_pandas
-from revcycle._numbers import CTX, ZERO, plain, to_decimal
+from revcycle._numbers import CTX, HUNDRED, ZERO, plain, to_decimal
 from revcycle._validate import check_type, require_day, require_sequence
 from revcycle.dates import Period
 from revcycle.errors import (
@@ -76,7 +76,6 @@ __all__ = [
 
 _US_PER_DAY: Final = Decimal(86_400_000_000)
 _DAY_PLACES: Final = Decimal("0.000001")
-_HUNDRED: Final = Decimal(100)
 _NO_TIME: Final = timedelta(0)
 
 
@@ -608,7 +607,7 @@ class Pipeline:
                 points = sum((weighted[i] for i in self._summary().open_idx), ZERO)
             else:
                 points = sum(weighted, ZERO)
-            return self._money(points / _HUNDRED, cur)
+            return self._money(points / HUNDRED, cur)
 
     def _groups(self, currency: Currency) -> tuple[dict[Any, list[Any]], dict[Any, list[Any]]]:
         """Count, amount and weight points per stage and per category, in one pass (cached)."""
@@ -641,7 +640,7 @@ class Pipeline:
                 stage=name,
                 count=count,
                 amount=self._money(amount, cur),
-                weighted=self._money(CTX.divide(points, _HUNDRED), cur),
+                weighted=self._money(CTX.divide(points, HUNDRED), cur),
             )
             for name, (count, amount, points) in rows.items()
         )
@@ -657,7 +656,7 @@ class Pipeline:
                 category=category,
                 count=count,
                 amount=self._money(amount, cur),
-                weighted=self._money(CTX.divide(points, _HUNDRED), cur),
+                weighted=self._money(CTX.divide(points, HUNDRED), cur),
             )
             for category, (count, amount, points) in rows.items()
         )
@@ -697,7 +696,7 @@ class Pipeline:
                 commit=self._money(closed + commit, cur),
                 best_case=self._money(closed + commit + best, cur),
                 pipeline=self._money(pipe, cur),
-                weighted=self._money(points / _HUNDRED, cur),
+                weighted=self._money(points / HUNDRED, cur),
                 open_deals=open_deals,
                 won_deals=won_deals,
             )
@@ -989,7 +988,7 @@ def _show(money: Money | None) -> str:
 def _show_ratio(value: Decimal | None) -> str:
     if value is None:
         return "—"
-    return plain(CTX.multiply(value, _HUNDRED).quantize(Decimal("0.1"), context=CTX)) + "%"
+    return plain(CTX.multiply(value, HUNDRED).quantize(Decimal("0.1"), context=CTX)) + "%"
 
 
 def _show_days(value: Decimal | None) -> str:

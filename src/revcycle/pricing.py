@@ -45,7 +45,7 @@ from typing import Final, ParamSpec, Protocol, TypeAlias, TypeVar, final
 import attrs
 
 from revcycle._display import html_table
-from revcycle._numbers import CTX, ZERO, DecimalLike, plain, to_decimal
+from revcycle._numbers import CTX, HUNDRED, ZERO, DecimalLike, plain, to_decimal
 from revcycle.errors import (
     CurrencyMismatchError,
     RevcycleTypeError,
@@ -79,9 +79,6 @@ Quantity: TypeAlias = Decimal | int | str
 
 P = ParamSpec("P")
 R = TypeVar("R")
-
-_HUNDRED = Decimal(100)
-
 
 # --------------------------------------------------------------------------------------------
 # Checks shared by the models
@@ -1011,7 +1008,7 @@ class DiscountTier:
                 f"A discount tier gives a percent or an amount, not both "
                 f"(got {self.percent} and {self.amount})."
             )
-        if self.percent is not None and not ZERO <= self.percent.value <= _HUNDRED:
+        if self.percent is not None and not ZERO <= self.percent.value <= HUNDRED:
             raise TierError(
                 f"A discount tier percent must be between 0 and 100, got {self.percent}."
             )
@@ -1021,7 +1018,7 @@ class DiscountTier:
         """Money off one unit of ``list_unit_price``."""
         if self.percent is not None:
             return Money._trusted(
-                CTX.divide(CTX.multiply(list_unit_price.amount, self.percent.value), _HUNDRED),
+                CTX.divide(CTX.multiply(list_unit_price.amount, self.percent.value), HUNDRED),
                 list_unit_price.currency,
             )
         if self.amount is not None:
@@ -1388,7 +1385,7 @@ class Discount:
                 raise RevcycleTypeError(
                     f"A percent discount needs a Percent value, not {self.value!r}."
                 )
-            if self.value.value > _HUNDRED:
+            if self.value.value > HUNDRED:
                 raise ValidationError(f"A percent discount must not exceed 100%, got {self.value}.")
             return
         what = _DISCOUNT_NAMES[self.kind]

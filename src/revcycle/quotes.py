@@ -43,7 +43,7 @@ import attrs
 
 from revcycle._display import html_table
 from revcycle._display import to_pandas as _to_pandas
-from revcycle._numbers import CTX, ONE, ZERO, plain, to_decimal
+from revcycle._numbers import CTX, ONE, ZERO, fraction_to_decimal, plain, to_decimal
 from revcycle._validate import (
     Validator,
     check_day,
@@ -90,7 +90,6 @@ from revcycle.waterfall import (
     StepName,
     WaterfallStep,
     _aggregates,
-    _as_decimal,
     _complement,
     _Context,
     _contracted_unit,
@@ -638,7 +637,7 @@ def _price(quote: Quote, catalog: Catalog) -> PricedQuote:
     one_time = sums[ChargeKind.ONE_TIME]
     recurring = sums[ChargeKind.RECURRING]
     months = _term_months(quote)
-    monthly = CTX.divide(recurring, _as_decimal(months))
+    monthly = CTX.divide(recurring, fraction_to_decimal(months))
     rule = quote.rounding or Rounding()
     result = PricedQuote(
         quote=quote,
@@ -647,7 +646,7 @@ def _price(quote: Quote, catalog: Catalog) -> PricedQuote:
         recurring_total=Money._trusted(recurring, currency),
         usage_total=Money._trusted(sums[ChargeKind.USAGE], currency),
         tcv=Money._trusted(CTX.add(one_time, recurring), currency),
-        term_months=_as_decimal(months),
+        term_months=fraction_to_decimal(months),
         mrr=Money._trusted(rule.quantize(monthly, currency), currency),
         arr=Money._trusted(rule.quantize(CTX.multiply(monthly, _TWELVE), currency), currency),
         approvals=(),
@@ -696,7 +695,7 @@ def _term(
     whole = exact.denominator == 1
     return _Term(
         proration=detail,
-        value=_as_decimal(exact),
+        value=fraction_to_decimal(exact),
         numerator=Decimal(exact.numerator),
         denominator=None if whole else Decimal(exact.denominator),
         scaled=exact != 1,

@@ -38,7 +38,7 @@ from typing import Final, final
 
 import attrs
 
-from revcycle._numbers import CTX, ZERO, plain, to_decimal
+from revcycle._numbers import CTX, HUNDRED, ZERO, plain, to_decimal
 from revcycle._terms.rules import (
     DayOfMonth,
     DueRule,
@@ -105,9 +105,6 @@ class InstallmentKind(enum.StrEnum):
     BALANCE = "balance"
 
 
-_HUNDRED: Final = Decimal(100)
-
-
 def _to_installment_kind(value: InstallmentKind | str) -> InstallmentKind:
     return to_choice(InstallmentKind, value, "An installment kind")
 
@@ -140,7 +137,7 @@ class Installment:
         if self.kind is InstallmentKind.PERCENT:
             if not isinstance(self.share, Percent) or self.amount is not None:
                 raise TermsError("A percent installment needs a share (a Percent) and no amount.")
-            if not ZERO < self.share.value <= _HUNDRED:
+            if not ZERO < self.share.value <= HUNDRED:
                 raise TermsError(
                     f"An installment percent must be above 0 and at most 100, got {self.share}."
                 )
@@ -212,7 +209,7 @@ class EarlyPaymentDiscount:
     base: DiscountBase = attrs.field(default=DiscountBase.TOTAL, converter=_to_discount_base)
 
     def __attrs_post_init__(self) -> None:
-        if not ZERO < self.percent.value < _HUNDRED:
+        if not ZERO < self.percent.value < HUNDRED:
             raise TermsError(
                 f"An early-payment discount must be above 0 % and below 100 %, got {self.percent}."
             )
@@ -321,12 +318,12 @@ class PaymentTerms:
                     "Fixed installments need a balance installment to take the rest of the "
                     "total; add Installment.balance(due=...)."
                 )
-            if percents != _HUNDRED:
+            if percents != HUNDRED:
                 raise TermsError(
                     f"Percent installments must total 100 % unless a balance installment "
                     f"takes the rest; they total {plain(percents)} %."
                 )
-        elif percents >= _HUNDRED:
+        elif percents >= HUNDRED:
             raise TermsError(
                 f"Percent installments total {plain(percents)} %, leaving nothing for the "
                 "balance installment; they must total less than 100 %."
@@ -382,7 +379,7 @@ class PaymentTerms:
     @classmethod
     def net(cls, days: int) -> PaymentTerms:
         """Net ``days``: the whole total due ``days`` calendar days after the invoice date."""
-        return cls((Installment.percent(_HUNDRED, NetDays(days)),))
+        return cls((Installment.percent(HUNDRED, NetDays(days)),))
 
     @classmethod
     def preset(cls, name: str) -> PaymentTerms:
@@ -596,7 +593,7 @@ def _presets() -> Mapping[str, PaymentTerms]:
     # Built from their parts (not parsed) so that importing this module never needs the
     # parser; a test checks each one reads back from its description.
     def whole_total(rule: DueRule, discount: EarlyPaymentDiscount | None = None) -> PaymentTerms:
-        return PaymentTerms((Installment.percent(_HUNDRED, rule),), discount)
+        return PaymentTerms((Installment.percent(HUNDRED, rule),), discount)
 
     presets = {"due_on_receipt": whole_total(NetDays(0))}
     presets.update({f"net_{n}": whole_total(NetDays(n)) for n in (7, 10, 15, 30, 45, 60, 90)})

@@ -44,7 +44,7 @@ from typing import TYPE_CHECKING, Any, Final, NamedTuple, final
 
 import attrs
 
-from revcycle._numbers import CTX, ZERO, plain
+from revcycle._numbers import CTX, HUNDRED, ONE, ZERO, fraction_to_decimal, plain
 from revcycle.catalog import ContractedPrice
 from revcycle.errors import CurrencyMismatchError, RevcycleTypeError, ValidationError
 from revcycle.money import Currency, Money, Percent
@@ -286,7 +286,7 @@ class _Trace(NamedTuple):
 def _fraction(value: Fraction) -> str:
     if value.denominator == 1:
         return str(value.numerator)
-    return f"{value.numerator}/{value.denominator} (≈ {_short(_as_decimal(value))})"
+    return f"{value.numerator}/{value.denominator} (≈ {_short(fraction_to_decimal(value))})"
 
 
 # Where a plain-tuple trace keeps the two fields read without building the steps.
@@ -295,12 +295,6 @@ _PRICES_AT: Final = _Trace._fields.index("prices")
 
 _ONE_TIME_TERM: Final = "× 1: a one-time charge has no term"
 _USAGE_TERM: Final = "× 1: usage is priced per unit used"
-
-
-def _as_decimal(value: Fraction) -> Decimal:
-    if value.denominator == 1:
-        return Decimal(value.numerator)
-    return CTX.divide(Decimal(value.numerator), Decimal(value.denominator))
 
 
 def _complement(percent: Percent | None) -> Decimal | None:
@@ -405,7 +399,7 @@ def _package_list(model: Package, quantity: Decimal) -> Decimal:
     else:
         packages, rest = divmod(billable, model.size)
         if not rest.is_zero():
-            packages = packages + _ONE
+            packages = packages + ONE
     return packages * model.package_price.amount / quantity
 
 
@@ -431,7 +425,7 @@ def _contracted_unit(
             )
         return contracted.price.amount
     assert contracted.discount is not None
-    return unit * (_ONE - contracted.discount.value / _HUNDRED)  # × complement()
+    return unit * (ONE - contracted.discount.value / HUNDRED)  # × complement()
 
 
 def _discounted_unit(
@@ -449,7 +443,7 @@ def _discounted_unit(
     """
     value = discount.value
     if isinstance(value, Percent):
-        return unit * (_ONE - value.value / _HUNDRED)  # × value.complement()
+        return unit * (ONE - value.value / HUNDRED)  # × value.complement()
     if value.currency is not currency and value.currency != currency:
         what = _DISCOUNT_NAMES[discount.kind].lower()
         raise CurrencyMismatchError(
@@ -493,7 +487,7 @@ def _schedule_plan(schedule: DiscountSchedule) -> _Schedule:
             tier.up_to,
             None if tier.percent is None else tier.percent.value,
             # The factor of ``tier.percent.complement()``, computed once.
-            None if tier.percent is None else _ONE - tier.percent.value / _HUNDRED,
+            None if tier.percent is None else ONE - tier.percent.value / HUNDRED,
             tier.amount,
         )
         for tier in schedule.tiers
@@ -535,7 +529,7 @@ def _scheduled_unit(
         top = quantity if up_to is None or last else up_to
         # Money off one unit in this tier: a percent of the price, or an amount.
         if percent is not None:
-            off = unit * percent / _HUNDRED
+            off = unit * percent / HUNDRED
         elif amount is not None:
             _check_tier_amount(amount, unit, currency, number, sku)
             off = amount.amount
@@ -562,10 +556,6 @@ def _check_tier_amount(
             f"Line {number} ({sku}): the discount schedule takes {amount} off each unit, more "
             f"than the unit price {plain(unit)} {currency.code}."
         )
-
-
-_ONE: Final = Decimal(1)
-_HUNDRED: Final = Decimal(100)
 
 
 def _aggregates(schedule: DiscountSchedule) -> bool:

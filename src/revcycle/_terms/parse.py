@@ -6,16 +6,14 @@
 from __future__ import annotations
 
 import re
-from decimal import Decimal
 from typing import Final
 
+from revcycle._numbers import HUNDRED
 from revcycle._terms.rules import DayOfMonth, DueRule, EndOfMonth, NetDays
 from revcycle.errors import RevcycleTypeError, TermsParseError, ValidationError
 from revcycle.money import Percent
 from revcycle.terms import EarlyPaymentDiscount, Installment, PaymentTerms
 
-
-_HUNDRED: Final = Decimal(100)
 
 # --------------------------------------------------------------------------------------------
 # Parsing written terms
@@ -110,7 +108,7 @@ def _parse_lines(text: str) -> tuple[Installment, ...]:
     if len(parts) == 1 and not (
         _PERCENT_LINE.fullmatch(parts[0]) or _BALANCE_LINE.fullmatch(parts[0])
     ):
-        return (Installment.percent(_HUNDRED, _parse_due(parts[0])),)
+        return (Installment.percent(HUNDRED, _parse_due(parts[0])),)
     lines: list[Installment] = []
     for part in parts:
         match = _PERCENT_LINE.fullmatch(part)
@@ -139,7 +137,7 @@ def parse_terms(text: str) -> PaymentTerms:
             pct = match["pct"] or match["pct2"]
             days = int(match["days"] or match["days2"])
             discount = EarlyPaymentDiscount(Percent(pct), days)
-            return PaymentTerms((Installment.percent(_HUNDRED, _parse_due(rest)),), discount)
+            return PaymentTerms((Installment.percent(HUNDRED, _parse_due(rest)),), discount)
         return PaymentTerms(_parse_lines(norm))
     except _NotUnderstoodError as error:
         why = f" ({error.why})" if error.why else ""
