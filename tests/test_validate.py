@@ -30,6 +30,7 @@ from revcycle._validate import (
     require_sequence,
     require_text,
     to_choice,
+    trusted,
 )
 from revcycle.errors import (
     MissingExtraError,
@@ -511,3 +512,32 @@ def test_the_command_line_reports_a_missing_rich_and_exits_1(
     err = capsys.readouterr().err
     assert "pip install 'revcycle[cli]'" in err
     assert "--format json" in err
+
+
+# --------------------------------------------------------------------------------------------
+# trusted(): a frozen value filled without __init__
+
+
+@attrs.frozen
+class _Line:
+    number: int = attrs.field(converter=int)
+    text: str = attrs.field(validator=attrs.validators.instance_of(str))
+    _cache: object = attrs.field(init=False, default=None, eq=False)
+
+
+def test_trusted_fills_the_named_slots_without_init() -> None:
+    new_line = trusted(_Line, "number", "text", "_cache")
+    line = new_line(1, "a", "kept")
+    assert line == _Line(1, "a")
+    assert line._cache == "kept"
+    # No converter and no validator ran: the engine vouches for the values.
+    assert new_line("1", 2, None).number == "1"
+    with pytest.raises(attrs.exceptions.FrozenInstanceError):
+        line.number = 2  # type: ignore[misc]
+
+
+def test_trusted_refuses_a_name_that_is_not_a_slot_or_named_twice() -> None:
+    with pytest.raises(TypeError, match="not a slot"):
+        trusted(_Line, "number", "missing")
+    with pytest.raises(ValueError, match="twice"):
+        trusted(_Line, "number", "number")

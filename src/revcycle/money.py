@@ -21,10 +21,10 @@ from __future__ import annotations
 import copy
 import decimal
 import enum
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from decimal import Decimal
 from fractions import Fraction
-from typing import Final, Self, final, overload
+from typing import ClassVar, Final, Self, final, overload
 
 import attrs
 import babel
@@ -32,7 +32,7 @@ import babel.numbers
 
 from revcycle._iso4217 import MINOR_UNITS, NO_MINOR_UNIT
 from revcycle._numbers import CTX, ZERO, DecimalLike, plain, scale_exact, to_decimal
-from revcycle._validate import require_sequence, to_choice
+from revcycle._validate import require_sequence, to_choice, trusted
 from revcycle.errors import (
     AllocationError,
     CurrencyMismatchError,
@@ -279,9 +279,6 @@ class AllocationPolicy(enum.StrEnum):
     LAST = "last"
 
 
-_new: Final = object.__new__
-
-
 def _to_amount(value: object) -> Decimal:
     if type(value) is Decimal and value.is_finite():
         return value
@@ -337,16 +334,9 @@ class Money:
         cur = Currency.of(currency)
         return cls(Decimal(units).scaleb(-cur.minor_units, context=CTX), cur)
 
-    @staticmethod
-    def _trusted(amount: Decimal, currency: Currency) -> Money:
-        """Build from values revcycle computed itself, skipping the converters.
-
-        Only for a finite Decimal and a Currency; the engines' hot paths use it.
-        """
-        money: Money = _new(Money)
-        _set_amount(money, amount)
-        _set_currency(money, currency)
-        return money
+    # Build from values revcycle computed itself, skipping the converters: only for a finite
+    # Decimal and a Currency; the engines' hot paths use it. Set below, once the class exists.
+    _trusted: ClassVar[Callable[[Decimal, Currency], Money]]
 
     # -- views ---------------------------------------------------------------------------
 
@@ -539,9 +529,7 @@ def _not_a_factor(value: object, verb: str) -> RevcycleTypeError:
     return RevcycleTypeError(f"Cannot {verb} money by {value!r}; use an int or a Decimal{hint}.")
 
 
-# The slots' own setters: the cheapest way to fill a frozen instance (see Money._trusted).
-_set_amount: Final = Money.__dict__["amount"].__set__
-_set_currency: Final = Money.__dict__["currency"].__set__
+Money._trusted = staticmethod(trusted(Money, "amount", "currency"))
 
 
 def allocate(

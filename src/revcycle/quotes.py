@@ -51,6 +51,7 @@ from revcycle._validate import (
     check_type,
     require_day,
     require_sequence,
+    trusted,
 )
 from revcycle.approvals import (
     Approval,
@@ -743,22 +744,20 @@ class _Sku:
         self.term: _Term | None = None
 
 
-# PricedLine's slots, filled directly by the engine: every value is computed and checked
-# there, so attrs' __init__ (converters, validators) would only repeat the work. Calling a slot
-# descriptor's __set__ is the cheapest way CPython offers to fill a slot of a frozen class.
-_LINE_SLOTS: Final = tuple(
-    PricedLine.__dict__[name].__set__
-    for name in (
-        "number",
-        "sku",
-        "name",
-        "charge_kind",
-        "quantity",
-        "period",
-        "term_multiplier",
-        "net_total",
-        "_trace",
-    )
+# PricedLine filled directly by the engine: every value is computed and checked there, so
+# attrs' __init__ (converters, validators) would only repeat the work. The steps are left
+# empty: PricedLine.__getattr__ builds them from the trace on demand.
+_trusted_line: Final = trusted(
+    PricedLine,
+    "number",
+    "sku",
+    "name",
+    "charge_kind",
+    "quantity",
+    "period",
+    "term_multiplier",
+    "net_total",
+    "_trace",
 )
 
 
@@ -790,18 +789,7 @@ def _price_lines(
     one_day = timedelta(days=1)
     half_up = decimal.ROUND_HALF_UP
     default_order = order == _DEFAULT_ORDER
-    (
-        set_number,
-        set_sku,
-        set_name,
-        set_kind,
-        set_quantity,
-        set_period,
-        set_multiplier,
-        set_total,
-        set_trace,
-    ) = _LINE_SLOTS
-    new = object.__new__
+    new_line = _trusted_line
     trusted_money = Money._trusted
 
     lines: list[PricedLine] = []
@@ -906,17 +894,15 @@ def _price_lines(
 
         # The steps are left to PricedLine.__getattr__, which builds them from the trace on
         # demand: the arithmetic is eager, the explanation lazy.
-        priced = new(PricedLine)
-        set_number(priced, number)
-        set_sku(priced, sku)
-        set_name(priced, plan.name)
-        set_kind(priced, kind)
-        set_quantity(priced, quantity)
-        set_period(priced, span)
-        set_multiplier(priced, term.value)
-        set_total(priced, trusted_money(net_total, currency))
-        set_trace(
-            priced,
+        priced = new_line(
+            number,
+            sku,
+            plan.name,
+            kind,
+            quantity,
+            span,
+            term.value,
+            trusted_money(net_total, currency),
             # The fields of a _Trace, in order.
             (
                 context,

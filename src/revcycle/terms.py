@@ -476,11 +476,13 @@ class PaymentTerms:
             # The common single-line term: no allocation, one installment.
             due = self._due(lines[0].due, invoice_date)
             if discount is None or deadline is None:
-                only = new_installment(1, due, total, None, None, zero)
+                only = new_installment(1, due, total, None, None, zero, zero, total)
             else:
                 off = self._discount(discount, total, untaxed)
-                only = new_installment(1, due, total, min(deadline, due), total - off, zero)
-            return new_schedule(invoice_date, total, (only,), zero)
+                only = new_installment(
+                    1, due, total, min(deadline, due), total - off, zero, zero, total
+                )
+            return new_schedule(invoice_date, total, (only,), zero, ())
 
         places = currency.minor_units
         parts = self._amounts(total, units)
@@ -505,10 +507,12 @@ class PaymentTerms:
                 None if deadline is None else min(deadline, dues[n - 1]),
                 discounted[n - 1],
                 zero,
+                zero,
+                amounts[n - 1],
             )
             for n in range(1, len(lines) + 1)
         )
-        return new_schedule(invoice_date, total, installments, zero)
+        return new_schedule(invoice_date, total, installments, zero, ())
 
     def _amounts(self, total: Money, units: int) -> list[int]:
         """Each installment's amount in whole minor units (see ``distribute``)."""

@@ -45,6 +45,7 @@ from typing import TYPE_CHECKING, Any, Final, NamedTuple, final
 import attrs
 
 from revcycle._numbers import CTX, HUNDRED, ONE, ZERO, fraction_to_decimal, plain
+from revcycle._validate import trusted
 from revcycle.catalog import ContractedPrice
 from revcycle.errors import CurrencyMismatchError, RevcycleTypeError, ValidationError
 from revcycle.money import Currency, Money, Percent
@@ -109,21 +110,10 @@ class WaterfallStep:
             raise RevcycleTypeError(f"A waterfall step's unit price must be Money, not {value!r}.")
 
 
-# The slots of WaterfallStep, for steps built from the engine's own numbers: the name is a
-# StepName, the price a Money and the reason a str by construction, so attrs' __init__
-# (converter and validator) would only repeat the checks on every step of every line.
-_STEP_SLOTS: Final = tuple(
-    WaterfallStep.__dict__[name].__set__ for name in ("name", "unit_price", "reason")
-)
-
-
-def _trusted_step(name: StepName, unit_price: Money, reason: str) -> WaterfallStep:
-    step: WaterfallStep = object.__new__(WaterfallStep)
-    set_name, set_price, set_reason = _STEP_SLOTS
-    set_name(step, name)
-    set_price(step, unit_price)
-    set_reason(step, reason)
-    return step
+# Steps built from the engine's own numbers: the name is a StepName, the price a Money and the
+# reason a str by construction, so attrs' __init__ (converter and validator) would only repeat
+# the checks on every step of every line.
+_trusted_step: Final = trusted(WaterfallStep, "name", "unit_price", "reason")
 
 
 def _unit(money: Money) -> str:

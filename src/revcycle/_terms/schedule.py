@@ -12,7 +12,7 @@ import attrs
 from revcycle._display import html_table
 from revcycle._display import to_pandas as _to_pandas
 from revcycle._numbers import CTX, ZERO, plain
-from revcycle._validate import check_type, require_day, require_sequence
+from revcycle._validate import check_type, require_day, require_sequence, trusted
 from revcycle.errors import CurrencyMismatchError, RevcycleTypeError, TermsError
 from revcycle.money import AllocationPolicy, Currency, Money
 
@@ -243,44 +243,23 @@ def from_units(units: int, places: int, currency: Currency) -> Money:
 
 
 # Trusted builders for values schedule() has just computed and checked: they skip the
-# validators (which re-add every amount) on the hot path of a bill run.
-
-
-def new_installment(
-    number: int,
-    due_date: date,
-    amount: Money,
-    deadline: date | None,
-    discounted: Money | None,
-    zero: Money,
-) -> ScheduledInstallment:
-    item = object.__new__(ScheduledInstallment)
-    put = object.__setattr__
-    put(item, "number", number)
-    put(item, "due_date", due_date)
-    put(item, "amount", amount)
-    put(item, "discount_deadline", deadline)
-    put(item, "discounted_amount", discounted)
-    put(item, "paid", zero)
-    put(item, "discount_taken", zero)
-    put(item, "open_amount", amount)
-    return item
-
-
-def new_schedule(
-    invoice_date: date,
-    total: Money,
-    installments: tuple[ScheduledInstallment, ...],
-    zero: Money,
-) -> PaymentSchedule:
-    schedule = object.__new__(PaymentSchedule)
-    put = object.__setattr__
-    put(schedule, "invoice_date", invoice_date)
-    put(schedule, "total", total)
-    put(schedule, "installments", installments)
-    put(schedule, "credit", zero)
-    put(schedule, "payments", ())
-    return schedule
+# validators (which re-add every amount) on the hot path of a bill run. An unpaid installment
+# is new_installment(number, due_date, amount, deadline, discounted, zero, zero, amount);
+# a new schedule new_schedule(invoice_date, total, installments, zero, ()).
+new_installment: Final = trusted(
+    ScheduledInstallment,
+    "number",
+    "due_date",
+    "amount",
+    "discount_deadline",
+    "discounted_amount",
+    "paid",
+    "discount_taken",
+    "open_amount",
+)
+new_schedule: Final = trusted(
+    PaymentSchedule, "invoice_date", "total", "installments", "credit", "payments"
+)
 
 
 def apply_payment(schedule: PaymentSchedule, paid_on: date, amount: Money) -> PaymentSchedule:

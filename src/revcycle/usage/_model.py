@@ -18,7 +18,7 @@ import attrs
 from revcycle._display import html_table
 from revcycle._display import to_pandas as _to_pandas
 from revcycle._numbers import CTX, ONE, PRECISION, ZERO, plain, to_decimal, to_int
-from revcycle._validate import check_type
+from revcycle._validate import check_type, trusted
 from revcycle.dates import Period
 from revcycle.errors import (
     RevcycleTypeError,
@@ -741,10 +741,6 @@ def _line_rows(
     return (*rows, _row(label, billed, CTX.minus(before), charge.currency))
 
 
-_new: Final = object.__new__
-_set: Final = object.__setattr__
-
-
 @final
 @attrs.frozen(kw_only=True)
 class RatedCharge:
@@ -862,28 +858,19 @@ def _restore_line(
     )
 
 
-def _rated_line(
-    customer: str,
-    metric: str,
-    group: str | None,
-    quantity: Decimal,
-    amount: Money,
-    precise_amount: Money,
-    already_billed: Decimal,
-    source: _RowSource,
-) -> RatedCharge:
-    """A line from values the engine computed itself, its rows left to ``source``: skips
-    ``__init__`` like ``Money._trusted`` (the rating hot path builds one per customer)."""
-    line: RatedCharge = _new(RatedCharge)
-    _set(line, "customer", customer)
-    _set(line, "metric", metric)
-    _set(line, "group", group)
-    _set(line, "quantity", quantity)
-    _set(line, "amount", amount)
-    _set(line, "precise_amount", precise_amount)
-    _set(line, "already_billed", already_billed)
-    _set(line, "_source", source)
-    return line
+# A line from values the engine computed itself, its rows left to the source (the last
+# value): skips __init__ like Money._trusted (the rating hot path builds one per customer).
+_rated_line: Final = trusted(
+    RatedCharge,
+    "customer",
+    "metric",
+    "group",
+    "quantity",
+    "amount",
+    "precise_amount",
+    "already_billed",
+    "_source",
+)
 
 
 @final
