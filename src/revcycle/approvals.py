@@ -28,11 +28,11 @@ from typing import TYPE_CHECKING, Final, final
 
 import attrs
 
+from revcycle._display import amount_text
 from revcycle._numbers import CTX, HUNDRED, ONE, plain
 from revcycle._validate import Validator, check_text
 from revcycle.errors import CurrencyMismatchError, RevcycleTypeError, ValidationError
 from revcycle.money import Money, Percent
-from revcycle.waterfall import _unit
 
 
 if TYPE_CHECKING:
@@ -256,9 +256,9 @@ def evaluate(policy: ApprovalPolicy, priced: PricedQuote, catalog: Catalog) -> t
                             line=line.number,
                             reason=(
                                 f"line {line.number} ({line.sku}): net unit price "
-                                f"{_unit(line.net_unit_price)} over a unit cost of "
-                                f"{_unit(Money._trusted(term_cost, currency))} gives {shown}, "
-                                f"below the minimum {rule.margin}"
+                                f"{amount_text(line.net_unit_price)} over a unit cost of "
+                                f"{amount_text(Money._trusted(term_cost, currency))} gives "
+                                f"{shown}, below the minimum {rule.margin}"
                             ),
                         )
                     )
@@ -274,8 +274,8 @@ def evaluate(policy: ApprovalPolicy, priced: PricedQuote, catalog: Catalog) -> t
                         level=rule.level,
                         rule="total_above",
                         reason=(
-                            f"the quote's net total (TCV) {_unit(priced.tcv)} is above "
-                            f"{_unit(rule.amount)}"
+                            f"the quote's net total (TCV) {amount_text(priced.tcv)} is above "
+                            f"{amount_text(rule.amount)}"
                         ),
                     )
                 )

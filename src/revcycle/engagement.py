@@ -43,7 +43,7 @@ from typing import Any, Final, final
 
 import attrs
 
-from revcycle._display import html_table, to_pandas
+from revcycle._display import days_text, html_table, to_pandas
 from revcycle._numbers import CTX, plain
 from revcycle._validate import check_day, check_text, require_day, require_sequence, to_choice
 from revcycle.errors import MilestoneOrderError, RevcycleTypeError, ValidationError
@@ -387,22 +387,14 @@ class EngagementSummary:
 
     def rows(self) -> list[tuple[str, ...]]:
         """Rows for people: interval, accounts, mean, median, min, max (days)."""
-
-        def show(value: object) -> str:
-            if value is None:
-                return "—"
-            if isinstance(value, Decimal):
-                return plain(value.quantize(Decimal("0.1"), context=CTX))
-            return str(value)
-
         return [
             (
                 s.interval.label,
                 str(s.accounts),
-                show(s.mean_days),
-                show(s.median_days),
-                show(s.min_days),
-                show(s.max_days),
+                days_text(s.mean_days),
+                days_text(s.median_days),
+                days_text(s.min_days),
+                days_text(s.max_days),
             )
             for s in self.intervals
         ]

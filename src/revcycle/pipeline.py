@@ -41,7 +41,14 @@ from typing import Any, Final, final
 
 import attrs
 
-from revcycle._display import html_table, to_pandas
+from revcycle._display import (
+    MISSING,
+    amount_text,
+    days_text,
+    html_table,
+    percent_text,
+    to_pandas,
+)
 from revcycle._numbers import CTX, HUNDRED, ZERO, plain, to_decimal
 from revcycle._validate import check_type, require_day, require_sequence
 from revcycle.dates import Period
@@ -981,20 +988,6 @@ def _quarter(day: date) -> Period:
     return Period(start, end)
 
 
-def _show(money: Money | None) -> str:
-    return "—" if money is None else str(money.round())
-
-
-def _show_ratio(value: Decimal | None) -> str:
-    if value is None:
-        return "—"
-    return plain(CTX.multiply(value, HUNDRED).quantize(Decimal("0.1"), context=CTX)) + "%"
-
-
-def _show_days(value: Decimal | None) -> str:
-    return "—" if value is None else plain(value.quantize(Decimal("0.1"), context=CTX))
-
-
 @final
 @attrs.frozen(kw_only=True)
 class PipelineReport:
@@ -1028,18 +1021,18 @@ class PipelineReport:
         f, w, v = self.forecast, self.win_rate, self.velocity
         return [
             ("Open deals", f"{self.open_deals} of {self.deals}"),
-            ("Open pipeline", _show(self.total)),
-            ("Weighted pipeline", _show(self.weighted_total)),
-            (f"Forecast {f.period} closed", _show(f.closed)),
-            ("Forecast commit", _show(f.commit)),
-            ("Forecast best case", _show(f.best_case)),
-            ("Forecast open pipeline", _show(f.pipeline)),
-            ("Win rate in period (count)", _show_ratio(w.by_count)),
-            ("Win rate in period (amount)", _show_ratio(w.by_amount)),
-            ("Win rate all time (count)", _show_ratio(self.win_rate_all_time.by_count)),
-            ("Average won amount", _show(v.average_won_amount)),
-            ("Average cycle (days)", _show_days(v.average_cycle_days)),
-            ("Sales velocity per day", _show(v.per_day)),
+            ("Open pipeline", amount_text(self.total, rounded=True)),
+            ("Weighted pipeline", amount_text(self.weighted_total, rounded=True)),
+            (f"Forecast {f.period} closed", amount_text(f.closed, rounded=True)),
+            ("Forecast commit", amount_text(f.commit, rounded=True)),
+            ("Forecast best case", amount_text(f.best_case, rounded=True)),
+            ("Forecast open pipeline", amount_text(f.pipeline, rounded=True)),
+            ("Win rate in period (count)", percent_text(w.by_count)),
+            ("Win rate in period (amount)", percent_text(w.by_amount)),
+            ("Win rate all time (count)", percent_text(self.win_rate_all_time.by_count)),
+            ("Average won amount", amount_text(v.average_won_amount, rounded=True)),
+            ("Average cycle (days)", days_text(v.average_cycle_days)),
+            ("Sales velocity per day", amount_text(v.per_day, rounded=True)),
             (f"Stalled ≥ {self.stalled_days} days", str(len(self.stalled))),
             (f"Older than {self.aged_days} days", str(len(self.aged))),
         ]
@@ -1054,9 +1047,9 @@ class PipelineReport:
                 (
                     total.stage,
                     str(total.count),
-                    _show(total.amount),
-                    _show(total.weighted),
-                    _show_days(duration.mean_days) if duration else "—",
+                    amount_text(total.amount, rounded=True),
+                    amount_text(total.weighted, rounded=True),
+                    days_text(duration.mean_days) if duration else MISSING,
                 )
             )
         return rows

@@ -41,7 +41,7 @@ from typing import TYPE_CHECKING, Any, Final, NamedTuple, final
 
 import attrs
 
-from revcycle._display import html_table
+from revcycle._display import amount_text, html_table
 from revcycle._display import to_pandas as _to_pandas
 from revcycle._numbers import CTX, ONE, ZERO, fraction_to_decimal, plain, to_decimal
 from revcycle._validate import (
@@ -101,7 +101,6 @@ from revcycle.waterfall import (
     _scheduled_unit,
     _short,
     _Trace,
-    _unit,
 )
 
 
@@ -453,11 +452,11 @@ class PricedLine:
             )
         rows = [f"Line {self.number}: {plain(self.quantity)} × {self.sku} ({self.name}), {when}"]
         rows.extend(
-            f"  {step.name.value:<12}{_unit(step.unit_price):>18}  {step.reason}"
+            f"  {step.name.value:<12}{amount_text(step.unit_price):>18}  {step.reason}"
             for step in self.steps
         )
         rows.append(
-            f"  {'net total':<12}{self.net_total!s:>18}  {_unit(unit)} × "
+            f"  {'net total':<12}{self.net_total!s:>18}  {amount_text(unit)} × "
             f"{plain(self.quantity)}, rounded once"
         )
         return "\n".join(rows)
@@ -575,10 +574,10 @@ class PricedQuote:
                 line.charge_kind.value,
                 plain(line.quantity),
                 _short(line.term_multiplier),
-                _unit(line.list_unit_price),
-                _unit(line.regular_unit_price),
-                _unit(line.customer_unit_price),
-                _unit(line.net_unit_price),
+                amount_text(line.list_unit_price),
+                amount_text(line.regular_unit_price),
+                amount_text(line.customer_unit_price),
+                amount_text(line.net_unit_price),
                 str(line.net_total),
             ]
             for line in self.lines

@@ -44,6 +44,7 @@ from typing import TYPE_CHECKING, Any, Final, NamedTuple, final
 
 import attrs
 
+from revcycle._display import amount_text
 from revcycle._numbers import CTX, HUNDRED, ONE, ZERO, fraction_to_decimal, plain
 from revcycle._validate import trusted
 from revcycle.catalog import ContractedPrice
@@ -114,28 +115,6 @@ class WaterfallStep:
 # reason a str by construction, so attrs' __init__ (converter and validator) would only repeat
 # the checks on every step of every line.
 _trusted_step: Final = trusted(WaterfallStep, "name", "unit_price", "reason")
-
-
-def _unit(money: Money) -> str:
-    """An amount for people: at least the minor units, exact up to 6 places, else ≈ 6 places."""
-    amount = money.amount
-    places = money.currency.minor_units
-    exponent = amount.as_tuple().exponent
-    assert isinstance(exponent, int)
-    if -exponent > 6:
-        shown = amount.quantize(_SIX_PLACES, rounding=decimal.ROUND_HALF_UP, context=CTX)
-        if shown != amount:
-            return f"≈{plain(shown)} {money.currency.code}"
-        amount = shown
-    amount = amount.normalize(CTX)
-    exponent = amount.as_tuple().exponent
-    assert isinstance(exponent, int)
-    if -exponent < places:
-        amount = amount.quantize(money.currency.quantum, context=CTX)
-    return f"{plain(amount)} {money.currency.code}"
-
-
-_SIX_PLACES: Final = Decimal("0.000001")
 
 
 def _short(value: Decimal) -> str:
@@ -559,9 +538,9 @@ def _units(quantity: Decimal) -> str:
 
 def _describe_model(model: AnyPricingModel, quantity: Decimal) -> str:
     if isinstance(model, PerUnit):
-        return f"per unit {_unit(model.unit_price)}"
+        return f"per unit {amount_text(model.unit_price)}"
     if isinstance(model, Flat):
-        return f"flat {_unit(model.amount)} over {_units(quantity)}"
+        return f"flat {amount_text(model.amount)} over {_units(quantity)}"
     kind = type(model).__name__.lower()
     rows = model.breakdown(quantity)
     if not rows:
@@ -570,12 +549,12 @@ def _describe_model(model: AnyPricingModel, quantity: Decimal) -> str:
     for row in rows:
         pieces = []
         if row.unit_price is not None:
-            pieces.append(f"{plain(row.units)} × {_unit(row.unit_price)}")
+            pieces.append(f"{plain(row.units)} × {amount_text(row.unit_price)}")
         if row.flat_price is not None:
-            pieces.append(f"flat {_unit(row.flat_price)}")
-        parts.append(f"{row.description}: {' + '.join(pieces) or _unit(row.amount)}")
+            pieces.append(f"flat {amount_text(row.flat_price)}")
+        parts.append(f"{row.description}: {' + '.join(pieces) or amount_text(row.amount)}")
     total = model.price(quantity)
-    return f"{kind} ({'; '.join(parts)}) = {_unit(total)} over {_units(quantity)}"
+    return f"{kind} ({'; '.join(parts)}) = {amount_text(total)} over {_units(quantity)}"
 
 
 def _describe_schedule(
@@ -591,7 +570,7 @@ def _describe_schedule(
     if not rows:
         return f"{kind} discount schedule: a zero quantity gets no discount"
     shown = "; ".join(
-        f"{row.description}: {plain(row.units)} units at {_unit(row.discount_per_unit)} off"
+        f"{row.description}: {plain(row.units)} units at {amount_text(row.discount_per_unit)} off"
         for row in rows
     )
     if len(rows) > 1:
@@ -611,12 +590,12 @@ def _describe_discount(
     value = discount.value
     if isinstance(value, Percent):
         return f"{value} additional discount"
-    off = _unit(Money._trusted(CTX.subtract(before, after), currency))
+    off = amount_text(Money._trusted(CTX.subtract(before, after), currency))
     if discount.kind is DiscountKind.AMOUNT:
-        return f"{_unit(value)} off each unit for its whole term (not scaled by the term)"
+        return f"{amount_text(value)} off each unit for its whole term (not scaled by the term)"
     if discount.kind is DiscountKind.UNIT_PRICE:
-        return f"target unit price {_unit(value)}: back-solved {off} off per unit"
+        return f"target unit price {amount_text(value)}: back-solved {off} off per unit"
     return (
-        f"target line total {_unit(value)} ÷ quantity {plain(quantity)}: back-solved {off} "
+        f"target line total {amount_text(value)} ÷ quantity {plain(quantity)}: back-solved {off} "
         "off per unit"
     )

@@ -5,9 +5,9 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from revcycle import samples
+from revcycle._display import amount_text
 from revcycle.catalog import Catalog
 from revcycle.cli._common import print_table
-from revcycle.cli._price import unit_text
 from revcycle.quotes import PricedQuote, Quote, QuoteLine, price_quote
 from revcycle.serialization import loads
 
@@ -39,7 +39,7 @@ def run(console: Console) -> None:
     print_table(
         f"Waterfall of line 1 ({seat.sku})",
         ["step", "unit price", "why"],
-        [[step.name.value, unit_text(step.unit_price), step.reason] for step in seat.steps],
+        [[step.name.value, amount_text(step.unit_price), step.reason] for step in seat.steps],
         right=[1],
         out=console,
     )

@@ -18,7 +18,7 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from revcycle._numbers import CTX, plain
+from revcycle._display import amount_text, percent_text
 from revcycle.cli._common import (
     add_format_argument,
     console,
@@ -101,12 +101,6 @@ def _handle(args: argparse.Namespace) -> int:
     return 0
 
 
-def _percent(value: Any) -> str:
-    if value is None:
-        return "—"
-    return plain(CTX.multiply(value, 100).quantize(CTX.create_decimal("0.1"), context=CTX)) + "%"
-
-
 def print_report(report: PipelineReport, out: Any = None) -> None:
     """Print a report as tables (used by the CLI and the demo)."""
     target = out or console()
@@ -128,7 +122,12 @@ def print_report(report: PipelineReport, out: Any = None) -> None:
         "By forecast category",
         ["category", "deals", "amount", "weighted"],
         [
-            [c.category.value, c.count, c.amount.round(), c.weighted.round()]
+            [
+                c.category.value,
+                c.count,
+                amount_text(c.amount, rounded=True),
+                amount_text(c.weighted, rounded=True),
+            ]
             for c in report.by_forecast_category
         ],
         right=[1, 2, 3],
@@ -138,7 +137,7 @@ def print_report(report: PipelineReport, out: Any = None) -> None:
         "Stage-to-stage conversion",
         ["from", "to", "reached", "advanced", "rate"],
         [
-            [c.from_stage, c.to_stage, c.entered, c.advanced, _percent(c.rate)]
+            [c.from_stage, c.to_stage, c.entered, c.advanced, percent_text(c.rate)]
             for c in report.conversion_rates
         ],
         right=[2, 3, 4],

@@ -16,10 +16,9 @@ prints every line's waterfall with the reason of each step.
 from __future__ import annotations
 
 import argparse
-from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from revcycle._numbers import CTX, plain
+from revcycle._display import number_text
 from revcycle.catalog import Catalog
 from revcycle.cli._common import (
     add_format_argument,
@@ -29,7 +28,6 @@ from revcycle.cli._common import (
     read_model,
 )
 from revcycle.errors import CliError
-from revcycle.money import Money
 from revcycle.quotes import PricedQuote, Quote, price_quote
 
 
@@ -84,11 +82,11 @@ def _print_tables(priced: PricedQuote) -> None:
             str(line.number),
             line.sku,
             line.charge_kind.value.replace("_", "-"),
-            _number(line.quantity, 0),
-            _number(line.term_multiplier, 0),
-            _number(line.list_unit_price.amount, places),
-            _number(line.customer_unit_price.amount, places),
-            _number(line.net_unit_price.amount, places),
+            number_text(line.quantity),
+            number_text(line.term_multiplier),
+            number_text(line.list_unit_price.amount, places),
+            number_text(line.customer_unit_price.amount, places),
+            number_text(line.net_unit_price.amount, places),
             str(line.net_total.amount),
         ]
         for line in priced.lines
@@ -123,21 +121,3 @@ def _print_tables(priced: PricedQuote) -> None:
         )
     else:
         out.print("No approval needed.")
-
-
-def unit_text(money: Money) -> str:
-    """A unit price for people: its minor units at least, four places more at most (then ≈)."""
-    return f"{_number(money.amount, money.currency.minor_units)} {money.currency.code}"
-
-
-def _number(value: Decimal, places: int) -> str:
-    """A number for a table: at least ``places`` decimals, at most four more (then ≈)."""
-    shown = value.normalize(CTX)
-    exponent = shown.as_tuple().exponent
-    assert isinstance(exponent, int)
-    if -exponent < places:
-        return plain(value.quantize(Decimal(1).scaleb(-places), context=CTX))
-    if -exponent > places + 4:
-        quantum = Decimal(1).scaleb(-(places + 4))
-        return "≈" + plain(value.quantize(quantum, rounding=ROUND_HALF_UP, context=CTX))
-    return plain(shown)
