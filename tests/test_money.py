@@ -329,6 +329,42 @@ def test_allocation_conserves_and_stays_within_one_minor_unit(
             assert part.is_zero()
 
 
+def _reference_allocation(
+    amount: Money, ratios: list[Decimal], policy: AllocationPolicy
+) -> list[Money]:
+    """The allocation rule written out with exact fractions, slowly: the reference that the
+    integer core (money.allocate_units, shared with payment terms) must match."""
+    whole = amount.round()
+    places = whole.currency.minor_units
+    units = int(whole.amount.scaleb(places))
+    sign, units = (-1 if units < 0 else 1), abs(units)
+    weights = [Fraction(r) for r in ratios]
+    exact = [units * w / sum(weights) for w in weights]
+    parts = [int(share) for share in exact]
+    live = [i for i, w in enumerate(weights) if w]
+    if policy is AllocationPolicy.LARGEST_REMAINDER:
+        live.sort(key=lambda i: (-(exact[i] - parts[i]), i))
+    elif policy is AllocationPolicy.LAST:
+        live.reverse()
+    for k in range(units - sum(parts)):
+        parts[live[k % len(live)]] += 1
+    return [Money(Decimal(sign * p).scaleb(-places), whole.currency) for p in parts]
+
+
+@given(
+    money(places=4),
+    st.lists(
+        st.decimals(min_value=0, max_value=1000, places=3, allow_nan=False), min_size=1, max_size=8
+    ),
+    st.sampled_from(list(AllocationPolicy)),
+)
+def test_allocation_matches_the_fraction_reference(
+    amount: Money, ratios: list[Decimal], policy: AllocationPolicy
+) -> None:
+    assume(any(ratios))
+    assert list(amount.allocate(ratios, policy)) == _reference_allocation(amount, ratios, policy)
+
+
 @given(money(places=2, currency="USD"), st.integers(1, 20))
 def test_negative_amounts_split_symmetrically(amount: Money, n: int) -> None:
     assert tuple(-p for p in (-amount).split(n)) == amount.split(n)

@@ -13,14 +13,13 @@ from hypothesis import assume, given
 from hypothesis import strategies as st
 
 from revcycle import errors
-from revcycle._terms.schedule import distribute
 from revcycle.calendars import (
     BusinessDayAdjustment,
     BusinessDayConvention,
     CountryHolidays,
     WeekendCalendar,
 )
-from revcycle.money import AllocationPolicy, Money, Percent, allocate
+from revcycle.money import AllocationPolicy, Money, Percent, allocate, allocate_units
 from revcycle.serialization import dumps, loads
 from revcycle.terms import (
     PRESETS,
@@ -220,7 +219,7 @@ def test_integer_split_matches_money_allocate(
     # schedule() splits in integers for speed; it must agree with Money.allocate exactly.
     assume(sum(weights) > 0)
     scale = sum(weights)
-    parts = distribute(units, [units * w for w in weights], scale, policy)
+    parts = allocate_units(units, [units * w for w in weights], scale, policy)
     expected = allocate(Money.from_minor_units(units, USD), weights, policy)
     assert [Money.from_minor_units(p, USD) for p in parts] == list(expected)
 

@@ -31,6 +31,7 @@ from revcycle.interest import LateCharge as LateCharge
 from revcycle.interest import late_interest as late_interest
 from revcycle.money import AllocationPolicy as AllocationPolicy
 from revcycle.money import Currency as Currency
+from revcycle.money import ExchangeRates as ExchangeRates
 from revcycle.money import Money as Money
 from revcycle.money import Percent as Percent
 from revcycle.money import Rounding as Rounding
@@ -42,7 +43,6 @@ from revcycle.opportunity import Opportunity as Opportunity
 from revcycle.opportunity import Stage as Stage
 from revcycle.opportunity import StageModel as StageModel
 from revcycle.opportunity import Touchpoint as Touchpoint
-from revcycle.pipeline import ExchangeRates as ExchangeRates
 from revcycle.pipeline import Pipeline as Pipeline
 from revcycle.pricing import AnyPricingModel as AnyPricingModel
 from revcycle.pricing import Discount as Discount

@@ -12,7 +12,7 @@ Each rule that fires yields an :class:`Approval` with the level (a role such as
 ``"sales manager"``), the rule's tag and a sentence saying why. The rules travel in JSON with a
 ``"type"`` tag (``discount_above``, ``margin_below``, ``total_above``).
 
->>> from revcycle.money import Money, Percent
+>>> from revcycle.money import Money, Percent, check_percent_range, settled_percent
 >>> policy = ApprovalPolicy([DiscountAbove(Percent("20"), "sales manager"),
 ...                          TotalAbove(Money("100000", "USD"), "cfo")])
 >>> [type(rule).__name__ for rule in policy.rules]
@@ -29,10 +29,10 @@ from typing import TYPE_CHECKING, Final, final
 import attrs
 
 from revcycle._display import amount_text
-from revcycle._numbers import CTX, HUNDRED, ONE, plain
-from revcycle._validate import Validator, check_text
+from revcycle._numbers import CTX, plain
+from revcycle._validate import check_text
 from revcycle.errors import CurrencyMismatchError, RevcycleTypeError, ValidationError
-from revcycle.money import Money, Percent
+from revcycle.money import Money, Percent, check_percent_range, settled_percent
 
 
 if TYPE_CHECKING:
@@ -49,41 +49,6 @@ __all__ = [
     "TotalAbove",
     "evaluate",
 ]
-
-
-def check_percent_range(what: str) -> Validator:
-    """An attrs validator for an optional discount between 0 and 100 percent."""
-
-    def check(_: object, __: object, value: object) -> None:
-        if value is None:
-            return
-        if not isinstance(value, Percent):
-            raise RevcycleTypeError(f"{what} must be a Percent or None, not {value!r}.")
-        if not 0 <= value.value <= 100:
-            raise ValidationError(f"{what} must be between 0 and 100 percent, not {value}.")
-
-    return check
-
-
-# The engine computes in a 50-digit context, so the ratio of two of its prices can differ from
-# the exact ratio in the last digits: a 20 % discount over a 199/360 term can come out as
-# 20.000…001 % and trip a 20 % limit. Rules therefore read percents settled to 30 decimal
-# places of a percentage point, far finer than any limit a person writes and far coarser than
-# that noise.
-_SETTLED: Final = Decimal("1e-30")
-
-
-def settled_percent(ratio: Decimal) -> Percent:
-    """``ratio`` (0.2 for 20 %) as a :class:`Percent` rounded half-even to 30 decimal places of
-    a percentage point, trailing zeros dropped: the precision approval rules compare at."""
-    value = CTX.multiply(ratio, HUNDRED)
-    if value.adjusted() < 19:  # 30 places and the whole part fit in the 50-digit context
-        value = value.quantize(_SETTLED, rounding=decimal.ROUND_HALF_EVEN, context=CTX)
-    value = value.normalize(CTX)
-    exponent = value.as_tuple().exponent
-    if isinstance(exponent, int) and exponent > 0:
-        value = value.quantize(ONE, context=CTX)
-    return Percent(value)
 
 
 def _to_rules(value: object) -> tuple[ApprovalRule, ...]:

@@ -51,7 +51,7 @@ from revcycle.errors import (
     UnknownCodeError,
     ValidationError,
 )
-from revcycle.money import Currency, Money, Percent
+from revcycle.money import Currency, Money, Percent, to_currency
 from revcycle.pricing import AnyPricingModel, DiscountSchedule
 
 
@@ -87,10 +87,6 @@ def _check_model(what: str, value: object) -> None:
     if not isinstance(value, _MODEL_TYPES):
         names = ", ".join(t.__name__ for t in _MODEL_TYPES)
         raise RevcycleTypeError(f"{what} must be a pricing model ({names}), not {value!r}.")
-
-
-def _to_currency(value: Currency | str) -> Currency:
-    return Currency.of(value)
 
 
 def _to_charge_kind(value: object) -> ChargeKind:
@@ -189,7 +185,7 @@ class PriceBook:
     """
 
     name: str = attrs.field(validator=check_text("A price book name"))
-    currency: Currency = attrs.field(converter=_to_currency)
+    currency: Currency = attrs.field(converter=to_currency)
     # Read-only mapping; excluded from the hash (a mapping proxy is not hashable) but compared.
     prices: Mapping[str, AnyPricingModel] = attrs.field(
         converter=_freeze_prices, hash=False, repr=lambda p: repr(dict(p))

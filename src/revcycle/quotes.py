@@ -60,9 +60,7 @@ from revcycle.approvals import (
     DiscountAbove,
     MarginBelow,
     TotalAbove,
-    check_percent_range,
     evaluate,
-    settled_percent,
 )
 from revcycle.catalog import (
     Catalog,
@@ -79,7 +77,15 @@ from revcycle.errors import (
     UnknownCodeError,
     ValidationError,
 )
-from revcycle.money import Currency, Money, Percent, Rounding
+from revcycle.money import (
+    Currency,
+    Money,
+    Percent,
+    Rounding,
+    check_percent_range,
+    settled_percent,
+    to_currency,
+)
 from revcycle.pricing import AnyPricingModel, Discount
 from revcycle.proration import TERM_METHODS, Proration, ProrationMethod, term_multiplier_detail
 from revcycle.waterfall import (
@@ -141,10 +147,6 @@ def _check_flag(what: str) -> Validator:
 
 def _as_tuple(value: object, kind: type[Any], what: str) -> tuple[Any, ...]:
     return require_sequence(value, what, kind=kind, allow_mapping=False)
-
-
-def _to_currency(value: Currency | str) -> Currency:
-    return Currency.of(value)
 
 
 def _to_lines(value: object) -> tuple[QuoteLine, ...]:
@@ -232,7 +234,7 @@ class Quote:
     """
 
     account: str = attrs.field(validator=check_text("A quote account"))
-    currency: Currency = attrs.field(converter=_to_currency)
+    currency: Currency = attrs.field(converter=to_currency)
     price_book: str = attrs.field(validator=check_text("A quote price book"))
     start_date: date = attrs.field()
     lines: tuple[QuoteLine, ...] = attrs.field(converter=_to_lines)

@@ -53,7 +53,6 @@ from revcycle._terms.schedule import (
     PaymentSchedule,
     ScheduledInstallment,
     apply_payment,
-    distribute,
     from_units,
     new_installment,
     new_schedule,
@@ -66,7 +65,7 @@ from revcycle.errors import (
     TermsError,
     UnknownCodeError,
 )
-from revcycle.money import AllocationPolicy, Money, Percent
+from revcycle.money import AllocationPolicy, Money, Percent, allocate_units
 
 
 __all__ = [
@@ -495,7 +494,7 @@ class PaymentTerms:
                 cuts = [0] * len(lines)
             else:
                 scaled = [off_units * u for u in parts]
-                cuts = distribute(off_units, scaled, units, self.allocation)
+                cuts = allocate_units(off_units, scaled, units, self.allocation)
             discounted = [
                 from_units(u - c, places, currency) for u, c in zip(parts, cuts, strict=True)
             ]
@@ -515,13 +514,13 @@ class PaymentTerms:
         return new_schedule(invoice_date, total, installments, zero, ())
 
     def _amounts(self, total: Money, units: int) -> list[int]:
-        """Each installment's amount in whole minor units (see ``distribute``)."""
+        """Each installment's amount in whole minor units (see ``allocate_units``)."""
         lines = self.installments
         if self._percent_only:
             if not units:
                 return [0] * len(lines)
             scaled = [units * numerator for numerator in self._numerators]
-            return distribute(units, scaled, self._scale, self.allocation)
+            return allocate_units(units, scaled, self._scale, self.allocation)
         currency = total.currency
         rest = units
         for line in lines:
@@ -552,7 +551,7 @@ class PaymentTerms:
                 "the balance installment would be negative."
             )
         parts = iter(
-            distribute(rest, scaled, scale, self.allocation) if rest else [0] * len(scaled)
+            allocate_units(rest, scaled, scale, self.allocation) if rest else [0] * len(scaled)
         )
         return [
             line.amount.minor_units if line.amount is not None else next(parts) for line in lines

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from datetime import date
 from decimal import Decimal
 from typing import Any, Final, final
@@ -14,7 +14,7 @@ from revcycle._display import to_pandas as _to_pandas
 from revcycle._numbers import CTX, ZERO, plain
 from revcycle._validate import check_type, require_day, require_sequence, trusted
 from revcycle.errors import CurrencyMismatchError, RevcycleTypeError, TermsError
-from revcycle.money import AllocationPolicy, Currency, Money
+from revcycle.money import Currency, Money
 
 
 # --------------------------------------------------------------------------------------------
@@ -208,30 +208,6 @@ class PaymentSchedule:
             right=[2, 4, 5],
             footer=footer,
         )
-
-
-def distribute(
-    units: int, scaled: Sequence[int], scale: int, policy: AllocationPolicy
-) -> list[int]:
-    """Split ``units`` minor units into parts whose exact shares are ``scaled[i] / scale``.
-
-    The same algorithm as :func:`revcycle.money.allocate` (DESIGN §4.1), in integers: each part
-    gets its exact share truncated, and the units left over go one at a time by ``policy`` to
-    the parts with a non-zero share. ``sum(scaled) == units * scale`` and no share is negative.
-    """
-    floors = [x // scale for x in scaled]
-    left = units - sum(floors)
-    if left:
-        live = [i for i, x in enumerate(scaled) if x]
-        if policy is AllocationPolicy.LARGEST_REMAINDER:
-            order = sorted(live, key=lambda i: (-(scaled[i] % scale), i))
-        elif policy is AllocationPolicy.FIRST:
-            order = live
-        else:
-            order = live[::-1]
-        for k in range(left):
-            floors[order[k % len(order)]] += 1
-    return floors
 
 
 # Zero written with 0 to 4 decimal places (every ISO 4217 minor unit), so "0.00 USD" reads right.

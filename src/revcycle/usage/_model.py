@@ -26,7 +26,7 @@ from revcycle.errors import (
     UsageError,
     ValidationError,
 )
-from revcycle.money import Currency, Money, Percent
+from revcycle.money import Currency, Money, Percent, to_currency
 from revcycle.money import total as _money_total
 from revcycle.pricing import AnyPricingModel, PriceRow
 
@@ -120,10 +120,6 @@ def _optional_money(what: str) -> Callable[[object, attrs.Attribute[Any], object
             raise RevcycleTypeError(f"{what} must be Money or None, not {value!r}.")
 
     return check
-
-
-def _currency(value: Currency | str) -> Currency:
-    return Currency.of(value)
 
 
 def _percent(value: object) -> Percent:
@@ -393,7 +389,7 @@ class Percentage:
     """
 
     rate: Percent = attrs.field(converter=_percent)
-    currency: Currency = attrs.field(converter=_currency)
+    currency: Currency = attrs.field(converter=to_currency)
     fixed_fee: Money | None = attrs.field(
         default=None, kw_only=True, validator=_optional_money("Percentage fixed_fee")
     )

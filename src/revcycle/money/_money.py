@@ -1,19 +1,6 @@
-"""Exact money: currencies, amounts, percents, rounding and allocation.
+"""Amounts of money and their rounding: :class:`Money`, :class:`Rounding`, :func:`allocate`.
 
-Conventions (DESIGN §3):
-
-* An amount is an unrounded :class:`~decimal.Decimal`; a ``float`` is refused.
-* Rounding happens only where revcycle documents it, half-up (ties away from zero) at the
-  currency's ISO 4217 minor unit unless a :class:`Rounding` says otherwise.
-* Allocation works in whole minor units and never creates or loses one.
-
->>> price = Money("19.99", "USD")
->>> price * 3
-Money('59.97', 'USD')
->>> Money("100.00", "USD").split(3)
-(Money('33.34', 'USD'), Money('33.33', 'USD'), Money('33.33', 'USD'))
->>> str(Money("1234.5", "USD").round())
-'1234.50 USD'
+Re-exported by :mod:`revcycle.money`; import from there.
 """
 
 from __future__ import annotations
@@ -21,154 +8,30 @@ from __future__ import annotations
 import copy
 import decimal
 import enum
+import math
 from collections.abc import Callable, Iterable, Sequence
 from decimal import Decimal
 from fractions import Fraction
-from typing import ClassVar, Final, Self, final, overload
+from typing import ClassVar, Final, final, overload
 
 import attrs
-import babel
-import babel.numbers
 
-from revcycle._iso4217 import MINOR_UNITS, NO_MINOR_UNIT
 from revcycle._numbers import CTX, ZERO, DecimalLike, plain, scale_exact, to_decimal
 from revcycle._validate import require_sequence, to_choice, trusted
 from revcycle.errors import (
     AllocationError,
     CurrencyMismatchError,
     RevcycleTypeError,
-    UnknownCodeError,
     ValidationError,
 )
-
-
-__all__ = [
-    "AllocationPolicy",
-    "Currency",
-    "Money",
-    "Percent",
-    "Rounding",
-    "RoundingMode",
-    "allocate",
-    "total",
-]
-
-
-# --------------------------------------------------------------------------------------------
-# Currency
-
-
-def _check_code(_: object, __: object, code: str) -> None:
-    if not isinstance(code, str):
-        raise RevcycleTypeError(
-            f"A currency code must be a three-letter str such as 'USD', not {code!r}."
-        )
-    if code not in MINOR_UNITS:
-        raise _unknown_currency(code)
-
-
-def _unknown_currency(code: object) -> UnknownCodeError:
-    if isinstance(code, str) and code.upper() in NO_MINOR_UNIT:
-        return UnknownCodeError(
-            f"Currency code {code!r} is an ISO 4217 code with no minor unit (a metal, fund or "
-            "testing code); revcycle amounts need a currency with a minor unit, such as 'USD'."
-        )
-    return UnknownCodeError(
-        f"Unknown currency code {code!r}; expected an active ISO 4217 code such as 'USD'."
-    )
-
-
-@final
-@attrs.frozen(repr=False)
-class Currency:
-    """An active ISO 4217 currency, identified by its three-letter code.
-
-    ``minor_units`` is the ISO 4217 exponent (USD 2, JPY 0, KWD 3, CLF 4). Names and symbols
-    come from Babel for an explicit locale.
-
-    >>> Currency("JPY").minor_units, Currency("KWD").minor_units
-    (0, 3)
-    >>> Currency("EUR").name()
-    'Euro'
-    """
-
-    code: str = attrs.field(validator=_check_code)
-    # Derived from the code once, so hot paths (rounding) need no lookups.
-    _minor_units: int = attrs.field(init=False, eq=False, repr=False)
-    _quantum: Decimal = attrs.field(init=False, eq=False, repr=False)
-
-    def __attrs_post_init__(self) -> None:
-        places = MINOR_UNITS[self.code]
-        object.__setattr__(self, "_minor_units", places)
-        object.__setattr__(self, "_quantum", Decimal(1).scaleb(-places))
-
-    @classmethod
-    def of(cls, value: Currency | str) -> Currency:
-        """Return ``value`` as a :class:`Currency` (a code string is looked up)."""
-        if type(value) is Currency:
-            return value
-        if isinstance(value, str):
-            found = _CURRENCIES.get(value)
-            if found is None:
-                found = _CURRENCIES.get(value.strip().upper())
-            if found is None:
-                raise _unknown_currency(value)
-            return found
-        raise RevcycleTypeError(
-            f"A currency must be a Currency or an ISO 4217 code string, not {value!r}."
-        )
-
-    @property
-    def minor_units(self) -> int:
-        """The ISO 4217 exponent: the number of decimal places of the minor unit."""
-        return self._minor_units
-
-    @property
-    def quantum(self) -> Decimal:
-        """One minor unit as a Decimal (``Decimal('0.01')`` for USD)."""
-        return self._quantum
-
-    def name(self, locale: str = "en") -> str:
-        """The currency's display name in ``locale`` (from Babel's CLDR data)."""
-        return str(babel.numbers.get_currency_name(self.code, locale=_locale(locale)))
-
-    def symbol(self, locale: str = "en_US") -> str:
-        """The currency's symbol in ``locale`` (``'$'`` for USD in ``en_US``)."""
-        return str(babel.numbers.get_currency_symbol(self.code, locale=_locale(locale)))
-
-    def __repr__(self) -> str:
-        return f"Currency({self.code!r})"
-
-    def __str__(self) -> str:
-        return self.code
-
-
-_QUANTA: Final = {places: Decimal(1).scaleb(-places) for places in range(10)}
-_CURRENCIES: Final = {code: Currency(code) for code in MINOR_UNITS}
-
-
-def _locale(name: str) -> babel.Locale:
-    try:
-        return babel.Locale.parse(name)
-    except (ValueError, TypeError, babel.UnknownLocaleError):
-        raise UnknownCodeError(
-            f"Unknown locale {name!r}; expected a CLDR locale identifier such as 'en_US'."
-        ) from None
-
-
-def _space_letter_symbol(text: str, symbol: str) -> str:
-    """Put a no-break space between a letter symbol and a digit (CLDR currency spacing).
-
-    Babel leaves ``KWD1.235``; CLDR's currencySpacing rule asks for ``KWD\xa01.235``.
-    """
-    if not symbol or not symbol[-1].isalpha() or symbol not in text:
-        return text
-    before, _, after = text.partition(symbol)
-    if after[:1].isdigit():
-        after = "\xa0" + after
-    if before[-1:].isdigit():
-        before = before + "\xa0"
-    return before + symbol + after
+from revcycle.money._allocation import AllocationPolicy, allocate_units
+from revcycle.money._currency import (
+    _QUANTA,
+    Currency,
+    _locale,
+    _space_letter_symbol,
+    to_currency,
+)
 
 
 # --------------------------------------------------------------------------------------------
@@ -266,29 +129,10 @@ HALF_UP: Final = Rounding()
 # Money
 
 
-class AllocationPolicy(enum.StrEnum):
-    """Where the minor units left over after truncating each share go.
-
-    ``LARGEST_REMAINDER`` (the default): to the parts that lost most to truncation, ties to
-    the earlier part. ``FIRST``: one each from the first part onward. ``LAST``: one each from
-    the last part backward (the residual lands on the last part, like a balance installment).
-    """
-
-    LARGEST_REMAINDER = "largest_remainder"
-    FIRST = "first"
-    LAST = "last"
-
-
 def _to_amount(value: object) -> Decimal:
     if type(value) is Decimal and value.is_finite():
         return value
     return to_decimal(value, "Money amount")
-
-
-def _to_currency(value: Currency | str) -> Currency:
-    if type(value) is Currency:
-        return value
-    return Currency.of(value)
 
 
 @final
@@ -311,7 +155,7 @@ class Money:
     """
 
     amount: Decimal = attrs.field(converter=_to_amount)
-    currency: Currency = attrs.field(converter=_to_currency)
+    currency: Currency = attrs.field(converter=to_currency)
 
     # -- construction --------------------------------------------------------------------
 
@@ -559,8 +403,7 @@ def allocate(
         raise AllocationError("Cannot allocate over no ratios; give at least one.")
     if any(w < 0 for w in weights):
         raise AllocationError(f"Allocation ratios must not be negative, got {list(given)!r}.")
-    weight_sum = sum(weights, Fraction(0))
-    if weight_sum == 0:
+    if not any(weights):
         raise AllocationError("Allocation ratios must not all be zero.")
     policy = to_choice(AllocationPolicy, policy, "An allocation policy")
     currency = money.currency
@@ -571,23 +414,13 @@ def allocate(
     sign = -1 if units < 0 else 1
     units = abs(units)
 
-    exact = [units * w / weight_sum for w in weights]
-    floors = [int(share) for share in exact]  # shares are >= 0: int() truncates = floors
-    left = units - sum(floors)
-    order: list[int]
-    if policy is AllocationPolicy.LARGEST_REMAINDER:
-        order = sorted(
-            (i for i, w in enumerate(weights) if w),
-            key=lambda i: (-(exact[i] - floors[i]), i),
-        )
-    elif policy is AllocationPolicy.FIRST:
-        order = [i for i, w in enumerate(weights) if w]
-    else:
-        order = [i for i, w in reversed(list(enumerate(weights))) if w]
-    for k in range(left):
-        floors[order[k % len(order)]] += 1
+    # The ratios as integers over one common denominator: share i is units × n_i / scale.
+    common = math.lcm(*(w.denominator for w in weights))
+    numerators = [w.numerator * (common // w.denominator) for w in weights]
+    scale = sum(numerators)
+    parts = allocate_units(units, [units * n for n in numerators], scale, policy)
     return tuple(
-        Money(Decimal(sign * part).scaleb(-places, context=CTX), currency) for part in floors
+        Money(Decimal(sign * part).scaleb(-places, context=CTX), currency) for part in parts
     )
 
 
@@ -610,54 +443,3 @@ def total(amounts: Iterable[Money], currency: Currency | str | None = None) -> M
     if result is None:
         raise ValidationError("Cannot total an empty list of amounts without a currency.")
     return result
-
-
-# --------------------------------------------------------------------------------------------
-# Percent
-
-
-def _to_percent(value: object) -> Decimal:
-    return to_decimal(value, "Percent value")
-
-
-@final
-@attrs.frozen(repr=False, order=True)
-class Percent:
-    """A percentage: ``Percent("12.5")`` is 12.5 % and its ``ratio`` is 0.125.
-
-    Percents may be negative (a surcharge written as a negative discount) or above 100; the
-    engines that need a range check it themselves.
-
-    >>> Percent("12.5").ratio
-    Decimal('0.125')
-    >>> Percent("10").of(Money("250", "USD"))
-    Money('25.0', 'USD')
-    """
-
-    value: Decimal = attrs.field(converter=_to_percent)
-
-    @classmethod
-    def from_ratio(cls, ratio: DecimalLike) -> Self:
-        """Build from a ratio: ``Percent.from_ratio("0.125")`` is 12.5 %."""
-        return cls(CTX.multiply(to_decimal(ratio, "Percent ratio"), Decimal(100)))
-
-    @property
-    def ratio(self) -> Decimal:
-        """The percentage as a fraction of one (12.5 % → 0.125)."""
-        return CTX.divide(self.value, Decimal(100))
-
-    def of(self, money: Money) -> Money:
-        """This share of ``money``, unrounded."""
-        if not isinstance(money, Money):
-            raise RevcycleTypeError(f"Percent.of() takes Money, not {money!r}.")
-        return money * self.ratio
-
-    def complement(self) -> Decimal:
-        """``1 - ratio``: the factor a discount of this size leaves (10 % → 0.9)."""
-        return CTX.subtract(Decimal(1), self.ratio)
-
-    def __repr__(self) -> str:
-        return f"Percent({plain(self.value)!r})"
-
-    def __str__(self) -> str:
-        return f"{plain(self.value)}%"
