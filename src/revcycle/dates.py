@@ -21,14 +21,14 @@ from __future__ import annotations
 import enum
 import re
 from collections.abc import Iterator
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from fractions import Fraction
 from typing import Final, final
 
 import attrs
 from dateutil.relativedelta import relativedelta
 
-from revcycle._validate import check_day, check_whole, require_day
+from revcycle._validate import check_day, check_whole, require_aware, require_day
 from revcycle.errors import PeriodError, RevcycleTypeError
 
 
@@ -437,3 +437,21 @@ class DayCount(enum.StrEnum):
     def year_fraction(self, start: date, end: date) -> Fraction:
         """The exact share of a year from ``start`` to ``end``."""
         return Fraction(self.days(start, end), self.days_in_year)
+
+
+# --------------------------------------------------------------------------------------------
+# As of a day or an instant
+
+
+def as_of_instant(at: date | datetime) -> datetime:
+    """The last instant an ``as_of`` argument covers: an aware datetime itself, or a date's
+    last microsecond in UTC (the whole day counts).
+
+    >>> as_of_instant(date(2025, 3, 31))
+    datetime.datetime(2025, 3, 31, 23, 59, 59, 999999, tzinfo=datetime.timezone.utc)
+    """
+    if isinstance(at, datetime):
+        return require_aware(at, "as_of")
+    if isinstance(at, date):
+        return datetime.combine(at, time.max, tzinfo=UTC)
+    raise RevcycleTypeError(f"as_of must be a date or an aware datetime, not {at!r}.")

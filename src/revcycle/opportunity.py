@@ -33,7 +33,7 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Iterable, Sequence
-from datetime import UTC, date, datetime, time
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any, Final, final
 
@@ -51,6 +51,7 @@ from revcycle._validate import (
     require_sequence,
     to_choice,
 )
+from revcycle.dates import as_of_instant
 from revcycle.errors import (
     CloseRefusedError,
     RevcycleTypeError,
@@ -589,16 +590,6 @@ def _check_history(instance: Opportunity, _: object, value: tuple[StageChange, .
                 f"Opportunity {instance.id!r} has {field} {current} but its last history "
                 f"entry records {recorded}; the fields must match the last history entry."
             )
-
-
-def as_of_instant(at: date | datetime) -> datetime:
-    """The last instant an ``as_of`` argument covers: an aware datetime itself, or a date's
-    last microsecond in UTC (the whole day counts)."""
-    if isinstance(at, datetime):
-        return require_aware(at, "as_of")
-    if isinstance(at, date):
-        return datetime.combine(at, time.max, tzinfo=UTC)
-    raise RevcycleTypeError(f"as_of must be a date or an aware datetime, not {at!r}.")
 
 
 _check_optional_handoff: Final = check_type(Handoff, "a Handoff or None", optional=True)

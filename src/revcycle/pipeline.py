@@ -51,7 +51,7 @@ from revcycle._display import (
 )
 from revcycle._numbers import CTX, HUNDRED, ZERO, plain
 from revcycle._validate import check_type, require_day, require_sequence
-from revcycle.dates import Period
+from revcycle.dates import Period, as_of_instant
 from revcycle.errors import (
     CurrencyMismatchError,
     RevcycleTypeError,
@@ -62,7 +62,6 @@ from revcycle.opportunity import (
     ForecastCategory,
     Opportunity,
     StageModel,
-    as_of_instant,
 )
 
 
