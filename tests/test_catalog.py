@@ -10,6 +10,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from helpers import usd
 from revcycle import errors, samples
 from revcycle.catalog import Catalog, ChargeKind, ContractedPrice, PriceBook, Product
 from revcycle.dates import Duration, Period
@@ -25,10 +26,6 @@ from revcycle.pricing import (
     Tier,
 )
 from revcycle.serialization import dumps, loads
-
-
-def usd(text: str) -> Money:
-    return Money(text, "USD")
 
 
 SEAT = Product("SEAT", "Seat", ChargeKind.RECURRING, Duration(months=12), cost=usd("30"))

@@ -11,6 +11,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from helpers import JUNK
 from revcycle import samples
 from revcycle.engagement import (
     AccountJourney,
@@ -156,18 +157,7 @@ def test_summary_statistics_are_consistent(trips: list[AccountJourney]) -> None:
     assert structure(unstructure(summary), EngagementSummary) == summary
 
 
-@given(
-    st.one_of(
-        st.none(),
-        st.booleans(),
-        st.integers(),
-        st.floats(allow_nan=True),
-        st.text(max_size=6),
-        st.lists(st.integers(), max_size=2),
-        st.dates(),
-        st.datetimes(),
-    )
-)
+@given(JUNK)
 def test_junk_arguments_raise_only_revcycle_errors(value: object) -> None:
     trip = journey((M.OPPORTUNITY_CREATED, D0), (M.FIRST_QUOTE, D0 + timedelta(days=3)))
     calls = [

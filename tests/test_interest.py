@@ -9,15 +9,12 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from helpers import usd
 from revcycle import errors
 from revcycle.dates import DayCount
 from revcycle.interest import DatedRate, LateCharge, late_interest
 from revcycle.money import Money, Percent
 from revcycle.serialization import dumps, loads
-
-
-def usd(text: str) -> Money:
-    return Money(text, "USD")
 
 
 days = st.dates(min_value=date(2000, 1, 1), max_value=date(2040, 12, 31))

@@ -11,6 +11,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from helpers import JUNK
 from revcycle import samples
 from revcycle.errors import (
     RevcycleError,
@@ -200,18 +201,7 @@ def test_stage_probabilities_must_lie_within_0_to_100(open_p: int, won_p: int) -
             build()
 
 
-@given(
-    st.one_of(
-        st.none(),
-        st.booleans(),
-        st.integers(),
-        st.floats(allow_nan=True),
-        st.text(max_size=6),
-        st.lists(st.integers(), max_size=2),
-        st.dates(),
-        st.datetimes(),
-    )
-)
+@given(JUNK)
 def test_junk_arguments_raise_only_revcycle_errors(value: object) -> None:
     opp = make()
     calls = [

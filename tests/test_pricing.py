@@ -12,6 +12,7 @@ import pytest
 from hypothesis import assume, given
 from hypothesis import strategies as st
 
+from helpers import usd
 from revcycle import errors
 from revcycle.money import Money, Percent
 from revcycle.pricing import (
@@ -35,10 +36,6 @@ from revcycle.serialization._pricing import PRICING_MODEL_TAGS
 
 
 D = Decimal
-
-
-def usd(text: str) -> Money:
-    return Money(text, "USD")
 
 
 # The example table: 1–5 at 7.00, 6–10 at 6.50, 11+ at 6.00 (Stripe-style inclusive

@@ -20,6 +20,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from rich.console import Console
 
+from helpers import BOOK, CATALOG, PRODUCTS, RANGE, SLAB, START, one_line, quote, usd
 from revcycle import errors, samples
 from revcycle._numbers import scale_exact
 from revcycle.catalog import Catalog, ChargeKind, ContractedPrice, PriceBook, Product
@@ -31,13 +32,8 @@ from revcycle.pricing import (
     DiscountSchedule,
     DiscountTier,
     Flat,
-    Graduated,
-    Package,
     PerUnit,
     ScheduleKind,
-    Stairstep,
-    Tier,
-    Volume,
 )
 from revcycle.proration import ProrationMethod
 from revcycle.quotes import (
@@ -56,77 +52,6 @@ from revcycle.quotes import (
 )
 from revcycle.serialization import dumps, loads, structure, unstructure
 from revcycle.waterfall import waterfall_order
-
-
-def usd(text: str) -> Money:
-    return Money(text, "USD")
-
-
-RANGE = DiscountSchedule(
-    ScheduleKind.RANGE,
-    [
-        DiscountTier(Decimal("9")),
-        DiscountTier(Decimal("49"), percent=Percent("10")),
-        DiscountTier(None, percent=Percent("20")),
-    ],
-)
-SLAB = DiscountSchedule(
-    ScheduleKind.SLAB,
-    [DiscountTier(Decimal("20")), DiscountTier(None, percent=Percent("5"))],
-)
-TIERS = [
-    Tier(Decimal("5"), unit_price=usd("7.00")),
-    Tier(Decimal("10"), unit_price=usd("6.50")),
-    Tier(None, unit_price=usd("6.00")),
-]
-
-PRODUCTS = [
-    Product(
-        "SEAT",
-        "Seat",
-        ChargeKind.RECURRING,
-        Duration(months=12),
-        cost=usd("30"),
-        discount_schedule=RANGE,
-    ),
-    Product("SUPPORT", "Support", ChargeKind.RECURRING, Duration(months=12), cost=usd("600")),
-    Product("STORAGE", "Storage", ChargeKind.RECURRING, Duration(months=1)),
-    Product("LIC", "Licence", ChargeKind.RECURRING, Duration(years=1), discount_schedule=SLAB),
-    Product("ONBOARD", "Onboarding", ChargeKind.ONE_TIME, None, cost=usd("2500")),
-    Product("HW", "Hardware", ChargeKind.ONE_TIME, None),
-    Product("API", "API calls", ChargeKind.USAGE, None),
-]
-BOOK = PriceBook(
-    "Standard",
-    "USD",
-    prices={
-        "SEAT": PerUnit(usd("100.00")),
-        "SUPPORT": Flat(usd("1200.00")),
-        "STORAGE": Package(Decimal("100"), usd("25.00")),
-        "LIC": Volume(TIERS),
-        "ONBOARD": Flat(usd("5000.00")),
-        "HW": Stairstep(
-            [
-                Tier(Decimal("10"), flat_price=usd("100")),
-                Tier(Decimal("50"), flat_price=usd("400")),
-            ],
-            overage_unit_price=usd("7.50"),
-        ),
-        "API": Graduated(TIERS),
-    },
-)
-CATALOG = Catalog(PRODUCTS, [BOOK])
-START = date(2025, 1, 1)
-
-
-def quote(*lines: QuoteLine, **options: Any) -> Quote:
-    if "term" not in options and "end_date" not in options:
-        options["term"] = Duration(months=12)
-    return Quote("ACME", "USD", "Standard", START, lines, **options)
-
-
-def one_line(line: QuoteLine, **options: Any) -> PricedLine:
-    return price_quote(quote(line, **options), CATALOG).lines[0]
 
 
 # --------------------------------------------------------------------------------------------

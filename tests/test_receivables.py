@@ -9,6 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from helpers import usd
 from revcycle import errors
 from revcycle.money import Money
 from revcycle.receivables import (
@@ -23,10 +24,6 @@ from revcycle.terms import PaymentTerms
 
 
 AS_OF = date(2024, 6, 30)
-
-
-def usd(text: str) -> Money:
-    return Money(text, "USD")
 
 
 edges_strategy = st.lists(st.integers(1, 400), min_size=1, max_size=6, unique=True).map(

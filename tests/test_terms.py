@@ -12,6 +12,7 @@ import pytest
 from hypothesis import assume, given
 from hypothesis import strategies as st
 
+from helpers import usd
 from revcycle import errors
 from revcycle.calendars import (
     BusinessDayAdjustment,
@@ -40,10 +41,6 @@ from revcycle.testing import currencies
 
 C = BusinessDayConvention
 USD = "USD"
-
-
-def usd(text: str) -> Money:
-    return Money(text, USD)
 
 
 # --------------------------------------------------------------------------------------------

@@ -20,6 +20,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from helpers import JAN, JAN_START, usd
 from revcycle import Money, Period
 from revcycle._numbers import CTX
 from revcycle.errors import (
@@ -52,12 +53,6 @@ from revcycle.usage import (
 
 
 D = Decimal
-JAN = Period.of_month(2024, 1)
-JAN_START = datetime(2024, 1, 1, tzinfo=UTC)
-
-
-def usd(amount: str) -> Money:
-    return Money(amount, "USD")
 
 
 def event(

@@ -7,7 +7,7 @@ The main property: on the same events, the Arrow path gives exactly the object p
 from __future__ import annotations
 
 import itertools
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from decimal import Decimal
 
 import pyarrow as pa
@@ -15,7 +15,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from revcycle import Money, Period
+from helpers import JAN, JAN_START, usd
 from revcycle.errors import FloatNotAllowedError, RevcycleTypeError, ValidationError
 from revcycle.pricing import Graduated, PerUnit, Tier
 from revcycle.usage import (
@@ -33,13 +33,7 @@ from revcycle.usage import (
 
 
 D = Decimal
-JAN = Period.of_month(2024, 1)
-JAN_START = datetime(2024, 1, 1, tzinfo=UTC)
 PROPERTIES = ("region", "user")
-
-
-def usd(amount: str) -> Money:
-    return Money(amount, "USD")
 
 
 def to_table(events: list[UsageEvent], quantity_type: pa.DataType | None = None) -> pa.Table:
