@@ -44,7 +44,7 @@ def test_every_exported_name_exists_and_is_listed() -> None:
 
 
 def test_design_section_4_names_are_importable() -> None:
-    # DESIGN §4 promises these everyday names at the top level.
+    # The everyday names the project promises at the top level (`from revcycle import ...`).
     promised = """
         Money Currency Percent Rounding RoundingMode AllocationPolicy
         Period Duration DayCount BusinessDayConvention

@@ -133,14 +133,15 @@ def test_duration_text_round_trips(duration: Duration) -> None:
 
 
 # --------------------------------------------------------------------------------------------
-# Anchored schedules: DESIGN §3 "Dates" and issue 2 "Must show"
+# Anchored schedules: docs/explanation/periods-and-month-ends.md and issue 2 "Must show"
 
 
 def test_month_end_anchor_known_answers() -> None:
     # issue 2: anchor 2024-01-31 monthly → 2024-02-29, 2024-03-31, 2024-04-30
     got = [anchored_date(date(2024, 1, 31), Duration(months=1), n) for n in range(1, 4)]
     assert got == [date(2024, 2, 29), date(2024, 3, 31), date(2024, 4, 30)]
-    # DESIGN §3: Jan 31 gives Feb 28 in a common year, then back to Mar 31
+    # docs/explanation/periods-and-month-ends.md: Jan 31 gives Feb 28 in a common year, then
+    # back to Mar 31
     assert anchored_date(date(2023, 1, 31), Duration(months=1), 1) == date(2023, 2, 28)
     assert anchored_date(date(2023, 1, 31), Duration(months=1), 2) == date(2023, 3, 31)
     assert anchored_date(date(2024, 1, 31), Duration(months=1), -2) == date(2023, 11, 30)

@@ -189,7 +189,7 @@ def test_arithmetic_ignores_the_ambient_decimal_context() -> None:
 
 
 # --------------------------------------------------------------------------------------------
-# Rounding: DESIGN §4.1 ("half-up means ties away from zero: -0.125 → -0.13")
+# Rounding: docs/reference/money.md ("half-up" rounds ties away from zero: -0.125 → -0.13)
 
 
 @pytest.mark.parametrize(
@@ -249,7 +249,7 @@ def test_format(amount: str, code: str, locale: str, expected: str) -> None:
 
 
 # --------------------------------------------------------------------------------------------
-# Allocation: DESIGN §3 "Allocation" and §4.1 "Allocation algorithm"
+# Allocation: docs/how-to/format-and-allocate-money.md (the rule of money.allocate_units)
 
 
 @pytest.mark.parametrize(

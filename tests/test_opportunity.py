@@ -233,7 +233,7 @@ def test_junk_arguments_raise_only_revcycle_errors(value: object) -> None:
 
 
 def test_default_model_is_the_founding_documents() -> None:
-    # DESIGN §3 "Opportunity stages", word for word.
+    # The founding document's stages (docs/reference/opportunity.md), word for word.
     expected = [
         ("Prospecting", "10", ForecastCategory.PIPELINE, False, False),
         ("Qualification", "20", ForecastCategory.PIPELINE, False, False),
@@ -288,7 +288,8 @@ def test_hubspot_preset_matches_the_anchor() -> None:
 @pytest.mark.parametrize(
     ("model", "weighted"),
     [
-        # Issue 4 "Must show": 100,000 × 75 % (DESIGN §3) and × 90 % (anchors/cpq.md §2.14).
+        # Issue 4 "Must show": 100,000 × 75 % (docs/reference/opportunity.md) and × 90 %
+        # (anchors/cpq.md §2.14).
         (StageModel.default(), "75000"),
         (StageModel.salesforce(), "90000"),
     ],
@@ -651,7 +652,8 @@ def test_fields_must_match_the_last_history_entry(field: str, value: object, mes
 
 
 def test_history_cannot_leave_a_closed_stage_without_reopening() -> None:
-    # DESIGN §3: closed stages are terminal unless explicitly reopened — in JSON too.
+    # docs/reference/opportunity.md: closed stages are terminal unless explicitly reopened — in
+    # JSON too.
     lost = make().close_lost("no budget", T0 + timedelta(days=1))
     data = unstructure(lost.reopen("Qualification", T0 + timedelta(days=2)))
     assert structure(data, Opportunity).is_open

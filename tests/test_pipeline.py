@@ -224,7 +224,7 @@ def test_junk_arguments_raise_only_revcycle_errors(value: object) -> None:
 
 
 def test_negotiation_review_deal_weights_to_75_000() -> None:
-    # Issue 4 "Must show", DESIGN §3 default model: 100,000 × 75 %.
+    # Issue 4 "Must show", the default model (docs/reference/opportunity.md): 100,000 × 75 %.
     pipeline = Pipeline([deal("A", "100000", stage="Negotiation/Review")])
     assert pipeline.weighted_total() == Money("75000", "USD")
     salesforce = Pipeline(

@@ -135,7 +135,7 @@ def test_breakdown_sums_to_price_and_each_row_is_units_times_price(model: Any, q
 
 @given(any_models)
 def test_zero_quantity_costs_zero_under_every_model(model: Any) -> None:
-    # DESIGN §3 "Tiers": no tier is entered, so no flat price is charged either.
+    # docs/explanation/tier-conventions.md: no tier is entered, so no flat price is charged either.
     assert model.price(0) == Money.zero(model.currency)
     assert model.price("0.000") == Money.zero(model.currency)
     assert model.breakdown(0) == ()
@@ -196,7 +196,7 @@ def test_volume_prices_every_unit_at_the_first_tier_holding_q(
 
 @given(package_models, quantities)
 def test_package_is_whole_packages_of_the_billable_units(model: Package, q: Decimal) -> None:
-    # DESIGN §3 "Package": ceil(max(q - free_units, 0) / size) × package_price.
+    # docs/reference/pricing.md, Package: ceil(max(q - free_units, 0) / size) × package_price.
     packages = math.ceil(max(Fraction(q) - Fraction(model.free_units), 0) / Fraction(model.size))
     assert model.price(q).amount == packages * model.package_price.amount
     assert model.packages(q) == packages
@@ -287,7 +287,7 @@ def test_bad_discounts_raise_only_revcycle_errors(rows: list[Any], a: Any, b: An
         ("6", "39.00", "41.50"),  # graduated: 5 × 7.00 + 1 × 6.50
         ("10", "65.00", "67.50"),  # 5 × 7.00 + 5 × 6.50
         ("11", "66.00", "73.50"),  # 67.50 + 1 × 6.00
-        ("5.5", "35.75", "38.25"),  # fractional: 5 × 7.00 + 0.5 × 6.50 (DESIGN §3 "Tiers")
+        ("5.5", "35.75", "38.25"),  # fractional: 5 × 7.00 + 0.5 × 6.50 (docs/reference/pricing.md)
         ("0", "0", "0"),
     ],
 )
@@ -313,7 +313,8 @@ def test_graduated_breakdown_rows() -> None:
 
 
 def test_graduated_flat_price_is_charged_once_a_tier_is_entered() -> None:
-    # DESIGN §3: "a graduated tier's flat price is charged once the quantity enters that tier".
+    # docs/reference/pricing.md: a graduated tier's flat price is charged once the quantity
+    # enters that tier.
     # Hand computation: q = 11 → 10 + (10 × 1) + 20 + (1 × 0.5) = 40.5.
     model = Graduated(
         [

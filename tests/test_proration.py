@@ -127,7 +127,7 @@ def test_apply_scales_money_without_intermediate_rounding() -> None:
         (date(2024, 1, 1), date(2026, 1, 1), Duration(years=1), M.MONTHLY_ROUND_UP, Fraction(2)),
         (date(2024, 1, 1), date(2026, 1, 1), Duration(years=1), M.DAILY, Fraction(2)),
         (date(2024, 1, 1), date(2026, 1, 1), Duration(years=1), M.THIRTY_360, Fraction(2)),
-        # DESIGN §3: an annual price over an 18-month term is × 1.5
+        # docs/explanation/term-multiplier.md: an annual price over an 18-month term is × 1.5
         (date(2024, 1, 1), date(2025, 7, 1), Duration(years=1), M.MONTHLY_DAILY, Fraction(3, 2)),
         # Salesforce Monthly + Daily (anchors/cpq.md §2.5): 12 whole months, then 15 leftover
         # days × 12/365 months; (12 + 180/365) / 12 = 76/73
@@ -273,8 +273,8 @@ def test_prorate_of_an_amount_too_large_to_round_exits_1(
 def test_prorate_table_shows_a_terminating_decimal_in_full(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    # DESIGN §3: an annual price over an 18-month term is × 1.5 — shown as 1.5, not
-    # "1.5000000000…"; a repeating decimal (14/29) keeps 10 places and the "…"
+    # docs/explanation/term-multiplier.md: an annual price over 18 months is × 1.5 — shown as
+    # 1.5, not "1.5000000000…"; a repeating decimal (14/29) keeps 10 places and the "…"
     code, out, _ = _prorate(
         capsys, "--start", "2024-01-01", "--end", "2025-07-01", "--format", "table"
     )

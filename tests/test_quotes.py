@@ -358,7 +358,7 @@ def test_the_issue_example() -> None:
 @pytest.mark.parametrize(
     ("term", "end_date", "method", "multiplier"),
     [
-        # DESIGN §3: an annual price over an 18-month term is × 1.5.
+        # docs/explanation/term-multiplier.md: an annual price over an 18-month term is × 1.5.
         (Duration(months=18), None, ProrationMethod.MONTHLY_DAILY, Fraction(3, 2)),
         # cpq.md §4: a "one-year" quote written Jan 1 to Dec 31 (inclusive) is one term, not 13
         # months as Jan 1 to Jan 1 would be.
@@ -379,8 +379,8 @@ def test_term_multiplier_from_the_line_span(
 
 
 def test_amount_discount_is_not_scaled_by_the_term() -> None:
-    # DESIGN §3 / cpq.md §2.5: 100 × 2 (24 months) = 200 regular; 10.00 off each unit for its
-    # whole term gives 190, not 200 − 2 × 10.
+    # docs/explanation/price-waterfall.md / cpq.md §2.5: 100 × 2 (24 months) = 200 regular;
+    # 10.00 off each unit for its whole term gives 190, not 200 − 2 × 10.
     line = one_line(
         QuoteLine("SEAT", 1, discount=Discount.amount(usd("10.00"))), term=Duration(months=24)
     )
@@ -407,7 +407,8 @@ def test_additional_discount_last_and_partner_first() -> None:
     last = one_line(line, partner_discount=Percent("10"), additional_discount_last=True)
     assert default.net_unit_price == usd("81")
     assert last.net_unit_price == usd("80")
-    # "customer" is the price after the additional step whatever the order (DESIGN §4.1).
+    # "customer" is the price after the additional step whatever the order
+    # (docs/explanation/price-waterfall.md).
     assert last.customer_unit_price == last.net_unit_price == usd("80")
     assert last.partner_unit_price == usd("90")
     assert [s.name for s in last.steps][-1] is StepName.ADDITIONAL
@@ -952,8 +953,9 @@ def test_engine_list_price_is_the_models_unit_price_at(sku: str, quantity: Decim
 
 
 def test_price_quote_ignores_the_ambient_decimal_context() -> None:
-    # DESIGN §3: revcycle computes in its own context. A caller's 3-digit, round-down context
-    # with no traps changes nothing, and it is the caller's context again afterwards.
+    # docs/explanation/rounding-points.md: revcycle computes in its own context. A caller's
+    # 3-digit, round-down context with no traps changes nothing, and it is the caller's context
+    # again afterwards.
     q, catalog = sample()
     expected = dumps(price_quote(q, catalog))
     with decimal.localcontext() as ambient:

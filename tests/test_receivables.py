@@ -101,7 +101,7 @@ def test_input_order_does_not_matter(items: list[OpenItem]) -> None:
 
 
 def test_default_buckets_and_edges() -> None:
-    # DESIGN §3 "Aging" / Odoo (anchor §2.12): current includes due today; then 1-30,
+    # docs/reference/receivables.md / Odoo (anchor §2.12): current includes due today; then 1-30,
     # 31-60, 61-90, 91-120 and 120+. Ages worked by hand from 2024-06-30.
     items = [
         OpenItem("A", "ACME", date(2024, 6, 30), usd("1.00")),  # due today → current

@@ -1,4 +1,4 @@
-"""JSON in and out for the foundation types (DESIGN §5)."""
+"""JSON in and out for the foundation types (docs/reference/serialization.md)."""
 
 from __future__ import annotations
 

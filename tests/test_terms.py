@@ -354,7 +354,8 @@ def test_business_day_adjustment_after_the_rule(
 
 def test_adjustment_never_moves_before_the_invoice_date() -> None:
     # Due on receipt on Saturday 2024-08-31: preceding would give Friday, before the invoice;
-    # the date moves forward instead (DESIGN: no due date before the invoice date).
+    # the date moves forward instead (docs/explanation/order-of-steps.md: no due date before the
+    # invoice date).
     terms = PaymentTerms.parse("Due on receipt").with_adjustment(C.PRECEDING)
     assert terms.due_date(date(2024, 8, 31)) == date(2024, 9, 2)
 
@@ -793,8 +794,8 @@ def test_bad_constructor_input_raises_revcycle_errors(build: object, error: type
 
 
 def test_cli_holidays_without_adjust_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> None:
-    # Found in review: a flag that needs another flag exited 1 (a domain error); DESIGN §5
-    # says a usage error exits 2.
+    # Found in review: a flag that needs another flag exited 1 (a domain error);
+    # docs/reference/cli.md says a usage error exits 2.
     from revcycle.cli import main
 
     args = ["terms", "Net 30", "--invoice-date", "2024-01-31", "--amount", "1 USD"]

@@ -770,8 +770,8 @@ def test_meter_and_charge_validation() -> None:
 
 
 def test_unit_rounding_beyond_the_working_precision_is_a_clear_error() -> None:
-    # The library's context holds 50 significant digits (DESIGN §3 Numbers): a precision
-    # outside ±50 is refused up front, and a rounding whose result cannot fit is a
+    # The library's context holds 50 significant digits (docs/explanation/rounding-points.md):
+    # a precision outside ±50 is refused up front, and a rounding whose result cannot fit is a
     # ValidationError, never decimal.InvalidOperation from deep inside.
     with pytest.raises(ValidationError, match="between -50 and 50"):
         UnitRounding(UnitRoundingMode.ROUND, 10**9)

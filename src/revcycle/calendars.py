@@ -1,7 +1,7 @@
 """Business days: holiday calendars and the conventions that move a date onto a business day.
 
-A due date is computed in calendar days (DESIGN §3, "Payment terms"); moving it off a weekend
-or a holiday is a separate, optional step. Two pieces make that step:
+A due date is computed in calendar days (docs/explanation/order-of-steps.md); moving it off a
+weekend or a holiday is a separate, optional step. Two pieces make that step:
 
 * a :class:`HolidayCalendar` says whether a day is a business day. :data:`WEEKENDS` (Saturday
   and Sunday off, no holidays) is the default; :class:`WeekendCalendar` takes other weekends and

@@ -1,6 +1,6 @@
 """Calendar periods that never drift: half-open periods, calendar durations, anchored schedules.
 
-Conventions (DESIGN §3):
+Conventions (docs/explanation/periods-and-month-ends.md):
 
 * A :class:`Period` is half-open, ``[start, end)``; :meth:`Period.inclusive` builds one from an
   inclusive last day, the way CPQ users write terms.

@@ -1,6 +1,6 @@
 """The five engagement intervals of the revenue cycle, measured from an account's milestones.
 
-The project's vocabulary (DESIGN §1): 1. wants & needs, 2. quote to closed won/lost,
+The project's vocabulary: 1. wants & needs, 2. quote to closed won/lost,
 3. fulfilment & first invoice, 4. recurring billing, 5. ongoing engagement. An
 :class:`AccountJourney` holds an account's dated :class:`Milestone` values and answers which
 interval the account was in on a date and how many days it spent in each.

@@ -1,6 +1,6 @@
 """Late interest: what paying late costs, as simple interest on a stated day count.
 
-Conventions (DESIGN §3, "Payment terms"):
+Conventions (docs/explanation/order-of-steps.md):
 
 * Interest runs from the day after the due date up to and including the ``as_of`` date, so an
   amount paid on its due date owes nothing and one paid the next day owes one day.

@@ -1,7 +1,7 @@
 """Opportunity stages, probability snapshots, stage history and the sales-to-service handoff.
 
 Interval 1 of the revenue cycle (wants & needs) and the close of interval 2. Conventions
-(DESIGN §3 "Opportunity stages"):
+(docs/explanation/probability-and-forecast-categories.md):
 
 * A :class:`StageModel` is data: ordered :class:`Stage` values, each with a default win
   probability (a :class:`~revcycle.money.Percent`), a :class:`ForecastCategory` and
@@ -230,7 +230,8 @@ class StageModel:
 
     @classmethod
     def default(cls) -> StageModel:
-        """The founding document's stages (DESIGN §3): Prospecting 10 % … Closed Lost 0 %."""
+        """The founding document's stages (docs/reference/opportunity.md): Prospecting 10 % …
+        Closed Lost 0 %."""
         return _DEFAULT
 
     @classmethod
@@ -303,7 +304,7 @@ def _model(name: str, rows: Sequence[tuple[str, str]]) -> StageModel:
     return StageModel(tuple(stages), name=name)
 
 
-# DESIGN §3 (the founding document).
+# The founding document's stages (docs/reference/opportunity.md).
 _DEFAULT: Final = _model(
     "default",
     [

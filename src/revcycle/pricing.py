@@ -1,7 +1,7 @@
 """Pricing models, discount schedules and manual discounts.
 
 A pricing model turns a quantity into an unrounded :class:`~revcycle.money.Money` amount.
-Six models cover what billing and CPQ systems offer (DESIGN §3 "Tiers" and "Package"):
+Six models cover what billing and CPQ systems offer (docs/explanation/tier-conventions.md):
 
 * :class:`Flat` — one amount, whatever the (non-zero) quantity;
 * :class:`PerUnit` — quantity × unit price;

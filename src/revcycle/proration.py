@@ -1,6 +1,6 @@
 """Proration: what share of a period, and how many pricing terms long a span is.
 
-Two questions, two functions (DESIGN §3, "Proration"):
+Two questions, two functions (docs/explanation/proration-methods.md):
 
 * :func:`period_fraction` — what share of one billing period does a part of it cover?
   Methods ``DAILY`` (days over days), ``THIRTY_360`` (30E/360 days over 30E/360 days) and

@@ -1,6 +1,6 @@
 """Receivables aging: how old is what is still open?
 
-Conventions (DESIGN §3, "Aging"):
+Conventions (docs/reference/receivables.md):
 
 * An :class:`OpenItem` is an amount still open on an invoice (or on one installment of it),
   with the date it fell or falls due.

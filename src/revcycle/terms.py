@@ -1,6 +1,6 @@
 """Payment terms: when each part of an invoice falls due, and what paying early saves.
 
-Conventions (DESIGN §3, "Payment terms"):
+Conventions (docs/explanation/order-of-steps.md):
 
 * Due dates count **calendar days** from the invoice date. A due-date rule is one of
   :class:`NetDays`, :class:`EndOfMonth` and :class:`DayOfMonth`; each documents its order of

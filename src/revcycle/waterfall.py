@@ -1,6 +1,6 @@
 """The price waterfall: the named steps a quote line's unit price goes through.
 
-Each step records the unit price after it and the reason (DESIGN §3, "Price waterfall")::
+Each step records the unit price after it and the reason (docs/explanation/price-waterfall.md)::
 
     list         the price book model's effective unit price at the line's quantity
     contracted   the account's contracted price (replaces list) or contracted percent off

@@ -1,6 +1,6 @@
 """Exact money: currencies, amounts, percents, rounding and allocation.
 
-Conventions (DESIGN §3):
+Conventions (docs/explanation/rounding-points.md):
 
 * An amount is an unrounded :class:`~decimal.Decimal`; a ``float`` is refused.
 * Rounding happens only where revcycle documents it, half-up (ties away from zero) at the

@@ -1,6 +1,6 @@
 """JSON in and out for every public revcycle model, built on cattrs.
 
-Rules (DESIGN §5):
+Rules (docs/reference/serialization.md):
 
 * snake_case keys; unknown keys are refused;
 * a Decimal is a JSON string (``"12.30"``); a JSON number with a fraction (a float) is refused;

@@ -1,6 +1,7 @@
 """Usage metering and rating: raw usage events in, exact and explainable charges out.
 
-The engine behind usage-based billing (DESIGN §4.2). Four steps, each a value you can inspect:
+The engine behind usage-based billing (docs/reference/usage.md). Four steps, each a value you
+can inspect:
 
 1. :class:`UsageEvent` — one thing that happened (an API call, a gigabyte stored), with a
    unique ``id``, a timezone-aware timestamp and a Decimal ``quantity``.
