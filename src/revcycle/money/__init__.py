@@ -21,11 +21,14 @@ Money('59.97', 'USD')
 
 from __future__ import annotations
 
+# The names outside __all__ are the helpers other modules of revcycle share (and HALF_UP,
+# which was importable here before money became a package).
 from revcycle.money._allocation import AllocationPolicy
 from revcycle.money._allocation import allocate_units as allocate_units
 from revcycle.money._currency import Currency
 from revcycle.money._currency import to_currency as to_currency
 from revcycle.money._exchange import ExchangeRates
+from revcycle.money._money import HALF_UP as HALF_UP
 from revcycle.money._money import Money, Rounding, RoundingMode, allocate, total
 from revcycle.money._percent import Percent
 from revcycle.money._percent import check_percent_range as check_percent_range
