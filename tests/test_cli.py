@@ -10,8 +10,8 @@ import sys
 import pytest
 from rich.console import Console
 
-from revcycle._demo import run_demo
 from revcycle.cli import main
+from revcycle.cli._demo import run_demo
 
 
 def _run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:

@@ -17,9 +17,9 @@ from rich.console import Console
 
 from helpers import JUNK
 from revcycle import samples
-from revcycle._demo import s20_pipeline
 from revcycle._numbers import CTX
 from revcycle.cli import main
+from revcycle.cli._demo import s20_pipeline
 from revcycle.dates import Period
 from revcycle.errors import (
     CurrencyMismatchError,

@@ -790,7 +790,7 @@ def test_cli_price_errors(capsys: pytest.CaptureFixture[str], tmp_path: Path) ->
 
 
 def test_demo_section_renders() -> None:
-    from revcycle._demo import s30_quote
+    from revcycle.cli._demo import s30_quote
 
     buffer = io.StringIO()
     s30_quote.run(Console(file=buffer, width=100))

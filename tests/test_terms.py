@@ -749,7 +749,7 @@ def test_demo_section_renders() -> None:
 
     from rich.console import Console
 
-    from revcycle._demo import s40_terms
+    from revcycle.cli._demo import s40_terms
 
     buffer = io.StringIO()
     s40_terms.run(Console(file=buffer, width=100))

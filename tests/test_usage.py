@@ -1033,7 +1033,7 @@ def test_cli_rate_takes_inline_json_and_names_its_documents(
 def test_demo_section_renders() -> None:
     from rich.console import Console
 
-    from revcycle._demo import s50_usage
+    from revcycle.cli._demo import s50_usage
 
     out = io.StringIO()
     s50_usage.run(Console(file=out, width=100))

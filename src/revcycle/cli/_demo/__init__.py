@@ -1,0 +1,46 @@
+"""``revcycle demo``: walk the revenue cycle on the built-in sample data.
+
+One section per part of the revenue cycle, each a private module of this package named
+``s<NN>_<topic>`` with ``TITLE`` and ``run(console)``, run in the order of ``_SECTIONS``.
+They use only the public API, the built-in samples and the command line's own tables.
+"""
+
+from __future__ import annotations
+
+import argparse
+from typing import TYPE_CHECKING, Any, Final
+
+from revcycle.cli._common import console
+from revcycle.cli._demo import s10_foundation, s20_pipeline, s30_quote, s40_terms, s50_usage
+
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+# The demo's sections in the order they are printed; a new section is one more entry.
+_SECTIONS: Final = (s10_foundation, s20_pipeline, s30_quote, s40_terms, s50_usage)
+
+
+def register(subparsers: Any) -> None:
+    """Add the ``demo`` verb."""
+    parser: argparse.ArgumentParser = subparsers.add_parser(
+        "demo",
+        help="walk the revenue cycle on built-in sample data",
+        description="Walk the revenue cycle on the built-in sample data and print what a "
+        "person would want to see at each interval.",
+    )
+    parser.set_defaults(handler=_handle)
+
+
+def _handle(_: argparse.Namespace) -> int:
+    run_demo(console())
+    return 0
+
+
+def run_demo(console: Console) -> None:
+    """Print every section of the demo."""
+    console.print("[bold]revcycle demo[/bold] — the revenue cycle on built-in sample data\n")
+    for section in _SECTIONS:
+        console.rule(f"[bold]{section.TITLE}[/bold]")
+        section.run(console)
+        console.print()
