@@ -5,23 +5,26 @@ standard output, or a table for people with ``--format table``. Exit codes: 0 on
 1 on a domain or input error (the message goes to standard error), 2 on a usage error.
 
 Verbs live in private modules of this package (``revcycle.cli._<verb>``), each with a
-``register(subparsers)`` function that adds its parser and sets ``handler``; they are found
-and added in name order.
+``register(subparsers)`` function that adds its parser and sets ``handler``; ``_VERBS``
+names them, in the order ``revcycle --help`` lists them.
 """
 
 from __future__ import annotations
 
 import argparse
-import importlib
-import pkgutil
 import sys
 from collections.abc import Sequence
+from typing import Final
 
 from revcycle import __version__
+from revcycle.cli import _aging, _demo, _pipeline, _price, _prorate, _rate, _terms
 from revcycle.errors import CliError, RevcycleError
 
 
 __all__ = ["build_parser", "main"]
+
+# The verbs in the order the help lists them; a new verb is one more entry (and its import).
+_VERBS: Final = (_aging, _demo, _pipeline, _price, _prorate, _rate, _terms)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -32,12 +35,8 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"revcycle {__version__}")
     subparsers = parser.add_subparsers(title="commands", dest="command", metavar="COMMAND")
-    for info in sorted(pkgutil.iter_modules(__path__), key=lambda i: i.name):
-        if info.name.startswith("_") and info.name != "_common":
-            module = importlib.import_module(f"{__name__}.{info.name}")
-            register = getattr(module, "register", None)
-            if register is not None:
-                register(subparsers)
+    for verb in _VERBS:
+        verb.register(subparsers)
     return parser
 
 
