@@ -21,9 +21,10 @@ import attrs
 
 from revcycle.cli._common import (
     add_format_argument,
+    add_verb,
     console,
     parse_date,
-    print_json,
+    print_result,
     print_table,
     read_text,
 )
@@ -40,11 +41,12 @@ class _OpenItems:
 
 def register(subparsers: Any) -> None:
     """Add the ``aging`` verb."""
-    parser: argparse.ArgumentParser = subparsers.add_parser(
+    parser = add_verb(
+        subparsers,
         "aging",
-        help="bucket open items by days past due as of a date",
-        description=__doc__,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
+        _handle,
+        summary="bucket open items by days past due as of a date",
+        doc=__doc__,
     )
     parser.add_argument(
         "items", metavar="ITEMS.json", help="the open items (a path, or - for stdin)"
@@ -59,7 +61,6 @@ def register(subparsers: Any) -> None:
         help="bucket edges in days past due (default 30,60,90,120)",
     )
     add_format_argument(parser)
-    parser.set_defaults(handler=_handle)
 
 
 def read_items(text: str) -> tuple[OpenItem, ...]:
@@ -93,11 +94,7 @@ def _handle(args: argparse.Namespace) -> int:
             f"--edges must be whole days separated by commas such as 30,60,90, not {args.edges!r}."
         ) from None
     report = aging(read_items(read_text(args.items)), parse_date(args.as_of, "--as-of"), edges)
-    if args.format == "table":
-        print_aging(report)
-    else:
-        print_json(report)
-    return 0
+    return print_result(report, args.format, print_aging)
 
 
 def print_aging(report: AgingReport, out: Any = None) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -93,6 +93,34 @@ def read_model(source: str, cls: type[T]) -> T:
     return loads(read_text(source), cls)
 
 
+def add_verb(
+    subparsers: Any,
+    name: str,
+    handler: Callable[[argparse.Namespace], int],
+    *,
+    summary: str,
+    doc: str | None = None,
+    description: str | None = None,
+) -> argparse.ArgumentParser:
+    """Add the verb ``name`` and return its parser, for the verb's own arguments.
+
+    ``summary`` is its line in ``revcycle --help``. ``revcycle NAME --help`` opens with
+    ``doc`` as written (the verb module's docstring, its examples laid out by hand), or else
+    with ``description`` wrapped to the terminal. ``handler`` runs with the parsed arguments
+    and returns the exit code.
+    """
+    parser: argparse.ArgumentParser = subparsers.add_parser(
+        name,
+        help=summary,
+        description=description if doc is None else doc,
+        formatter_class=argparse.HelpFormatter
+        if doc is None
+        else argparse.RawDescriptionHelpFormatter,
+    )
+    parser.set_defaults(handler=handler)
+    return parser
+
+
 def add_format_argument(parser: argparse.ArgumentParser) -> None:
     """Add ``--format json|table`` (JSON by default)."""
     parser.add_argument(
@@ -109,6 +137,16 @@ def print_json(obj: Any) -> None:
     if isinstance(data, dict):
         data = {**data, "schema_version": SCHEMA_VERSION}
     sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
+
+
+def print_result(result: T, output: str, print_for_people: Callable[[T], object]) -> int:
+    """Write a verb's result as ``--format`` asks: JSON (:func:`print_json`), or for
+    ``table`` ``print_for_people(result)``; returns the exit code, 0."""
+    if output == "table":
+        print_for_people(result)
+    else:
+        print_json(result)
+    return 0
 
 
 def _rich(module: str) -> Any:

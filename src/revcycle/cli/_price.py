@@ -22,8 +22,9 @@ from revcycle._display import number_text
 from revcycle.catalog import Catalog
 from revcycle.cli._common import (
     add_format_argument,
+    add_verb,
     console,
-    print_json,
+    print_result,
     print_table,
     read_model,
 )
@@ -33,11 +34,12 @@ from revcycle.quotes import PricedQuote, Quote, price_quote
 
 def register(subparsers: Any) -> None:
     """Add the ``price`` verb."""
-    parser: argparse.ArgumentParser = subparsers.add_parser(
+    parser = add_verb(
+        subparsers,
         "price",
-        help="price a quote from a catalog: waterfall, totals, approvals",
-        description=__doc__,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
+        _handle,
+        summary="price a quote from a catalog: waterfall, totals, approvals",
+        doc=__doc__,
     )
     parser.add_argument("quote", metavar="QUOTE.json", help="the quote (a path, or - for stdin)")
     parser.add_argument(
@@ -52,7 +54,6 @@ def register(subparsers: Any) -> None:
         help="print every line's waterfall with the reason of each step (text)",
     )
     add_format_argument(parser)
-    parser.set_defaults(handler=_handle)
 
 
 def _handle(args: argparse.Namespace) -> int:
@@ -63,11 +64,8 @@ def _handle(args: argparse.Namespace) -> int:
     priced = price_quote(quote, catalog)
     if args.explain:
         print(priced.explain())
-    elif args.format == "table":
-        _print_tables(priced)
-    else:
-        print_json(priced)
-    return 0
+        return 0
+    return print_result(priced, args.format, _print_tables)
 
 
 def _print_tables(priced: PricedQuote) -> None:

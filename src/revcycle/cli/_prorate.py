@@ -26,6 +26,7 @@ import attrs
 from revcycle._numbers import plain, round_to
 from revcycle.cli._common import (
     add_format_argument,
+    add_verb,
     console,
     parse_date,
     parse_duration,
@@ -60,11 +61,12 @@ class ProrationRequest:
 
 def register(subparsers: Any) -> None:
     """Add the ``prorate`` verb."""
-    parser: argparse.ArgumentParser = subparsers.add_parser(
+    parser = add_verb(
+        subparsers,
         "prorate",
-        help="count a term multiplier or a share of a billing period, with its explanation",
-        description=__doc__,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
+        _handle,
+        summary="count a term multiplier or a share of a billing period, with its explanation",
+        doc=__doc__,
     )
     parser.add_argument("--input", metavar="FILE", help="a JSON request (a path, or - for stdin)")
     parser.add_argument("--start", help="first day of the span (ISO 8601)")
@@ -81,7 +83,6 @@ def register(subparsers: Any) -> None:
     parser.add_argument("--full-end", help="exclusive end of the full period")
     parser.add_argument("--amount", help='an amount to prorate, e.g. "1200.00 USD"')
     add_format_argument(parser)
-    parser.set_defaults(handler=_handle)
 
 
 def _request(args: argparse.Namespace) -> ProrationRequest:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import argparse
 from typing import TYPE_CHECKING, Any, Final
 
-from revcycle.cli._common import console
+from revcycle.cli._common import add_verb, console
 from revcycle.cli._demo import s10_foundation, s20_pipeline, s30_quote, s40_terms, s50_usage
 
 
@@ -23,13 +23,14 @@ _SECTIONS: Final = (s10_foundation, s20_pipeline, s30_quote, s40_terms, s50_usag
 
 def register(subparsers: Any) -> None:
     """Add the ``demo`` verb."""
-    parser: argparse.ArgumentParser = subparsers.add_parser(
+    add_verb(
+        subparsers,
         "demo",
-        help="walk the revenue cycle on built-in sample data",
+        _handle,
+        summary="walk the revenue cycle on built-in sample data",
         description="Walk the revenue cycle on the built-in sample data and print what a "
         "person would want to see at each interval.",
     )
-    parser.set_defaults(handler=_handle)
 
 
 def _handle(_: argparse.Namespace) -> int:
