@@ -96,20 +96,7 @@ def _print_tables(priced: PricedQuote) -> None:
         right=[3, 4, 5, 6, 7, 8],
         out=out,
     )
-    print_table(
-        "Totals (sums of rounded line totals)",
-        ["figure", "amount"],
-        [
-            ["one-time", str(priced.one_time_total)],
-            ["recurring (over the term)", str(priced.recurring_total)],
-            ["TCV", str(priced.tcv)],
-            ["MRR", str(priced.mrr)],
-            ["ARR", str(priced.arr)],
-            ["usage, estimated (not in TCV)", str(priced.usage_total)],
-        ],
-        right=[1],
-        out=out,
-    )
+    print_totals(priced, "Totals (sums of rounded line totals)", out=out)
     if priced.approvals:
         print_table(
             "Approvals needed",
@@ -119,3 +106,22 @@ def _print_tables(priced: PricedQuote) -> None:
         )
     else:
         out.print("No approval needed.")
+
+
+def print_totals(priced: PricedQuote, title: str, *, tcv: str = "TCV", out: Any = None) -> None:
+    """Print a priced quote's totals, each the sum of rounded line totals (used by the CLI and
+    the demo); ``tcv`` labels the TCV row."""
+    print_table(
+        title,
+        ["figure", "amount"],
+        [
+            ["one-time", str(priced.one_time_total)],
+            ["recurring (over the term)", str(priced.recurring_total)],
+            [tcv, str(priced.tcv)],
+            ["MRR", str(priced.mrr)],
+            ["ARR", str(priced.arr)],
+            ["usage, estimated (not in TCV)", str(priced.usage_total)],
+        ],
+        right=[1],
+        out=out or console(),
+    )

@@ -8,7 +8,8 @@ from revcycle import samples
 from revcycle._display import amount_text
 from revcycle.catalog import Catalog
 from revcycle.cli._common import print_table
-from revcycle.quotes import PricedQuote, Quote, QuoteLine, price_quote
+from revcycle.cli._price import print_totals
+from revcycle.quotes import Quote, QuoteLine, price_quote
 from revcycle.serialization import loads
 
 
@@ -48,7 +49,9 @@ def run(console: Console) -> None:
         "Unit prices are never rounded on the way down."
     )
 
-    _totals(console, priced, "Totals the way finance reads them")
+    print_totals(
+        priced, "Totals the way finance reads them", tcv="TCV (one-time + recurring)", out=console
+    )
     console.print(
         "MRR is the recurring total over the term's months; ARR is 12 × that. Usage is "
         "estimated at the quoted quantity and kept out of the TCV."
@@ -87,20 +90,3 @@ def run(console: Console) -> None:
     )
     levels = ", ".join(bronze_priced.approval_levels) or "none"
     console.print(f"Approvals with bronze: {levels}.")
-
-
-def _totals(console: Console, priced: PricedQuote, title: str) -> None:
-    print_table(
-        title,
-        ["figure", "amount"],
-        [
-            ["one-time", str(priced.one_time_total)],
-            ["recurring (over the term)", str(priced.recurring_total)],
-            ["TCV (one-time + recurring)", str(priced.tcv)],
-            ["MRR", str(priced.mrr)],
-            ["ARR", str(priced.arr)],
-            ["usage, estimated (not in TCV)", str(priced.usage_total)],
-        ],
-        right=[1],
-        out=console,
-    )
