@@ -6,7 +6,7 @@ import enum
 import re
 import types
 import typing
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Set
 from contextlib import contextmanager
 from datetime import date, datetime
 from decimal import Decimal
@@ -34,6 +34,7 @@ from revcycle.money import Currency, Money, Percent
 
 _UNIONS = (typing.Union, types.UnionType)
 _FRACTION = re.compile(r"-?\d+(/\d+)?")
+_MONEY_KEYS = frozenset({"amount", "currency"})
 
 
 def name(cls: Any) -> str:
@@ -53,18 +54,34 @@ def _structure_decimal(value: Any, _: Any) -> Decimal:
     return to_decimal(value, "The value")
 
 
-def _structure_money(value: Any, _: Any) -> Money:
+def require_keys(
+    value: Any, keys: Set[str], *, expected: str, kind: str, subject: str
+) -> Mapping[str, Any]:
+    """``value`` as a JSON object with exactly ``keys``, for a hook that reads one by hand.
+
+    Otherwise a :class:`ValidationError`: ``expected {expected}, got ...`` for something else
+    than an object, ``unknown {kind} keys [...]``, or ``{subject} needs [...]``.
+    """
     if not isinstance(value, Mapping):
-        raise ValidationError(
-            f'expected money as {{"amount": "12.30", "currency": "USD"}}, got {value!r}'
-        )
-    extra = set(value) - {"amount", "currency"}
+        raise ValidationError(f"expected {expected}, got {value!r}")
+    extra = set(value) - keys
     if extra:
-        raise ValidationError(f"unknown money keys {sorted(extra)!r}")
-    missing = {"amount", "currency"} - set(value)
+        raise ValidationError(f"unknown {kind} keys {sorted(extra)!r}")
+    missing = keys - set(value)
     if missing:
-        raise ValidationError(f"money needs {sorted(missing)!r}")
-    return Money(_structure_decimal(value["amount"], Decimal), value["currency"])
+        raise ValidationError(f"{subject} needs {sorted(missing)!r}")
+    return value
+
+
+def _structure_money(value: Any, _: Any) -> Money:
+    data = require_keys(
+        value,
+        _MONEY_KEYS,
+        expected='money as {"amount": "12.30", "currency": "USD"}',
+        kind="money",
+        subject="money",
+    )
+    return Money(_structure_decimal(data["amount"], Decimal), data["currency"])
 
 
 def _structure_date(value: Any, _: Any) -> date:
