@@ -22,7 +22,6 @@ import attrs
 from revcycle.cli._common import (
     add_format_argument,
     add_verb,
-    console,
     parse_date,
     print_result,
     print_table,
@@ -41,13 +40,8 @@ class _OpenItems:
 
 def register(subparsers: Any) -> None:
     """Add the ``aging`` verb."""
-    parser = add_verb(
-        subparsers,
-        "aging",
-        _handle,
-        summary="bucket open items by days past due as of a date",
-        doc=__doc__,
-    )
+    summary = "bucket open items by days past due as of a date"
+    parser = add_verb(subparsers, "aging", summary, _handle, doc=__doc__)
     parser.add_argument(
         "items", metavar="ITEMS.json", help="the open items (a path, or - for stdin)"
     )
@@ -106,5 +100,5 @@ def print_aging(report: AgingReport, out: Any = None) -> None:
         headers,
         rows,
         right=list(range(len(headers) - len(report.labels) - 1, len(headers))),
-        out=out or console(),
+        out=out,
     )

@@ -96,9 +96,9 @@ def read_model(source: str, cls: type[T]) -> T:
 def add_verb(
     subparsers: Any,
     name: str,
+    summary: str,
     handler: Callable[[argparse.Namespace], int],
     *,
-    summary: str,
     doc: str | None = None,
     description: str | None = None,
 ) -> argparse.ArgumentParser:

@@ -34,13 +34,8 @@ from revcycle.quotes import PricedQuote, Quote, price_quote
 
 def register(subparsers: Any) -> None:
     """Add the ``price`` verb."""
-    parser = add_verb(
-        subparsers,
-        "price",
-        _handle,
-        summary="price a quote from a catalog: waterfall, totals, approvals",
-        doc=__doc__,
-    )
+    summary = "price a quote from a catalog: waterfall, totals, approvals"
+    parser = add_verb(subparsers, "price", summary, _handle, doc=__doc__)
     parser.add_argument("quote", metavar="QUOTE.json", help="the quote (a path, or - for stdin)")
     parser.add_argument(
         "--catalog",

@@ -61,13 +61,8 @@ class ProrationRequest:
 
 def register(subparsers: Any) -> None:
     """Add the ``prorate`` verb."""
-    parser = add_verb(
-        subparsers,
-        "prorate",
-        _handle,
-        summary="count a term multiplier or a share of a billing period, with its explanation",
-        doc=__doc__,
-    )
+    summary = "count a term multiplier or a share of a billing period, with its explanation"
+    parser = add_verb(subparsers, "prorate", summary, _handle, doc=__doc__)
     parser.add_argument("--input", metavar="FILE", help="a JSON request (a path, or - for stdin)")
     parser.add_argument("--start", help="first day of the span (ISO 8601)")
     end = parser.add_mutually_exclusive_group()

@@ -23,14 +23,12 @@ _SECTIONS: Final = (s10_foundation, s20_pipeline, s30_quote, s40_terms, s50_usag
 
 def register(subparsers: Any) -> None:
     """Add the ``demo`` verb."""
-    add_verb(
-        subparsers,
-        "demo",
-        _handle,
-        summary="walk the revenue cycle on built-in sample data",
-        description="Walk the revenue cycle on the built-in sample data and print what a "
-        "person would want to see at each interval.",
+    summary = "walk the revenue cycle on built-in sample data"
+    description = (
+        "Walk the revenue cycle on the built-in sample data and print what a "
+        "person would want to see at each interval."
     )
+    add_verb(subparsers, "demo", summary, _handle, description=description)
 
 
 def _handle(_: argparse.Namespace) -> int:
