@@ -9,10 +9,11 @@ import re
 from typing import Final
 
 from revcycle._numbers import HUNDRED
-from revcycle._terms.rules import DayOfMonth, DueRule, EndOfMonth, NetDays
 from revcycle.errors import RevcycleTypeError, TermsParseError, ValidationError
 from revcycle.money import Percent
-from revcycle.terms import EarlyPaymentDiscount, Installment, PaymentTerms
+from revcycle.terms._lines import EarlyPaymentDiscount, Installment
+from revcycle.terms._model import PaymentTerms
+from revcycle.terms._rules import DayOfMonth, DueRule, EndOfMonth, NetDays
 
 
 # --------------------------------------------------------------------------------------------

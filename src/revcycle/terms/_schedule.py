@@ -1,4 +1,8 @@
-"""Payment schedules and payments (public names re-exported by :mod:`revcycle.terms`)."""
+"""Payment schedules and payments: :class:`PaymentSchedule`, its :class:`ScheduledInstallment`
+lines, :class:`Payment` and :func:`apply_payment`.
+
+Re-exported by :mod:`revcycle.terms`; import from there.
+"""
 
 from __future__ import annotations
 
