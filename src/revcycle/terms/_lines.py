@@ -15,7 +15,7 @@ import attrs
 
 from revcycle._numbers import CTX, HUNDRED, ZERO, plain, to_decimal
 from revcycle._validate import to_choice
-from revcycle.errors import RevcycleTypeError, TermsError
+from revcycle.errors import CurrencyMismatchError, RevcycleTypeError, TermsError
 from revcycle.money import Money, Percent
 from revcycle.terms._rules import DueRule, check_rule, whole
 
@@ -96,6 +96,46 @@ class Installment:
         if self.kind is InstallmentKind.FIXED:
             return f"{self.amount} {self.due.describe()}"
         return f"Balance {self.due.describe()}"
+
+
+def check_installments(lines: tuple[Installment, ...]) -> None:
+    """The rules the installments of one payment term follow together: at least one line, one
+    balance line at most, percents that total 100 % (less than 100 % beside a balance line),
+    fixed lines only beside a balance line and in one currency.
+
+    :class:`~revcycle.terms.PaymentTerms` checks them; the parser checks them too, before it
+    hands its lines over, so that its error names the text it could not read.
+    """
+    if not lines:
+        raise TermsError("Payment terms need at least one installment.")
+    for line in lines:
+        if not isinstance(line, Installment):
+            raise RevcycleTypeError(f"Payment terms take Installment lines, not {line!r}.")
+    balances = sum(1 for line in lines if line.kind is InstallmentKind.BALANCE)
+    fixed = [line for line in lines if line.kind is InstallmentKind.FIXED]
+    percents = sum((line.share.value for line in lines if line.share is not None), start=ZERO)
+    if balances > 1:
+        raise TermsError(f"Payment terms may have one balance installment, not {balances}.")
+    if balances == 0:
+        if fixed:
+            raise TermsError(
+                "Fixed installments need a balance installment to take the rest of the "
+                "total; add Installment.balance(due=...)."
+            )
+        if percents != HUNDRED:
+            raise TermsError(
+                f"Percent installments must total 100 % unless a balance installment "
+                f"takes the rest; they total {plain(percents)} %."
+            )
+    elif percents >= HUNDRED:
+        raise TermsError(
+            f"Percent installments total {plain(percents)} %, leaving nothing for the "
+            "balance installment; they must total less than 100 %."
+        )
+    currencies = {line.amount.currency for line in fixed if line.amount is not None}
+    if len(currencies) > 1:
+        codes = ", ".join(sorted(c.code for c in currencies))
+        raise CurrencyMismatchError(f"Fixed installments mix currencies: {codes}.")
 
 
 # --------------------------------------------------------------------------------------------

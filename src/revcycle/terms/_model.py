@@ -21,7 +21,14 @@ from revcycle._validate import check_type, require_day, require_sequence, to_cho
 from revcycle.calendars import BusinessDayAdjustment, BusinessDayConvention
 from revcycle.errors import CurrencyMismatchError, RevcycleTypeError, TermsError, UnknownCodeError
 from revcycle.money import AllocationPolicy, Money, Percent, allocate_units
-from revcycle.terms._lines import DiscountBase, EarlyPaymentDiscount, Installment, InstallmentKind
+from revcycle.terms._lines import (
+    DiscountBase,
+    EarlyPaymentDiscount,
+    Installment,
+    InstallmentKind,
+    check_installments,
+)
+from revcycle.terms._parse import parse_terms
 from revcycle.terms._rules import DayOfMonth, DueRule, EndOfMonth, NetDays
 from revcycle.terms._schedule import (
     ZEROS,
@@ -94,36 +101,7 @@ class PaymentTerms:
 
     def __attrs_post_init__(self) -> None:
         lines = self.installments
-        if not lines:
-            raise TermsError("Payment terms need at least one installment.")
-        for line in lines:
-            if not isinstance(line, Installment):
-                raise RevcycleTypeError(f"Payment terms take Installment lines, not {line!r}.")
-        balances = sum(1 for line in lines if line.kind is InstallmentKind.BALANCE)
-        fixed = [line for line in lines if line.kind is InstallmentKind.FIXED]
-        percents = sum((line.share.value for line in lines if line.share is not None), start=ZERO)
-        if balances > 1:
-            raise TermsError(f"Payment terms may have one balance installment, not {balances}.")
-        if balances == 0:
-            if fixed:
-                raise TermsError(
-                    "Fixed installments need a balance installment to take the rest of the "
-                    "total; add Installment.balance(due=...)."
-                )
-            if percents != HUNDRED:
-                raise TermsError(
-                    f"Percent installments must total 100 % unless a balance installment "
-                    f"takes the rest; they total {plain(percents)} %."
-                )
-        elif percents >= HUNDRED:
-            raise TermsError(
-                f"Percent installments total {plain(percents)} %, leaving nothing for the "
-                "balance installment; they must total less than 100 %."
-            )
-        currencies = {line.amount.currency for line in fixed if line.amount is not None}
-        if len(currencies) > 1:
-            codes = ", ".join(sorted(c.code for c in currencies))
-            raise CurrencyMismatchError(f"Fixed installments mix currencies: {codes}.")
+        check_installments(lines)
         # Percent shares as integer numerators over one common scale, computed once, so that
         # schedule() splits a total with integer arithmetic only.
         shares = [
@@ -164,9 +142,7 @@ class PaymentTerms:
         revcycle.errors.TermsParseError: Cannot read payment terms 'Net thirty': did not understand
         'net thirty'; expected terms such as 'Net 30', ...
         """
-        from revcycle.terms._parse import parse_terms
-
-        return parse_terms(text)
+        return cls(*parse_terms(text))
 
     @classmethod
     def net(cls, days: int) -> PaymentTerms:
