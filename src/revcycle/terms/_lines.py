@@ -37,6 +37,10 @@ def _to_installment_kind(value: InstallmentKind | str) -> InstallmentKind:
     return to_choice(InstallmentKind, value, "An installment kind")
 
 
+def _to_discount_base(value: DiscountBase | str) -> DiscountBase:
+    return to_choice(DiscountBase, value, "An early-payment discount base")
+
+
 @final
 @attrs.frozen(kw_only=True)
 class Installment:
@@ -149,10 +153,6 @@ class DiscountBase(enum.StrEnum):
 
     TOTAL = "total"
     UNTAXED = "untaxed"
-
-
-def _to_discount_base(value: DiscountBase | str) -> DiscountBase:
-    return to_choice(DiscountBase, value, "An early-payment discount base")
 
 
 def _to_percent(value: object) -> Percent:
