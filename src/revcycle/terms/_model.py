@@ -1,250 +1,50 @@
-"""Payment terms: when each part of an invoice falls due, and what paying early saves.
+"""Payment terms as a whole: :class:`PaymentTerms` (installments, an early-payment discount,
+the allocation policy and a business-day adjustment) and its :data:`PRESETS`.
 
-Conventions (docs/explanation/order-of-steps.md):
-
-* Due dates count **calendar days** from the invoice date. A due-date rule is one of
-  :class:`NetDays`, :class:`EndOfMonth` and :class:`DayOfMonth`; each documents its order of
-  steps, clamps month ends (Jan 31 + one month is Feb 28 or 29), and never returns a date
-  before the invoice date.
-* Moving a due date onto a business day is a separate, optional last step
-  (:class:`~revcycle.calendars.BusinessDayAdjustment`).
-* A term is one or more :class:`Installment` lines — a percent of the total, a fixed amount, or
-  the balance. Amounts are whole minor units that sum exactly to the total; the minor units
-  left over by percent shares go where the allocation policy says (the last installment by
-  default, like a balance line).
-* An :class:`EarlyPaymentDiscount` ("2/10 Net 30") is earned by paying an installment in full
-  on or before its deadline (inclusive): the invoice date plus the discount days.
-
->>> from datetime import date
->>> from revcycle.money import Money
->>> terms = PaymentTerms.parse("2/10 Net 30")
->>> schedule = terms.schedule(date(2024, 1, 31), Money("1000.00", "USD"))
->>> schedule.due_date, schedule.installments[0].discount_deadline
-(datetime.date(2024, 3, 1), datetime.date(2024, 2, 10))
->>> schedule.installments[0].discounted_amount
-Money('980.00', 'USD')
+Re-exported by :mod:`revcycle.terms`; import from there.
 """
 
 from __future__ import annotations
 
-import enum
 import math
 from collections.abc import Iterable, Mapping, Sequence
-from datetime import date, timedelta
-from decimal import ROUND_HALF_UP, Decimal
+from datetime import date
+from decimal import ROUND_HALF_UP
 from fractions import Fraction
 from types import MappingProxyType
 from typing import Final, final
 
 import attrs
 
-from revcycle._numbers import CTX, HUNDRED, ZERO, plain, to_decimal
-from revcycle._terms.rules import (
-    DayOfMonth,
-    DueRule,
-    EndOfMonth,
-    NetDays,
-    check_rule,
-    whole,
+from revcycle._numbers import CTX, HUNDRED, ZERO, plain
+from revcycle._validate import check_type, require_day, require_sequence, to_choice
+from revcycle.calendars import BusinessDayAdjustment, BusinessDayConvention
+from revcycle.errors import CurrencyMismatchError, RevcycleTypeError, TermsError, UnknownCodeError
+from revcycle.money import AllocationPolicy, Money, Percent, allocate_units
+from revcycle.terms._lines import (
+    DiscountBase,
+    EarlyPaymentDiscount,
+    Installment,
+    InstallmentKind,
+    check_installments,
 )
-from revcycle._terms.schedule import (
+from revcycle.terms._parse import parse_terms
+from revcycle.terms._rules import DayOfMonth, DueRule, EndOfMonth, NetDays
+from revcycle.terms._schedule import (
     ZEROS,
-    Payment,
     PaymentSchedule,
-    ScheduledInstallment,
-    apply_payment,
     from_units,
     new_installment,
     new_schedule,
 )
-from revcycle._validate import check_type, require_day, require_sequence, to_choice
-from revcycle.calendars import BusinessDayAdjustment, BusinessDayConvention
-from revcycle.errors import (
-    CurrencyMismatchError,
-    RevcycleTypeError,
-    TermsError,
-    UnknownCodeError,
-)
-from revcycle.money import AllocationPolicy, Money, Percent, allocate_units
-
-
-__all__ = [
-    "PRESETS",
-    "DayOfMonth",
-    "DiscountBase",
-    "DueRule",
-    "EarlyPaymentDiscount",
-    "EndOfMonth",
-    "Installment",
-    "InstallmentKind",
-    "NetDays",
-    "Payment",
-    "PaymentSchedule",
-    "PaymentTerms",
-    "ScheduledInstallment",
-    "TermsError",
-    "apply_payment",
-]
-
-# The rules, the schedule and the payment live in private modules (this one would pass 800
-# lines otherwise) and are documented as part of this module. Like every re-exported name in
-# revcycle, they keep the __module__ of the module that defines them.
-
-
-# --------------------------------------------------------------------------------------------
-# Installments
-
-
-class InstallmentKind(enum.StrEnum):
-    """How an installment's share is given: a percent of the total, a fixed amount, or the
-    balance (whatever the other installments leave)."""
-
-    PERCENT = "percent"
-    FIXED = "fixed"
-    BALANCE = "balance"
-
-
-def _to_installment_kind(value: InstallmentKind | str) -> InstallmentKind:
-    return to_choice(InstallmentKind, value, "An installment kind")
-
-
-def _to_discount_base(value: DiscountBase | str) -> DiscountBase:
-    return to_choice(DiscountBase, value, "An early-payment discount base")
-
-
-def _to_allocation(value: AllocationPolicy | str) -> AllocationPolicy:
-    return to_choice(AllocationPolicy, value, "A payment terms allocation policy")
-
-
-@final
-@attrs.frozen(kw_only=True)
-class Installment:
-    """One line of a payment term: a share of the total and the rule for its due date.
-
-    Build one with :meth:`percent`, :meth:`fixed` or :meth:`balance`.
-
-    >>> Installment.percent("50", due=NetDays(30)).describe()
-    '50% Net 30'
-    """
-
-    kind: InstallmentKind = attrs.field(converter=_to_installment_kind)
-    due: DueRule = attrs.field(validator=check_rule)
-    share: Percent | None = None
-    amount: Money | None = None
-
-    def __attrs_post_init__(self) -> None:
-        if self.kind is InstallmentKind.PERCENT:
-            if not isinstance(self.share, Percent) or self.amount is not None:
-                raise TermsError("A percent installment needs a share (a Percent) and no amount.")
-            if not ZERO < self.share.value <= HUNDRED:
-                raise TermsError(
-                    f"An installment percent must be above 0 and at most 100, got {self.share}."
-                )
-        elif self.kind is InstallmentKind.FIXED:
-            if not isinstance(self.amount, Money) or self.share is not None:
-                raise TermsError("A fixed installment needs an amount and no share.")
-            if self.amount.amount <= ZERO:
-                raise TermsError(f"A fixed installment must be above zero, got {self.amount}.")
-            self.amount.minor_units  # noqa: B018 - refuses fractions of a minor unit
-        elif self.share is not None or self.amount is not None:
-            raise TermsError("A balance installment takes no share and no amount.")
-
-    @classmethod
-    def percent(cls, percent: Percent | Decimal | int | str, due: DueRule) -> Installment:
-        """``percent`` % of the invoice total (tax included)."""
-        value = percent if isinstance(percent, Percent) else Percent(percent)
-        return cls(kind=InstallmentKind.PERCENT, due=due, share=value)
-
-    @classmethod
-    def fixed(cls, amount: Money, due: DueRule) -> Installment:
-        """A fixed amount, in whole minor units of the invoice currency."""
-        if not isinstance(amount, Money):
-            raise RevcycleTypeError(f"A fixed installment needs a Money amount, not {amount!r}.")
-        return cls(kind=InstallmentKind.FIXED, due=due, amount=amount)
-
-    @classmethod
-    def balance(cls, due: DueRule) -> Installment:
-        """Whatever the other installments leave of the total."""
-        return cls(kind=InstallmentKind.BALANCE, due=due)
-
-    def describe(self) -> str:
-        """The line in words ("50% Net 30", "Balance Net 60", "100.00 USD Due on receipt")."""
-        if self.share is not None:
-            return f"{plain(self.share.value)}% {self.due.describe()}"
-        if self.kind is InstallmentKind.FIXED:
-            return f"{self.amount} {self.due.describe()}"
-        return f"Balance {self.due.describe()}"
-
-
-# --------------------------------------------------------------------------------------------
-# Early-payment discount
-
-
-class DiscountBase(enum.StrEnum):
-    """What an early-payment discount is a percent of: the invoice ``total`` (tax included,
-    Odoo's "included" and ERPNext's rule) or the ``untaxed`` amount (Odoo's "excluded": the
-    tax is paid in full)."""
-
-    TOTAL = "total"
-    UNTAXED = "untaxed"
-
-
-def _to_percent(value: object) -> Percent:
-    return value if isinstance(value, Percent) else Percent(to_decimal(value, "A discount percent"))
-
-
-@final
-@attrs.frozen
-class EarlyPaymentDiscount:
-    """A cash discount for paying early: ``percent`` off when paid within ``days`` calendar
-    days of the invoice date (inclusive), on the total or the untaxed amount.
-
-    >>> EarlyPaymentDiscount(Percent("2"), 10)
-    EarlyPaymentDiscount(percent=Percent('2'), days=10, base=<DiscountBase.TOTAL: 'total'>)
-    """
-
-    percent: Percent = attrs.field(converter=_to_percent)
-    days: int = attrs.field(validator=whole(0))
-    base: DiscountBase = attrs.field(default=DiscountBase.TOTAL, converter=_to_discount_base)
-
-    def __attrs_post_init__(self) -> None:
-        if not ZERO < self.percent.value < HUNDRED:
-            raise TermsError(
-                f"An early-payment discount must be above 0 % and below 100 %, got {self.percent}."
-            )
-
-    def deadline(self, invoice_date: date) -> date:
-        """The last day the discount can be earned: the invoice date plus ``days``."""
-        try:
-            return invoice_date + timedelta(days=self.days)
-        except OverflowError:
-            raise TermsError(
-                f"A discount deadline {self.days} days after {invoice_date.isoformat()} falls "
-                "outside the supported calendar."
-            ) from None
-
-    def annual_cost(self, net_days: int) -> Decimal:
-        """The yearly rate a buyer gives up by not taking the discount, as a ratio.
-
-        The finance identity ``r / (1 − r) × 365 / (net_days − days)``: 2/10 Net 30 costs
-        about 37.24 % a year.
-
-        >>> round(EarlyPaymentDiscount(Percent("2"), 10).annual_cost(30) * 100, 2)
-        Decimal('37.24')
-        """
-        if isinstance(net_days, bool) or not isinstance(net_days, int):
-            raise RevcycleTypeError(f"The net days must be an int, not {net_days!r}.")
-        if net_days <= self.days:
-            raise TermsError(
-                f"The net days ({net_days}) must be after the discount days ({self.days})."
-            )
-        ratio = self.percent.ratio
-        per_period = CTX.divide(ratio, CTX.subtract(Decimal(1), ratio))
-        return CTX.divide(CTX.multiply(per_period, Decimal(365)), Decimal(net_days - self.days))
 
 
 # --------------------------------------------------------------------------------------------
 # Payment terms
+
+
+def _to_allocation(value: AllocationPolicy | str) -> AllocationPolicy:
+    return to_choice(AllocationPolicy, value, "A payment terms allocation policy")
 
 
 def _to_installments(value: Iterable[Installment]) -> tuple[Installment, ...]:
@@ -301,36 +101,7 @@ class PaymentTerms:
 
     def __attrs_post_init__(self) -> None:
         lines = self.installments
-        if not lines:
-            raise TermsError("Payment terms need at least one installment.")
-        for line in lines:
-            if not isinstance(line, Installment):
-                raise RevcycleTypeError(f"Payment terms take Installment lines, not {line!r}.")
-        balances = sum(1 for line in lines if line.kind is InstallmentKind.BALANCE)
-        fixed = [line for line in lines if line.kind is InstallmentKind.FIXED]
-        percents = sum((line.share.value for line in lines if line.share is not None), start=ZERO)
-        if balances > 1:
-            raise TermsError(f"Payment terms may have one balance installment, not {balances}.")
-        if balances == 0:
-            if fixed:
-                raise TermsError(
-                    "Fixed installments need a balance installment to take the rest of the "
-                    "total; add Installment.balance(due=...)."
-                )
-            if percents != HUNDRED:
-                raise TermsError(
-                    f"Percent installments must total 100 % unless a balance installment "
-                    f"takes the rest; they total {plain(percents)} %."
-                )
-        elif percents >= HUNDRED:
-            raise TermsError(
-                f"Percent installments total {plain(percents)} %, leaving nothing for the "
-                "balance installment; they must total less than 100 %."
-            )
-        currencies = {line.amount.currency for line in fixed if line.amount is not None}
-        if len(currencies) > 1:
-            codes = ", ".join(sorted(c.code for c in currencies))
-            raise CurrencyMismatchError(f"Fixed installments mix currencies: {codes}.")
+        check_installments(lines)
         # Percent shares as integer numerators over one common scale, computed once, so that
         # schedule() splits a total with integer arithmetic only.
         shares = [
@@ -371,9 +142,7 @@ class PaymentTerms:
         revcycle.errors.TermsParseError: Cannot read payment terms 'Net thirty': did not understand
         'net thirty'; expected terms such as 'Net 30', ...
         """
-        from revcycle._terms.parse import parse_terms
-
-        return parse_terms(text)
+        return cls(*parse_terms(text))
 
     @classmethod
     def net(cls, days: int) -> PaymentTerms:

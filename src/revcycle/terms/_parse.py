@@ -1,6 +1,7 @@
 """Reading written payment terms ("Net 30", "2/10 Net 30", "50% now, 50% Net 30").
 
-:meth:`revcycle.terms.PaymentTerms.parse` calls :func:`parse_terms`.
+:meth:`revcycle.terms.PaymentTerms.parse` calls :func:`parse_terms`, which returns the pieces
+(the installment lines and the early-payment discount) the terms are built from.
 """
 
 from __future__ import annotations
@@ -9,10 +10,10 @@ import re
 from typing import Final
 
 from revcycle._numbers import HUNDRED
-from revcycle._terms.rules import DayOfMonth, DueRule, EndOfMonth, NetDays
 from revcycle.errors import RevcycleTypeError, TermsParseError, ValidationError
 from revcycle.money import Percent
-from revcycle.terms import EarlyPaymentDiscount, Installment, PaymentTerms
+from revcycle.terms._lines import EarlyPaymentDiscount, Installment, check_installments
+from revcycle.terms._rules import DayOfMonth, DueRule, EndOfMonth, NetDays
 
 
 # --------------------------------------------------------------------------------------------
@@ -123,22 +124,28 @@ def _parse_lines(text: str) -> tuple[Installment, ...]:
     return tuple(lines)
 
 
-def parse_terms(text: str) -> PaymentTerms:
-    """Read written terms; see :meth:`revcycle.terms.PaymentTerms.parse`."""
+def parse_terms(text: str) -> tuple[tuple[Installment, ...], EarlyPaymentDiscount | None]:
+    """Read written terms into their installment lines and early-payment discount, checked as
+    :class:`~revcycle.terms.PaymentTerms` checks them; see
+    :meth:`revcycle.terms.PaymentTerms.parse`."""
     if not isinstance(text, str):
         raise RevcycleTypeError(f"PaymentTerms.parse() needs a str, not {text!r}.")
     norm = " ".join(text.lower().split()).rstrip(".")
     try:
         match = _DISCOUNT.match(norm)
         rest = norm[match.end() :] if match is not None else ""
+        discount = None
         if match is not None and "%" not in rest:
             if not rest:
                 raise _NotUnderstoodError(norm, "a discount needs the net terms after it")
             pct = match["pct"] or match["pct2"]
             days = int(match["days"] or match["days2"])
             discount = EarlyPaymentDiscount(Percent(pct), days)
-            return PaymentTerms((Installment.percent(HUNDRED, _parse_due(rest)),), discount)
-        return PaymentTerms(_parse_lines(norm))
+            lines: tuple[Installment, ...] = (Installment.percent(HUNDRED, _parse_due(rest)),)
+        else:
+            lines = _parse_lines(norm)
+        check_installments(lines)
+        return lines, discount
     except _NotUnderstoodError as error:
         why = f" ({error.why})" if error.why else ""
         raise TermsParseError(

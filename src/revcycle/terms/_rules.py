@@ -1,7 +1,8 @@
-"""Due-date rules of payment terms (public names re-exported by :mod:`revcycle.terms`).
+"""Due-date rules of payment terms: :class:`NetDays`, :class:`EndOfMonth`, :class:`DayOfMonth`.
 
 Every rule counts calendar days, computes its month from the invoice date in one go (month ends
-clamped), and never returns a date before the invoice date.
+clamped), and never returns a date before the invoice date. Re-exported by
+:mod:`revcycle.terms`; import from there.
 """
 
 from __future__ import annotations

@@ -1,1 +1,0 @@
-"""The parts of :mod:`revcycle.terms`: due-date rules, schedules and payments, parsing."""
