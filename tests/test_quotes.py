@@ -22,7 +22,7 @@ from rich.console import Console
 
 from helpers import BOOK, CATALOG, PRODUCTS, RANGE, SLAB, START, one_line, quote, usd
 from revcycle import errors, samples
-from revcycle._numbers import scale_exact
+from revcycle._numbers import CTX, scale_exact
 from revcycle.catalog import Catalog, ChargeKind, ContractedPrice, PriceBook, Product
 from revcycle.cli import main
 from revcycle.dates import Duration, Period
@@ -844,18 +844,16 @@ def test_engine_arithmetic_matches_the_pricing_module(
 ) -> None:
     # The engine writes the schedule and discount arithmetic out on raw Decimals for speed;
     # it must agree with DiscountSchedule.unit_price and Discount.apply.
-    from revcycle.waterfall import _apply_discount, _apply_schedule
-
     unit = max(unit, Decimal("0.02"))
     currency = usd("0").currency
-    assert _apply_schedule(schedule, unit, quantity, currency, 1, "X") == (
-        schedule.unit_price(Money(unit, "USD"), quantity).amount
-    )
+    with decimal.localcontext(CTX):
+        scheduled = schedule._plan().unit_price(unit, quantity, currency, 1, "X")
+    assert scheduled == schedule.unit_price(Money(unit, "USD"), quantity).amount
     if discount.kind.value == "total" and quantity == 0:
         return
-    assert _apply_discount(discount, unit, quantity, currency, 1, "X") == (
-        discount.apply(Money(unit, "USD"), quantity).amount
-    )
+    with decimal.localcontext(CTX):
+        discounted = discount._apply_in_context(unit, quantity, currency, 1, "X")
+    assert discounted == discount.apply(Money(unit, "USD"), quantity).amount
 
 
 # --------------------------------------------------------------------------------------------

@@ -100,11 +100,7 @@ from revcycle.waterfall import (
     _complement,
     _Context,
     _contracted_unit,
-    _discounted_unit,
-    _list_unit_function,
     _order,
-    _schedule_plan,
-    _scheduled_unit,
     _short,
     _Trace,
 )
@@ -733,12 +729,12 @@ class _Sku:
         self, product: Product, model: AnyPricingModel, contracted: ContractedPrice | None
     ) -> None:
         self.model = model
-        self.list_unit = _list_unit_function(model)
+        self.list_unit = model._unit_in_context
         self.name = product.name
         self.kind = product.charge_kind
         self.per = product.pricing_term
         self.schedule = product.discount_schedule
-        self.schedule_plan = None if self.schedule is None else _schedule_plan(self.schedule)
+        self.schedule_plan = None if self.schedule is None else self.schedule._plan()
         # For the lines that run over the whole quote term (most of them): the contracted
         # price valid on the quote's start date, and the term step once it is first needed.
         self.contracted = contracted
@@ -837,7 +833,7 @@ def _price_lines(
             schedule_quantity = tier_quantities[sku]
         discount = line.discount
 
-        unit = plan.list_unit(model, quantity)
+        unit = plan.list_unit(quantity)
         prices: Sequence[Decimal]
         if default_order:
             # Straight-line code for the usual order (the loop below handles re-orderings).
@@ -846,15 +842,13 @@ def _price_lines(
                 unit = _contracted_unit(contracted, unit, currency, number, sku)
             contracted_price = unit
             if schedule_plan is not None:
-                unit = _scheduled_unit(
-                    schedule_plan, unit, schedule_quantity, currency, number, sku
-                )
+                unit = schedule_plan.unit_price(unit, schedule_quantity, currency, number, sku)
             volume_price = unit
             if term.scaled:
                 unit = _scale(unit, term)
             regular = unit
             if discount is not None:
-                unit = _discounted_unit(discount, unit, quantity, currency, number, sku)
+                unit = discount._apply_in_context(unit, quantity, currency, number, sku)
             customer = unit
             if partner_factor is not None:
                 unit = unit * partner_factor
@@ -870,14 +864,14 @@ def _price_lines(
                         unit = _contracted_unit(contracted, unit, currency, number, sku)
                 elif name is StepName.VOLUME:
                     if schedule_plan is not None:
-                        unit = _scheduled_unit(
-                            schedule_plan, unit, schedule_quantity, currency, number, sku
+                        unit = schedule_plan.unit_price(
+                            unit, schedule_quantity, currency, number, sku
                         )
                 elif name is StepName.TERM:
                     unit = _scale(unit, term)
                 elif name is StepName.ADDITIONAL:
                     if discount is not None:
-                        unit = _discounted_unit(discount, unit, quantity, currency, number, sku)
+                        unit = discount._apply_in_context(unit, quantity, currency, number, sku)
                 elif name is StepName.PARTNER:
                     if partner_factor is not None:
                         unit = unit * partner_factor

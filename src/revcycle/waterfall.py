@@ -35,12 +35,11 @@ numbers the engine keeps, so pricing a large quote does not pay for its explanat
 
 from __future__ import annotations
 
-import decimal
 import enum
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from decimal import Decimal
 from fractions import Fraction
-from typing import TYPE_CHECKING, Any, Final, NamedTuple, final
+from typing import TYPE_CHECKING, Final, NamedTuple, final
 
 import attrs
 
@@ -51,18 +50,12 @@ from revcycle.catalog import ContractedPrice
 from revcycle.errors import CurrencyMismatchError, RevcycleTypeError, ValidationError
 from revcycle.money import Currency, Money, Percent
 from revcycle.pricing import (
-    _DISCOUNT_NAMES,
     AnyPricingModel,
     Discount,
     DiscountKind,
     DiscountSchedule,
     Flat,
-    Graduated,
-    Package,
     PerUnit,
-    ScheduleKind,
-    Stairstep,
-    Volume,
 )
 from revcycle.proration import Proration
 
@@ -272,116 +265,6 @@ def _complement(percent: Percent | None) -> Decimal | None:
     return percent.complement()
 
 
-# The step arithmetic runs inside the ``decimal.localcontext(CTX)`` the engine opens once per
-# quote, with plain Decimal operators (several times cheaper than ``CTX.multiply(...)`` calls):
-# the same precision, rounding and traps as CTX, and the same order of operations, so the same
-# numbers. The ``_apply_*`` wrappers open that context themselves, to be called from anywhere.
-
-
-def _apply_discount(
-    discount: Discount,
-    unit: Decimal,
-    quantity: Decimal,
-    currency: Currency,
-    number: int,
-    sku: str,
-) -> Decimal:
-    """The unit price after the rep's discount; the semantics of ``Discount.apply``."""
-    with decimal.localcontext(CTX):
-        return _discounted_unit(discount, unit, quantity, currency, number, sku)
-
-
-def _apply_schedule(
-    schedule: DiscountSchedule,
-    unit: Decimal,
-    quantity: Decimal,
-    currency: Currency,
-    number: int,
-    sku: str,
-) -> Decimal:
-    """The unit price after the volume schedule (range: the tier of ``quantity``; slab:
-    the blended discount per unit)."""
-    with decimal.localcontext(CTX):
-        return _scheduled_unit(_schedule_plan(schedule), unit, quantity, currency, number, sku)
-
-
-def _list_unit_function(model: AnyPricingModel) -> Callable[[Any, Decimal], Decimal]:
-    """The function ``f`` with ``f(model, quantity)`` = ``model.unit_price_at(quantity)``.
-
-    The engine looks it up once per SKU and calls it, inside its context, with each line's
-    quantity. A per-unit price is read as is (even for a zero quantity: the list step shows the
-    book's price). The other models' prices are written out on raw Decimals from the tables the
-    models precompute (the same operations in the same order as their ``price``), then divided
-    once by the quantity, as ``unit_price_at`` does.
-    """
-    return _LIST_UNIT[type(model)]
-
-
-def _per_unit_list(model: PerUnit, quantity: Decimal) -> Decimal:
-    return model.unit_price.amount
-
-
-def _flat_list(model: Flat, quantity: Decimal) -> Decimal:
-    if quantity.is_zero():
-        return ZERO
-    return model.amount.amount / quantity
-
-
-def _graduated_list(model: Graduated, quantity: Decimal) -> Decimal:
-    if quantity.is_zero():
-        return ZERO
-    # Rows: (inclusive upper bound, lower bound, price of the tiers below, unit price).
-    for upper, lower, base, unit in model._rows:
-        if upper is None or quantity <= upper:
-            return (base + (quantity - lower) * unit) / quantity
-    raise AssertionError("unreachable: the last tier is unlimited")  # pragma: no cover
-
-
-def _volume_list(model: Volume, quantity: Decimal) -> Decimal:
-    if quantity.is_zero():
-        return ZERO
-    # Rows: (inclusive upper bound, unit price, flat price); the last tier is unlimited.
-    for upper, unit, flat in model._rows:
-        if upper is None or quantity <= upper:
-            return (quantity * unit + flat) / quantity
-    raise AssertionError("unreachable: the last tier is unlimited")  # pragma: no cover
-
-
-def _stairstep_list(model: Stairstep, quantity: Decimal) -> Decimal:
-    if quantity.is_zero():
-        return ZERO
-    # Rows: (inclusive upper bound, flat price); past a bounded last tier, overage per unit.
-    for upper, flat in model._rows:
-        if upper is None or quantity <= upper:
-            return flat / quantity
-    assert upper is not None
-    assert model.overage_unit_price is not None
-    return (flat + (quantity - upper) * model.overage_unit_price.amount) / quantity
-
-
-def _package_list(model: Package, quantity: Decimal) -> Decimal:
-    if quantity.is_zero():
-        return ZERO
-    billable = quantity - model.free_units
-    if billable <= ZERO:
-        packages = ZERO
-    else:
-        packages, rest = divmod(billable, model.size)
-        if not rest.is_zero():
-            packages = packages + ONE
-    return packages * model.package_price.amount / quantity
-
-
-_LIST_UNIT: Final[dict[type[Any], Callable[[Any, Decimal], Decimal]]] = {
-    PerUnit: _per_unit_list,
-    Flat: _flat_list,
-    Graduated: _graduated_list,
-    Volume: _volume_list,
-    Stairstep: _stairstep_list,
-    Package: _package_list,
-}
-
-
 def _contracted_unit(
     contracted: ContractedPrice, unit: Decimal, currency: Currency, number: int, sku: str
 ) -> Decimal:
@@ -395,136 +278,6 @@ def _contracted_unit(
         return contracted.price.amount
     assert contracted.discount is not None
     return unit * (ONE - contracted.discount.value / HUNDRED)  # × complement()
-
-
-def _discounted_unit(
-    discount: Discount,
-    unit: Decimal,
-    quantity: Decimal,
-    currency: Currency,
-    number: int,
-    sku: str,
-) -> Decimal:
-    """The unit price after the rep's discount, inside the engine's context.
-
-    Written out on raw Decimals (the semantics of ``Discount.apply``) because it runs once per
-    line of large quotes.
-    """
-    value = discount.value
-    if isinstance(value, Percent):
-        return unit * (ONE - value.value / HUNDRED)  # × value.complement()
-    if value.currency is not currency and value.currency != currency:
-        what = _DISCOUNT_NAMES[discount.kind].lower()
-        raise CurrencyMismatchError(
-            f"Line {number} ({sku}): {what} of {value} is not in the quote currency "
-            f"{currency.code}."
-        )
-    kind = discount.kind
-    if kind is DiscountKind.AMOUNT:
-        if value.amount > unit:
-            raise ValidationError(
-                f"Line {number} ({sku}): the amount discount of {value} per unit is more than "
-                f"the unit price {plain(unit)} {currency.code}."
-            )
-        return unit - value.amount
-    if kind is DiscountKind.UNIT_PRICE:
-        return value.amount
-    if quantity.is_zero():
-        raise ValidationError(
-            f"Line {number} ({sku}): a target total of {value} cannot be spread over a zero "
-            "quantity."
-        )
-    return value.amount / quantity
-
-
-class _Schedule(NamedTuple):
-    """A discount schedule laid out for the engine's hot loop (once per SKU of a quote).
-
-    Each row is ``(inclusive upper bound, percent off, 1 − percent ÷ 100, amount off)``;
-    unused entries are ``None``. Build it with :func:`_schedule_plan` inside the engine's
-    context.
-    """
-
-    range: bool
-    rows: tuple[tuple[Decimal | None, Decimal | None, Decimal | None, Money | None], ...]
-
-
-def _schedule_plan(schedule: DiscountSchedule) -> _Schedule:
-    """``schedule`` as a :class:`_Schedule`; inside the engine's context."""
-    rows = tuple(
-        (
-            tier.up_to,
-            None if tier.percent is None else tier.percent.value,
-            # The factor of ``tier.percent.complement()``, computed once.
-            None if tier.percent is None else ONE - tier.percent.value / HUNDRED,
-            tier.amount,
-        )
-        for tier in schedule.tiers
-    )
-    return _Schedule(schedule.kind is ScheduleKind.RANGE, rows)
-
-
-def _scheduled_unit(
-    schedule: _Schedule,
-    unit: Decimal,
-    quantity: Decimal,
-    currency: Currency,
-    number: int,
-    sku: str,
-) -> Decimal:
-    """The unit price after the volume schedule, inside the engine's context.
-
-    Written out on raw Decimals (it runs once per line of large quotes); the explanation uses
-    the schedule's own breakdown, which gives the same numbers.
-    """
-    if quantity.is_zero():
-        return unit
-    if schedule.range:
-        # Every unit gets the discount of the tier the quantity falls in (``tier_for``).
-        for up_to, _, factor, amount in schedule.rows:
-            if up_to is None or quantity <= up_to:
-                if factor is not None:
-                    return unit * factor
-                if amount is None:
-                    return unit
-                _check_tier_amount(amount, unit, currency, number, sku)
-                return unit - amount.amount
-        return unit  # past a bounded last tier: no discount
-    # SLAB: each unit gets the discount of the tier it falls in; the line carries the blend.
-    total_off = ZERO
-    lower = ZERO
-    for up_to, percent, _, amount in schedule.rows:
-        last = up_to is None or quantity <= up_to
-        top = quantity if up_to is None or last else up_to
-        # Money off one unit in this tier: a percent of the price, or an amount.
-        if percent is not None:
-            off = unit * percent / HUNDRED
-        elif amount is not None:
-            _check_tier_amount(amount, unit, currency, number, sku)
-            off = amount.amount
-        else:
-            off = ZERO
-        if off:
-            total_off = total_off + (top - lower) * off
-        if last:
-            break
-        lower = top  # this tier's bound
-    return unit - total_off / quantity
-
-
-def _check_tier_amount(
-    amount: Money, unit: Decimal, currency: Currency, number: int, sku: str
-) -> None:
-    if amount.currency is not currency and amount.currency != currency:
-        raise CurrencyMismatchError(
-            f"Line {number} ({sku}): the discount schedule takes {amount} off, but the quote "
-            f"is in {currency.code}."
-        )
-    if amount.amount > unit:
-        raise ValidationError(
-            f"Line {number} ({sku}): the discount schedule takes {amount} off each unit, more "
-            f"than the unit price {plain(unit)} {currency.code}."
-        )
 
 
 def _aggregates(schedule: DiscountSchedule) -> bool:
