@@ -22,9 +22,9 @@ Each rule that fires yields an :class:`Approval` with the level (a role such as
 from __future__ import annotations
 
 import decimal
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from decimal import Decimal
-from typing import TYPE_CHECKING, Final, final
+from typing import TYPE_CHECKING, Final, Protocol, final
 
 import attrs
 
@@ -32,12 +32,11 @@ from revcycle._display import amount_text
 from revcycle._numbers import CTX, plain
 from revcycle._validate import check_text
 from revcycle.errors import CurrencyMismatchError, RevcycleTypeError, ValidationError
-from revcycle.money import Money, Percent, check_percent_range, settled_percent
+from revcycle.money import Currency, Money, Percent, check_percent_range, settled_percent
 
 
 if TYPE_CHECKING:
     from revcycle.catalog import Catalog
-    from revcycle.quotes import PricedQuote
 
 
 __all__ = [
@@ -158,11 +157,41 @@ class Approval:
 # Evaluation
 
 
-def evaluate(policy: ApprovalPolicy, priced: PricedQuote, catalog: Catalog) -> tuple[Approval, ...]:
+class _PricedLine(Protocol):
+    """What the rules read of a priced line (a :class:`~revcycle.quotes.PricedLine`)."""
+
+    @property
+    def number(self) -> int: ...
+    @property
+    def sku(self) -> str: ...
+    @property
+    def net_unit_price(self) -> Money: ...
+    @property
+    def effective_discount(self) -> Percent: ...
+    @property
+    def term_multiplier(self) -> Decimal: ...
+
+
+class _PricedQuote(Protocol):
+    """What the rules read of a priced quote (a :class:`~revcycle.quotes.PricedQuote`)."""
+
+    @property
+    def lines(self) -> Sequence[_PricedLine]: ...
+    @property
+    def tcv(self) -> Money: ...
+    @property
+    def currency(self) -> Currency: ...
+
+
+def evaluate(
+    policy: ApprovalPolicy, priced: _PricedQuote, catalog: Catalog
+) -> tuple[Approval, ...]:
     """The approvals ``policy`` asks for on a priced quote, rule by rule, then line by line.
 
-    ``catalog`` gives the product costs the margin rule needs. :func:`~revcycle.quotes.price_quote`
-    calls this with the quote's own policy; call it to check a priced quote against another.
+    ``priced`` is a :class:`~revcycle.quotes.PricedQuote` (the rules read only its lines, TCV
+    and currency); ``catalog`` gives the product costs the margin rule needs.
+    :func:`~revcycle.quotes.price_quote` calls this with the quote's own policy; call it to
+    check a priced quote against another.
     """
     found: list[Approval] = []
     currency = priced.currency
