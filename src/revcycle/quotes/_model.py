@@ -297,7 +297,7 @@ class PricedLine:
     steps: tuple[WaterfallStep, ...] = attrs.field(converter=_to_steps, validator=_check_steps)
     net_total: Money
     # The engine fills this instead of ``steps`` and builds the steps on first access: the
-    # arithmetic is eager, the explanation lazy. It holds the fields of a waterfall ``_Trace``
+    # arithmetic is eager, the explanation lazy. It holds the fields of an ``_explain._Trace``
     # as a plain tuple, the cheapest thing to build once per line.
     _trace: tuple[Any, ...] | None = attrs.field(
         init=False, default=None, eq=False, hash=False, repr=False
