@@ -6,16 +6,18 @@ Import them by name: ``from helpers import usd``. pytest puts ``tests/`` on ``sy
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
 from hypothesis import strategies as st
 
+from revcycle.approvals import ApprovalPolicy, DiscountAbove, MarginBelow, TotalAbove
 from revcycle.catalog import Catalog, ChargeKind, PriceBook, Product
 from revcycle.dates import Duration, Period
 from revcycle.money import Money, Percent
 from revcycle.pricing import (
+    Discount,
     DiscountSchedule,
     DiscountTier,
     Flat,
@@ -27,6 +29,7 @@ from revcycle.pricing import (
     Tier,
     Volume,
 )
+from revcycle.proration import ProrationMethod
 from revcycle.quotes import PricedLine, Quote, QuoteLine, price_quote
 
 
@@ -130,3 +133,92 @@ def quote(*lines: QuoteLine, **options: Any) -> Quote:
 def one_line(line: QuoteLine, **options: Any) -> PricedLine:
     """``line`` priced alone on :data:`CATALOG`."""
     return price_quote(quote(line, **options), CATALOG).lines[0]
+
+
+# --------------------------------------------------------------------------------------------
+# Quotes: strategies over the sample catalog
+
+SKUS = [p.sku for p in PRODUCTS]
+percents = st.decimals(min_value=0, max_value=100, places=2).map(Percent)
+channel_percents = st.decimals(min_value=0, max_value=50, places=2).map(Percent)
+
+
+@st.composite
+def quote_lines(draw: st.DrawFn, period: Period) -> QuoteLine:
+    """A line of the sample catalog within ``period``, with any kind of discount or none."""
+    sku = draw(st.sampled_from(SKUS))
+    quantity = draw(st.decimals(min_value=0, max_value=500, places=draw(st.integers(0, 2))))
+    kind = draw(st.sampled_from(["none", "percent", "amount", "unit_price", "total"]))
+    discount: Discount | None = None
+    if kind == "percent":
+        discount = Discount.percent(draw(percents))
+    elif kind == "amount" and sku == "SEAT":
+        # SEAT is at least 80.00 a year after volume: 80 / 366 > 0.21 for one day, and still
+        # above 0.05 after partner and distributor discounts of at most 50 % each.
+        discount = Discount.amount(usd(str(draw(st.decimals(0, "0.05", places=2)))))
+    elif kind == "unit_price":
+        discount = Discount.unit_price(usd(str(draw(st.decimals(0, 1000, places=4)))))
+    elif kind == "total" and quantity > 0:
+        discount = Discount.total(usd(str(draw(st.decimals(0, 10_000, places=2)))))
+    start = end = None
+    if draw(st.booleans()):
+        days = period.days
+        first = draw(st.integers(0, days - 1))
+        last = draw(st.integers(first, days - 1))
+        start = period.start + timedelta(days=first)
+        end = period.start + timedelta(days=last)
+    return QuoteLine(sku, quantity, discount=discount, start_date=start, end_date=end)
+
+
+@st.composite
+def quotes(draw: st.DrawFn, percent_only: bool = False) -> Quote:
+    """A quote on the sample catalog under any order, channel discounts and approval policy
+    (``percent_only``: no line discount but percents)."""
+    start = draw(st.dates(min_value=date(2020, 1, 1), max_value=date(2030, 12, 31)))
+    if draw(st.booleans()):
+        term: Duration | None = Duration(months=draw(st.integers(1, 36)))
+        end_date = None
+        period = Period(start, term.after(start))
+    else:
+        term = None
+        end_date = start + timedelta(days=draw(st.integers(0, 3 * 366)))
+        period = Period.inclusive(start, end_date)
+    drawn = draw(st.lists(quote_lines(period), max_size=8))
+    if percent_only:
+        drawn = [
+            line
+            if line.discount is None or isinstance(line.discount.value, Percent)
+            else line.with_discount(None)
+            for line in drawn
+        ]
+    return Quote(
+        "ACME",
+        "USD",
+        "Standard",
+        start,
+        drawn,
+        term=term,
+        end_date=end_date,
+        proration_method=draw(
+            st.sampled_from(
+                [
+                    ProrationMethod.MONTHLY_DAILY,
+                    ProrationMethod.CALENDAR_MONTHLY_DAILY,
+                    ProrationMethod.MONTHLY_ROUND_UP,
+                    ProrationMethod.DAILY,
+                    ProrationMethod.THIRTY_360,
+                ]
+            )
+        ),
+        partner_discount=draw(st.none() | channel_percents),
+        distributor_discount=draw(st.none() | channel_percents),
+        additional_discount_last=draw(st.booleans()),
+        partner_discount_first=draw(st.booleans()),
+        approval_policy=ApprovalPolicy(
+            [
+                DiscountAbove(Percent("20"), "manager"),
+                MarginBelow(Percent("40"), "finance"),
+                TotalAbove(usd("50000"), "cfo"),
+            ]
+        ),
+    )

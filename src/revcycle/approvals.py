@@ -22,22 +22,21 @@ Each rule that fires yields an :class:`Approval` with the level (a role such as
 from __future__ import annotations
 
 import decimal
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from decimal import Decimal
-from typing import TYPE_CHECKING, Final, final
+from typing import TYPE_CHECKING, Final, Protocol, final
 
 import attrs
 
 from revcycle._display import amount_text
 from revcycle._numbers import CTX, plain
-from revcycle._validate import check_text
+from revcycle._validate import check_text, check_type
 from revcycle.errors import CurrencyMismatchError, RevcycleTypeError, ValidationError
-from revcycle.money import Money, Percent, check_percent_range, settled_percent
+from revcycle.money import Currency, Money, Percent, check_percent_range, settled_percent
 
 
 if TYPE_CHECKING:
     from revcycle.catalog import Catalog
-    from revcycle.quotes import PricedQuote
 
 
 __all__ = [
@@ -91,13 +90,11 @@ class MarginBelow:
     settled, like the discount limit). Lines of products without a cost are not checked.
     """
 
-    margin: Percent = attrs.field()
+    margin: Percent = attrs.field(validator=check_type(Percent, "a Percent", "A minimum margin"))
     level: str = attrs.field(validator=check_text("An approval level"))
 
     @margin.validator
-    def _check_margin(self, _: object, value: object) -> None:
-        if not isinstance(value, Percent):
-            raise RevcycleTypeError(f"A minimum margin must be a Percent, not {value!r}.")
+    def _check_margin(self, _: object, value: Percent) -> None:
         if not 0 <= value.value < 100:
             raise ValidationError(
                 f"A minimum margin must be at least 0 and below 100 percent, not {value}."
@@ -110,13 +107,8 @@ class TotalAbove:
     """A quote whose net total (TCV: one-time plus recurring) exceeds ``amount`` needs
     approval at ``level``. ``amount`` must be in the quote's currency."""
 
-    amount: Money = attrs.field()
+    amount: Money = attrs.field(validator=check_type(Money, "Money", "A total limit"))
     level: str = attrs.field(validator=check_text("An approval level"))
-
-    @amount.validator
-    def _check_amount(self, _: object, value: object) -> None:
-        if not isinstance(value, Money):
-            raise RevcycleTypeError(f"A total limit must be Money, not {value!r}.")
 
 
 ApprovalRule = DiscountAbove | MarginBelow | TotalAbove
@@ -158,11 +150,41 @@ class Approval:
 # Evaluation
 
 
-def evaluate(policy: ApprovalPolicy, priced: PricedQuote, catalog: Catalog) -> tuple[Approval, ...]:
+class _PricedLine(Protocol):
+    """What the rules read of a priced line (a :class:`~revcycle.quotes.PricedLine`)."""
+
+    @property
+    def number(self) -> int: ...
+    @property
+    def sku(self) -> str: ...
+    @property
+    def net_unit_price(self) -> Money: ...
+    @property
+    def effective_discount(self) -> Percent: ...
+    @property
+    def term_multiplier(self) -> Decimal: ...
+
+
+class _PricedQuote(Protocol):
+    """What the rules read of a priced quote (a :class:`~revcycle.quotes.PricedQuote`)."""
+
+    @property
+    def lines(self) -> Sequence[_PricedLine]: ...
+    @property
+    def tcv(self) -> Money: ...
+    @property
+    def currency(self) -> Currency: ...
+
+
+def evaluate(
+    policy: ApprovalPolicy, priced: _PricedQuote, catalog: Catalog
+) -> tuple[Approval, ...]:
     """The approvals ``policy`` asks for on a priced quote, rule by rule, then line by line.
 
-    ``catalog`` gives the product costs the margin rule needs. :func:`~revcycle.quotes.price_quote`
-    calls this with the quote's own policy; call it to check a priced quote against another.
+    ``priced`` is a :class:`~revcycle.quotes.PricedQuote` (the rules read only its lines, TCV
+    and currency); ``catalog`` gives the product costs the margin rule needs.
+    :func:`~revcycle.quotes.price_quote` calls this with the quote's own policy; call it to
+    check a priced quote against another.
     """
     found: list[Approval] = []
     currency = priced.currency
@@ -172,15 +194,12 @@ def evaluate(policy: ApprovalPolicy, priced: PricedQuote, catalog: Catalog) -> t
                 discount = line.effective_discount
                 if discount.value > rule.percent.value:
                     found.append(
-                        Approval(
-                            level=rule.level,
-                            rule="discount_above",
-                            line=line.number,
-                            reason=(
-                                f"line {line.number} ({line.sku}) has an effective discount of "
-                                f"{_percent(discount)} off its prorated list price, above the "
-                                f"{rule.percent} limit"
-                            ),
+                        _line_approval(
+                            rule.level,
+                            "discount_above",
+                            line,
+                            f" has an effective discount of {_percent(discount)} off its "
+                            f"prorated list price, above the {rule.percent} limit",
                         )
                     )
         elif isinstance(rule, MarginBelow):
@@ -190,15 +209,12 @@ def evaluate(policy: ApprovalPolicy, priced: PricedQuote, catalog: Catalog) -> t
                     continue
                 if cost.currency != currency:
                     found.append(
-                        Approval(
-                            level=rule.level,
-                            rule="margin_below",
-                            line=line.number,
-                            reason=(
-                                f"line {line.number} ({line.sku}): the unit cost is in "
-                                f"{cost.currency.code} and the quote in {currency.code}, so "
-                                "the margin cannot be checked"
-                            ),
+                        _line_approval(
+                            rule.level,
+                            "margin_below",
+                            line,
+                            f": the unit cost is in {cost.currency.code} and the quote in "
+                            f"{currency.code}, so the margin cannot be checked",
                         )
                     )
                     continue
@@ -215,16 +231,13 @@ def evaluate(policy: ApprovalPolicy, priced: PricedQuote, catalog: Catalog) -> t
                     shown = "no margin"
                 if below:
                     found.append(
-                        Approval(
-                            level=rule.level,
-                            rule="margin_below",
-                            line=line.number,
-                            reason=(
-                                f"line {line.number} ({line.sku}): net unit price "
-                                f"{amount_text(line.net_unit_price)} over a unit cost of "
-                                f"{amount_text(Money._trusted(term_cost, currency))} gives "
-                                f"{shown}, below the minimum {rule.margin}"
-                            ),
+                        _line_approval(
+                            rule.level,
+                            "margin_below",
+                            line,
+                            f": net unit price {amount_text(line.net_unit_price)} over a unit "
+                            f"cost of {amount_text(Money._trusted(term_cost, currency))} gives "
+                            f"{shown}, below the minimum {rule.margin}",
                         )
                     )
         else:
@@ -245,6 +258,13 @@ def evaluate(policy: ApprovalPolicy, priced: PricedQuote, catalog: Catalog) -> t
                     )
                 )
     return tuple(found)
+
+
+def _line_approval(level: str, rule: str, line: _PricedLine, reason: str) -> Approval:
+    """An approval of one line; ``reason`` goes on from ``line N (SKU)``."""
+    return Approval(
+        level=level, rule=rule, line=line.number, reason=f"line {line.number} ({line.sku}){reason}"
+    )
 
 
 def _percent(percent: Percent) -> str:

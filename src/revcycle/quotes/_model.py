@@ -1,49 +1,22 @@
-"""Quotes and the quote pricing engine: waterfall, totals and approvals (interval 2).
+"""The values of a quote: the quote and its lines, and the priced quote and its lines.
 
-:func:`price_quote` prices every line of a :class:`Quote` through the price waterfall
-(:mod:`revcycle.waterfall`: list → contracted → volume → term → additional → partner →
-distributor), records every step with the unit price after it and the reason, totals the
-quote the way finance reads it (one-time, recurring, TCV, MRR, ARR; usage shown apart) and
-lists the approvals its :class:`ApprovalPolicy` asks for.
-
-Rounding: unit prices are never rounded; a line's net total is ``net unit price × quantity``
-rounded once (half-up at the currency's minor unit, or the quote's ``rounding``); every quote
-total is a sum of rounded line totals.
-
->>> from datetime import date
->>> from revcycle.catalog import Catalog, ChargeKind, PriceBook, Product
->>> from revcycle.dates import Duration
->>> from revcycle.money import Money, Percent
->>> from revcycle.pricing import Discount, PerUnit
->>> catalog = Catalog(
-...     [Product("SEAT", "Seat", ChargeKind.RECURRING, Duration(months=12))],
-...     [PriceBook("Standard", "USD", prices={"SEAT": PerUnit(Money("100.00", "USD"))})],
-... )
->>> quote = Quote("ACME", "USD", "Standard", date(2025, 1, 1),
-...               [QuoteLine("SEAT", 10, discount=Discount.percent(Percent("15")))],
-...               term=Duration(months=24), partner_discount=Percent("5"))
->>> priced = price_quote(quote, catalog)
->>> line = priced.lines[0]
->>> line.regular_unit_price, line.net_unit_price, line.net_total
-(Money('200.00', 'USD'), Money('161.500000', 'USD'), Money('1615.00', 'USD'))
->>> priced.tcv, priced.mrr, priced.arr
-(Money('1615.00', 'USD'), Money('67.29', 'USD'), Money('807.50', 'USD'))
+A :class:`PricedLine` built by the engine keeps its raw numbers and builds its waterfall steps
+the first time they are read (:mod:`revcycle.quotes._explain`). Import the public names from
+:mod:`revcycle.quotes`.
 """
 
 from __future__ import annotations
 
-import decimal
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from datetime import date, timedelta
 from decimal import Decimal
-from fractions import Fraction
-from typing import TYPE_CHECKING, Any, Final, NamedTuple, final
+from typing import TYPE_CHECKING, Any, final
 
 import attrs
 
 from revcycle._display import amount_text, html_table
 from revcycle._display import to_pandas as _to_pandas
-from revcycle._numbers import CTX, ONE, ZERO, fraction_to_decimal, plain, to_decimal
+from revcycle._numbers import CTX, ONE, ZERO, plain, to_decimal
 from revcycle._validate import (
     Validator,
     check_day,
@@ -51,32 +24,12 @@ from revcycle._validate import (
     check_type,
     require_day,
     require_sequence,
-    trusted,
+    to_choice,
 )
-from revcycle.approvals import (
-    Approval,
-    ApprovalPolicy,
-    ApprovalRule,
-    DiscountAbove,
-    MarginBelow,
-    TotalAbove,
-    evaluate,
-)
-from revcycle.catalog import (
-    Catalog,
-    ChargeKind,
-    ContractedPrice,
-    PriceBook,
-    Product,
-    _to_charge_kind,
-)
+from revcycle.approvals import Approval, ApprovalPolicy
+from revcycle.catalog import ChargeKind
 from revcycle.dates import Duration, Period, anchored_date
-from revcycle.errors import (
-    ProrationError,
-    RevcycleTypeError,
-    UnknownCodeError,
-    ValidationError,
-)
+from revcycle.errors import UnknownCodeError, ValidationError
 from revcycle.money import (
     Currency,
     Money,
@@ -86,45 +39,10 @@ from revcycle.money import (
     settled_percent,
     to_currency,
 )
-from revcycle.pricing import AnyPricingModel, Discount
-from revcycle.proration import TERM_METHODS, Proration, ProrationMethod, term_multiplier_detail
-from revcycle.waterfall import (
-    _CONTEXT_AT,
-    _DEFAULT_ORDER,
-    _ONE_TIME_TERM,
-    _PRICES_AT,
-    _USAGE_TERM,
-    StepName,
-    WaterfallStep,
-    _aggregates,
-    _complement,
-    _Context,
-    _contracted_unit,
-    _discounted_unit,
-    _list_unit_function,
-    _order,
-    _schedule_plan,
-    _scheduled_unit,
-    _short,
-    _Trace,
-)
-
-
-__all__ = [
-    "Approval",
-    "ApprovalPolicy",
-    "ApprovalRule",
-    "DiscountAbove",
-    "MarginBelow",
-    "PricedLine",
-    "PricedQuote",
-    "Quote",
-    "QuoteLine",
-    "StepName",
-    "TotalAbove",
-    "WaterfallStep",
-    "price_quote",
-]
+from revcycle.pricing import Discount
+from revcycle.proration import TERM_METHODS, ProrationMethod
+from revcycle.quotes._explain import _CONTEXT_AT, _PRICES_AT, _short, _Trace
+from revcycle.waterfall import StepName, WaterfallStep, waterfall_order
 
 
 def _check_optional(kind: type[Any], what: str) -> Validator:
@@ -163,6 +81,10 @@ def _to_priced_lines(value: object) -> tuple[PricedLine, ...]:
 
 def _to_approvals(value: object) -> tuple[Approval, ...]:
     return _as_tuple(value, Approval, "Approvals")
+
+
+def _to_charge_kind(value: object) -> ChargeKind:
+    return to_choice(ChargeKind, value, "A charge kind")
 
 
 # --------------------------------------------------------------------------------------------
@@ -327,6 +249,14 @@ class Quote:
         return attrs.evolve(self, approval_policy=policy)
 
 
+def _order(quote: Quote) -> tuple[StepName, ...]:
+    """The waterfall order under the quote's two re-ordering options."""
+    return waterfall_order(
+        additional_discount_last=quote.additional_discount_last,
+        partner_discount_first=quote.partner_discount_first,
+    )
+
+
 def _line_bounds(line: QuoteLine, period: Period) -> tuple[date, date]:
     start = period.start if line.start_date is None else line.start_date
     last = period.last_day if line.end_date is None else line.end_date
@@ -367,7 +297,7 @@ class PricedLine:
     steps: tuple[WaterfallStep, ...] = attrs.field(converter=_to_steps, validator=_check_steps)
     net_total: Money
     # The engine fills this instead of ``steps`` and builds the steps on first access: the
-    # arithmetic is eager, the explanation lazy. It holds the fields of a waterfall ``_Trace``
+    # arithmetic is eager, the explanation lazy. It holds the fields of an ``_explain._Trace``
     # as a plain tuple, the cheapest thing to build once per line.
     _trace: tuple[Any, ...] | None = attrs.field(
         init=False, default=None, eq=False, hash=False, repr=False
@@ -599,353 +529,3 @@ class PricedQuote:
             right=[3, 4, 5, 6, 7, 8, 9],
             footer=footer,
         )
-
-
-def price_quote(quote: Quote, catalog: Catalog) -> PricedQuote:
-    """Price every line of ``quote`` from ``catalog`` through the price waterfall.
-
-    Raises :class:`~revcycle.errors.UnknownCodeError` for a SKU, price book or price the
-    catalog lacks, and :class:`~revcycle.errors.ValidationError` (or a subclass such as
-    :class:`~revcycle.errors.CurrencyMismatchError`) for a price or discount that cannot
-    apply: one in another currency, or one that takes a unit price below zero.
-
-    The arithmetic runs in revcycle's own 50-digit context (one ``decimal.localcontext`` per
-    call), never the caller's, which is restored on return. Each line's steps are built the
-    first time they are read; the unit prices and totals are computed here.
-    """
-    if not isinstance(quote, Quote):
-        raise RevcycleTypeError(f"price_quote() needs a Quote, not {quote!r}.")
-    if not isinstance(catalog, Catalog):
-        raise RevcycleTypeError(f"price_quote() needs a Catalog, not {catalog!r}.")
-    try:
-        return _price(quote, catalog)
-    except decimal.DecimalException:
-        raise ValidationError(
-            "A quantity or price on the quote is too large to compute exactly in revcycle's "
-            "50-digit context."
-        ) from None
-
-
-def _price(quote: Quote, catalog: Catalog) -> PricedQuote:
-    currency = quote.currency
-    book = catalog.price_book(quote.price_book, currency)
-    tier_quantities = _tier_quantities(quote, catalog)
-    # One local context for the whole quote: the hot loop then uses Decimal operators, several
-    # times cheaper than CTX method calls, with the same precision, rounding and traps. The
-    # caller's context is untouched and restored on exit.
-    with decimal.localcontext(CTX):
-        lines, sums = _price_lines(quote, catalog, book, tier_quantities)
-
-    one_time = sums[ChargeKind.ONE_TIME]
-    recurring = sums[ChargeKind.RECURRING]
-    months = _term_months(quote)
-    monthly = CTX.divide(recurring, fraction_to_decimal(months))
-    rule = quote.rounding or Rounding()
-    result = PricedQuote(
-        quote=quote,
-        lines=lines,
-        one_time_total=Money._trusted(one_time, currency),
-        recurring_total=Money._trusted(recurring, currency),
-        usage_total=Money._trusted(sums[ChargeKind.USAGE], currency),
-        tcv=Money._trusted(CTX.add(one_time, recurring), currency),
-        term_months=fraction_to_decimal(months),
-        mrr=Money._trusted(rule.quantize(monthly, currency), currency),
-        arr=Money._trusted(rule.quantize(CTX.multiply(monthly, _TWELVE), currency), currency),
-        approvals=(),
-    )
-    if quote.approval_policy is not None:
-        approvals = evaluate(quote.approval_policy, result, catalog)
-        result = attrs.evolve(result, approvals=approvals)
-    return result
-
-
-class _Term(NamedTuple):
-    """A line's term step, ready for the hot loop: its explanation and its factors."""
-
-    proration: Proration | str  # a Proration, or the reason a line has no term
-    value: Decimal  # the multiplier as a Decimal (PricedLine.term_multiplier)
-    numerator: Decimal
-    denominator: Decimal | None  # None for a whole multiplier: one multiplication
-    scaled: bool  # False for × 1: the step leaves the price alone
-
-
-_ONE_TIME: Final = _Term(_ONE_TIME_TERM, ONE, ONE, None, False)
-_USAGE: Final = _Term(_USAGE_TERM, ONE, ONE, None, False)
-
-
-def _term(
-    kind: ChargeKind,
-    per: Duration | None,
-    span: Period,
-    method: ProrationMethod,
-    number: int,
-    sku: str,
-) -> _Term:
-    """The term step of line ``number`` (of ``kind``, priced per ``per``) over ``span``."""
-    if kind is ChargeKind.ONE_TIME:
-        return _ONE_TIME
-    if kind is not ChargeKind.RECURRING:
-        return _USAGE
-    assert per is not None
-    try:
-        detail = term_multiplier_detail(span.start, span.end, per, method)
-    except ProrationError as error:
-        # Name the line: the method is the quote's, the pricing term the product's.
-        text = str(error)
-        raise ProrationError(f"Line {number} ({sku}): {text[:1].lower()}{text[1:]}") from None
-    exact = detail.exact
-    whole = exact.denominator == 1
-    return _Term(
-        proration=detail,
-        value=fraction_to_decimal(exact),
-        numerator=Decimal(exact.numerator),
-        denominator=None if whole else Decimal(exact.denominator),
-        scaled=exact != 1,
-    )
-
-
-def _scale(unit: Decimal, term: _Term) -> Decimal:
-    """``scale_exact(unit, multiplier)`` inside the engine's context: multiply, then divide."""
-    if not term.scaled:
-        return unit
-    if term.denominator is None:
-        return unit * term.numerator
-    return unit * term.numerator / term.denominator
-
-
-@final
-class _Sku:
-    """What every line of one SKU shares within one priced quote, looked up once."""
-
-    __slots__ = (
-        "contracted",
-        "kind",
-        "list_unit",
-        "model",
-        "name",
-        "per",
-        "schedule",
-        "schedule_plan",
-        "term",
-    )
-
-    def __init__(
-        self, product: Product, model: AnyPricingModel, contracted: ContractedPrice | None
-    ) -> None:
-        self.model = model
-        self.list_unit = _list_unit_function(model)
-        self.name = product.name
-        self.kind = product.charge_kind
-        self.per = product.pricing_term
-        self.schedule = product.discount_schedule
-        self.schedule_plan = None if self.schedule is None else _schedule_plan(self.schedule)
-        # For the lines that run over the whole quote term (most of them): the contracted
-        # price valid on the quote's start date, and the term step once it is first needed.
-        self.contracted = contracted
-        self.term: _Term | None = None
-
-
-# PricedLine filled directly by the engine: every value is computed and checked there, so
-# attrs' __init__ (converters, validators) would only repeat the work. The steps are left
-# empty: PricedLine.__getattr__ builds them from the trace on demand.
-_trusted_line: Final = trusted(
-    PricedLine,
-    "number",
-    "sku",
-    "name",
-    "charge_kind",
-    "quantity",
-    "period",
-    "term_multiplier",
-    "net_total",
-    "_trace",
-)
-
-
-def _price_lines(
-    quote: Quote,
-    catalog: Catalog,
-    book: PriceBook,
-    tier_quantities: dict[str, Decimal],
-) -> tuple[list[PricedLine], dict[ChargeKind, Decimal]]:
-    """Price every line; must run inside ``decimal.localcontext(CTX)``.
-
-    Returns the priced lines and the sums of their rounded totals per charge kind.
-    """
-    context = _Context(quote)
-    currency = quote.currency
-    rounding = quote.rounding
-    quantum = currency.quantum
-    period = quote.period
-    order = context.order
-    account = quote.account
-    method = quote.proration_method
-    partner_factor = _complement(quote.partner_discount)
-    distributor_factor = _complement(quote.distributor_discount)
-    # Lines of a large quote repeat SKUs, spans and terms: look each up and count each once.
-    skus: dict[str, _Sku] = {}
-    spans: dict[tuple[date, date], Period] = {}
-    terms: dict[tuple[str, date, date], _Term] = {}
-    contracts: dict[tuple[str, date], ContractedPrice | None] = {}
-    one_day = timedelta(days=1)
-    half_up = decimal.ROUND_HALF_UP
-    default_order = order == _DEFAULT_ORDER
-    new_line = _trusted_line
-    trusted_money = Money._trusted
-
-    lines: list[PricedLine] = []
-    sums = dict.fromkeys(ChargeKind, ZERO.quantize(quantum))
-    for number, line in enumerate(quote.lines, 1):
-        sku = line.sku
-        plan = skus.get(sku)
-        if plan is None:
-            plan = skus[sku] = _Sku(
-                catalog.product(sku),
-                book.model(sku),
-                catalog.contracted_price(account, sku, period.start),
-            )
-        model = plan.model
-        kind = plan.kind
-        quantity = line.quantity
-
-        term: _Term | None
-        if line.start_date is None and line.end_date is None:
-            span = period
-            term = plan.term
-            if term is None:
-                term = plan.term = _term(kind, plan.per, span, method, number, sku)
-            contracted = plan.contracted
-        else:
-            start = period.start if line.start_date is None else line.start_date
-            end = period.end if line.end_date is None else line.end_date + one_day
-            known = spans.get((start, end))
-            if known is None:
-                known = spans[(start, end)] = Period(start, end)
-            span = known
-            term = terms.get((sku, start, end))
-            if term is None:
-                term = terms[(sku, start, end)] = _term(kind, plan.per, span, method, number, sku)
-            if (sku, start) in contracts:
-                contracted = contracts[(sku, start)]
-            else:
-                contracted = contracts[(sku, start)] = catalog.contracted_price(account, sku, start)
-
-        schedule = plan.schedule
-        schedule_plan = plan.schedule_plan
-        schedule_quantity = quantity
-        if schedule is not None and schedule.aggregate:
-            schedule_quantity = tier_quantities[sku]
-        discount = line.discount
-
-        unit = plan.list_unit(model, quantity)
-        prices: Sequence[Decimal]
-        if default_order:
-            # Straight-line code for the usual order (the loop below handles re-orderings).
-            list_price = unit
-            if contracted is not None:
-                unit = _contracted_unit(contracted, unit, currency, number, sku)
-            contracted_price = unit
-            if schedule_plan is not None:
-                unit = _scheduled_unit(
-                    schedule_plan, unit, schedule_quantity, currency, number, sku
-                )
-            volume_price = unit
-            if term.scaled:
-                unit = _scale(unit, term)
-            regular = unit
-            if discount is not None:
-                unit = _discounted_unit(discount, unit, quantity, currency, number, sku)
-            customer = unit
-            if partner_factor is not None:
-                unit = unit * partner_factor
-            partner = unit
-            if distributor_factor is not None:
-                unit = unit * distributor_factor
-            prices = (list_price, contracted_price, volume_price, regular, customer, partner, unit)
-        else:
-            steps: list[Decimal] = []
-            for name in order:
-                if name is StepName.CONTRACTED:
-                    if contracted is not None:
-                        unit = _contracted_unit(contracted, unit, currency, number, sku)
-                elif name is StepName.VOLUME:
-                    if schedule_plan is not None:
-                        unit = _scheduled_unit(
-                            schedule_plan, unit, schedule_quantity, currency, number, sku
-                        )
-                elif name is StepName.TERM:
-                    unit = _scale(unit, term)
-                elif name is StepName.ADDITIONAL:
-                    if discount is not None:
-                        unit = _discounted_unit(discount, unit, quantity, currency, number, sku)
-                elif name is StepName.PARTNER:
-                    if partner_factor is not None:
-                        unit = unit * partner_factor
-                elif name is StepName.DISTRIBUTOR and distributor_factor is not None:
-                    unit = unit * distributor_factor
-                steps.append(unit)
-            prices = steps
-
-        if rounding is None:
-            # Positional: Decimal.quantize parses keyword arguments slowly.
-            net_total = (unit * quantity).quantize(quantum, half_up)
-        else:
-            net_total = rounding.quantize(unit * quantity, currency)
-        sums[kind] += net_total
-
-        # The steps are left to PricedLine.__getattr__, which builds them from the trace on
-        # demand: the arithmetic is eager, the explanation lazy.
-        priced = new_line(
-            number,
-            sku,
-            plan.name,
-            kind,
-            quantity,
-            span,
-            term.value,
-            trusted_money(net_total, currency),
-            # The fields of a _Trace, in order.
-            (
-                context,
-                prices,
-                model,
-                quantity,
-                contracted,
-                schedule,
-                schedule_quantity,
-                term.proration,
-                discount,
-            ),
-        )
-        lines.append(priced)
-    return lines, sums
-
-
-_TWELVE: Final = Decimal(12)
-
-
-def _term_months(quote: Quote) -> Fraction:
-    period = quote.period
-    detail = term_multiplier_detail(
-        period.start, period.end, Duration(months=1), quote.proration_method
-    )
-    return detail.exact
-
-
-def _tier_quantities(quote: Quote, catalog: Catalog) -> dict[str, Decimal]:
-    """Quantities summed per SKU across the quote, for schedules that aggregate.
-
-    Also the first look-up of every line's SKU, so an unknown SKU is reported before any line
-    is priced.
-    """
-    totals: dict[str, Decimal] = {}
-    aggregates: dict[str, bool] = {}
-    for line in quote.lines:
-        sku = line.sku
-        aggregate = aggregates.get(sku)
-        if aggregate is None:
-            schedule = catalog.product(sku).discount_schedule
-            aggregate = aggregates[sku] = schedule is not None and _aggregates(schedule)
-        if aggregate:
-            totals[sku] = CTX.add(totals.get(sku, ZERO), line.quantity)
-    return totals

@@ -1,0 +1,231 @@
+"""How a priced quote line explains itself: the steps of its waterfall, built on demand.
+
+The engine keeps each line's raw numbers as a :class:`_Trace` (a plain tuple of its fields)
+and the quote-wide facts as one :class:`_Context`, built from the quote's fields; the steps
+and their reasons (docs/explanation/price-waterfall.md) are written only when someone reads
+``PricedLine.steps``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from decimal import Decimal
+from fractions import Fraction
+from typing import Final, NamedTuple, final
+
+from revcycle._display import amount_text
+from revcycle._numbers import CTX, ZERO, fraction_to_decimal, plain
+from revcycle._validate import trusted
+from revcycle.catalog import ContractedPrice
+from revcycle.money import Currency, Money, Percent
+from revcycle.pricing import (
+    AnyPricingModel,
+    Discount,
+    DiscountKind,
+    DiscountSchedule,
+    Flat,
+    PerUnit,
+)
+from revcycle.proration import Proration
+from revcycle.waterfall import StepName, WaterfallStep
+
+
+# Steps built from the engine's own numbers: the name is a StepName, the price a Money and the
+# reason a str by construction, so attrs' __init__ (converter and validator) would only repeat
+# the checks on every step of every line.
+_trusted_step: Final = trusted(WaterfallStep, "name", "unit_price", "reason")
+
+
+def _short(value: Decimal) -> str:
+    exponent = value.as_tuple().exponent
+    assert isinstance(exponent, int)
+    if -exponent <= 6:
+        return plain(value)
+    return "≈" + plain(value.quantize(Decimal("0.000001"), context=CTX))
+
+
+@final
+class _Context:
+    """What every line of one priced quote shares (order, quote-level discounts)."""
+
+    __slots__ = (
+        "account",
+        "currency",
+        "distributor_reason",
+        "order",
+        "partner_reason",
+        "position",
+        "price_book",
+    )
+
+    def __init__(
+        self,
+        *,
+        account: str,
+        currency: Currency,
+        price_book: str,
+        order: tuple[StepName, ...],
+        partner_discount: Percent | None,
+        distributor_discount: Percent | None,
+    ) -> None:
+        self.account = account
+        self.currency = currency
+        self.price_book = price_book
+        self.order = order
+        self.position = {name: i for i, name in enumerate(order)}
+        # The same on every line: written once.
+        self.partner_reason = (
+            "no partner discount"
+            if partner_discount is None
+            else f"{partner_discount} partner discount"
+        )
+        self.distributor_reason = (
+            "no distributor discount"
+            if distributor_discount is None
+            else f"{distributor_discount} distributor discount"
+        )
+
+
+class _Trace(NamedTuple):
+    """The raw results of one line's waterfall, kept to build its steps on demand.
+
+    The engine makes one per line and keeps it as a plain tuple of these fields (cheaper to
+    build than a named tuple, let alone an object with an ``__init__``); it is wrapped with
+    ``_Trace._make`` only when the steps are asked for.
+    """
+
+    context: _Context
+    prices: Sequence[Decimal]
+    model: AnyPricingModel
+    quantity: Decimal
+    contracted: ContractedPrice | None
+    schedule: DiscountSchedule | None
+    schedule_quantity: Decimal
+    proration: Proration | str
+    discount: Discount | None
+
+    def steps(self) -> tuple[WaterfallStep, ...]:
+        context = self.context
+        currency = context.currency
+        return tuple(
+            _trusted_step(name, Money._trusted(price, currency), self.reason(name, i))
+            for i, (name, price) in enumerate(zip(context.order, self.prices, strict=True))
+        )
+
+    def reason(self, name: StepName, index: int) -> str:
+        context = self.context
+        currency = context.currency
+        if name is StepName.LIST:
+            return f"price book {context.price_book}: {_describe_model(self.model, self.quantity)}"
+        before = self.prices[index - 1] if index else ZERO
+        if name is StepName.CONTRACTED:
+            contracted = self.contracted
+            if contracted is None:
+                return f"no contracted price for {context.account}"
+            valid = "" if contracted.period is None else f", valid {contracted.period}"
+            if contracted.price is not None:
+                return f"contracted price {contracted.price} for {context.account}{valid}"
+            return f"contracted discount {contracted.discount} for {context.account}{valid}"
+        if name is StepName.VOLUME:
+            if self.schedule is None:
+                return "no discount schedule"
+            return _describe_schedule(self.schedule, before, self.schedule_quantity, currency)
+        if name is StepName.TERM:
+            proration = self.proration
+            if isinstance(proration, str):
+                return proration
+            parts = " + ".join(
+                f"{_fraction(p.value)} {p.description}" for p in proration.parts if p.value
+            )
+            return (
+                f"× {_fraction(proration.exact)} = ({parts or '0'}) ÷ "
+                f"{_fraction(proration.divisor)} {proration.divisor_description}, "
+                f"{proration.method.value}"
+            )
+        if name is StepName.ADDITIONAL:
+            return _describe_discount(
+                self.discount, before, self.prices[index], self.quantity, currency
+            )
+        if name is StepName.PARTNER:
+            return context.partner_reason
+        return context.distributor_reason
+
+
+def _fraction(value: Fraction) -> str:
+    if value.denominator == 1:
+        return str(value.numerator)
+    return f"{value.numerator}/{value.denominator} (≈ {_short(fraction_to_decimal(value))})"
+
+
+# Where a plain-tuple trace keeps the two fields read without building the steps.
+_CONTEXT_AT: Final = _Trace._fields.index("context")
+_PRICES_AT: Final = _Trace._fields.index("prices")
+
+
+def _units(quantity: Decimal) -> str:
+    return f"{plain(quantity)} unit{'' if quantity == 1 else 's'}"
+
+
+def _describe_model(model: AnyPricingModel, quantity: Decimal) -> str:
+    if isinstance(model, PerUnit):
+        return f"per unit {amount_text(model.unit_price)}"
+    if isinstance(model, Flat):
+        return f"flat {amount_text(model.amount)} over {_units(quantity)}"
+    kind = type(model).__name__.lower()
+    rows = model.breakdown(quantity)
+    if not rows:
+        return f"{kind}: a zero quantity costs zero"
+    parts = []
+    for row in rows:
+        pieces = []
+        if row.unit_price is not None:
+            pieces.append(f"{plain(row.units)} × {amount_text(row.unit_price)}")
+        if row.flat_price is not None:
+            pieces.append(f"flat {amount_text(row.flat_price)}")
+        parts.append(f"{row.description}: {' + '.join(pieces) or amount_text(row.amount)}")
+    total = model.price(quantity)
+    return f"{kind} ({'; '.join(parts)}) = {amount_text(total)} over {_units(quantity)}"
+
+
+def _describe_schedule(
+    schedule: DiscountSchedule, before: Decimal, quantity: Decimal, currency: Currency
+) -> str:
+    rows = schedule.breakdown(Money._trusted(before, currency), quantity)
+    kind = schedule.kind.value
+    aggregated = (
+        f" (tier picked by the quote's total quantity {plain(quantity)})"
+        if schedule.aggregate
+        else ""
+    )
+    if not rows:
+        return f"{kind} discount schedule: a zero quantity gets no discount"
+    shown = "; ".join(
+        f"{row.description}: {plain(row.units)} units at {amount_text(row.discount_per_unit)} off"
+        for row in rows
+    )
+    if len(rows) > 1:
+        shown += " (blended per unit)"
+    return f"{kind} discount schedule{aggregated}: {shown}"
+
+
+def _describe_discount(
+    discount: Discount | None,
+    before: Decimal,
+    after: Decimal,
+    quantity: Decimal,
+    currency: Currency,
+) -> str:
+    if discount is None:
+        return "no additional discount"
+    value = discount.value
+    if isinstance(value, Percent):
+        return f"{value} additional discount"
+    off = amount_text(Money._trusted(CTX.subtract(before, after), currency))
+    if discount.kind is DiscountKind.AMOUNT:
+        return f"{amount_text(value)} off each unit for its whole term (not scaled by the term)"
+    if discount.kind is DiscountKind.UNIT_PRICE:
+        return f"target unit price {amount_text(value)}: back-solved {off} off per unit"
+    return (
+        f"target line total {amount_text(value)} ÷ quantity {plain(quantity)}: back-solved {off} "
+        "off per unit"
+    )
