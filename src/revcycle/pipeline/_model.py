@@ -5,16 +5,16 @@ from __future__ import annotations
 
 import decimal
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import date, datetime, timedelta
 from decimal import Decimal
-from typing import Any, Final, final
+from typing import Any, Final, TypeVar, final
 
 import attrs
 
 from revcycle._display import html_table, to_pandas
 from revcycle._numbers import CTX, HUNDRED, ZERO, plain
-from revcycle._validate import check_type, require_day, require_sequence
+from revcycle._validate import check_type, require_day, require_sequence, trusted
 from revcycle.dates import Period, as_of_instant
 from revcycle.errors import (
     CurrencyMismatchError,
@@ -43,6 +43,11 @@ from revcycle.pipeline._results import (
 _US_PER_DAY: Final = Decimal(86_400_000_000)
 _DAY_PLACES: Final = Decimal("0.000001")
 _NO_TIME: Final = timedelta(0)
+
+_T = TypeVar("_T")
+# The totals are computed from checked opportunities: filled in without __init__.
+_new_stage_total: Final = trusted(StageTotal, "stage", "count", "amount", "weighted")
+_new_category_total: Final = trusted(CategoryTotal, "category", "count", "amount", "weighted")
 
 
 # --------------------------------------------------------------------------------------------
@@ -346,29 +351,25 @@ class Pipeline:
 
     # -- totals ----------------------------------------------------------------------------
 
+    def _sum(self, values: list[Decimal], open_only: bool) -> Decimal:
+        """The sum of per-opportunity ``values``, over every deal or the open ones only."""
+        with decimal.localcontext(CTX):
+            if open_only:
+                return sum((values[i] for i in self._summary().open_idx), ZERO)
+            return sum(values, ZERO)
+
     def total(self, currency: Currency | str | None = None, *, open_only: bool = False) -> Money:
         """The sum of amounts (unweighted), all deals or open ones only."""
         cur = self.report_currency(currency)
-        amounts = self._amounts(cur)
-        with decimal.localcontext(CTX):
-            if open_only:
-                value = sum((amounts[i] for i in self._summary().open_idx), ZERO)
-            else:
-                value = sum(amounts, ZERO)
-        return self._money(value, cur)
+        return self._money(self._sum(self._amounts(cur), open_only), cur)
 
     def weighted_total(
         self, currency: Currency | str | None = None, *, open_only: bool = False
     ) -> Money:
         """Σ amount × probability (closed-won deals count in full, lost ones at 0 %)."""
         cur = self.report_currency(currency)
-        weighted = self._weighted(cur)
-        with decimal.localcontext(CTX):
-            if open_only:
-                points = sum((weighted[i] for i in self._summary().open_idx), ZERO)
-            else:
-                points = sum(weighted, ZERO)
-            return self._money(points / HUNDRED, cur)
+        points = self._sum(self._weighted(cur), open_only)
+        return self._money(CTX.divide(points, HUNDRED), cur)
 
     def _groups(self, currency: Currency) -> tuple[dict[Any, list[Any]], dict[Any, list[Any]]]:
         """Count, amount and weight points per stage and per category, in one pass (cached)."""
@@ -392,35 +393,29 @@ class Pipeline:
         self._memo[key] = (by_stage, by_category)
         return by_stage, by_category
 
+    def _totals(
+        self,
+        currency: Currency | str | None,
+        which: int,
+        new: Callable[[Any, int, Money, Money], _T],
+    ) -> tuple[_T, ...]:
+        """Count, amount and weighted amount per stage (``which`` 0) or per forecast category
+        (1), each made into a result by ``new``."""
+        cur = self.report_currency(currency)
+        return tuple(
+            new(key, count, self._money(amount, cur), self._money(CTX.divide(points, HUNDRED), cur))
+            for key, (count, amount, points) in self._groups(cur)[which].items()
+        )
+
     def by_stage(self, currency: Currency | str | None = None) -> tuple[StageTotal, ...]:
         """Count, amount and weighted amount per stage, every stage in funnel order."""
-        cur = self.report_currency(currency)
-        rows = self._groups(cur)[0]
-        return tuple(
-            StageTotal(
-                stage=name,
-                count=count,
-                amount=self._money(amount, cur),
-                weighted=self._money(CTX.divide(points, HUNDRED), cur),
-            )
-            for name, (count, amount, points) in rows.items()
-        )
+        return self._totals(currency, 0, _new_stage_total)
 
     def by_forecast_category(
         self, currency: Currency | str | None = None
     ) -> tuple[CategoryTotal, ...]:
         """Count, amount and weighted amount per forecast category (all five, in order)."""
-        cur = self.report_currency(currency)
-        rows = self._groups(cur)[1]
-        return tuple(
-            CategoryTotal(
-                category=category,
-                count=count,
-                amount=self._money(amount, cur),
-                weighted=self._money(CTX.divide(points, HUNDRED), cur),
-            )
-            for category, (count, amount, points) in rows.items()
-        )
+        return self._totals(currency, 1, _new_category_total)
 
     def forecast(self, period: Period, currency: Currency | str | None = None) -> Forecast:
         """The forecast for deals whose close date falls in ``period`` (see :class:`Forecast`)."""

@@ -18,16 +18,7 @@ from revcycle._display import (
 )
 from revcycle._numbers import plain
 from revcycle.money import Currency, Money
-from revcycle.pipeline._results import (
-    CategoryTotal,
-    DealFlag,
-    Forecast,
-    SalesVelocity,
-    StageConversion,
-    StageDuration,
-    StageTotal,
-    WinRate,
-)
+from revcycle.pipeline import _results
 
 
 @final
@@ -45,17 +36,17 @@ class PipelineReport:
     open_deals: int
     total: Money
     weighted_total: Money
-    by_stage: tuple[StageTotal, ...]
-    by_forecast_category: tuple[CategoryTotal, ...]
-    forecast: Forecast
-    win_rate: WinRate
-    win_rate_all_time: WinRate
-    stage_durations: tuple[StageDuration, ...]
-    conversion_rates: tuple[StageConversion, ...]
-    velocity: SalesVelocity
-    stalled: tuple[DealFlag, ...]
+    by_stage: tuple[_results.StageTotal, ...]
+    by_forecast_category: tuple[_results.CategoryTotal, ...]
+    forecast: _results.Forecast
+    win_rate: _results.WinRate
+    win_rate_all_time: _results.WinRate
+    stage_durations: tuple[_results.StageDuration, ...]
+    conversion_rates: tuple[_results.StageConversion, ...]
+    velocity: _results.SalesVelocity
+    stalled: tuple[_results.DealFlag, ...]
     stalled_days: int
-    aged: tuple[DealFlag, ...]
+    aged: tuple[_results.DealFlag, ...]
     aged_days: int
 
     def summary_rows(self) -> list[tuple[str, str]]:
