@@ -16,8 +16,8 @@ import cattrs
 
 from revcycle._numbers import plain
 from revcycle.errors import RevcycleTypeError
+from revcycle.money import ExchangeRates
 from revcycle.opportunity import Opportunity, StageModel
-from revcycle.pipeline import ExchangeRates
 
 
 _PRESET_NAMES = ("default", "salesforce", "hubspot")

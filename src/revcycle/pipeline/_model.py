@@ -1,56 +1,20 @@
-"""Pipeline analytics: weighted totals, forecasts, win rates, stage times, conversion, velocity.
-
-A :class:`Pipeline` is a frozen collection of :class:`~revcycle.opportunity.Opportunity`
-values. Every metric reads one summary built in a single pass over the opportunities and
-their histories (amounts stay plain Decimals inside it), so a report over 100,000 deals with
-a million history rows takes about a second.
-
-Conventions:
-
-* **Weighted** amount = amount × the opportunity's probability snapshot, unrounded.
-* **One currency.** Totals are in one report currency. Mixed currencies need an
-  :class:`ExchangeRates` table (rates *to* the report currency); without one a
-  :class:`~revcycle.errors.CurrencyMismatchError` says which currencies were found.
-* **Closed deals count where they closed:** by their ``close_date`` (``close_won`` and
-  ``close_lost`` set it to the day they closed).
-* **Durations** are measured between history timestamps (timezone-aware) and reported in days
-  to six decimal places; a visit to a stage ends when the stage changes (amount or
-  probability edits do not end it); the final visit of an open deal counts only up to an
-  ``as_of`` given by the caller. Closed stages are terminal and have no duration.
-
->>> from datetime import date, datetime, timezone
->>> from revcycle.money import Money
->>> from revcycle.opportunity import Opportunity
->>> at = datetime(2025, 1, 6, 9, 0, tzinfo=timezone.utc)
->>> opp = Opportunity(
-...     id="OPP-1", account="ACME", name="Platform", amount=Money("100000", "USD"),
-...     close_date=date(2025, 6, 30), owner="dana", stage="Negotiation/Review", created_at=at,
-... )
->>> Pipeline([opp]).weighted_total()
-Money('75000', 'USD')
-"""
+"""The pipeline: a frozen set of opportunities and the metrics computed from one summary built
+in a single pass over them and their histories."""
 
 from __future__ import annotations
 
 import decimal
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import date, datetime, timedelta
 from decimal import Decimal
-from typing import Any, Final, final
+from typing import Any, Final, TypeVar, final
 
 import attrs
 
-from revcycle._display import (
-    MISSING,
-    amount_text,
-    days_text,
-    html_table,
-    percent_text,
-    to_pandas,
-)
+from revcycle._display import html_table, to_pandas
 from revcycle._numbers import CTX, HUNDRED, ZERO, plain
-from revcycle._validate import check_type, require_day, require_sequence
+from revcycle._validate import check_type, require_day, require_sequence, trusted
 from revcycle.dates import Period, as_of_instant
 from revcycle.errors import (
     CurrencyMismatchError,
@@ -63,144 +27,27 @@ from revcycle.opportunity import (
     Opportunity,
     StageModel,
 )
+from revcycle.pipeline._report import PipelineReport
+from revcycle.pipeline._results import (
+    CategoryTotal,
+    DealFlag,
+    Forecast,
+    SalesVelocity,
+    StageConversion,
+    StageDuration,
+    StageTotal,
+    WinRate,
+)
 
-
-__all__ = [
-    "CategoryTotal",
-    "DealFlag",
-    "ExchangeRates",
-    "Forecast",
-    "Pipeline",
-    "PipelineReport",
-    "SalesVelocity",
-    "StageConversion",
-    "StageDuration",
-    "StageTotal",
-    "WinRate",
-]
 
 _US_PER_DAY: Final = Decimal(86_400_000_000)
 _DAY_PLACES: Final = Decimal("0.000001")
 _NO_TIME: Final = timedelta(0)
 
-
-# --------------------------------------------------------------------------------------------
-# Result values
-
-
-@final
-@attrs.frozen(kw_only=True)
-class StageTotal:
-    """Deals in one stage: how many, their amount and weighted amount."""
-
-    stage: str
-    count: int
-    amount: Money
-    weighted: Money
-
-
-@final
-@attrs.frozen(kw_only=True)
-class CategoryTotal:
-    """Deals in one forecast category: how many, their amount and weighted amount."""
-
-    category: ForecastCategory
-    count: int
-    amount: Money
-    weighted: Money
-
-
-@final
-@attrs.frozen(kw_only=True)
-class Forecast:
-    """Salesforce-style forecast for deals closing in ``period`` (by close date).
-
-    Cumulative, as Salesforce rolls them up: ``closed`` is won amounts; ``commit`` is closed
-    plus open Commit; ``best_case`` is commit plus open Best Case; ``pipeline`` is the open
-    pipeline (open Pipeline, Best Case and Commit deals, without closed). ``weighted`` is the
-    open deals' amount × probability. Lost deals and open Omitted deals count nowhere; an open
-    deal whose category was set to Closed counts as Commit until it really closes.
-    """
-
-    period: Period
-    closed: Money
-    commit: Money
-    best_case: Money
-    pipeline: Money
-    weighted: Money
-    open_deals: int
-    won_deals: int
-
-
-@final
-@attrs.frozen(kw_only=True)
-class WinRate:
-    """Won ÷ (won + lost), by count and by amount; ``None`` when nothing closed."""
-
-    won: int
-    lost: int
-    won_amount: Money
-    lost_amount: Money
-    by_count: Decimal | None
-    by_amount: Decimal | None
-
-
-@final
-@attrs.frozen(kw_only=True)
-class StageDuration:
-    """Time spent in a stage over every finished visit (and open ones up to ``as_of``).
-
-    Days to six decimal places; ``mean_days`` is ``None`` when no visit was measured.
-    """
-
-    stage: str
-    visits: int
-    total_days: Decimal
-    mean_days: Decimal | None
-
-
-@final
-@attrs.frozen(kw_only=True)
-class StageConversion:
-    """Of the deals that reached ``from_stage``, the share that reached ``to_stage``.
-
-    A deal reaches a stage when it enters it or any later open stage, or wins; a deal
-    created at a later stage counts as having reached the earlier ones.
-    """
-
-    from_stage: str
-    to_stage: str
-    entered: int
-    advanced: int
-    rate: Decimal | None
-
-
-@final
-@attrs.frozen(kw_only=True)
-class SalesVelocity:
-    """Pipeline value per day: open deals × win rate × average won amount ÷ average cycle days.
-
-    The cycle of a won deal runs from ``created_at`` to the time it closed. ``per_day`` is
-    ``None`` when any factor is undefined (nothing closed, nothing won, a zero cycle).
-    """
-
-    open_deals: int
-    win_rate: Decimal | None
-    average_won_amount: Money | None
-    average_cycle_days: Decimal | None
-    per_day: Money | None
-
-
-@final
-@attrs.frozen(kw_only=True)
-class DealFlag:
-    """An open deal flagged by a report (stalled or old), with the number of days."""
-
-    id: str
-    name: str
-    owner: str
-    stage: str
-    days: int
+_T = TypeVar("_T")
+# The totals are computed from checked opportunities: filled in without __init__.
+_new_stage_total: Final = trusted(StageTotal, "stage", "count", "amount", "weighted")
+_new_category_total: Final = trusted(CategoryTotal, "category", "count", "amount", "weighted")
 
 
 # --------------------------------------------------------------------------------------------
@@ -504,29 +351,25 @@ class Pipeline:
 
     # -- totals ----------------------------------------------------------------------------
 
+    def _sum(self, values: list[Decimal], open_only: bool) -> Decimal:
+        """The sum of per-opportunity ``values``, over every deal or the open ones only."""
+        with decimal.localcontext(CTX):
+            if open_only:
+                return sum((values[i] for i in self._summary().open_idx), ZERO)
+            return sum(values, ZERO)
+
     def total(self, currency: Currency | str | None = None, *, open_only: bool = False) -> Money:
         """The sum of amounts (unweighted), all deals or open ones only."""
         cur = self.report_currency(currency)
-        amounts = self._amounts(cur)
-        with decimal.localcontext(CTX):
-            if open_only:
-                value = sum((amounts[i] for i in self._summary().open_idx), ZERO)
-            else:
-                value = sum(amounts, ZERO)
-        return self._money(value, cur)
+        return self._money(self._sum(self._amounts(cur), open_only), cur)
 
     def weighted_total(
         self, currency: Currency | str | None = None, *, open_only: bool = False
     ) -> Money:
         """Σ amount × probability (closed-won deals count in full, lost ones at 0 %)."""
         cur = self.report_currency(currency)
-        weighted = self._weighted(cur)
-        with decimal.localcontext(CTX):
-            if open_only:
-                points = sum((weighted[i] for i in self._summary().open_idx), ZERO)
-            else:
-                points = sum(weighted, ZERO)
-            return self._money(points / HUNDRED, cur)
+        points = self._sum(self._weighted(cur), open_only)
+        return self._money(CTX.divide(points, HUNDRED), cur)
 
     def _groups(self, currency: Currency) -> tuple[dict[Any, list[Any]], dict[Any, list[Any]]]:
         """Count, amount and weight points per stage and per category, in one pass (cached)."""
@@ -550,35 +393,29 @@ class Pipeline:
         self._memo[key] = (by_stage, by_category)
         return by_stage, by_category
 
+    def _totals(
+        self,
+        currency: Currency | str | None,
+        which: int,
+        new: Callable[[Any, int, Money, Money], _T],
+    ) -> tuple[_T, ...]:
+        """Count, amount and weighted amount per stage (``which`` 0) or per forecast category
+        (1), each made into a result by ``new``."""
+        cur = self.report_currency(currency)
+        return tuple(
+            new(key, count, self._money(amount, cur), self._money(CTX.divide(points, HUNDRED), cur))
+            for key, (count, amount, points) in self._groups(cur)[which].items()
+        )
+
     def by_stage(self, currency: Currency | str | None = None) -> tuple[StageTotal, ...]:
         """Count, amount and weighted amount per stage, every stage in funnel order."""
-        cur = self.report_currency(currency)
-        rows = self._groups(cur)[0]
-        return tuple(
-            StageTotal(
-                stage=name,
-                count=count,
-                amount=self._money(amount, cur),
-                weighted=self._money(CTX.divide(points, HUNDRED), cur),
-            )
-            for name, (count, amount, points) in rows.items()
-        )
+        return self._totals(currency, 0, _new_stage_total)
 
     def by_forecast_category(
         self, currency: Currency | str | None = None
     ) -> tuple[CategoryTotal, ...]:
         """Count, amount and weighted amount per forecast category (all five, in order)."""
-        cur = self.report_currency(currency)
-        rows = self._groups(cur)[1]
-        return tuple(
-            CategoryTotal(
-                category=category,
-                count=count,
-                amount=self._money(amount, cur),
-                weighted=self._money(CTX.divide(points, HUNDRED), cur),
-            )
-            for category, (count, amount, points) in rows.items()
-        )
+        return self._totals(currency, 1, _new_category_total)
 
     def forecast(self, period: Period, currency: Currency | str | None = None) -> Forecast:
         """The forecast for deals whose close date falls in ``period`` (see :class:`Forecast`)."""
@@ -898,102 +735,3 @@ def _quarter(day: date) -> Period:
     start = date(day.year, 3 * ((day.month - 1) // 3) + 1, 1)
     end = date(start.year + 1, 1, 1) if start.month == 10 else date(start.year, start.month + 3, 1)
     return Period(start, end)
-
-
-@final
-@attrs.frozen(kw_only=True)
-class PipelineReport:
-    """Every pipeline metric as of a date, in one currency (what ``revcycle pipeline`` prints).
-
-    ``total`` and ``weighted_total`` cover open deals; ``forecast`` and ``win_rate`` the
-    report period; ``velocity`` all closed deals.
-    """
-
-    as_of: date
-    currency: Currency
-    deals: int
-    open_deals: int
-    total: Money
-    weighted_total: Money
-    by_stage: tuple[StageTotal, ...]
-    by_forecast_category: tuple[CategoryTotal, ...]
-    forecast: Forecast
-    win_rate: WinRate
-    win_rate_all_time: WinRate
-    stage_durations: tuple[StageDuration, ...]
-    conversion_rates: tuple[StageConversion, ...]
-    velocity: SalesVelocity
-    stalled: tuple[DealFlag, ...]
-    stalled_days: int
-    aged: tuple[DealFlag, ...]
-    aged_days: int
-
-    def summary_rows(self) -> list[tuple[str, str]]:
-        """The headline figures as (label, value) rows, amounts rounded for people."""
-        f, w, v = self.forecast, self.win_rate, self.velocity
-        return [
-            ("Open deals", f"{self.open_deals} of {self.deals}"),
-            ("Open pipeline", amount_text(self.total, rounded=True)),
-            ("Weighted pipeline", amount_text(self.weighted_total, rounded=True)),
-            (f"Forecast {f.period} closed", amount_text(f.closed, rounded=True)),
-            ("Forecast commit", amount_text(f.commit, rounded=True)),
-            ("Forecast best case", amount_text(f.best_case, rounded=True)),
-            ("Forecast open pipeline", amount_text(f.pipeline, rounded=True)),
-            ("Win rate in period (count)", percent_text(w.by_count)),
-            ("Win rate in period (amount)", percent_text(w.by_amount)),
-            ("Win rate all time (count)", percent_text(self.win_rate_all_time.by_count)),
-            ("Average won amount", amount_text(v.average_won_amount, rounded=True)),
-            ("Average cycle (days)", days_text(v.average_cycle_days)),
-            ("Sales velocity per day", amount_text(v.per_day, rounded=True)),
-            (f"Stalled ≥ {self.stalled_days} days", str(len(self.stalled))),
-            (f"Older than {self.aged_days} days", str(len(self.aged))),
-        ]
-
-    def stage_rows(self) -> list[tuple[str, ...]]:
-        """Per stage: count, amount, weighted, mean days in stage (rounded for people)."""
-        durations = {d.stage: d for d in self.stage_durations}
-        rows: list[tuple[str, ...]] = []
-        for total in self.by_stage:
-            duration = durations.get(total.stage)
-            rows.append(
-                (
-                    total.stage,
-                    str(total.count),
-                    amount_text(total.amount, rounded=True),
-                    amount_text(total.weighted, rounded=True),
-                    days_text(duration.mean_days) if duration else MISSING,
-                )
-            )
-        return rows
-
-    def to_records(self) -> list[dict[str, Any]]:
-        """One flat record per stage (JSON scalars)."""
-        durations = {d.stage: d for d in self.stage_durations}
-        records = []
-        for total in self.by_stage:
-            duration = durations.get(total.stage)
-            mean = duration.mean_days if duration else None
-            records.append(
-                {
-                    "stage": total.stage,
-                    "count": total.count,
-                    "amount": plain(total.amount.amount),
-                    "weighted": plain(total.weighted.amount),
-                    "currency": self.currency.code,
-                    "mean_days": None if mean is None else plain(mean),
-                }
-            )
-        return records
-
-    def to_pandas(self) -> Any:
-        """A pandas DataFrame of :meth:`to_records`; needs the ``pandas`` extra."""
-        return to_pandas(self.to_records())
-
-    def _repr_html_(self) -> str:
-        return html_table(
-            f"Pipeline as of {self.as_of.isoformat()} ({self.currency.code})",
-            ["stage", "deals", "amount", "weighted", "mean days in stage"],
-            self.stage_rows(),
-            right=[1, 2, 3, 4],
-            footer=[f"{label}: {value}" for label, value in self.summary_rows()],
-        )
