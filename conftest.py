@@ -14,6 +14,11 @@ from pathlib import Path
 import pytest
 from _pytest.doctest import DoctestItem, get_optionflags
 
+# Import the package before pytest collects any of its files: under --import-mode=importlib a
+# private module collected first would otherwise be executed twice (once by its parent
+# package, once as the collected file), giving two copies of its classes.
+import revcycle  # noqa: F401
+
 
 collect_ignore = ["src/revcycle/__main__.py", "benchmarks", "examples"]
 
