@@ -8,42 +8,37 @@ from __future__ import annotations
 
 import decimal
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from datetime import UTC, date, datetime, time, timedelta, tzinfo
+from datetime import UTC, date, datetime, time, tzinfo
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any, Final, TypeAlias
+from typing import TYPE_CHECKING, Any, TypeAlias
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import attrs
 
-from revcycle._numbers import CTX, ONE, ZERO, plain, to_decimal
+from revcycle._numbers import CTX, ONE, ZERO, to_decimal
 from revcycle.dates import Period
 from revcycle.errors import (
     RevcycleTypeError,
     UnknownCodeError,
-    UsageError,
     ValidationError,
 )
 from revcycle.money import Currency, Money
 from revcycle.proration import period_fraction
-from revcycle.usage._model import (
-    Aggregation,
-    Meter,
-    Percentage,
-    RatedCharge,
-    UsageCharge,
-    UsageEvent,
-    UsageKey,
-    UsageRating,
-    _rated_line,
-    _RowSource,
+from revcycle.usage._charges import Percentage, UsageCharge
+from revcycle.usage._events import UsageEvent, UsageKey
+from revcycle.usage._meters import Aggregation, Meter
+from revcycle.usage._results import RatedCharge, UsageRating, _rated_line, _RowSource
+from revcycle.usage._scan import (
+    MICROSECOND,
+    Scan,
+    finish,
+    negative_quantity,
+    refuses_negative,
 )
 
 
 if TYPE_CHECKING:
     import pyarrow
-
-
-MICROSECOND: Final = timedelta(microseconds=1)
 
 
 # --------------------------------------------------------------------------------------------
@@ -102,35 +97,12 @@ def _accumulator(meter: Meter, percentage: bool) -> _Accumulator:
         filters=tuple(meter.filters.items()),
         group_by=meter.group_by,
         unique_property=meter.unique_property,
-        refuse_negative=not meter.allow_negative
-        and kind in (Aggregation.SUM, Aggregation.MAX, Aggregation.LATEST),
+        refuse_negative=refuses_negative(meter),
         simple=kind is Aggregation.SUM
         and not meter.filters
         and meter.group_by is None
         and not percentage,
     )
-
-
-def negative_quantity(event: UsageEvent) -> UsageError:
-    """The error for a negative quantity under a meter that does not allow one."""
-    return UsageError(
-        f"Usage event {event.id!r} has the negative quantity {plain(event.quantity)} but the "
-        f"{event.metric!r} meter does not allow negative quantities; set allow_negative=True "
-        "on the meter to accept corrections."
-    )
-
-
-@attrs.define(slots=True)
-class Scan:
-    """What one pass over the events found (internal to :func:`rate_usage`)."""
-
-    quantities: dict[UsageKey, Decimal]
-    amounts: dict[UsageKey, list[Decimal]]
-    duplicates: list[UsageEvent]
-    conflicts: list[UsageEvent]
-    late: list[UsageEvent]
-    future: list[UsageEvent]
-    unmetered: list[UsageEvent]
 
 
 def _scan(
@@ -275,21 +247,6 @@ def _scan(
             timed.sort(key=lambda pair: pair[0])  # stable: ties keep input order
             amounts[(customer, metric, group)] = [amount for _, amount in timed]
     return Scan(quantities, amounts, duplicates, conflicts, late, future, unmetered)
-
-
-def finish(kind: Aggregation, value: Any, span: int) -> Decimal:
-    """The quantity of an accumulated value (``span``: the period in microseconds)."""
-    if kind is Aggregation.COUNT:
-        return Decimal(value)
-    if kind is Aggregation.UNIQUE_COUNT:
-        return Decimal(len(value))
-    if kind is Aggregation.LATEST:
-        quantity: Decimal = value[1]
-        return quantity
-    if kind is Aggregation.TIME_WEIGHTED_SUM:
-        return CTX.divide(value, Decimal(span))
-    result: Decimal = value
-    return result
 
 
 # --------------------------------------------------------------------------------------------
@@ -623,12 +580,12 @@ def rate_usage_table(
     ``assume_unique_ids=True`` only when the ids are known to be unique (a primary key in
     the warehouse the table came from): repeats are then neither removed nor reported.
     """
-    from revcycle import _usage_arrow
+    from revcycle.usage._arrow import scan_table  # here: pyarrow is an optional extra
 
     by_metric, zone_name, lo, hi, fraction = _prepare(charges, period, tz, full_period)
     billed = _check_keys(already_billed, "already_billed", by_metric)
     opening = _check_keys(opening_levels, "opening_levels", by_metric)
-    scanned = _usage_arrow.scan_table(table, by_metric, lo, hi, deduplicate=not assume_unique_ids)
+    scanned = scan_table(table, by_metric, lo, hi, deduplicate=not assume_unique_ids)
     quantities = _apply_opening(scanned.quantities, opening, by_metric)
     lines = _rate(quantities, scanned.amounts, by_metric, fraction, billed, _customers(customers))
     return UsageRating(
