@@ -181,6 +181,17 @@ _rated_line: Final = trusted(
 )
 
 
+_LEFT_OUT: Final = {
+    "duplicates": "duplicate ids (counted once)",
+    "conflicts": "conflicting duplicates (differ from the first)",
+    "late": "late events (before the period, not counted)",
+    "future": "future events (after the period, not counted)",
+    "unmetered": "unmetered events (no charge for the metric)",
+}
+"""The fields of :class:`UsageRating` that hold events not counted, in the order they are
+shown, and how :meth:`UsageRating.explain` names them (the HTML footer shows the field)."""
+
+
 @final
 @attrs.frozen(kw_only=True)
 class UsageRating:
@@ -218,18 +229,16 @@ class UsageRating:
         """Every line's explanation, then what was left out and why."""
         parts = [f"Usage rated for {self.period} in {self.tz}:"]
         parts += [line.explain() for line in self.lines]
-        for label, events in (
-            ("duplicate ids (counted once)", self.duplicates),
-            ("conflicting duplicates (differ from the first)", self.conflicts),
-            ("late events (before the period, not counted)", self.late),
-            ("future events (after the period, not counted)", self.future),
-            ("unmetered events (no charge for the metric)", self.unmetered),
-        ):
-            if events:
-                ids = ", ".join(e.id for e in events[:10])
-                more = f" and {len(events) - 10} more" if len(events) > 10 else ""
-                parts.append(f"{len(events)} {label}: {ids}{more}")
+        for name, events in self._left_out():
+            ids = ", ".join(e.id for e in events[:10])
+            more = f" and {len(events) - 10} more" if len(events) > 10 else ""
+            parts.append(f"{len(events)} {_LEFT_OUT[name]}: {ids}{more}")
         return "\n".join(parts)
+
+    def _left_out(self) -> list[tuple[str, tuple[UsageEvent, ...]]]:
+        """``(field, events)`` for every field of :data:`_LEFT_OUT` that holds events."""
+        found = ((name, getattr(self, name)) for name in _LEFT_OUT)
+        return [(name, events) for name, events in found if events]
 
     def to_records(self) -> list[dict[str, Any]]:
         """One flat dict per line (for DataFrames and CSV)."""
@@ -250,17 +259,7 @@ class UsageRating:
             ]
             for line in self.lines
         ]
-        footer = [
-            f"{len(events)} {label}"
-            for label, events in (
-                ("duplicates", self.duplicates),
-                ("conflicts", self.conflicts),
-                ("late", self.late),
-                ("future", self.future),
-                ("unmetered", self.unmetered),
-            )
-            if events
-        ]
+        footer = [f"{len(events)} {name}" for name, events in self._left_out()]
         return html_table(
             f"Usage {self.period} ({self.tz})",
             ["customer", "metric", "group", "quantity", "amount"],
