@@ -152,12 +152,12 @@ def test_repeated_ids_are_found_whatever_the_lengths_chunks_and_slices(
     ]
     table = chunked(to_table(padding + events), cuts, skip)
     assert rate_usage_table(table, charge, JAN) == expected
-    from revcycle import _usage_arrow
+    from revcycle.usage import _arrow
 
     with pytest.MonkeyPatch.context() as patch:
         # Tiny blocks and no tail read byte by byte: the same keys, block by block.
-        patch.setattr(_usage_arrow, "_BLOCK", 3)
-        patch.setattr(_usage_arrow, "_TAIL", 0)
+        patch.setattr(_arrow, "_BLOCK", 3)
+        patch.setattr(_arrow, "_TAIL", 0)
         assert rate_usage_table(table, charge, JAN) == expected
 
 
@@ -167,16 +167,16 @@ def test_shared_id_keys_and_missing_numpy_change_nothing(
 ) -> None:
     import numpy as np
 
-    from revcycle import _usage_arrow
+    from revcycle.usage import _arrow
 
     expected = rate_usage(events, charges, JAN)
     table = to_table(events)
     with pytest.MonkeyPatch.context() as patch:
         # Every row shares one key (the worst collisions): all are compared exactly.
-        patch.setattr(_usage_arrow, "_id_keys", lambda ids: np.zeros(len(ids), np.uint64))
+        patch.setattr(_arrow, "_id_keys", lambda ids: np.zeros(len(ids), np.uint64))
         assert rate_usage_table(table, charges, JAN) == expected
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(_usage_arrow, "np", None)  # the Arrow-only fallbacks
+        patch.setattr(_arrow, "np", None)  # the Arrow-only fallbacks
         assert rate_usage_table(table, charges, JAN) == expected
 
 
@@ -225,7 +225,7 @@ def test_decimal_sums_read_from_the_buffer_equal_arrows_own(
 ) -> None:
     # Rating reads decimal sums as 64-bit integers when they fit: the same Decimals, with
     # the same exponent (so the same text, e.g. '2.50'), as Arrow's to_pylist().
-    from revcycle._usage_arrow import _python_values
+    from revcycle.usage._arrow import _python_values
 
     values = [D(n).scaleb(-scale) for n in units]
     array = pa.array(values, pa.decimal128(38, scale))
@@ -235,7 +235,7 @@ def test_decimal_sums_read_from_the_buffer_equal_arrows_own(
 
 
 def test_byte_level_checks_read_only_their_own_rows() -> None:
-    from revcycle._usage_arrow import _all_equal, _has_negative, _id_keys
+    from revcycle.usage._arrow import _all_equal, _has_negative, _id_keys
 
     # Offsets and lengths both matter: "ab","cd" has the right total length for "ab" × 2.
     assert _all_equal(pa.chunked_array([["ab", "ab"]]), "ab")
@@ -256,12 +256,12 @@ def test_byte_level_checks_read_only_their_own_rows() -> None:
     assert keys[0] == keys[2]
     assert keys[5] == keys[6]
     assert len({int(k) for k in keys}) == 5
-    from revcycle import _usage_arrow
+    from revcycle.usage import _arrow
 
     with pytest.MonkeyPatch.context() as patch:
         for block, tail in ((1, 64), (2, 0), (4, 0)):
-            patch.setattr(_usage_arrow, "_BLOCK", block)
-            patch.setattr(_usage_arrow, "_TAIL", tail)
+            patch.setattr(_arrow, "_BLOCK", block)
+            patch.setattr(_arrow, "_TAIL", tail)
             assert _id_keys(ids).tolist() == keys.tolist()
 
 
@@ -358,12 +358,12 @@ def test_trusted_unique_ids_skip_the_duplicate_search() -> None:
 def test_without_pyarrow_the_error_names_the_extra(monkeypatch: pytest.MonkeyPatch) -> None:
     import sys
 
-    import revcycle
+    import revcycle.usage
 
     monkeypatch.setitem(sys.modules, "pyarrow", None)
     monkeypatch.setitem(sys.modules, "pyarrow.compute", None)
-    monkeypatch.delitem(sys.modules, "revcycle._usage_arrow", raising=False)
-    monkeypatch.delattr(revcycle, "_usage_arrow", raising=False)
+    monkeypatch.delitem(sys.modules, "revcycle.usage._arrow", raising=False)
+    monkeypatch.delattr(revcycle.usage, "_arrow", raising=False)
     charge = UsageCharge(Meter("m", Aggregation.SUM), PerUnit(usd("1")))
     with pytest.raises(ImportError, match=r"revcycle\[arrow\]"):
         rate_usage_table(None, charge, JAN)  # type: ignore[arg-type]

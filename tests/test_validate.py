@@ -443,13 +443,13 @@ def _blocked_country_holidays() -> object:
 
 
 def _blocked_rate_usage_table() -> object:
-    import revcycle
+    import revcycle.usage
     from revcycle import Aggregation, Meter, Money, Period, PerUnit, UsageCharge
     from revcycle.usage import rate_usage_table
 
     # A fresh import of the columnar module, as in a process without pyarrow.
-    sys.modules.pop("revcycle._usage_arrow", None)
-    vars(revcycle).pop("_usage_arrow", None)
+    sys.modules.pop("revcycle.usage._arrow", None)
+    vars(revcycle.usage).pop("_arrow", None)
     charge = UsageCharge(Meter("m", Aggregation.SUM), PerUnit(Money("1", "USD")))
     return rate_usage_table(None, charge, Period.of_month(2024, 1))  # type: ignore[arg-type]
 
@@ -487,16 +487,17 @@ def test_each_optional_package_missing_raises_missing_extra_error(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     import revcycle
+    import revcycle.usage
 
     for name in blocked:
         monkeypatch.setitem(sys.modules, name, None)
     # Whatever the call drops to re-import is put back afterwards.
-    for name in ("revcycle._usage_arrow", "revcycle.testing"):
+    for name in ("revcycle.usage._arrow", "revcycle.testing"):
         if name in sys.modules:
             monkeypatch.setitem(sys.modules, name, sys.modules[name])
-    for attribute in ("_usage_arrow", "testing"):
-        if hasattr(revcycle, attribute):
-            monkeypatch.setattr(revcycle, attribute, getattr(revcycle, attribute))
+    for package, attribute in ((revcycle.usage, "_arrow"), (revcycle, "testing")):
+        if hasattr(package, attribute):
+            monkeypatch.setattr(package, attribute, getattr(package, attribute))
     with pytest.raises(MissingExtraError, match=re.escape(f"pip install 'revcycle[{extra}]'")):
         call()
 

@@ -45,6 +45,7 @@ Money('107.00', 'USD')
 from __future__ import annotations
 
 from revcycle.errors import UsageError
+from revcycle.usage._charges import AnyUsageModel, Percentage, UsageCharge
 from revcycle.usage._engine import (
     aggregate_usage,
     period_bounds,
@@ -52,19 +53,9 @@ from revcycle.usage._engine import (
     rate_usage_table,
     zone_of,
 )
-from revcycle.usage._model import (
-    Aggregation,
-    AnyUsageModel,
-    Meter,
-    Percentage,
-    RatedCharge,
-    UnitRounding,
-    UnitRoundingMode,
-    UsageCharge,
-    UsageEvent,
-    UsageKey,
-    UsageRating,
-)
+from revcycle.usage._events import UsageEvent, UsageKey
+from revcycle.usage._meters import Aggregation, Meter, UnitRounding, UnitRoundingMode
+from revcycle.usage._results import RatedCharge, UsageRating
 
 
 __all__ = [

@@ -8,42 +8,37 @@ from __future__ import annotations
 
 import decimal
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from datetime import UTC, date, datetime, time, timedelta, tzinfo
+from datetime import UTC, date, datetime, time, tzinfo
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any, Final, TypeAlias
+from typing import TYPE_CHECKING, Any, TypeAlias
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import attrs
 
-from revcycle._numbers import CTX, ONE, ZERO, plain, to_decimal
+from revcycle._numbers import CTX, ONE, ZERO, to_decimal
 from revcycle.dates import Period
 from revcycle.errors import (
     RevcycleTypeError,
     UnknownCodeError,
-    UsageError,
     ValidationError,
 )
 from revcycle.money import Currency, Money
 from revcycle.proration import period_fraction
-from revcycle.usage._model import (
-    Aggregation,
-    Meter,
-    Percentage,
-    RatedCharge,
-    UsageCharge,
-    UsageEvent,
-    UsageKey,
-    UsageRating,
-    _rated_line,
-    _RowSource,
+from revcycle.usage._charges import Percentage, UsageCharge
+from revcycle.usage._events import UsageEvent, UsageKey
+from revcycle.usage._meters import Aggregation, Meter
+from revcycle.usage._results import RatedCharge, UsageRating, _rated_line, _RowSource
+from revcycle.usage._scan import (
+    MICROSECOND,
+    Scan,
+    finish,
+    negative_quantity,
+    refuses_negative,
 )
 
 
 if TYPE_CHECKING:
     import pyarrow
-
-
-MICROSECOND: Final = timedelta(microseconds=1)
 
 
 # --------------------------------------------------------------------------------------------
@@ -102,35 +97,12 @@ def _accumulator(meter: Meter, percentage: bool) -> _Accumulator:
         filters=tuple(meter.filters.items()),
         group_by=meter.group_by,
         unique_property=meter.unique_property,
-        refuse_negative=not meter.allow_negative
-        and kind in (Aggregation.SUM, Aggregation.MAX, Aggregation.LATEST),
+        refuse_negative=refuses_negative(meter),
         simple=kind is Aggregation.SUM
         and not meter.filters
         and meter.group_by is None
         and not percentage,
     )
-
-
-def negative_quantity(event: UsageEvent) -> UsageError:
-    """The error for a negative quantity under a meter that does not allow one."""
-    return UsageError(
-        f"Usage event {event.id!r} has the negative quantity {plain(event.quantity)} but the "
-        f"{event.metric!r} meter does not allow negative quantities; set allow_negative=True "
-        "on the meter to accept corrections."
-    )
-
-
-@attrs.define(slots=True)
-class Scan:
-    """What one pass over the events found (internal to :func:`rate_usage`)."""
-
-    quantities: dict[UsageKey, Decimal]
-    amounts: dict[UsageKey, list[Decimal]]
-    duplicates: list[UsageEvent]
-    conflicts: list[UsageEvent]
-    late: list[UsageEvent]
-    future: list[UsageEvent]
-    unmetered: list[UsageEvent]
 
 
 def _scan(
@@ -146,7 +118,6 @@ def _scan(
     future: list[UsageEvent] = []
     unmetered: list[UsageEvent] = []
     seen_get = seen.get
-    accumulators_get = accumulators.get
     SUM, COUNT, MAX, LATEST, UNIQUE = (  # noqa: N806 - local aliases for the hot loop
         Aggregation.SUM,
         Aggregation.COUNT,
@@ -155,41 +126,18 @@ def _scan(
         Aggregation.UNIQUE_COUNT,
     )
     event: Any = None
+    # Plain sums per customer (the common case) look up the metric's sums directly and skip
+    # every branch below that cannot apply. Kept for benchmarks/bench_usage.py's object path
+    # (1,000,000 events, one SUM meter): 1.49x its floor loop with this arm, 1.66x without
+    # (CPU medians of 15 interleaved rounds).
     simple = all(acc.simple for acc in accumulators.values())
+    found_by_metric: Mapping[str, Any] = (
+        {metric: acc.values for metric, acc in accumulators.items()} if simple else accumulators
+    )
+    found_get = found_by_metric.get
+    zero = ZERO
     try:
         with decimal.localcontext(CTX):
-            if simple:
-                # Plain sums per customer (the common case): the same steps as the general
-                # loop below with every branch that cannot apply taken out.
-                sums = {metric: acc.values for metric, acc in accumulators.items()}
-                sums_get = sums.get
-                zero = ZERO
-                for event in events:
-                    event_id = event.id
-                    first = seen_get(event_id)
-                    if first is not None:
-                        duplicates.append(event)
-                        if event != first:
-                            conflicts.append(event)
-                        continue
-                    seen[event_id] = event
-                    at = event.at
-                    if at < lo:
-                        late.append(event)
-                        continue
-                    if at >= hi:
-                        future.append(event)
-                        continue
-                    values = sums_get(event.metric)
-                    if values is None:
-                        unmetered.append(event)
-                        continue
-                    quantity = event.quantity
-                    if quantity < zero and accumulators[event.metric].refuse_negative:
-                        raise negative_quantity(event)
-                    customer = event.customer
-                    values[customer] = values.get(customer, zero) + quantity
-                events = ()  # every event is consumed; the general loop has nothing left
             for event in events:
                 event_id = event.id
                 first = seen_get(event_id)
@@ -206,10 +154,18 @@ def _scan(
                 if at >= hi:
                     future.append(event)
                     continue
-                acc = accumulators_get(event.metric)
-                if acc is None:
+                found = found_get(event.metric)
+                if found is None:
                     unmetered.append(event)
                     continue
+                if simple:
+                    quantity = event.quantity
+                    if quantity < zero and accumulators[event.metric].refuse_negative:
+                        raise negative_quantity(event)
+                    customer = event.customer
+                    found[customer] = found.get(customer, zero) + quantity
+                    continue
+                acc = found
                 if acc.filters:
                     props = event.properties
                     if not all(props.get(k) in accepted for k, accepted in acc.filters):
@@ -275,21 +231,6 @@ def _scan(
             timed.sort(key=lambda pair: pair[0])  # stable: ties keep input order
             amounts[(customer, metric, group)] = [amount for _, amount in timed]
     return Scan(quantities, amounts, duplicates, conflicts, late, future, unmetered)
-
-
-def finish(kind: Aggregation, value: Any, span: int) -> Decimal:
-    """The quantity of an accumulated value (``span``: the period in microseconds)."""
-    if kind is Aggregation.COUNT:
-        return Decimal(value)
-    if kind is Aggregation.UNIQUE_COUNT:
-        return Decimal(len(value))
-    if kind is Aggregation.LATEST:
-        quantity: Decimal = value[1]
-        return quantity
-    if kind is Aggregation.TIME_WEIGHTED_SUM:
-        return CTX.divide(value, Decimal(span))
-    result: Decimal = value
-    return result
 
 
 # --------------------------------------------------------------------------------------------
@@ -517,11 +458,31 @@ def rate_usage(
     the period start (0 otherwise).
     """
     _iterable(events, "rate_usage() needs the events as a list (or iterable) of UsageEvent")
+
+    def scan(by_metric: Mapping[str, UsageCharge], lo: datetime, hi: datetime) -> Scan:
+        return _scan(events, _accumulators(by_metric.values()), lo, hi)
+
+    return _rating(
+        scan, charges, period, tz, full_period, already_billed, opening_levels, customers
+    )
+
+
+def _rating(
+    scan: Callable[[Mapping[str, UsageCharge], datetime, datetime], Scan],
+    charges: Iterable[UsageCharge] | UsageCharge,
+    period: Period,
+    tz: str | tzinfo,
+    full_period: Period | None,
+    already_billed: Mapping[UsageKey, Decimal | int | str] | None,
+    opening_levels: Mapping[UsageKey, Decimal | int | str] | None,
+    customers: Iterable[str],
+) -> UsageRating:
+    """What both rating paths do around their ``scan`` of ``[lo, hi)``: check the arguments,
+    add the opening levels to the scanned quantities, price every key."""
     by_metric, zone_name, lo, hi, fraction = _prepare(charges, period, tz, full_period)
-    accumulators = _accumulators(by_metric.values())
     billed = _check_keys(already_billed, "already_billed", by_metric)
     opening = _check_keys(opening_levels, "opening_levels", by_metric)
-    scanned = _scan(events, accumulators, lo, hi)
+    scanned = scan(by_metric, lo, hi)
     quantities = _apply_opening(scanned.quantities, opening, by_metric)
     lines = _rate(quantities, scanned.amounts, by_metric, fraction, billed, _customers(customers))
     return UsageRating(
@@ -623,21 +584,11 @@ def rate_usage_table(
     ``assume_unique_ids=True`` only when the ids are known to be unique (a primary key in
     the warehouse the table came from): repeats are then neither removed nor reported.
     """
-    from revcycle import _usage_arrow
+    from revcycle.usage._arrow import scan_table  # here: pyarrow is an optional extra
 
-    by_metric, zone_name, lo, hi, fraction = _prepare(charges, period, tz, full_period)
-    billed = _check_keys(already_billed, "already_billed", by_metric)
-    opening = _check_keys(opening_levels, "opening_levels", by_metric)
-    scanned = _usage_arrow.scan_table(table, by_metric, lo, hi, deduplicate=not assume_unique_ids)
-    quantities = _apply_opening(scanned.quantities, opening, by_metric)
-    lines = _rate(quantities, scanned.amounts, by_metric, fraction, billed, _customers(customers))
-    return UsageRating(
-        period=period,
-        tz=zone_name,
-        lines=lines,
-        duplicates=tuple(scanned.duplicates),
-        conflicts=tuple(scanned.conflicts),
-        late=tuple(scanned.late),
-        future=tuple(scanned.future),
-        unmetered=tuple(scanned.unmetered),
+    def scan(by_metric: Mapping[str, UsageCharge], lo: datetime, hi: datetime) -> Scan:
+        return scan_table(table, by_metric, lo, hi, deduplicate=not assume_unique_ids)
+
+    return _rating(
+        scan, charges, period, tz, full_period, already_billed, opening_levels, customers
     )

@@ -1,11 +1,14 @@
 """The columnar path of usage rating: the same aggregation over a ``pyarrow.Table``.
 
-Used by :func:`revcycle.usage.rate_usage_table`. Everything per row runs in Arrow compute
-kernels or numpy vector operations on Arrow's buffers (de-duplication by id, the period
-window, filters, group-by aggregation); Python sees one value per (customer, group), plus the
-rows that are reported rather than counted (duplicates, late, future and unmetered events),
-which become :class:`UsageEvent` values. A :class:`~revcycle.usage.Percentage` charge needs
-every event's amount in time order, so its rows are read into Python.
+Used by :func:`revcycle.usage.rate_usage_table`, which imports this module only when called
+(pyarrow is an optional extra); what it shares with the object path (the :class:`Scan` it
+returns, :func:`finish`, the negative-quantity rule) comes from ``usage/_scan.py``, never from
+the engine. Everything per row runs in Arrow compute kernels or numpy vector operations on
+Arrow's buffers (de-duplication by id, the period window, filters, group-by aggregation);
+Python sees one value per (customer, group), plus the rows that are reported rather than
+counted (duplicates, late, future and unmetered events), which become :class:`UsageEvent`
+values. A :class:`~revcycle.usage.Percentage` charge needs every event's amount in time
+order, so its rows are read into Python.
 
 Repeated ids are found without a hash table of strings: each id becomes a 64-bit key read
 from the string buffer, the keys are sorted (numpy), and only rows sharing a key are compared
@@ -26,8 +29,10 @@ from typing import TYPE_CHECKING, Any
 from revcycle._numbers import CTX
 from revcycle._validate import require_extra
 from revcycle.errors import FloatNotAllowedError, RevcycleTypeError, ValidationError
-from revcycle.usage._engine import MICROSECOND, Scan, finish, negative_quantity
-from revcycle.usage._model import Aggregation, Percentage, UsageCharge, UsageEvent, UsageKey
+from revcycle.usage._charges import Percentage, UsageCharge
+from revcycle.usage._events import UsageEvent, UsageKey
+from revcycle.usage._meters import Aggregation
+from revcycle.usage._scan import MICROSECOND, Scan, finish, negative_quantity, refuses_negative
 
 
 if TYPE_CHECKING:
@@ -402,12 +407,7 @@ def _aggregate(
     if group is not None and group not in table.column_names:
         table = table.append_column(group, pa.nulls(table.num_rows, pa.string()))
     keys = ["customer"] if group is None else ["customer", group]
-    refuse = not meter.allow_negative and kind in (
-        Aggregation.SUM,
-        Aggregation.MAX,
-        Aggregation.LATEST,
-    )
-    if refuse:
+    if refuses_negative(meter):
         _check_negative(table, meter.metric)
     quantity = table.column("quantity")
     if kind is Aggregation.SUM:

@@ -1,0 +1,269 @@
+"""Rating results, step 4 of usage rating: rated lines and every event that was not counted.
+
+A :class:`RatedCharge` is one customer's line for a metric (and group), its amounts eager and
+its breakdown rows built on first read; a :class:`UsageRating` holds the lines of one call of
+:func:`~revcycle.usage.rate_usage` with the duplicates, late, future and unmetered events
+(docs/explanation/progressive-rating-and-late-events.md). Re-exported by
+:mod:`revcycle.usage`; import them from there.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any, Final, TypeAlias, final
+
+import attrs
+
+from revcycle._display import html_table
+from revcycle._display import to_pandas as _to_pandas
+from revcycle._numbers import CTX, ZERO, plain
+from revcycle._validate import trusted
+from revcycle.dates import Period
+from revcycle.errors import UnknownCodeError
+from revcycle.money import Currency, Money
+from revcycle.money import total as _money_total
+from revcycle.pricing import PriceRow
+from revcycle.usage._charges import UsageCharge, _row
+from revcycle.usage._events import UsageEvent, UsageKey
+
+
+_RowSource: TypeAlias = tuple[UsageCharge, Decimal, bool]
+"""What rebuilds a line's rows with the line's own quantity and already billed quantity: the
+charge, the minimum fraction, and whether the line bills progressively. One per charge and
+call, shared by the charge's lines (no object per line)."""
+
+
+def _line_rows(
+    charge: UsageCharge,
+    quantity: Decimal,
+    minimum_fraction: Decimal,
+    billed: Decimal | None,
+) -> tuple[PriceRow, ...]:
+    """The breakdown of a quantity-priced line: the charge's rows, then the already billed
+    row of progressive billing (the charge of the billed quantity, subtracted)."""
+    rows = charge._evaluate(quantity, (), minimum_fraction)[1]
+    if billed is None:
+        return rows
+    before = charge._total(billed, minimum_fraction)
+    label = f"already billed for {plain(billed)} units"
+    return (*rows, _row(label, billed, CTX.minus(before), charge.currency))
+
+
+@final
+@attrs.frozen(kw_only=True)
+class RatedCharge:
+    """One rated usage line: what ``customer`` owes for ``metric`` (and ``group``).
+
+    ``quantity`` is the aggregated quantity after unit rounding and before included units;
+    ``already_billed`` the quantity billed earlier in the period (progressive billing), whose
+    charge this line subtracts. ``precise_amount`` is exact; ``amount`` is rounded once,
+    half-up at the minor unit (with progressive billing, ``round(charge(total)) −
+    round(charge(already_billed))``, so partial invoices add up to one invoice). The amounts of
+    ``breakdown`` sum to ``precise_amount``.
+    """
+
+    customer: str
+    metric: str
+    group: str | None
+    quantity: Decimal
+    amount: Money
+    precise_amount: Money
+    breakdown: tuple[PriceRow, ...]
+    already_billed: Decimal = ZERO
+    # The engine fills this instead of ``breakdown`` and builds the rows on first access:
+    # the amounts are eager, the explanation lazy (nobody reads 10,000 customers' rows).
+    _source: _RowSource | None = attrs.field(
+        init=False, default=None, eq=False, hash=False, repr=False
+    )
+
+    if not TYPE_CHECKING:  # hidden from type checkers, so a misspelt attribute is still caught
+
+        def __getattr__(self, name: str) -> Any:
+            # Only reached while the ``breakdown`` slot is still empty (an engine-built line).
+            if name == "breakdown":
+                source = object.__getattribute__(self, "_source")
+                if source is not None:
+                    charge, fraction, progressive = source
+                    billed = self.already_billed if progressive else None
+                    rows = _line_rows(charge, self.quantity, fraction, billed)
+                    object.__setattr__(self, "breakdown", rows)
+                    return rows
+            raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # Pickle and deepcopy the rows themselves, never what rebuilds them (a charge).
+        return (
+            _restore_line,
+            (
+                self.customer,
+                self.metric,
+                self.group,
+                self.quantity,
+                self.amount,
+                self.precise_amount,
+                self.breakdown,
+                self.already_billed,
+            ),
+        )
+
+    @property
+    def key(self) -> UsageKey:
+        """``(customer, metric, group)``."""
+        return (self.customer, self.metric, self.group)
+
+    def explain(self) -> str:
+        """How the amount was made, row by row, for people."""
+        who = self.customer if self.group is None else f"{self.customer} [{self.group}]"
+        head = f"{who} · {self.metric}: {plain(self.quantity)} units → {self.amount}"
+        lines = [head]
+        for row in self.breakdown:
+            amount = plain(row.amount.amount)
+            if row.unit_price is not None:
+                detail = f"{plain(row.units)} × {plain(row.unit_price.amount)}"
+                if row.flat_price is not None:
+                    detail += f" + {plain(row.flat_price.amount)} flat"
+                lines.append(f"  {row.description}: {detail} = {amount}")
+            elif row.flat_price is not None and not row.units:
+                lines.append(f"  {row.description}: {amount}")  # an adjustment
+            else:
+                lines.append(f"  {row.description}: {plain(row.units)} units, {amount}")
+        lines.append(f"  precise total {self.precise_amount}, rounded {self.amount}")
+        return "\n".join(lines)
+
+    def to_record(self) -> dict[str, Any]:
+        """A flat dict of JSON scalars (Decimals as strings)."""
+        return {
+            "customer": self.customer,
+            "metric": self.metric,
+            "group": self.group,
+            "quantity": plain(self.quantity),
+            "already_billed": plain(self.already_billed),
+            "amount": plain(self.amount.amount),
+            "precise_amount": plain(self.precise_amount.amount),
+            "currency": self.amount.currency.code,
+        }
+
+
+def _restore_line(
+    customer: str,
+    metric: str,
+    group: str | None,
+    quantity: Decimal,
+    amount: Money,
+    precise_amount: Money,
+    breakdown: tuple[PriceRow, ...],
+    already_billed: Decimal,
+) -> RatedCharge:
+    return RatedCharge(
+        customer=customer,
+        metric=metric,
+        group=group,
+        quantity=quantity,
+        amount=amount,
+        precise_amount=precise_amount,
+        breakdown=breakdown,
+        already_billed=already_billed,
+    )
+
+
+# A line from values the engine computed itself, its rows left to the source (the last
+# value): skips __init__ like Money._trusted (the rating hot path builds one per customer).
+_rated_line: Final = trusted(
+    RatedCharge,
+    "customer",
+    "metric",
+    "group",
+    "quantity",
+    "amount",
+    "precise_amount",
+    "already_billed",
+    "_source",
+)
+
+
+_LEFT_OUT: Final = {
+    "duplicates": "duplicate ids (counted once)",
+    "conflicts": "conflicting duplicates (differ from the first)",
+    "late": "late events (before the period, not counted)",
+    "future": "future events (after the period, not counted)",
+    "unmetered": "unmetered events (no charge for the metric)",
+}
+"""The fields of :class:`UsageRating` that hold events not counted, in the order they are
+shown, and how :meth:`UsageRating.explain` names them (the HTML footer shows the field)."""
+
+
+@final
+@attrs.frozen(kw_only=True)
+class UsageRating:
+    """The result of :func:`rate_usage`: rated lines and every event that was not counted.
+
+    ``lines`` are sorted by (customer, metric, group), group ``None`` first. ``duplicates``
+    holds every repeated id's later occurrences, ``conflicts`` those of them whose fields
+    differ from the first; ``late`` the events before the period, ``future`` those at or after
+    its end, ``unmetered`` those of a metric no charge meters — each in input order.
+    """
+
+    period: Period
+    tz: str
+    lines: tuple[RatedCharge, ...]
+    duplicates: tuple[UsageEvent, ...] = ()
+    conflicts: tuple[UsageEvent, ...] = ()
+    late: tuple[UsageEvent, ...] = ()
+    future: tuple[UsageEvent, ...] = ()
+    unmetered: tuple[UsageEvent, ...] = ()
+
+    def line(self, customer: str, metric: str, group: str | None = None) -> RatedCharge:
+        """The line for ``(customer, metric, group)``."""
+        for candidate in self.lines:
+            if candidate.key == (customer, metric, group):
+                return candidate
+        raise UnknownCodeError(
+            f"No rated line for customer {customer!r}, metric {metric!r}, group {group!r}."
+        )
+
+    def total(self, currency: Currency | str | None = None) -> Money:
+        """The sum of the rounded line amounts (lines must share one currency)."""
+        return _money_total((line.amount for line in self.lines), currency)
+
+    def explain(self) -> str:
+        """Every line's explanation, then what was left out and why."""
+        parts = [f"Usage rated for {self.period} in {self.tz}:"]
+        parts += [line.explain() for line in self.lines]
+        for name, events in self._left_out():
+            ids = ", ".join(e.id for e in events[:10])
+            more = f" and {len(events) - 10} more" if len(events) > 10 else ""
+            parts.append(f"{len(events)} {_LEFT_OUT[name]}: {ids}{more}")
+        return "\n".join(parts)
+
+    def _left_out(self) -> list[tuple[str, tuple[UsageEvent, ...]]]:
+        """``(field, events)`` for every field of :data:`_LEFT_OUT` that holds events."""
+        found = ((name, getattr(self, name)) for name in _LEFT_OUT)
+        return [(name, events) for name, events in found if events]
+
+    def to_records(self) -> list[dict[str, Any]]:
+        """One flat dict per line (for DataFrames and CSV)."""
+        return [line.to_record() for line in self.lines]
+
+    def to_pandas(self) -> Any:
+        """A pandas DataFrame of the lines; needs the ``pandas`` extra."""
+        return _to_pandas(self.to_records())
+
+    def _repr_html_(self) -> str:
+        rows = [
+            [
+                line.customer,
+                line.metric,
+                "" if line.group is None else line.group,
+                plain(line.quantity),
+                str(line.amount),
+            ]
+            for line in self.lines
+        ]
+        footer = [f"{len(events)} {name}" for name, events in self._left_out()]
+        return html_table(
+            f"Usage {self.period} ({self.tz})",
+            ["customer", "metric", "group", "quantity", "amount"],
+            rows,
+            right=[3, 4],
+            footer=footer,
+        )
