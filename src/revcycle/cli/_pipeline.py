@@ -21,9 +21,10 @@ from typing import Any
 from revcycle._display import amount_text, percent_text
 from revcycle.cli._common import (
     add_format_argument,
+    add_verb,
     console,
     parse_date,
-    print_json,
+    print_result,
     print_table,
     read_text,
 )
@@ -35,13 +36,13 @@ from revcycle.serialization import loads
 
 def register(subparsers: Any) -> None:
     """Add the ``pipeline`` verb."""
-    parser: argparse.ArgumentParser = subparsers.add_parser(
-        "pipeline",
-        help="pipeline report: weighted totals, forecast, win rate, stage times, velocity",
-        description="Print the pipeline report for a JSON file of opportunities: weighted "
+    summary = "pipeline report: weighted totals, forecast, win rate, stage times, velocity"
+    description = (
+        "Print the pipeline report for a JSON file of opportunities: weighted "
         "totals by stage and forecast category, the forecast for a period, win rates, "
-        "average time per stage, conversion, sales velocity, stalled and old deals.",
+        "average time per stage, conversion, sales velocity, stalled and old deals."
     )
+    parser = add_verb(subparsers, "pipeline", summary, _handle, description=description)
     parser.add_argument("source", metavar="OPPS.json", help="pipeline JSON file, or - for stdin")
     parser.add_argument(
         "--as-of",
@@ -54,7 +55,6 @@ def register(subparsers: Any) -> None:
     parser.add_argument("--stalled-days", type=int, default=30, help="stalled after N days")
     parser.add_argument("--aged-days", type=int, default=90, help="old after N days")
     add_format_argument(parser)
-    parser.set_defaults(handler=_handle)
 
 
 def read_pipeline(source: str) -> Pipeline:
@@ -94,11 +94,7 @@ def _handle(args: argparse.Namespace) -> int:
         stalled_days=args.stalled_days,
         aged_days=args.aged_days,
     )
-    if args.format == "json":
-        print_json(report)
-    else:
-        print_report(report)
-    return 0
+    return print_result(report, args.format, print_report)
 
 
 def print_report(report: PipelineReport, out: Any = None) -> None:

@@ -9,9 +9,10 @@ import attrs
 
 from revcycle.cli._common import (
     add_format_argument,
+    add_verb,
     console,
     parse_period,
-    print_json,
+    print_result,
     print_table,
     read_json_argument,
     read_text,
@@ -47,14 +48,14 @@ class _Plan:
 
 def register(subparsers: Any) -> None:
     """Add the ``rate`` verb."""
-    parser: argparse.ArgumentParser = subparsers.add_parser(
-        "rate",
-        help="rate usage events for a period",
-        description="Rate usage events (a JSON file, or - for standard input) for a period: "
+    summary = "rate usage events for a period"
+    description = (
+        "Rate usage events (a JSON file, or - for standard input) for a period: "
         "give a plan file of usage charges, or one charge with --price and either a meter "
         "file (--meter) or --metric and --aggregation. Prints the rated lines and every "
-        "event that was not counted (duplicates, late, future, unmetered).",
+        "event that was not counted (duplicates, late, future, unmetered)."
     )
+    parser = add_verb(subparsers, "rate", summary, _handle, description=description)
     parser.add_argument("events", help='events JSON: {"events": [...]} or a list')
     source = parser.add_mutually_exclusive_group()
     source.add_argument("--plan", help='plan JSON (a file, or the JSON itself): {"charges": [...]}')
@@ -80,7 +81,7 @@ def register(subparsers: Any) -> None:
     parser.add_argument("--full-period", help="the whole billing period, to prorate minimums")
     parser.add_argument("--tz", default="UTC", help="the customers' IANA timezone (UTC)")
     add_format_argument(parser)
-    parser.set_defaults(handler=_handle, parser=parser)
+    parser.set_defaults(parser=parser)
 
 
 def _events(source: str) -> tuple[UsageEvent, ...]:
@@ -135,11 +136,7 @@ def _handle(args: argparse.Namespace) -> int:
     full = None if args.full_period is None else parse_period(args.full_period, "--full-period")
     charges = _charges(args)
     rating = rate_usage(_events(args.events), charges, period, tz=args.tz, full_period=full)
-    if args.format == "json":
-        print_json(rating)
-    else:
-        _table(rating)
-    return 0
+    return print_result(rating, args.format, _table)
 
 
 def _table(rating: UsageRating) -> None:

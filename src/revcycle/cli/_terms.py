@@ -22,10 +22,11 @@ from typing import Any
 from revcycle.calendars import BusinessDayAdjustment, BusinessDayConvention, CountryHolidays
 from revcycle.cli._common import (
     add_format_argument,
+    add_verb,
     console,
     parse_date,
     parse_money,
-    print_json,
+    print_result,
     print_table,
 )
 from revcycle.terms import PaymentSchedule, PaymentTerms
@@ -33,12 +34,8 @@ from revcycle.terms import PaymentSchedule, PaymentTerms
 
 def register(subparsers: Any) -> None:
     """Add the ``terms`` verb."""
-    parser: argparse.ArgumentParser = subparsers.add_parser(
-        "terms",
-        help="the payment schedule of an invoice under written payment terms",
-        description=__doc__,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
+    summary = "the payment schedule of an invoice under written payment terms"
+    parser = add_verb(subparsers, "terms", summary, _handle, doc=__doc__)
     parser.add_argument("terms", help='written terms such as "Net 30" or "2/10 Net 30"')
     parser.add_argument(
         "--invoice-date", required=True, metavar="DATE", help="the invoice date (YYYY-MM-DD)"
@@ -70,7 +67,6 @@ def register(subparsers: Any) -> None:
         help="apply a payment (repeatable, applied in order)",
     )
     add_format_argument(parser)
-    parser.set_defaults(handler=_handle)
 
 
 def _handle(args: argparse.Namespace) -> int:
@@ -100,11 +96,8 @@ def _handle(args: argparse.Namespace) -> int:
     )
     for day, amount in args.pay:
         schedule = schedule.apply_payment(parse_date(day, "--pay"), parse_money(amount, "--pay"))
-    if args.format == "table":
-        print_schedule(schedule, f"{terms.describe()}, invoice of {args.invoice_date}")
-    else:
-        print_json(schedule)
-    return 0
+    title = f"{terms.describe()}, invoice of {args.invoice_date}"
+    return print_result(schedule, args.format, lambda s: print_schedule(s, title))
 
 
 def print_schedule(schedule: PaymentSchedule, title: str, out: Any = None) -> None:

@@ -9,12 +9,10 @@ adds ``"percentage"``). A :class:`~revcycle.pricing.Discount` is
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from typing import Any, Final
 
 import cattrs
 
-from revcycle.errors import ValidationError
 from revcycle.money import Money, Percent
 from revcycle.pricing import (
     AnyPricingModel,
@@ -27,7 +25,7 @@ from revcycle.pricing import (
     Stairstep,
     Volume,
 )
-from revcycle.serialization._core import register_tagged_union
+from revcycle.serialization._core import register_tagged_union, require_keys
 
 
 __all__ = ["PRICING_MODEL_TAGS", "register"]
@@ -53,16 +51,13 @@ def register(converter: cattrs.Converter) -> None:
         }
 
     def structure_discount(data: Any, _: Any) -> Discount:
-        if not isinstance(data, Mapping):
-            raise ValidationError(
-                f'expected a discount such as {{"kind": "percent", "value": "10"}}, got {data!r}'
-            )
-        extra = set(data) - {"kind", "value"}
-        if extra:
-            raise ValidationError(f"unknown discount keys {sorted(extra)!r}")
-        missing = {"kind", "value"} - set(data)
-        if missing:
-            raise ValidationError(f"a discount needs {sorted(missing)!r}")
+        data = require_keys(
+            data,
+            {"kind", "value"},
+            expected='a discount such as {"kind": "percent", "value": "10"}',
+            kind="discount",
+            subject="a discount",
+        )
         kind = converter.structure(data["kind"], DiscountKind)
         value_type: type[Any] = Percent if kind is DiscountKind.PERCENT else Money
         return Discount(kind, converter.structure(data["value"], value_type))
