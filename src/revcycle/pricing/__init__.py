@@ -52,7 +52,7 @@ from revcycle.pricing._models import (
     Volume,
 )
 from revcycle.pricing._schedules import DiscountRow, DiscountSchedule, DiscountTier, ScheduleKind
-from revcycle.pricing._tiers import PriceRow, PricingModel, Tier
+from revcycle.pricing._tiers import PriceRow, PricingModel, Quantity, Tier
 
 
 __all__ = [
@@ -68,6 +68,7 @@ __all__ = [
     "PerUnit",
     "PriceRow",
     "PricingModel",
+    "Quantity",
     "ScheduleKind",
     "Stairstep",
     "Tier",
