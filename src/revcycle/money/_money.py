@@ -9,6 +9,7 @@ import copy
 import decimal
 import enum
 import math
+import numbers
 from collections.abc import Callable, Iterable, Sequence
 from decimal import Decimal
 from fractions import Fraction
@@ -16,11 +17,23 @@ from typing import ClassVar, Final, final, overload
 
 import attrs
 
-from revcycle._numbers import CTX, ZERO, DecimalLike, plain, scale_exact, to_decimal
+from revcycle._numbers import (
+    CTX,
+    MAX_PLACES,
+    MAX_WHOLE_DIGITS,
+    ZERO,
+    DecimalLike,
+    check_fraction,
+    plain,
+    scale_exact,
+    to_decimal,
+    to_int,
+)
 from revcycle._validate import require_sequence, to_choice, trusted
 from revcycle.errors import (
     AllocationError,
     CurrencyMismatchError,
+    FloatNotAllowedError,
     RevcycleTypeError,
     ValidationError,
 )
@@ -86,9 +99,24 @@ def _too_precise(amount: Decimal, places: int) -> ValidationError:
     )
 
 
+MIN_ROUNDING_PLACES: Final = 1 - MAX_WHOLE_DIGITS
+"""The fewest decimal places a :class:`Rounding` may keep (-39: to a multiple of 1E+39)."""
+
+MAX_SPLIT_PARTS: Final = 10_000
+"""The most parts :meth:`Money.split` makes (far more than any real split needs)."""
+
+
 def _check_places(_: object, __: object, places: int | None) -> None:
-    if places is not None and (isinstance(places, bool) or not isinstance(places, int)):
+    if places is None:
+        return
+    if isinstance(places, bool) or not isinstance(places, int):
         raise RevcycleTypeError(f"Rounding places must be an int or None, not {places!r}.")
+    if not MIN_ROUNDING_PLACES <= places <= MAX_PLACES:
+        raise ValidationError(
+            f"Rounding places must be from {MIN_ROUNDING_PLACES} to {MAX_PLACES} (numbers in "
+            f"revcycle have at most {MAX_WHOLE_DIGITS} digits before the decimal point and none "
+            f"beyond the {MAX_PLACES}th place), got {places}."
+        )
 
 
 @final
@@ -130,8 +158,6 @@ HALF_UP: Final = Rounding()
 
 
 def _to_amount(value: object) -> Decimal:
-    if type(value) is Decimal and value.is_finite():
-        return value
     return to_decimal(value, "Money amount")
 
 
@@ -173,10 +199,11 @@ class Money:
         >>> Money.from_minor_units(1999, "JPY")
         Money('1999', 'JPY')
         """
-        if isinstance(units, bool) or not isinstance(units, int):
-            raise RevcycleTypeError(f"Minor units must be an int, not {units!r}.")
+        whole = to_int(units, "Minor units")
         cur = Currency.of(currency)
-        return cls(Decimal(units).scaleb(-cur.minor_units, context=CTX), cur)
+        # Checked as minor units first, so that an absurd int is refused before it is converted.
+        to_decimal(whole // 10**cur.minor_units, "Money amount")
+        return cls(Decimal(whole).scaleb(-cur.minor_units, context=CTX), cur)
 
     # Build from values revcycle computed itself, skipping the converters: only for a finite
     # Decimal and a Currency; the engines' hot paths use it. Set below, once the class exists.
@@ -279,16 +306,16 @@ class Money:
 
     def __mul__(self, factor: Decimal | int | Fraction) -> Money:
         if type(factor) is Decimal:  # the common case first
-            if not factor.is_finite():
-                to_decimal(factor, "A money multiplier")
-            return Money._trusted(CTX.multiply(self.amount, factor), self.currency)
+            value = to_decimal(factor, "A money multiplier")
+            return Money._trusted(CTX.multiply(self.amount, value), self.currency)
         if isinstance(factor, Fraction):
-            return Money(scale_exact(self.amount, factor), self.currency)
+            exact = check_fraction(factor, "A money multiplier")
+            return Money._trusted(scale_exact(self.amount, exact), self.currency)
         if isinstance(factor, Money):  # type: ignore[unreachable]
             raise RevcycleTypeError("Cannot multiply two amounts of money together.")
-        if isinstance(factor, Decimal | int) and not isinstance(factor, bool):
+        if _is_factor(factor):
             value = to_decimal(factor, "A money multiplier")
-            return Money(CTX.multiply(self.amount, value), self.currency)
+            return Money._trusted(CTX.multiply(self.amount, value), self.currency)
         raise _not_a_factor(factor, "multiply")
 
     __rmul__ = __mul__
@@ -303,11 +330,11 @@ class Money:
             if divisor.amount.is_zero():
                 raise ValidationError(f"Cannot divide {self} by a zero amount.")
             return CTX.divide(self.amount, divisor.amount)
-        if isinstance(divisor, Decimal | int) and not isinstance(divisor, bool):
+        if _is_factor(divisor):
             value = to_decimal(divisor, "A money divisor")
             if value.is_zero():
                 raise ValidationError(f"Cannot divide {self} by zero.")
-            return Money(CTX.divide(self.amount, value), self.currency)
+            return Money._trusted(CTX.divide(self.amount, value), self.currency)
         raise _not_a_factor(divisor, "divide")
 
     def __lt__(self, other: Money) -> bool:
@@ -351,10 +378,17 @@ class Money:
         policy: AllocationPolicy = AllocationPolicy.LARGEST_REMAINDER,
         rounding: Rounding | None = None,
     ) -> tuple[Money, ...]:
-        """Split into ``n`` parts as equal as whole minor units allow."""
-        if isinstance(n, bool) or not isinstance(n, int) or n < 1:
+        """Split into ``n`` parts as equal as whole minor units allow (``n`` from 1 to
+        :data:`MAX_SPLIT_PARTS`, 10,000)."""
+        if isinstance(n, bool) or not isinstance(n, int | numbers.Integral):
             raise AllocationError(f"Cannot split into {n!r} parts; expected a positive int.")
-        return allocate(self, [1] * n, policy, rounding)
+        parts = to_int(n, "The number of parts")
+        if not 1 <= parts <= MAX_SPLIT_PARTS:
+            raise AllocationError(
+                f"Cannot split into {parts} parts; split() makes from 1 to {MAX_SPLIT_PARTS:,} "
+                "parts."
+            )
+        return allocate(self, [1] * parts, policy, rounding)
 
     # -- text ----------------------------------------------------------------------------
 
@@ -365,15 +399,44 @@ class Money:
         return f"{plain(self.amount)} {self.currency.code}"
 
 
+def _is_factor(value: object) -> bool:
+    """True for what money may be multiplied or divided by besides a Fraction: a Decimal or an
+    int (numpy's integers too), never a bool."""
+    return isinstance(value, Decimal | int | numbers.Integral) and not isinstance(value, bool)
+
+
 def _not_a_factor(value: object, verb: str) -> RevcycleTypeError:
-    """The error for money arithmetic with anything but an int, a Decimal or a Fraction."""
-    if isinstance(value, float):
-        to_decimal(value, "A money multiplier" if verb == "multiply" else "A money divisor")
+    """The error for money arithmetic with anything but an int, a Decimal or a Fraction.
+
+    Text is refused here (unlike amounts), so the fix offered for a float is a Decimal only.
+    """
+    if isinstance(value, float | numbers.Real) and not isinstance(value, numbers.Rational):
+        return FloatNotAllowedError(
+            f'Cannot {verb} money by the float {value!r}; pass Decimal("{value}") or an int '
+            "(text is not accepted here)."
+        )
     hint = f" (convert text with Decimal({value!r}) first)" if isinstance(value, str) else ""
     return RevcycleTypeError(f"Cannot {verb} money by {value!r}; use an int or a Decimal{hint}.")
 
 
-Money._trusted = staticmethod(trusted(Money, "amount", "currency"))
+_build_money: Final = trusted(Money, "amount", "currency")
+
+
+def _trusted_money(amount: Decimal, currency: Currency) -> Money:
+    """A Money from an amount revcycle computed in :data:`CTX` (so finite, with no digit
+    beyond the 100th place) and a Currency: only the size is checked, as a sum or product of
+    accepted amounts may pass the limit of 40 digits before the decimal point."""
+    if amount.adjusted() >= MAX_WHOLE_DIGITS:
+        if amount.is_zero():  # 0 ÷ a small number: zero with a large exponent
+            return _build_money(ZERO, currency)
+        raise ValidationError(
+            f"An amount in {currency.code} is too large: about 1E+{amount.adjusted()}; numbers in "
+            f"revcycle have at most {MAX_WHOLE_DIGITS} digits before the decimal point."
+        )
+    return _build_money(amount, currency)
+
+
+Money._trusted = staticmethod(_trusted_money)
 
 
 def allocate(
