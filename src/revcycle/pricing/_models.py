@@ -26,7 +26,7 @@ from typing import TypeAlias, final
 
 import attrs
 
-from revcycle._numbers import CTX, ONE, ZERO, DecimalLike, plain, to_decimal
+from revcycle._numbers import CTX, ONE, ZERO, DecimalLike, in_range, plain, to_decimal
 from revcycle.errors import RevcycleTypeError, TierError, ValidationError
 from revcycle.money import Currency, Money
 from revcycle.pricing._tiers import (
@@ -135,7 +135,12 @@ class PerUnit:
 
     def price(self, quantity: Quantity) -> Money:
         """``quantity × unit_price``, unrounded."""
-        if type(quantity) is Decimal and quantity.is_finite() and quantity >= ZERO:
+        if (
+            type(quantity) is Decimal
+            and quantity.is_finite()
+            and quantity >= ZERO
+            and in_range(quantity)
+        ):
             q = quantity
         else:
             q = _quantity(quantity)
@@ -226,7 +231,12 @@ class Graduated(_Tiered):
 
     def price(self, quantity: Quantity) -> Money:
         """The sum over the tiers entered of units × unit price + flat price."""
-        if type(quantity) is Decimal and quantity.is_finite() and quantity >= ZERO:
+        if (
+            type(quantity) is Decimal
+            and quantity.is_finite()
+            and quantity >= ZERO
+            and in_range(quantity)
+        ):
             q = quantity
         else:
             q = _quantity(quantity)
@@ -321,7 +331,12 @@ class Volume(_Tiered):
 
     def price(self, quantity: Quantity) -> Money:
         """``q × unit_price + flat_price`` of the tier ``q`` falls in; zero for zero."""
-        if type(quantity) is Decimal and quantity.is_finite() and quantity >= ZERO:
+        if (
+            type(quantity) is Decimal
+            and quantity.is_finite()
+            and quantity >= ZERO
+            and in_range(quantity)
+        ):
             q = quantity
         else:
             q = _quantity(quantity)

@@ -18,7 +18,7 @@ from typing import ParamSpec, Protocol, TypeAlias, TypeVar, final
 import attrs
 
 from revcycle._display import html_table
-from revcycle._numbers import CTX, ZERO, DecimalLike, plain, to_decimal
+from revcycle._numbers import CTX, ZERO, DecimalLike, in_range, plain, to_decimal
 from revcycle.errors import (
     CurrencyMismatchError,
     RevcycleTypeError,
@@ -40,7 +40,7 @@ R = TypeVar("R")
 
 def _quantity(value: object) -> Decimal:
     """A quantity as a finite, non-negative Decimal (the fast path skips conversion)."""
-    if type(value) is Decimal and value.is_finite() and value >= ZERO:
+    if type(value) is Decimal and value.is_finite() and value >= ZERO and in_range(value):
         return value
     quantity = to_decimal(value, "Quantity")
     if quantity < ZERO:
