@@ -34,6 +34,7 @@ revcycle.errors.ValidationError: An account must be a non-empty str, not '  '.
 from __future__ import annotations
 
 import enum
+import re
 import sys
 from collections.abc import Callable, Iterable, Mapping
 from datetime import date, datetime
@@ -82,8 +83,19 @@ def _subject(what: str, instance: object, attribute: attrs.Attribute[Any]) -> st
 # Text
 
 
+# A lone surrogate is a str that is not text: UTF-8 cannot write it (to JSON, a file or a
+# terminal), so text fields refuse it. Python makes one from bytes that are not UTF-8 (argv).
+_SURROGATE: Final = re.compile("[\ud800-\udfff]")
+
+
+def _not_text(value: str) -> bool:
+    """True for a str holding a lone surrogate (pure ASCII is answered without a search)."""
+    return not value.isascii() and _SURROGATE.search(value) is not None
+
+
 def require_text(value: object, what: str, *, allow_empty: bool = False) -> str:
-    """``value`` if it is a ``str`` that is not blank (or any ``str`` with ``allow_empty``).
+    """``value`` if it is a ``str`` that is not blank (or any ``str`` with ``allow_empty``),
+    and is text: no lone surrogate (UTF-8 could not write it).
 
     >>> require_text(5, "A stage name")
     Traceback (most recent call last):
@@ -94,6 +106,11 @@ def require_text(value: object, what: str, *, allow_empty: bool = False) -> str:
         raise RevcycleTypeError(f"{what} must be a str, not {value!r}.")
     if not allow_empty and not value.strip():
         raise ValidationError(f"{what} must be a non-empty str, not {value!r}.")
+    if _not_text(value):
+        raise ValidationError(
+            f"{what} must be text, not {value[:40]!r}: it holds a lone surrogate, which UTF-8 "
+            "cannot write."
+        )
     return value
 
 
@@ -111,13 +128,17 @@ def check_text(
     if allow_empty:
 
         def check_any(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
-            if not isinstance(value, str) and not (optional and value is None):
+            if not (isinstance(value, str) and not _not_text(value)) and not (
+                optional and value is None
+            ):
                 fail(instance, attribute, value)
 
         return check_any
 
     def check(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
-        if not (isinstance(value, str) and value.strip()) and not (optional and value is None):
+        if not (isinstance(value, str) and value.strip() and not _not_text(value)) and not (
+            optional and value is None
+        ):
             fail(instance, attribute, value)
 
     return check
@@ -132,7 +153,7 @@ def check_texts(what: str = FIELD) -> Validator:
 
     def check(instance: object, attribute: attrs.Attribute[Any], value: tuple[Any, ...]) -> None:
         for item in value:
-            if not isinstance(item, str) or not item.strip():
+            if not isinstance(item, str) or not item.strip() or _not_text(item):
                 raise ValidationError(
                     f"{_subject(what, instance, attribute)} holds {item!r}; "
                     "expected non-empty strings."

@@ -32,7 +32,9 @@ from typing import Final, final
 
 import attrs
 
-from revcycle._numbers import fraction_to_decimal, plain, round_to
+from revcycle._display import counted, fraction_text
+from revcycle._numbers import check_fraction, fraction_to_decimal
+from revcycle._validate import Validator, check_text, require_sequence, to_choice
 from revcycle.dates import (
     Duration,
     Period,
@@ -41,7 +43,7 @@ from revcycle.dates import (
     days_30e_360,
     schedule_index,
 )
-from revcycle.errors import ProrationError, RevcycleTypeError
+from revcycle.errors import ProrationError, RevcycleTypeError, ValidationError
 from revcycle.money import Money
 
 
@@ -80,13 +82,33 @@ _MONTH: Final = Duration(months=1)
 _YEAR_DAYS_FOR_MONTHS: Final = Fraction(12, 365)
 
 
+def _check_fraction(positive: bool) -> Validator:
+    def check(instance: object, attribute: attrs.Attribute[object], value: object) -> None:
+        what = f"{type(instance).__name__}.{attribute.name}"
+        if not isinstance(value, Fraction):
+            raise RevcycleTypeError(f"{what} must be a Fraction, not {value!r}.")
+        check_fraction(value, what)
+        if positive and value <= 0:
+            raise ValidationError(f"{what} must be above zero, not {value}.")
+
+    return check
+
+
+def _to_method(value: object) -> ProrationMethod:
+    return to_choice(ProrationMethod, value, "A proration method")
+
+
+def _to_parts(value: object) -> tuple[CountedPart, ...]:
+    return require_sequence(value, "Proration parts", "CountedPart", kind=CountedPart)
+
+
 @final
 @attrs.frozen
 class CountedPart:
     """One counted piece of a proration: what was counted and its exact value."""
 
-    description: str
-    value: Fraction
+    description: str = attrs.field(validator=check_text(allow_empty=True))
+    value: Fraction = attrs.field(validator=_check_fraction(positive=False))
 
 
 @final
@@ -94,16 +116,17 @@ class CountedPart:
 class Proration:
     """An exact proration result that can explain itself.
 
-    ``exact`` is the sum of the counted parts divided by ``divisor``; ``value`` is that
-    fraction as a Decimal. :meth:`apply` scales money by the exact fraction, multiplying first
-    and dividing once, so no intermediate rounding happens before the caller's rounding point.
+    ``exact`` is the sum of the counted parts divided by ``divisor`` (above zero); ``value`` is
+    that fraction as a Decimal. :meth:`apply` scales money by the exact fraction, multiplying
+    first and dividing once, so no intermediate rounding happens before the caller's rounding
+    point.
     """
 
-    method: ProrationMethod
-    question: str
-    parts: tuple[CountedPart, ...]
-    divisor: Fraction
-    divisor_description: str
+    method: ProrationMethod = attrs.field(converter=_to_method)
+    question: str = attrs.field(validator=check_text(allow_empty=True))
+    parts: tuple[CountedPart, ...] = attrs.field(converter=_to_parts)
+    divisor: Fraction = attrs.field(validator=_check_fraction(positive=True))
+    divisor_description: str = attrs.field(validator=check_text(allow_empty=True))
 
     @property
     def exact(self) -> Fraction:
@@ -122,17 +145,10 @@ class Proration:
     def explain(self) -> str:
         """How the result was counted, for people."""
         lines = [f"{self.question} ({self.method.value}):"]
-        lines += [f"  {_show(p.value)}  {p.description}" for p in self.parts]
-        lines.append(f"  ÷ {_show(self.divisor)}  {self.divisor_description}")
-        lines.append(f"  = {_show(self.exact)}")
+        lines += [f"  {fraction_text(p.value)}  {p.description}" for p in self.parts]
+        lines.append(f"  ÷ {fraction_text(self.divisor)}  {self.divisor_description}")
+        lines.append(f"  = {fraction_text(self.exact)}")
         return "\n".join(lines)
-
-
-def _show(value: Fraction) -> str:
-    if value.denominator == 1:
-        return str(value.numerator)
-    decimal_text = plain(round_to(fraction_to_decimal(value), 6))
-    return f"{value.numerator}/{value.denominator} (≈ {decimal_text})"
 
 
 def _method(method: object, allowed: tuple[ProrationMethod, ...], what: str) -> ProrationMethod:
@@ -254,7 +270,9 @@ def term_multiplier_detail(
             f"or years; got {per}. Use ProrationMethod.DAILY for a term in weeks or days."
         )
     divisor = Fraction(per.total_months)
-    divisor_description = f"months in the pricing term {per}"
+    divisor_description = (
+        f"{'month' if per.total_months == 1 else 'months'} in the pricing term {per}"
+    )
     parts = _MONTH_COUNTERS[chosen](span)
     return Proration(
         method=chosen,
@@ -271,27 +289,34 @@ def _whole_months(span: Period) -> tuple[int, date, int]:
     return months, boundary, (span.end - boundary).days
 
 
+def _months_part(months: int, span: Period, boundary: date) -> CountedPart:
+    word = "month" if months == 1 else "months"
+    return CountedPart(
+        f"whole {word} from {span.start.isoformat()} to {boundary.isoformat()}", Fraction(months)
+    )
+
+
 def _monthly_daily(span: Period) -> tuple[CountedPart, ...]:
     months, boundary, leftover = _whole_months(span)
     return (
+        _months_part(months, span, boundary),
         CountedPart(
-            f"whole months from {span.start.isoformat()} to {boundary.isoformat()}",
-            Fraction(months),
+            f"{counted(leftover, 'leftover day')} × 12/365", leftover * _YEAR_DAYS_FOR_MONTHS
         ),
-        CountedPart(f"{leftover} leftover days × 12/365", leftover * _YEAR_DAYS_FOR_MONTHS),
     )
 
 
 def _monthly_round_up(span: Period) -> tuple[CountedPart, ...]:
     months, boundary, leftover = _whole_months(span)
-    parts = [
-        CountedPart(
-            f"whole months from {span.start.isoformat()} to {boundary.isoformat()}",
-            Fraction(months),
-        )
-    ]
+    parts = [_months_part(months, span, boundary)]
     if leftover:
-        parts.append(CountedPart(f"{leftover} leftover days count as a month", Fraction(1)))
+        parts.append(
+            CountedPart(
+                f"{counted(leftover, 'leftover day')} "
+                f"{'counts' if leftover == 1 else 'count'} as a month",
+                Fraction(1),
+            )
+        )
     return tuple(parts)
 
 
@@ -333,7 +358,8 @@ def _daily_terms(span: Period, per: Duration, question: str) -> Proration:
     leftover = (span.end - boundary).days
     parts = [
         CountedPart(
-            f"whole terms of {per} from {span.start.isoformat()} to {boundary.isoformat()}",
+            f"whole {'term' if steps == 1 else 'terms'} of {per} from {span.start.isoformat()} "
+            f"to {boundary.isoformat()}",
             Fraction(steps),
         )
     ]
@@ -342,7 +368,7 @@ def _daily_terms(span: Period, per: Duration, question: str) -> Proration:
         step_days = (next_step - boundary).days
         parts.append(
             CountedPart(
-                f"{leftover} leftover days of the {step_days}-day term starting "
+                f"{counted(leftover, 'leftover day')} of the {step_days}-day term starting "
                 f"{boundary.isoformat()}",
                 Fraction(leftover, step_days),
             )

@@ -18,6 +18,7 @@ from typing import Final
 
 from revcycle import __version__
 from revcycle.cli import _aging, _demo, _pipeline, _price, _prorate, _rate, _terms
+from revcycle.cli._common import one_line
 from revcycle.errors import CliError, RevcycleError
 
 
@@ -41,17 +42,30 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run the command line; returns the exit code."""
+    """Run the command line; returns the exit code (argparse's usage errors exit 2 by raising
+    ``SystemExit``, after printing the usage of the verb they concern)."""
     parser = build_parser()
-    args = parser.parse_args(argv)
+    args, unknown = parser.parse_known_args(argv)
     handler = getattr(args, "handler", None)
     if handler is None:
+        if unknown:
+            parser.error(f"unrecognized arguments: {' '.join(unknown)}")
         parser.print_help(sys.stderr)
         return 2
+    if unknown:
+        args.parser.error(f"unrecognized arguments: {' '.join(unknown)}")
     try:
         code: int = handler(args)
     except (RevcycleError, CliError) as error:
-        print(f"revcycle {args.command}: {error}", file=sys.stderr)
+        print(f"revcycle {args.command}: {one_line(error)}", file=sys.stderr)
+        return 1
+    except UnicodeEncodeError as error:
+        # Standard output cannot write the result's text (a terminal that is not UTF-8).
+        print(
+            f"revcycle {args.command}: cannot write the result: standard output's encoding "
+            f"({error.encoding}) cannot write {error.object[error.start : error.end]!r}.",
+            file=sys.stderr,
+        )
         return 1
     except BrokenPipeError:  # e.g. `revcycle demo | head`
         return 0

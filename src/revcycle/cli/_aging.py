@@ -14,7 +14,6 @@ account and currency and one total per currency.
 from __future__ import annotations
 
 import argparse
-import json
 from typing import Any, final
 
 import attrs
@@ -59,19 +58,14 @@ def register(subparsers: Any) -> None:
 
 def read_items(text: str) -> tuple[OpenItem, ...]:
     """Open items from ``{"items": [...]}`` or a bare JSON list."""
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError:
-        data = {}  # loads() below reports the JSON error with its position
-    except ValueError as error:
-        raise StructureError(f"Cannot read open items: {error}.") from None
-    if not isinstance(data, list | dict):
+    start = text.lstrip()[:1]
+    if start not in ("[", "{"):
         raise StructureError(
             'Cannot read open items: expected {"items": [...]} or a JSON list of open items, '
-            f"got {data!r}."
+            f"got a document starting {text.lstrip()[:20]!r}."
         )
     try:
-        if isinstance(data, list):
+        if start == "[":
             return loads(text, tuple[OpenItem, ...])
         return loads(text, _OpenItems).items
     except StructureError as error:

@@ -12,9 +12,9 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from revcycle._validate import require_extra
 from revcycle.dates import Duration, Period
-from revcycle.errors import CliError, RevcycleError
+from revcycle.errors import CliError, RevcycleError, StructureError
 from revcycle.money import Money
-from revcycle.serialization import SCHEMA_VERSION, loads, unstructure
+from revcycle.serialization import MAX_DOCUMENT_SIZE, SCHEMA_VERSION, loads, unstructure
 
 
 if TYPE_CHECKING:
@@ -69,15 +69,26 @@ def parse_period(text: str, flag: str) -> Period:
 
 
 def read_text(source: str) -> str:
-    """Read a path, or standard input for ``-``."""
+    """Read a path, or standard input for ``-``: UTF-8 text of at most
+    :data:`~revcycle.serialization.MAX_DOCUMENT_SIZE` characters (64 MiB)."""
+    shown = repr(source) if not source.isprintable() else source
     try:
         if source == "-":
-            return sys.stdin.read()
-        return Path(source).read_text(encoding="utf-8")
+            # One character more than the limit, so that loads() names it for a longer input.
+            return sys.stdin.read(MAX_DOCUMENT_SIZE + 1)
+        path = Path(source)
+        if path.is_file() and path.stat().st_size > 4 * MAX_DOCUMENT_SIZE:
+            raise CliError(
+                f"cannot read {shown}: it is {path.stat().st_size:,} bytes long; revcycle reads "
+                f"JSON documents of at most {MAX_DOCUMENT_SIZE:,} characters (64 MiB)."
+            )
+        return path.read_text(encoding="utf-8")
     except OSError as error:
-        raise CliError(f"cannot read {source}: {error.strerror or error}.") from None
+        raise CliError(f"cannot read {shown}: {error.strerror or error}.") from None
     except UnicodeDecodeError as error:
-        raise CliError(f"cannot read {source}: it is not UTF-8 text ({error.reason}).") from None
+        raise CliError(f"cannot read {shown}: it is not UTF-8 text ({error.reason}).") from None
+    except ValueError:  # a NUL character: no file has such a name
+        raise CliError(f"cannot read {shown}: a path cannot hold a NUL character.") from None
 
 
 def read_json_argument(value: str) -> str:
@@ -91,6 +102,16 @@ def read_json_argument(value: str) -> str:
 def read_model(source: str, cls: type[T]) -> T:
     """Read a JSON document from a path (or ``-``) into a revcycle model."""
     return loads(read_text(source), cls)
+
+
+def one_line(error: BaseException) -> str:
+    """An error as the one line the command line prints: a :class:`StructureError`'s problems
+    joined with ``;``, and no line break from the message itself."""
+    if isinstance(error, StructureError) and error.messages:
+        text = f"{error.summary} {'; '.join(error.messages)}"
+    else:
+        text = str(error)
+    return " ".join(text.split("\n"))
 
 
 def add_verb(
@@ -117,7 +138,8 @@ def add_verb(
         if doc is None
         else argparse.RawDescriptionHelpFormatter,
     )
-    parser.set_defaults(handler=handler)
+    # The verb's own parser, for its usage errors (an unknown flag prints this verb's usage).
+    parser.set_defaults(handler=handler, parser=parser)
     return parser
 
 
@@ -136,7 +158,13 @@ def print_json(obj: Any) -> None:
     data = unstructure(obj)
     if isinstance(data, dict):
         data = {**data, "schema_version": SCHEMA_VERSION}
-    sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
+    text = json.dumps(data, indent=2, ensure_ascii=False)
+    try:
+        sys.stdout.write(text + "\n")
+    except UnicodeEncodeError:
+        # Text that standard output's encoding cannot write (a lone surrogate from a command
+        # line argument that was not UTF-8, or a terminal that is not UTF-8): JSON escapes.
+        sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=True) + "\n")
 
 
 def print_result(result: T, output: str, print_for_people: Callable[[T], object]) -> int:
