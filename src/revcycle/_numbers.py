@@ -22,6 +22,7 @@ from decimal import Decimal
 from fractions import Fraction
 from typing import Final
 
+from revcycle._validate import shown
 from revcycle.errors import FloatNotAllowedError, RevcycleTypeError, ValidationError
 
 
@@ -104,9 +105,11 @@ def to_decimal(value: object, what: str) -> Decimal:
             return _zero_or_refuse(value, what)
         if value.is_finite():
             return value
-        raise ValidationError(f"{what} must be a finite number, not {value!r}.")
+        raise ValidationError(f"{what} must be a finite number, not {shown(value)}.")
     if isinstance(value, bool):
-        raise RevcycleTypeError(f"{what} must be a Decimal, int or str, not the bool {value!r}.")
+        raise RevcycleTypeError(
+            f"{what} must be a Decimal, int or str, not the bool {shown(value)}."
+        )
     if isinstance(value, int | numbers.Integral):
         whole = operator.index(value)
         if whole.bit_length() > _MAX_BITS:
@@ -124,21 +127,21 @@ def to_decimal(value: object, what: str) -> Decimal:
             result = Decimal(text)
         except decimal.InvalidOperation:
             raise ValidationError(
-                f"{what} must be a number written as text such as '12.30', not {value!r}."
+                f"{what} must be a number written as text such as '12.30', not {shown(value)}."
             ) from None
     elif isinstance(value, Decimal):  # a subclass: read as the Decimal it is
         result = Decimal(value)
     elif isinstance(value, float | numbers.Real) and not isinstance(value, Fraction):
         raise FloatNotAllowedError(
-            f"{what} must be a Decimal, int or str, not the float {value!r}; "
+            f"{what} must be a Decimal, int or str, not the float {shown(value)}; "
             f'pass Decimal("{value}") or "{value}".'
         )
     else:
         raise RevcycleTypeError(
-            f"{what} must be a Decimal, int or str, not {type(value).__name__} {value!r}."
+            f"{what} must be a Decimal, int or str, not {type(value).__name__} {shown(value)}."
         )
     if not result.is_finite():
-        raise ValidationError(f"{what} must be a finite number, not {value!r}.")
+        raise ValidationError(f"{what} must be a finite number, not {shown(value)}.")
     if not in_range(result):
         return _zero_or_refuse(result, what)
     return result
@@ -155,7 +158,7 @@ def out_of_range(value: Decimal, what: str) -> ValidationError:
     """The error for a finite Decimal that fails the range check, naming the limit it breaks
     (and showing the number by its size only, never in full)."""
     if not value.is_finite():
-        return ValidationError(f"{what} must be a finite number, not {value!r}.")
+        return ValidationError(f"{what} must be a finite number, not {shown(value)}.")
     sign, digits, exponent = value.as_tuple()
     assert isinstance(exponent, int)
     adjusted = value.adjusted()
@@ -194,7 +197,7 @@ def to_int(value: object, what: str) -> int:
     if type(value) is int:
         return value
     if isinstance(value, bool) or not isinstance(value, int | numbers.Integral):
-        raise RevcycleTypeError(f"{what} must be a whole number (int), not {value!r}.")
+        raise RevcycleTypeError(f"{what} must be a whole number (int), not {shown(value)}.")
     return operator.index(value)
 
 

@@ -35,6 +35,7 @@ from __future__ import annotations
 
 import enum
 import re
+import reprlib
 import sys
 from collections.abc import Callable, Iterable, Mapping
 from datetime import date, datetime
@@ -61,6 +62,7 @@ __all__ = [
     "require_extra",
     "require_sequence",
     "require_text",
+    "shown",
     "to_choice",
     "trusted",
 ]
@@ -73,6 +75,50 @@ Validator = Callable[[Any, "attrs.Attribute[Any]", Any], None]
 
 FIELD: Final = "{cls}.{field}"
 """The default subject of a validator's message: ``Opportunity.account``."""
+
+
+class _Shown(reprlib.Repr):
+    """:func:`shown`'s repr: the built-in one, bounded in size and depth."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.maxlevel = 3
+        self.maxstring = self.maxother = 120
+        self.maxlong = 60
+        self.maxlist = self.maxtuple = self.maxdict = self.maxset = self.maxfrozenset = 8
+        self.maxdeque = self.maxarray = 8
+
+    def repr_int(self, x: int, level: int) -> str:
+        if x.bit_length() > 1000:  # repr() itself refuses more than 4,300 digits
+            return f"<an int of about {x.bit_length() * 0.30103:,.0f} digits>"
+        return super().repr_int(x, level)
+
+
+_SHOWN: Final = _Shown()
+
+
+_SHORT: Final = 500
+
+
+def shown(value: object) -> str:
+    """``repr(value)`` for an error message; past 500 characters, or when ``repr`` fails, a
+    bounded one: at most about 120 characters per item, 8 items and 3 levels of a container,
+    an int past 300 digits by its size. It never fails, whatever the value (a 100,000-digit
+    int, a list nested 100,000 deep, a broken ``__repr__``).
+
+    >>> shown("12.30"), shown(10**5000), shown([[[[[[1]]]]]] * 100)[:30]
+    ("'12.30'", '<an int of about 5,000 digits>', '[[[[...]]], [[[...]]], [[[...]')
+    """
+    try:
+        text = repr(value)
+    except Exception:  # too many digits, too deep, or a __repr__ that fails
+        text = None
+    if text is not None and len(text) <= _SHORT:
+        return text
+    try:
+        return _SHOWN.repr(value)
+    except Exception:  # reprlib shields an instance's repr, not its parts'
+        return f"<{type(value).__name__} object>"
 
 
 def _subject(what: str, instance: object, attribute: attrs.Attribute[Any]) -> str:
@@ -103,9 +149,9 @@ def require_text(value: object, what: str, *, allow_empty: bool = False) -> str:
     revcycle.errors.RevcycleTypeError: A stage name must be a str, not 5.
     """
     if not isinstance(value, str):
-        raise RevcycleTypeError(f"{what} must be a str, not {value!r}.")
+        raise RevcycleTypeError(f"{what} must be a str, not {shown(value)}.")
     if not allow_empty and not value.strip():
-        raise ValidationError(f"{what} must be a non-empty str, not {value!r}.")
+        raise ValidationError(f"{what} must be a non-empty str, not {shown(value)}.")
     if _not_text(value):
         raise ValidationError(
             f"{what} must be text, not {value[:40]!r}: it holds a lone surrogate, which UTF-8 "
@@ -155,7 +201,7 @@ def check_texts(what: str = FIELD) -> Validator:
         for item in value:
             if not isinstance(item, str) or not item.strip() or _not_text(item):
                 raise ValidationError(
-                    f"{_subject(what, instance, attribute)} holds {item!r}; "
+                    f"{_subject(what, instance, attribute)} holds {shown(item)}; "
                     "expected non-empty strings."
                 )
 
@@ -195,7 +241,7 @@ def require_day(value: object, what: str) -> date:
     if type(value) is date:
         return value
     if not is_day(value):
-        raise RevcycleTypeError(f"{what} must be a datetime.date, not {value!r}.")
+        raise RevcycleTypeError(f"{what} must be a datetime.date, not {shown(value)}.")
     assert isinstance(value, date)
     return value
 
@@ -209,7 +255,8 @@ def check_day(what: str = FIELD, *, optional: bool = False) -> Validator:
             return
         if not is_day(value):
             raise RevcycleTypeError(
-                f"{_subject(what, instance, attribute)} must be a datetime.date, not {value!r}."
+                f"{_subject(what, instance, attribute)} must be a datetime.date, not "
+                f"{shown(value)}."
             )
 
     return check
@@ -222,7 +269,7 @@ def require_aware(value: object, what: str) -> datetime:
     """
     if not isinstance(value, datetime):
         raise RevcycleTypeError(
-            f"{what} must be a timezone-aware datetime, not {type(value).__name__} {value!r}."
+            f"{what} must be a timezone-aware datetime, not {type(value).__name__} {shown(value)}."
         )
     if value.tzinfo is None or value.utcoffset() is None:
         raise ValidationError(
@@ -258,7 +305,7 @@ def check_whole(
     def check(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
         if isinstance(value, bool) or not isinstance(value, int):
             raise RevcycleTypeError(
-                f"{_subject(what, instance, attribute)} must be an int, not {value!r}."
+                f"{_subject(what, instance, attribute)} must be an int, not {shown(value)}."
             )
         if value < low or (high is not None and value > high):
             limit = f"at least {low}" if high is None else f"from {low} to {high}"
@@ -283,7 +330,7 @@ def check_type(
 
     def fail(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
         raise RevcycleTypeError(
-            f"{_subject(what, instance, attribute)} must be {expected}, not {value!r}."
+            f"{_subject(what, instance, attribute)} must be {expected}, not {shown(value)}."
         )
 
     if optional:
@@ -334,13 +381,13 @@ def require_sequence(
         or (not allow_mapping and isinstance(values, Mapping))
     ):
         expected = "a sequence" if of is None else f"a sequence of {of}"
-        raise RevcycleTypeError(f"{what} must be {expected}, not {values!r}.")
+        raise RevcycleTypeError(f"{what} must be {expected}, not {shown(values)}.")
     else:
         items = tuple(values)
     if kind is not None:
         for item in items:
             if not isinstance(item, kind):
-                raise RevcycleTypeError(f"{what} must not hold {item!r}.")
+                raise RevcycleTypeError(f"{what} must not hold {shown(item)}.")
     return items
 
 
@@ -360,12 +407,12 @@ def to_choice(cls: type[E], value: object, what: str, *, str_only: bool = False)
     if isinstance(value, cls):
         return value
     if str_only and not isinstance(value, str):
-        raise RevcycleTypeError(f"{what} must be a {cls.__name__}, not {value!r}.")
+        raise RevcycleTypeError(f"{what} must be a {cls.__name__}, not {shown(value)}.")
     try:
         return cls(value)
     except ValueError:
         allowed = ", ".join(repr(member.value) for member in cls)
-        raise ValidationError(f"{what} must be one of {allowed}, not {value!r}.") from None
+        raise ValidationError(f"{what} must be one of {allowed}, not {shown(value)}.") from None
 
 
 # --------------------------------------------------------------------------------------------

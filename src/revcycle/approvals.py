@@ -30,7 +30,7 @@ import attrs
 
 from revcycle._display import amount_text
 from revcycle._numbers import CTX, plain
-from revcycle._validate import check_text, check_type
+from revcycle._validate import check_text, check_type, shown
 from revcycle.errors import CurrencyMismatchError, RevcycleTypeError, ValidationError
 from revcycle.money import Currency, Money, Percent, check_percent_range, settled_percent
 
@@ -52,13 +52,13 @@ __all__ = [
 
 def _to_rules(value: object) -> tuple[ApprovalRule, ...]:
     if isinstance(value, str | bytes | Mapping) or not isinstance(value, Iterable):
-        raise RevcycleTypeError(f"Approval rules must be a sequence, not {value!r}.")
+        raise RevcycleTypeError(f"Approval rules must be a sequence, not {shown(value)}.")
     rules = tuple(value)
     for rule in rules:
         if not isinstance(rule, _RULE_TYPES):
             raise RevcycleTypeError(
                 "Approval rules must be DiscountAbove, MarginBelow or TotalAbove values, "
-                f"not {rule!r}."
+                f"not {shown(rule)}."
             )
     return rules
 

@@ -26,7 +26,7 @@ from typing import Any, Final, Protocol, final, runtime_checkable
 
 import attrs
 
-from revcycle._validate import check_text, is_day, require_day, require_extra, to_choice
+from revcycle._validate import check_text, is_day, require_day, require_extra, shown, to_choice
 from revcycle.errors import (
     MissingExtraError,
     RevcycleTypeError,
@@ -66,13 +66,14 @@ def _to_weekdays(value: Iterable[int]) -> frozenset[int]:
     if isinstance(value, str | bytes) or not isinstance(value, Iterable):
         raise RevcycleTypeError(
             f"A weekend is a set of weekday numbers such as {{5, 6}} (Saturday and Sunday), "
-            f"not {value!r}."
+            f"not {shown(value)}."
         )
     days = frozenset(value)
     for day in days:
         if isinstance(day, bool) or not isinstance(day, int) or not 0 <= day <= 6:
             raise ValidationError(
-                f"A weekend is a set of weekday numbers from 0 (Monday) to 6 (Sunday); got {day!r}."
+                "A weekend is a set of weekday numbers from 0 (Monday) to 6 (Sunday); got "
+                f"{shown(day)}."
             )
     if len(days) == 7:
         raise ValidationError("A weekend cannot cover all seven days of the week.")
@@ -82,7 +83,7 @@ def _to_weekdays(value: Iterable[int]) -> frozenset[int]:
 def _to_days(value: Iterable[date]) -> frozenset[date]:
     given: object = value  # a str is iterable too, and would give one "holiday" per character
     if isinstance(given, str | bytes) or not isinstance(given, Iterable):
-        raise RevcycleTypeError(f"Holidays are a set of datetime.date values, not {value!r}.")
+        raise RevcycleTypeError(f"Holidays are a set of datetime.date values, not {shown(value)}.")
     days = frozenset(value)
     for day in days:
         require_day(day, "A holiday")
@@ -124,7 +125,8 @@ def _load_country(country: str, subdivision: str | None) -> Any:
     except NotImplementedError:
         where = country if subdivision is None else f"{country}-{subdivision}"
         raise UnknownCodeError(
-            f"The holidays package has no calendar for {where!r}; expected an ISO 3166 country "
+            f"The holidays package has no calendar for {shown(where)}; expected an ISO 3166 "
+            "country "
             "code it supports, such as 'US' or 'DE' (and an optional subdivision such as 'BY')."
         ) from None
 
@@ -194,7 +196,7 @@ def _step(day: date, direction: int, calendar: HolidayCalendar) -> date:
             break
     raise ValidationError(
         f"Found no business day within {_MAX_SEARCH_DAYS} days of {day.isoformat()} "
-        f"searching {'forward' if direction > 0 else 'backward'} in {calendar!r}."
+        f"searching {'forward' if direction > 0 else 'backward'} in {shown(calendar)}."
     )
 
 
@@ -226,10 +228,10 @@ class BusinessDayConvention(enum.StrEnum):
         datetime.date(2024, 4, 1)
         """
         if not is_day(day):
-            raise RevcycleTypeError(f"adjust() needs a datetime.date, not {day!r}.")
+            raise RevcycleTypeError(f"adjust() needs a datetime.date, not {shown(day)}.")
         if not callable(getattr(calendar, "is_business_day", None)):
             raise RevcycleTypeError(
-                f"A holiday calendar needs an is_business_day(day) method; got {calendar!r}."
+                f"A holiday calendar needs an is_business_day(day) method; got {shown(calendar)}."
             )
         if self is BusinessDayConvention.UNADJUSTED or calendar.is_business_day(day):
             return day
@@ -255,7 +257,7 @@ def _to_convention(value: object) -> BusinessDayConvention:
 def _check_calendar(_: object, __: object, value: object) -> None:
     if not callable(getattr(value, "is_business_day", None)):
         raise RevcycleTypeError(
-            f"A holiday calendar needs an is_business_day(day) method; got {value!r}."
+            f"A holiday calendar needs an is_business_day(day) method; got {shown(value)}."
         )
 
 

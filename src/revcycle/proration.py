@@ -34,7 +34,7 @@ import attrs
 
 from revcycle._display import counted, fraction_text
 from revcycle._numbers import check_fraction, fraction_to_decimal
-from revcycle._validate import Validator, check_text, require_sequence, to_choice
+from revcycle._validate import Validator, check_text, require_sequence, shown, to_choice
 from revcycle.dates import (
     Duration,
     Period,
@@ -86,7 +86,7 @@ def _check_fraction(positive: bool) -> Validator:
     def check(instance: object, attribute: attrs.Attribute[object], value: object) -> None:
         what = f"{type(instance).__name__}.{attribute.name}"
         if not isinstance(value, Fraction):
-            raise RevcycleTypeError(f"{what} must be a Fraction, not {value!r}.")
+            raise RevcycleTypeError(f"{what} must be a Fraction, not {shown(value)}.")
         check_fraction(value, what)
         if positive and value <= 0:
             raise ValidationError(f"{what} must be above zero, not {value}.")
@@ -259,7 +259,7 @@ def term_multiplier_detail(
     """
     chosen = _method(method, TERM_METHODS, "term_multiplier()")
     if not isinstance(per, Duration):
-        raise RevcycleTypeError(f"The pricing term must be a Duration, not {per!r}.")
+        raise RevcycleTypeError(f"The pricing term must be a Duration, not {shown(per)}.")
     span = Period(start, end)
     question = f"Terms of {per} in {span}"
     if chosen is ProrationMethod.DAILY:

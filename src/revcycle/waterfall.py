@@ -42,6 +42,7 @@ from typing import Final, final
 
 import attrs
 
+from revcycle._validate import shown
 from revcycle.errors import RevcycleTypeError, ValidationError
 from revcycle.money import Money
 
@@ -68,7 +69,7 @@ def _to_step_name(value: object) -> StepName:
         if value is name or value == name.value:
             return name
     allowed = ", ".join(repr(n.value) for n in StepName)
-    raise ValidationError(f"A waterfall step name must be one of {allowed}, not {value!r}.")
+    raise ValidationError(f"A waterfall step name must be one of {allowed}, not {shown(value)}.")
 
 
 @final
@@ -83,7 +84,9 @@ class WaterfallStep:
     @unit_price.validator
     def _check_price(self, _: object, value: object) -> None:
         if not isinstance(value, Money):
-            raise RevcycleTypeError(f"A waterfall step's unit price must be Money, not {value!r}.")
+            raise RevcycleTypeError(
+                f"A waterfall step's unit price must be Money, not {shown(value)}."
+            )
 
 
 _DEFAULT_ORDER: Final = tuple(StepName)

@@ -18,6 +18,7 @@ from typing import Any, final
 
 import attrs
 
+from revcycle._validate import shown
 from revcycle.cli._common import (
     add_format_argument,
     add_verb,
@@ -79,7 +80,8 @@ def _handle(args: argparse.Namespace) -> int:
         edges = tuple(int(part) for part in args.edges.split(","))
     except ValueError:
         raise ValidationError(
-            f"--edges must be whole days separated by commas such as 30,60,90, not {args.edges!r}."
+            "--edges must be whole days separated by commas such as 30,60,90, not "
+            f"{shown(args.edges)}."
         ) from None
     report = aging(read_items(read_text(args.items)), parse_date(args.as_of, "--as-of"), edges)
     return print_result(report, args.format, print_aging)

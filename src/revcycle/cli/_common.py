@@ -10,7 +10,7 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from revcycle._validate import require_extra
+from revcycle._validate import require_extra, shown
 from revcycle.dates import Duration, Period
 from revcycle.errors import CliError, RevcycleError, StructureError
 from revcycle.money import Money
@@ -28,7 +28,7 @@ def parse_date(text: str, flag: str) -> date:
     try:
         return date.fromisoformat(text.strip())
     except ValueError:
-        raise CliError(f"{flag} must be a date such as 2024-01-31, not {text!r}.") from None
+        raise CliError(f"{flag} must be a date such as 2024-01-31, not {shown(text)}.") from None
 
 
 def parse_money(text: str, flag: str) -> Money:
@@ -36,7 +36,7 @@ def parse_money(text: str, flag: str) -> Money:
     parts = text.split()
     if len(parts) != 2:
         raise CliError(
-            f'{flag} must be an amount and a currency such as "1000.00 USD", not {text!r}.'
+            f'{flag} must be an amount and a currency such as "1000.00 USD", not {shown(text)}.'
         )
     first, second = parts
     if first[:1].isalpha():
@@ -60,7 +60,7 @@ def parse_period(text: str, flag: str) -> Period:
     start, sep, end = text.partition("/")
     if not sep:
         raise CliError(
-            f"{flag} must be START/END dates such as 2024-01-01/2024-02-01, not {text!r}."
+            f"{flag} must be START/END dates such as 2024-01-01/2024-02-01, not {shown(text)}."
         )
     try:
         return Period(parse_date(start, flag), parse_date(end, flag))

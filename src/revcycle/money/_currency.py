@@ -13,13 +13,14 @@ import babel
 import babel.numbers
 
 from revcycle._iso4217 import MINOR_UNITS, NO_MINOR_UNIT
+from revcycle._validate import shown
 from revcycle.errors import RevcycleTypeError, UnknownCodeError
 
 
 def _check_code(_: object, __: object, code: str) -> None:
     if not isinstance(code, str):
         raise RevcycleTypeError(
-            f"A currency code must be a three-letter str such as 'USD', not {code!r}."
+            f"A currency code must be a three-letter str such as 'USD', not {shown(code)}."
         )
     if code not in MINOR_UNITS:
         raise _unknown_currency(code)
@@ -28,11 +29,11 @@ def _check_code(_: object, __: object, code: str) -> None:
 def _unknown_currency(code: object) -> UnknownCodeError:
     if isinstance(code, str) and code.upper() in NO_MINOR_UNIT:
         return UnknownCodeError(
-            f"Currency code {code!r} is an ISO 4217 code with no minor unit (a metal, fund or "
+            f"Currency code {shown(code)} is an ISO 4217 code with no minor unit (a metal, fund or "
             "testing code); revcycle amounts need a currency with a minor unit, such as 'USD'."
         )
     return UnknownCodeError(
-        f"Unknown currency code {code!r}; expected an active ISO 4217 code such as 'USD'."
+        f"Unknown currency code {shown(code)}; expected an active ISO 4217 code such as 'USD'."
     )
 
 
@@ -73,7 +74,7 @@ class Currency:
                 raise _unknown_currency(value)
             return found
         raise RevcycleTypeError(
-            f"A currency must be a Currency or an ISO 4217 code string, not {value!r}."
+            f"A currency must be a Currency or an ISO 4217 code string, not {shown(value)}."
         )
 
     @property
@@ -95,7 +96,7 @@ class Currency:
         return str(babel.numbers.get_currency_symbol(self.code, locale=_locale(locale)))
 
     def __repr__(self) -> str:
-        return f"Currency({self.code!r})"
+        return f"Currency({shown(self.code)})"
 
     def __str__(self) -> str:
         return self.code
@@ -110,7 +111,7 @@ def _locale(name: str) -> babel.Locale:
         return babel.Locale.parse(name)
     except (ValueError, TypeError, babel.UnknownLocaleError):
         raise UnknownCodeError(
-            f"Unknown locale {name!r}; expected a CLDR locale identifier such as 'en_US'."
+            f"Unknown locale {shown(name)}; expected a CLDR locale identifier such as 'en_US'."
         ) from None
 
 

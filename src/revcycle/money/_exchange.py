@@ -13,6 +13,7 @@ from typing import Any, final
 import attrs
 
 from revcycle._numbers import CTX, plain, to_decimal
+from revcycle._validate import shown
 from revcycle.errors import RevcycleTypeError, UnknownCodeError, ValidationError
 from revcycle.money._currency import Currency, to_currency
 from revcycle.money._money import Money
@@ -26,7 +27,7 @@ def _to_rates(
         pairs: Iterable[Any] = data.items()
     elif isinstance(data, str | bytes) or not isinstance(data, Iterable):
         raise RevcycleTypeError(
-            f"Exchange rates must be a mapping of currency code to rate, not {value!r}."
+            f"Exchange rates must be a mapping of currency code to rate, not {shown(value)}."
         )
     else:
         pairs = data
@@ -34,7 +35,7 @@ def _to_rates(
     for pair in pairs:
         if isinstance(pair, str | bytes) or not isinstance(pair, tuple | list) or len(pair) != 2:
             raise RevcycleTypeError(
-                f"Exchange rates must be (currency code, rate) pairs, not {pair!r}."
+                f"Exchange rates must be (currency code, rate) pairs, not {shown(pair)}."
             )
         code, rate = pair
         currency = Currency.of(code)

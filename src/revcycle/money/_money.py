@@ -29,7 +29,7 @@ from revcycle._numbers import (
     to_decimal,
     to_int,
 )
-from revcycle._validate import require_sequence, to_choice, trusted
+from revcycle._validate import require_sequence, shown, to_choice, trusted
 from revcycle.errors import (
     AllocationError,
     CurrencyMismatchError,
@@ -88,7 +88,9 @@ def _to_mode(value: object) -> RoundingMode:
 
 def _check_rounding(rounding: object) -> Rounding:
     if not isinstance(rounding, Rounding):
-        raise RevcycleTypeError(f"A rounding rule must be a Rounding or None, not {rounding!r}.")
+        raise RevcycleTypeError(
+            f"A rounding rule must be a Rounding or None, not {shown(rounding)}."
+        )
     return rounding
 
 
@@ -110,7 +112,7 @@ def _check_places(_: object, __: object, places: int | None) -> None:
     if places is None:
         return
     if isinstance(places, bool) or not isinstance(places, int):
-        raise RevcycleTypeError(f"Rounding places must be an int or None, not {places!r}.")
+        raise RevcycleTypeError(f"Rounding places must be an int or None, not {shown(places)}.")
     if not MIN_ROUNDING_PLACES <= places <= MAX_PLACES:
         raise ValidationError(
             f"Rounding places must be from {MIN_ROUNDING_PLACES} to {MAX_PLACES} (numbers in "
@@ -381,7 +383,7 @@ class Money:
         """Split into ``n`` parts as equal as whole minor units allow (``n`` from 1 to
         :data:`MAX_SPLIT_PARTS`, 10,000)."""
         if isinstance(n, bool) or not isinstance(n, int | numbers.Integral):
-            raise AllocationError(f"Cannot split into {n!r} parts; expected a positive int.")
+            raise AllocationError(f"Cannot split into {shown(n)} parts; expected a positive int.")
         parts = to_int(n, "The number of parts")
         if not 1 <= parts <= MAX_SPLIT_PARTS:
             raise AllocationError(
@@ -393,7 +395,7 @@ class Money:
     # -- text ----------------------------------------------------------------------------
 
     def __repr__(self) -> str:
-        return f"Money({plain(self.amount)!r}, {self.currency.code!r})"
+        return f"Money({shown(plain(self.amount))}, {shown(self.currency.code)})"
 
     def __str__(self) -> str:
         return f"{plain(self.amount)} {self.currency.code}"
@@ -412,11 +414,13 @@ def _not_a_factor(value: object, verb: str) -> RevcycleTypeError:
     """
     if isinstance(value, float | numbers.Real) and not isinstance(value, numbers.Rational):
         return FloatNotAllowedError(
-            f'Cannot {verb} money by the float {value!r}; pass Decimal("{value}") or an int '
+            f'Cannot {verb} money by the float {shown(value)}; pass Decimal("{value}") or an int '
             "(text is not accepted here)."
         )
-    hint = f" (convert text with Decimal({value!r}) first)" if isinstance(value, str) else ""
-    return RevcycleTypeError(f"Cannot {verb} money by {value!r}; use an int or a Decimal{hint}.")
+    hint = f" (convert text with Decimal({shown(value)}) first)" if isinstance(value, str) else ""
+    return RevcycleTypeError(
+        f"Cannot {verb} money by {shown(value)}; use an int or a Decimal{hint}."
+    )
 
 
 _build_money: Final = trusted(Money, "amount", "currency")
@@ -458,14 +462,14 @@ def allocate(
     (Money('33.33', 'USD'), Money('33.33', 'USD'), Money('33.34', 'USD'))
     """
     if not isinstance(money, Money):
-        raise RevcycleTypeError(f"allocate() needs a Money amount, not {money!r}.")
+        raise RevcycleTypeError(f"allocate() needs a Money amount, not {shown(money)}.")
     # A str is a sequence too, but "37" is not the ratios 3 and 7: refuse it (and mappings).
     given = require_sequence(ratios, "Allocation ratios", "numbers", allow_mapping=False)
     weights = [Fraction(to_decimal(r, "An allocation ratio")) for r in given]
     if not weights:
         raise AllocationError("Cannot allocate over no ratios; give at least one.")
     if any(w < 0 for w in weights):
-        raise AllocationError(f"Allocation ratios must not be negative, got {list(given)!r}.")
+        raise AllocationError(f"Allocation ratios must not be negative, got {shown(list(given))}.")
     if not any(weights):
         raise AllocationError("Allocation ratios must not all be zero.")
     policy = to_choice(AllocationPolicy, policy, "An allocation policy")
@@ -498,10 +502,10 @@ def total(amounts: Iterable[Money], currency: Currency | str | None = None) -> M
     result: Money | None = None if currency is None else Money.zero(currency)
     given: object = amounts  # checked as it came, whatever the annotation promises
     if isinstance(given, str | bytes) or not isinstance(given, Iterable):
-        raise RevcycleTypeError(f"total() sums an iterable of Money values, not {amounts!r}.")
+        raise RevcycleTypeError(f"total() sums an iterable of Money values, not {shown(amounts)}.")
     for amount in amounts:
         if not isinstance(amount, Money):
-            raise RevcycleTypeError(f"total() sums Money values, not {amount!r}.")
+            raise RevcycleTypeError(f"total() sums Money values, not {shown(amount)}.")
         result = amount if result is None else result + amount
     if result is None:
         raise ValidationError("Cannot total an empty list of amounts without a currency.")

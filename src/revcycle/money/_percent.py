@@ -12,7 +12,7 @@ from typing import Final, Self, final
 import attrs
 
 from revcycle._numbers import CTX, HUNDRED, ONE, DecimalLike, plain, to_decimal
-from revcycle._validate import Validator
+from revcycle._validate import Validator, shown
 from revcycle.errors import RevcycleTypeError, ValidationError
 from revcycle.money._money import Money
 
@@ -50,7 +50,7 @@ class Percent:
     def of(self, money: Money) -> Money:
         """This share of ``money``, unrounded."""
         if not isinstance(money, Money):
-            raise RevcycleTypeError(f"Percent.of() takes Money, not {money!r}.")
+            raise RevcycleTypeError(f"Percent.of() takes Money, not {shown(money)}.")
         return money * self.ratio
 
     def complement(self) -> Decimal:
@@ -58,7 +58,7 @@ class Percent:
         return CTX.subtract(Decimal(1), self.ratio)
 
     def __repr__(self) -> str:
-        return f"Percent({plain(self.value)!r})"
+        return f"Percent({shown(plain(self.value))})"
 
     def __str__(self) -> str:
         return f"{plain(self.value)}%"
@@ -71,7 +71,7 @@ def check_percent_range(what: str) -> Validator:
         if value is None:
             return
         if not isinstance(value, Percent):
-            raise RevcycleTypeError(f"{what} must be a Percent or None, not {value!r}.")
+            raise RevcycleTypeError(f"{what} must be a Percent or None, not {shown(value)}.")
         if not 0 <= value.value <= 100:
             raise ValidationError(f"{what} must be between 0 and 100 percent, not {value}.")
 

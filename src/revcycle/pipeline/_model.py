@@ -14,8 +14,8 @@ import attrs
 
 from revcycle._display import html_table, to_pandas
 from revcycle._numbers import CTX, HUNDRED, ZERO, plain
-from revcycle._validate import check_type, require_day, require_sequence, trusted
-from revcycle.dates import Period, as_of_instant
+from revcycle._validate import check_type, require_day, require_sequence, shown, trusted
+from revcycle.dates import Duration, Period, anchored_date, as_of_instant, day_after
 from revcycle.errors import (
     CurrencyMismatchError,
     RevcycleTypeError,
@@ -225,10 +225,10 @@ def _check_opportunities(_: object, __: object, values: tuple[Opportunity, ...])
     seen: set[str] = set()
     for i, opp in enumerate(values):
         if not isinstance(opp, Opportunity):
-            raise RevcycleTypeError(f"Pipeline item {i} is {opp!r}; expected an Opportunity.")
+            raise RevcycleTypeError(f"Pipeline item {i} is {shown(opp)}; expected an Opportunity.")
         if opp.id in seen:
             raise ValidationError(
-                f"Opportunity id {opp.id!r} appears twice in the pipeline; ids must be unique."
+                f"Opportunity id {shown(opp.id)} appears twice in the pipeline; ids must be unique."
             )
         seen.add(opp.id)
 
@@ -242,13 +242,18 @@ def _as_of_instant(as_of: date | datetime) -> datetime:
     # Open visits are measured up to this instant: a datetime itself, or for a date the
     # midnight that ends it (UTC), one microsecond after the day's last covered instant.
     instant = as_of_instant(as_of)
-    return instant if isinstance(as_of, datetime) else instant + timedelta(microseconds=1)
+    if isinstance(as_of, datetime):
+        return instant
+    day_after(as_of, "An as_of day")  # that midnight must exist: not after 9999-12-31
+    return instant + timedelta(microseconds=1)
 
 
 def _check_days(days: object, what: str) -> int:
     # Not _validate.check_whole(): a wrong type is a ValidationError here, as it always was.
     if isinstance(days, bool) or not isinstance(days, int) or days < 0:
-        raise ValidationError(f"{what} must be a whole number of days (0 or more), not {days!r}.")
+        raise ValidationError(
+            f"{what} must be a whole number of days (0 or more), not {shown(days)}."
+        )
     return days
 
 
@@ -420,7 +425,7 @@ class Pipeline:
     def forecast(self, period: Period, currency: Currency | str | None = None) -> Forecast:
         """The forecast for deals whose close date falls in ``period`` (see :class:`Forecast`)."""
         if not isinstance(period, Period):
-            raise RevcycleTypeError(f"forecast() needs a Period, not {period!r}.")
+            raise RevcycleTypeError(f"forecast() needs a Period, not {shown(period)}.")
         cur = self.report_currency(currency)
         amounts, weighted = self._amounts(cur), self._weighted(cur)
         start, end = period.start, period.end
@@ -461,7 +466,7 @@ class Pipeline:
 
     def _closed_in(self, period: Period | None) -> list[int]:
         if period is not None and not isinstance(period, Period):
-            raise RevcycleTypeError(f"period must be a Period or None, not {period!r}.")
+            raise RevcycleTypeError(f"period must be a Period or None, not {shown(period)}.")
         return self._summary().closed_in(period)
 
     def win_rate(
@@ -733,5 +738,5 @@ class Pipeline:
 
 def _quarter(day: date) -> Period:
     start = date(day.year, 3 * ((day.month - 1) // 3) + 1, 1)
-    end = date(start.year + 1, 1, 1) if start.month == 10 else date(start.year, start.month + 3, 1)
-    return Period(start, end)
+    # Q4 of 9999 ends past the calendar: a PeriodError naming it, as every schedule date.
+    return Period(start, anchored_date(start, Duration(months=3), 1))

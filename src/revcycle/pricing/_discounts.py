@@ -16,6 +16,7 @@ from typing import Final, final
 import attrs
 
 from revcycle._numbers import CTX, HUNDRED, ONE, ZERO, DecimalLike, plain
+from revcycle._validate import shown
 from revcycle.errors import CurrencyMismatchError, RevcycleTypeError, ValidationError
 from revcycle.money import Currency, Money, Percent
 from revcycle.pricing._tiers import Quantity, _check_money, _guarded, _quantity
@@ -35,7 +36,9 @@ def _to_discount_kind(value: object) -> DiscountKind:
         return DiscountKind(value if isinstance(value, str) else repr(value))
     except ValueError:
         allowed = ", ".join(repr(k.value) for k in DiscountKind)
-        raise ValidationError(f"A discount kind must be one of {allowed}, not {value!r}.") from None
+        raise ValidationError(
+            f"A discount kind must be one of {allowed}, not {shown(value)}."
+        ) from None
 
 
 # How messages name a discount that carries money (a percent discount names itself).
@@ -71,14 +74,14 @@ class Discount:
         if self.kind is DiscountKind.PERCENT:
             if not isinstance(self.value, Percent):
                 raise RevcycleTypeError(
-                    f"A percent discount needs a Percent value, not {self.value!r}."
+                    f"A percent discount needs a Percent value, not {shown(self.value)}."
                 )
             if self.value.value > HUNDRED:
                 raise ValidationError(f"A percent discount must not exceed 100%, got {self.value}.")
             return
         what = _DISCOUNT_NAMES[self.kind]
         if not isinstance(self.value, Money):
-            raise RevcycleTypeError(f"{what} needs a Money value, not {self.value!r}.")
+            raise RevcycleTypeError(f"{what} needs a Money value, not {shown(self.value)}.")
         if self.value.amount < ZERO:
             raise ValidationError(f"{what} must not be negative, got {self.value}.")
 

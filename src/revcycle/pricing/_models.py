@@ -27,6 +27,7 @@ from typing import TypeAlias, final
 import attrs
 
 from revcycle._numbers import CTX, ONE, ZERO, DecimalLike, in_range, plain, to_decimal
+from revcycle._validate import shown
 from revcycle.errors import RevcycleTypeError, TierError, ValidationError
 from revcycle.money import Currency, Money
 from revcycle.pricing._tiers import (
@@ -473,7 +474,7 @@ class Stairstep(_Tiered):
         for number, below, up_to, price in converted:
             if not isinstance(price, Money):
                 raise RevcycleTypeError(
-                    f"The price of Salesforce block {number} must be Money, not {price!r}."
+                    f"The price of Salesforce block {number} must be Money, not {shown(price)}."
                 )
             if up_to is None and overage_unit_price is not None:
                 # Salesforce's overage: block price + (q - lower bound) × rate, so the block

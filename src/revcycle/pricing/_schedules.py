@@ -17,6 +17,7 @@ import attrs
 
 from revcycle._display import html_table
 from revcycle._numbers import CTX, HUNDRED, ZERO, DecimalLike, plain, to_decimal
+from revcycle._validate import shown
 from revcycle.errors import (
     CurrencyMismatchError,
     RevcycleTypeError,
@@ -57,7 +58,7 @@ def _to_schedule_kind(value: object) -> ScheduleKind:
         return ScheduleKind(value if isinstance(value, str) else repr(value))
     except ValueError:
         raise ValidationError(
-            f"A discount schedule kind must be 'range' or 'slab', not {value!r}."
+            f"A discount schedule kind must be 'range' or 'slab', not {shown(value)}."
         ) from None
 
 
@@ -134,12 +135,14 @@ def _to_discount_tiers(value: Iterable[DiscountTier]) -> tuple[DiscountTier, ...
     given: object = value  # callers may pass anything at run time
     if isinstance(given, str | bytes) or not isinstance(given, Iterable):
         raise RevcycleTypeError(
-            f"Discount tiers must be a sequence of DiscountTier values, not {value!r}."
+            f"Discount tiers must be a sequence of DiscountTier values, not {shown(value)}."
         )
     tiers = tuple(value)
     for tier in tiers:
         if not isinstance(tier, DiscountTier):
-            raise RevcycleTypeError(f"Every discount tier must be a DiscountTier, not {tier!r}.")
+            raise RevcycleTypeError(
+                f"Every discount tier must be a DiscountTier, not {shown(tier)}."
+            )
     return tiers
 
 
@@ -180,7 +183,9 @@ class DiscountSchedule:
             )
         _same_currency("A discount schedule", [t.amount for t in self.tiers])
         if not isinstance(self.aggregate, bool):
-            raise RevcycleTypeError(f"aggregate must be True or False, not {self.aggregate!r}.")
+            raise RevcycleTypeError(
+                f"aggregate must be True or False, not {shown(self.aggregate)}."
+            )
         if self.aggregate and self.kind is ScheduleKind.SLAB:
             raise TierError(
                 "Only a RANGE discount schedule can aggregate quantity across the quote; "
@@ -222,7 +227,7 @@ class DiscountSchedule:
             else:
                 raise RevcycleTypeError(
                     f"The discount of Salesforce tier {number} must be a Percent, Money or "
-                    f"None, not {discount!r}."
+                    f"None, not {shown(discount)}."
                 )
         return cls(kind, tiers, aggregate=aggregate)
 

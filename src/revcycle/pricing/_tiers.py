@@ -19,6 +19,7 @@ import attrs
 
 from revcycle._display import html_table
 from revcycle._numbers import CTX, ZERO, DecimalLike, in_range, plain, to_decimal
+from revcycle._validate import shown
 from revcycle.errors import (
     CurrencyMismatchError,
     RevcycleTypeError,
@@ -53,7 +54,7 @@ def _quantity(value: object) -> Decimal:
 
 def _too_large(quantity: object) -> ValidationError:
     return ValidationError(
-        f"Quantity {quantity!r} is too large to price exactly in revcycle's 50-digit context."
+        f"Quantity {shown(quantity)} is too large to price exactly in revcycle's 50-digit context."
     )
 
 
@@ -88,7 +89,7 @@ def _check_money(what: str, value: object, *, optional: bool = True) -> None:
     if value is None and optional:
         return
     if not isinstance(value, Money):
-        raise RevcycleTypeError(f"{what} must be a Money amount, not {value!r}.")
+        raise RevcycleTypeError(f"{what} must be a Money amount, not {shown(value)}.")
     if value.amount < ZERO:
         raise ValidationError(f"{what} must not be negative, got {value}.")
 
@@ -208,11 +209,11 @@ class PricingModel(Protocol):
 def _to_tiers(value: Iterable[Tier]) -> tuple[Tier, ...]:
     given: object = value  # callers may pass anything at run time
     if isinstance(given, str | bytes) or not isinstance(given, Iterable):
-        raise RevcycleTypeError(f"Tiers must be a sequence of Tier values, not {value!r}.")
+        raise RevcycleTypeError(f"Tiers must be a sequence of Tier values, not {shown(value)}.")
     tiers = tuple(value)
     for tier in tiers:
         if not isinstance(tier, Tier):
-            raise RevcycleTypeError(f"Every tier must be a Tier, not {tier!r}.")
+            raise RevcycleTypeError(f"Every tier must be a Tier, not {shown(tier)}.")
     return tiers
 
 
@@ -366,14 +367,14 @@ def _salesforce_rows(
         raise TierError(f"A quantity step must be positive, got {plain(increment)}.")
     given: object = rows  # callers may pass anything at run time
     if isinstance(given, str | bytes) or not isinstance(given, Sequence) or not given:
-        raise TierError(f"Salesforce-style tiers must be a non-empty sequence, not {rows!r}.")
+        raise TierError(f"Salesforce-style tiers must be a non-empty sequence, not {shown(rows)}.")
     out: list[tuple[int, Decimal, Decimal | None, object]] = []
     previous_upper: Decimal | None = None
     for number, row in enumerate(rows, start=1):
         if not isinstance(row, tuple) or len(row) != 3:
             raise RevcycleTypeError(
                 f"Salesforce tier {number} must be a (lower, upper, price or discount) tuple, "
-                f"not {row!r}."
+                f"not {shown(row)}."
             )
         lower = to_decimal(row[0], f"The lower bound of Salesforce tier {number}")
         upper = (

@@ -19,7 +19,7 @@ from typing import Final, NamedTuple, final
 import attrs
 
 from revcycle._numbers import CTX, HUNDRED, ONE, ZERO, fraction_to_decimal
-from revcycle._validate import trusted
+from revcycle._validate import shown, trusted
 from revcycle.approvals import evaluate
 from revcycle.catalog import Catalog, ChargeKind, ContractedPrice, PriceBook, Product
 from revcycle.dates import Duration, Period
@@ -50,9 +50,9 @@ def price_quote(quote: Quote, catalog: Catalog) -> PricedQuote:
     first time they are read; the unit prices and totals are computed here.
     """
     if not isinstance(quote, Quote):
-        raise RevcycleTypeError(f"price_quote() needs a Quote, not {quote!r}.")
+        raise RevcycleTypeError(f"price_quote() needs a Quote, not {shown(quote)}.")
     if not isinstance(catalog, Catalog):
-        raise RevcycleTypeError(f"price_quote() needs a Catalog, not {catalog!r}.")
+        raise RevcycleTypeError(f"price_quote() needs a Catalog, not {shown(catalog)}.")
     try:
         return _price(quote, catalog)
     except decimal.DecimalException:

@@ -8,7 +8,7 @@ the first time they are read (:mod:`revcycle.quotes._explain`). Import the publi
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import date, timedelta
+from datetime import date
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, final
 
@@ -24,6 +24,7 @@ from revcycle._validate import (
     check_type,
     require_day,
     require_sequence,
+    shown,
     to_choice,
 )
 from revcycle.approvals import Approval, ApprovalPolicy
@@ -117,7 +118,7 @@ class QuoteLine:
     def __attrs_post_init__(self) -> None:
         if self.start_date and self.end_date and self.end_date < self.start_date:
             raise ValidationError(
-                f"Quote line {self.sku!r} ends on {self.end_date.isoformat()}, before it "
+                f"Quote line {shown(self.sku)} ends on {self.end_date.isoformat()}, before it "
                 f"starts on {self.start_date.isoformat()} (the end date is inclusive)."
             )
 
@@ -136,7 +137,9 @@ def _to_method(value: object) -> ProrationMethod:
         method = next((m for m in ProrationMethod if m.value == value), None)
     if method not in TERM_METHODS:
         names = ", ".join(m.name for m in TERM_METHODS)
-        raise ValidationError(f"A quote's proration method must be one of {names}; got {value!r}.")
+        raise ValidationError(
+            f"A quote's proration method must be one of {names}; got {shown(value)}."
+        )
     assert method is not None
     return method
 
@@ -227,7 +230,7 @@ class Quote:
     def period(self) -> Period:
         """The quote term as a half-open :class:`~revcycle.dates.Period`."""
         if self.end_date is not None:
-            return Period(self.start_date, self.end_date + timedelta(days=1))
+            return Period.inclusive(self.start_date, self.end_date)
         assert self.term is not None
         return Period(self.start_date, anchored_date(self.start_date, self.term, 1))
 
@@ -313,7 +316,9 @@ class PricedLine:
                     steps = _Trace._make(trace).steps()
                     object.__setattr__(self, "steps", steps)
                     return steps
-            raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
+            raise AttributeError(
+                f"{shown(type(self).__name__)} object has no attribute {shown(name)}"
+            )
 
     @property
     def currency(self) -> Currency:

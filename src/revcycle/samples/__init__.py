@@ -17,6 +17,7 @@ import difflib
 from importlib import resources
 from importlib.resources.abc import Traversable
 
+from revcycle._validate import shown
 from revcycle.errors import UnknownCodeError
 
 
@@ -38,9 +39,9 @@ def _sample(name: str) -> Traversable:
     known = names()
     if name not in known:
         close = difflib.get_close_matches(str(name)[:100], known, n=1)
-        hint = f" (did you mean {close[0]!r}?)" if close else ""
+        hint = f" (did you mean {shown(close[0])}?)" if close else ""
         raise UnknownCodeError(
-            f"Unknown sample {name!r}{hint}; the samples are {', '.join(known)}."
+            f"Unknown sample {shown(name)}{hint}; the samples are {', '.join(known)}."
         )
     return resources.files(__name__).joinpath(name)
 

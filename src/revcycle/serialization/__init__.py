@@ -43,6 +43,7 @@ from cattrs.preconf.json import JsonConverter
 from cattrs.preconf.json import make_converter as _make_json_converter
 
 from revcycle._numbers import MAX_WHOLE_DIGITS
+from revcycle._validate import shown
 from revcycle.errors import RevcycleError, RevcycleTypeError, StructureError
 from revcycle.serialization import _opportunity, _pricing, _quotes, _terms, _usage
 from revcycle.serialization._core import (
@@ -123,7 +124,8 @@ def structure(data: Any, cls: type[T]) -> T:
     if tag is not None and isinstance(data, Mapping) and "type" in data:
         if data["type"] != tag:
             raise StructureError(
-                f"Cannot read {_name(cls)}:", [f"$.type: expected {tag!r}, got {data['type']!r}"]
+                f"Cannot read {_name(cls)}:",
+                [f"$.type: expected {shown(tag)}, got {shown(data['type'])}"],
             )
         data = {k: v for k, v in data.items() if k != "type"}
     with structure_errors(cls):
@@ -139,7 +141,9 @@ def dumps(obj: Any, *, indent: int | None = None) -> str:
         return json.dumps(data, indent=indent, ensure_ascii=False, allow_nan=False)
     except (TypeError, ValueError) as error:
         # An object with no JSON form, or a float NaN/infinity (not JSON at all).
-        raise RevcycleTypeError(f"Cannot write {obj!r} as JSON: {error}.") from None
+        raise RevcycleTypeError(
+            f"Cannot write {type(obj).__name__} as JSON: {str(error)[:200]}."
+        ) from None
 
 
 def loads(text: str | bytes, cls: type[T]) -> T:
@@ -183,7 +187,7 @@ def loads(text: str | bytes, cls: type[T]) -> T:
         version = data.pop("schema_version")
         if type(version) is not int or version != SCHEMA_VERSION:
             raise StructureError(
-                f"Cannot read {_name(cls)}: schema_version {version!r} is not supported; "
+                f"Cannot read {_name(cls)}: schema_version {shown(version)} is not supported; "
                 f"this revcycle reads schema_version {SCHEMA_VERSION}."
             )
     return structure(data, cls)
@@ -255,9 +259,10 @@ def _check_text(text: str, what: str) -> None:
         k += 2
 
 
-def _lone_surrogate(what: str, shown: str, at: int) -> str:
+def _lone_surrogate(what: str, escape: str, at: int) -> str:
     return (
-        f"Cannot read {what}: the JSON holds a lone surrogate {shown!r} (at character {at:,}), "
+        f"Cannot read {what}: the JSON holds a lone surrogate {shown(escape)} (at character "
+        f"{at:,}), "
         "which is not text that UTF-8 can write."
     )
 

@@ -26,6 +26,7 @@ from cattrs.errors import (
 )
 
 from revcycle._numbers import check_fraction, plain, to_decimal
+from revcycle._validate import shown
 from revcycle.dates import Duration, Period
 from revcycle.errors import RevcycleError, RevcycleTypeError, StructureError, ValidationError
 from revcycle.money import Currency, Money, Percent
@@ -52,7 +53,7 @@ def name(cls: Any) -> str:
 def _structure_decimal(value: Any, _: Any) -> Decimal:
     if isinstance(value, float):
         raise RevcycleTypeError(
-            f'expected a decimal written as a string such as "12.30", got the float {value!r}'
+            f'expected a decimal written as a string such as "12.30", got the float {shown(value)}'
         )
     return to_decimal(value, "The value")
 
@@ -66,13 +67,15 @@ def require_keys(
     than an object, ``unknown {kind} keys [...]``, or ``{subject} needs [...]``.
     """
     if not isinstance(value, Mapping):
-        raise ValidationError(f"expected {expected}, got {value!r}")
+        raise ValidationError(f"expected {expected}, got {shown(value)}")
     extra = set(value) - keys
     if extra:
-        raise ValidationError(f"unknown {kind} keys {sorted(extra)!r}{did_you_mean(extra, keys)}")
+        raise ValidationError(
+            f"unknown {kind} keys {shown(sorted(extra))}{did_you_mean(extra, keys)}"
+        )
     missing = keys - set(value)
     if missing:
-        raise ValidationError(f"{subject} needs {sorted(missing)!r}")
+        raise ValidationError(f"{subject} needs {shown(sorted(missing))}")
     return value
 
 
@@ -89,31 +92,35 @@ def _structure_money(value: Any, _: Any) -> Money:
 
 def _structure_date(value: Any, _: Any) -> date:
     if not isinstance(value, str):
-        raise RevcycleTypeError(f'expected an ISO 8601 date such as "2024-01-31", got {value!r}')
+        raise RevcycleTypeError(
+            f'expected an ISO 8601 date such as "2024-01-31", got {shown(value)}'
+        )
     try:
         return date.fromisoformat(value)
     except ValueError:
         raise ValidationError(
-            f'expected an ISO 8601 date such as "2024-01-31", got {value!r}'
+            f'expected an ISO 8601 date such as "2024-01-31", got {shown(value)}'
         ) from None
 
 
 def _structure_datetime(value: Any, _: Any) -> datetime:
     if not isinstance(value, str):
         raise RevcycleTypeError(
-            f'expected an ISO 8601 date-time such as "2024-01-31T09:30:00+00:00", got {value!r}'
+            'expected an ISO 8601 date-time such as "2024-01-31T09:30:00+00:00", got '
+            f"{shown(value)}"
         )
     try:
         result = datetime.fromisoformat(value)
     except ValueError:
         raise ValidationError(
-            f'expected an ISO 8601 date-time such as "2024-01-31T09:30:00+00:00", got {value!r}'
+            'expected an ISO 8601 date-time such as "2024-01-31T09:30:00+00:00", got '
+            f"{shown(value)}"
         ) from None
     if result.utcoffset() is None:
         # A naive time would mean a different instant on every machine's zone.
         raise ValidationError(
             "expected a timezone-aware date-time, with its UTC offset such as "
-            f'"2024-01-31T09:30:00+00:00", got the naive {value!r}'
+            f'"2024-01-31T09:30:00+00:00", got the naive {shown(value)}'
         )
     return result
 
@@ -121,7 +128,7 @@ def _structure_datetime(value: Any, _: Any) -> datetime:
 def _structure_str_only(kind: str) -> Any:
     def check(value: Any) -> str:
         if not isinstance(value, str):
-            raise RevcycleTypeError(f"expected {kind} as a string, got {value!r}")
+            raise RevcycleTypeError(f"expected {kind} as a string, got {shown(value)}")
         return value
 
     return check
@@ -136,14 +143,14 @@ def _structure_enum(value: Any, cls: type[enum.Enum]) -> enum.Enum:
         return cls(value)
     except ValueError:
         allowed = ", ".join(repr(m.value) for m in cls)
-        raise ValidationError(f"expected one of {allowed}, got {value!r}") from None
+        raise ValidationError(f"expected one of {allowed}, got {shown(value)}") from None
 
 
 def _structure_fraction(value: Any, _: Any) -> Fraction:
     if isinstance(value, int) and not isinstance(value, bool):
         return Fraction(value)
     if not isinstance(value, str) or not _FRACTION.fullmatch(value.strip()):
-        raise ValidationError(f'expected an exact fraction such as "14/29", got {value!r}')
+        raise ValidationError(f'expected an exact fraction such as "14/29", got {shown(value)}')
     numerator, _, denominator = value.strip().partition("/")
     if max(len(numerator.lstrip("-")), len(denominator)) > _FRACTION_DIGITS:
         # Refused before int() reads it: Python reads at most 4,300 digits.
@@ -154,24 +161,26 @@ def _structure_fraction(value: Any, _: Any) -> Fraction:
     try:
         return check_fraction(Fraction(value.strip()), "The fraction")
     except ZeroDivisionError:
-        raise ValidationError(f"a fraction cannot have a zero denominator: {value!r}") from None
+        raise ValidationError(
+            f"a fraction cannot have a zero denominator: {shown(value)}"
+        ) from None
 
 
 def _structure_int(value: Any, _: Any) -> int:
     if isinstance(value, bool) or not isinstance(value, int):
-        raise RevcycleTypeError(f"expected a whole number, got {value!r}")
+        raise RevcycleTypeError(f"expected a whole number, got {shown(value)}")
     return value
 
 
 def _structure_str(value: Any, _: Any) -> str:
     if not isinstance(value, str):
-        raise RevcycleTypeError(f"expected a string, got {value!r}")
+        raise RevcycleTypeError(f"expected a string, got {shown(value)}")
     return value
 
 
 def _structure_bool(value: Any, _: Any) -> bool:
     if not isinstance(value, bool):
-        raise RevcycleTypeError(f"expected true or false, got {value!r}")
+        raise RevcycleTypeError(f"expected true or false, got {shown(value)}")
     return value
 
 
@@ -222,7 +231,7 @@ def _structure_items(
     if errors:
         if more:
             errors.append(_MoreItemsError(more))
-        raise IterableValidationError(f"While structuring {cls!r}", errors, cls)
+        raise IterableValidationError(f"While structuring {shown(cls)}", errors, cls)
     return results
 
 
@@ -251,7 +260,7 @@ def _sequence_factory(build: Callable[[list[Any]], Any]) -> Any:
 
         def structure_array(value: Any, _: Any) -> Any:
             if not isinstance(value, list | tuple):
-                raise RevcycleTypeError(f"expected a JSON array, got {value!r}")
+                raise RevcycleTypeError(f"expected a JSON array, got {shown(value)}")
             if structure_item is None:
                 return build(list(value))
             return build(
@@ -286,13 +295,13 @@ def _mapping_factory(cls: Any, conv: cattrs.Converter) -> Any:
 
     def structure_object(value: Any, _: Any) -> dict[Any, Any]:
         if not isinstance(value, Mapping):
-            raise RevcycleTypeError(f"expected a JSON object, got {value!r}")
+            raise RevcycleTypeError(f"expected a JSON object, got {shown(value)}")
         return dict(
             _structure_items(
                 ((key, (key, item)) for key, item in value.items()),
                 structure_one,
                 lambda key: IterableValidationNote(
-                    f"Structuring mapping value @ key {key!r}", key, value_type
+                    f"Structuring mapping value @ key {shown(key)}", key, value_type
                 ),
                 cls,
             )
@@ -327,7 +336,7 @@ def register_tagged_union(
         if cls is None:
             expected = ", ".join(repr(t) for t in tags)
             hint = did_you_mean([tag], tags) if isinstance(tag, str) else ""
-            raise ValueError(f"unknown type tag {tag!r}; expected one of {expected}{hint}")
+            raise ValueError(f"unknown type tag {shown(tag)}; expected one of {expected}{hint}")
         rest = {k: v for k, v in data.items() if k != "type"}
         return conv.structure(rest, cls)
 
@@ -405,10 +414,10 @@ def _describe(exc: BaseException, _: Any = None) -> str:
         return "required field missing"
     if isinstance(exc, ForbiddenExtraKeysError):
         hint = did_you_mean(exc.extra_fields, known_keys(exc.cl))
-        return f"unknown keys {sorted(exc.extra_fields)!r}{hint}"
+        return f"unknown keys {shown(sorted(exc.extra_fields))}{hint}"
     if isinstance(exc, AttributeError) and exc.name == "keys":
         # cattrs reads an attrs class from a mapping and met something else
-        return f"expected a JSON object, got {exc.obj!r}"
+        return f"expected a JSON object, got {shown(exc.obj)}"
     if isinstance(exc, TypeError) and str(exc).startswith("argument of type"):
         return "expected a JSON object, got " + str(exc).split("'")[1].replace("NoneType", "null")
     if isinstance(exc, StructureHandlerNotFoundError):

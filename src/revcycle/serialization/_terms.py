@@ -8,6 +8,7 @@ from typing import Any
 
 import cattrs
 
+from revcycle._validate import shown
 from revcycle.calendars import CountryHolidays, HolidayCalendar, WeekendCalendar
 from revcycle.errors import RevcycleTypeError
 from revcycle.serialization._core import register_tagged_union
@@ -16,10 +17,10 @@ from revcycle.terms import DayOfMonth, DueRule, EndOfMonth, NetDays
 
 def _fields(data: Any, allowed: set[str], what: str) -> Mapping[str, Any]:
     if not isinstance(data, Mapping):
-        raise RevcycleTypeError(f"expected {what} as an object, got {data!r}")
+        raise RevcycleTypeError(f"expected {what} as an object, got {shown(data)}")
     extra = set(data) - allowed
     if extra:
-        raise ValueError(f"unknown keys {sorted(extra)!r}")
+        raise ValueError(f"unknown keys {shown(sorted(extra))}")
     return data
 
 

@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING
 
 from revcycle import samples
 from revcycle._display import amount_text
+from revcycle._validate import shown
 from revcycle.catalog import Catalog
 from revcycle.cli._common import print_table
 from revcycle.cli._price import print_totals
@@ -27,7 +28,7 @@ def run(console: Console) -> None:
     period = quote.period
     console.print(
         f"Quote {quote.name} for {quote.account}: {len(quote.lines)} lines in "
-        f"{quote.currency.code} from price book {quote.price_book!r}, "
+        f"{quote.currency.code} from price book {shown(quote.price_book)}, "
         f"{period.start.isoformat()} to {period.last_day.isoformat()} (inclusive), "
         f"partner discount {quote.partner_discount}, payment terms {quote.payment_terms}."
     )
