@@ -22,8 +22,7 @@ from decimal import Decimal
 from fractions import Fraction
 from typing import Final
 
-from revcycle._validate import shown
-from revcycle.errors import FloatNotAllowedError, RevcycleTypeError, ValidationError
+from revcycle.errors import FloatNotAllowedError, RevcycleTypeError, ValidationError, shown
 
 
 PRECISION: Final = 50

@@ -35,21 +35,25 @@ from __future__ import annotations
 
 import enum
 import re
-import reprlib
 import sys
+import types
+import typing
 from collections.abc import Callable, Iterable, Mapping
 from datetime import date, datetime
+from decimal import Decimal
 from types import MemberDescriptorType, ModuleType
 from typing import Any, Final, TypeVar
 
 import attrs
 
-from revcycle.errors import MissingExtraError, RevcycleTypeError, ValidationError
+from revcycle._numbers import in_range
+from revcycle.errors import MissingExtraError, RevcycleTypeError, ValidationError, shown
 
 
 __all__ = [
     "FIELD",
     "Validator",
+    "check_annotated",
     "check_aware",
     "check_day",
     "check_text",
@@ -75,50 +79,6 @@ Validator = Callable[[Any, "attrs.Attribute[Any]", Any], None]
 
 FIELD: Final = "{cls}.{field}"
 """The default subject of a validator's message: ``Opportunity.account``."""
-
-
-class _Shown(reprlib.Repr):
-    """:func:`shown`'s repr: the built-in one, bounded in size and depth."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.maxlevel = 3
-        self.maxstring = self.maxother = 120
-        self.maxlong = 60
-        self.maxlist = self.maxtuple = self.maxdict = self.maxset = self.maxfrozenset = 8
-        self.maxdeque = self.maxarray = 8
-
-    def repr_int(self, x: int, level: int) -> str:
-        if x.bit_length() > 1000:  # repr() itself refuses more than 4,300 digits
-            return f"<an int of about {x.bit_length() * 0.30103:,.0f} digits>"
-        return super().repr_int(x, level)
-
-
-_SHOWN: Final = _Shown()
-
-
-_SHORT: Final = 500
-
-
-def shown(value: object) -> str:
-    """``repr(value)`` for an error message; past 500 characters, or when ``repr`` fails, a
-    bounded one: at most about 120 characters per item, 8 items and 3 levels of a container,
-    an int past 300 digits by its size. It never fails, whatever the value (a 100,000-digit
-    int, a list nested 100,000 deep, a broken ``__repr__``).
-
-    >>> shown("12.30"), shown(10**5000), shown([[[[[[1]]]]]] * 100)[:30]
-    ("'12.30'", '<an int of about 5,000 digits>', '[[[[...]]], [[[...]]], [[[...]')
-    """
-    try:
-        text = repr(value)
-    except Exception:  # too many digits, too deep, or a __repr__ that fails
-        text = None
-    if text is not None and len(text) <= _SHORT:
-        return text
-    try:
-        return _SHOWN.repr(value)
-    except Exception:  # reprlib shields an instance's repr, not its parts'
-        return f"<{type(value).__name__} object>"
 
 
 def _subject(what: str, instance: object, attribute: attrs.Attribute[Any]) -> str:
@@ -413,6 +373,129 @@ def to_choice(cls: type[E], value: object, what: str, *, str_only: bool = False)
     except ValueError:
         allowed = ", ".join(repr(member.value) for member in cls)
         raise ValidationError(f"{what} must be one of {allowed}, not {shown(value)}.") from None
+
+
+# --------------------------------------------------------------------------------------------
+# Every field checked by its annotation
+
+
+def check_annotated(
+    cls: type[Any], fields: list[attrs.Attribute[Any]]
+) -> list[attrs.Attribute[Any]]:
+    """An attrs ``field_transformer``: every field without a validator of its own gets one
+    that checks the value against the field's annotation (``int``, ``Money | None``,
+    ``tuple[PricedLine, ...]`` ...), so a value class needs no hand-written type check per
+    field: ``@attrs.frozen(field_transformer=check_annotated)``.
+
+    The annotations are resolved on first use (they may name classes defined later in the
+    module); a name that cannot be resolved, a protocol or ``Any`` checks nothing. ``int``
+    refuses ``bool``; ``date`` refuses ``datetime`` (see :func:`is_day`); a ``Decimal`` must be
+    finite and within revcycle's number limits (docs/reference/limits.md).
+
+    >>> @attrs.frozen(field_transformer=check_annotated)
+    ... class Row:
+    ...     count: int
+    ...     label: str | None = None
+    >>> Row(3, "a")
+    Row(count=3, label='a')
+    >>> Row(1.5)
+    Traceback (most recent call last):
+        ...
+    revcycle.errors.RevcycleTypeError: Row.count must be int, not 1.5.
+    """
+    return [
+        field.evolve(validator=_AnnotationCheck(field.name))
+        if field.validator is None and field.init
+        else field
+        for field in fields
+    ]
+
+
+class _AnnotationCheck:
+    """The validator :func:`check_annotated` gives a field; the annotation is compiled to a
+    test on the first value checked."""
+
+    __slots__ = ("expected", "name", "test")
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self.test: Callable[[Any], bool] | None = None
+        self.expected = ""
+
+    def __call__(self, instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+        test = self.test
+        if test is None:
+            hint = _resolve(type(instance), self.name)
+            test = self.test = _compile(hint)
+            self.expected = _describe(hint)
+        if not test(value):
+            raise RevcycleTypeError(
+                f"{type(instance).__name__}.{self.name} must be {self.expected}, "
+                f"not {shown(value)}."
+            )
+
+
+def _resolve(cls: type[Any], name: str) -> Any:
+    module = sys.modules.get(cls.__module__)
+    namespace = dict(vars(module)) if module is not None else {}
+    raw = cls.__annotations__.get(name, Any)
+    try:
+        # As typing.get_type_hints() does, in the namespace of the class's module.
+        return eval(raw, namespace) if isinstance(raw, str) else raw
+    except Exception:  # a name imported only for type checking: check nothing
+        return Any
+
+
+def _compile(hint: Any) -> Callable[[Any], bool]:
+    origin = typing.get_origin(hint)
+    args = typing.get_args(hint)
+    if hint is Any or hint is object:
+        return lambda _: True
+    if hint is None or hint is type(None):
+        return lambda value: value is None
+    if origin in (typing.Union, types.UnionType):
+        tests = [_compile(arg) for arg in args]
+        return lambda value: any(test(value) for test in tests)
+    if origin is typing.Literal:
+        return lambda value: value in args
+    if origin is tuple:
+        if len(args) == 2 and args[1] is Ellipsis:
+            item = _compile(args[0])
+            return lambda value: isinstance(value, tuple) and all(item(v) for v in value)
+        items = [_compile(arg) for arg in args]
+        return lambda value: (
+            isinstance(value, tuple)
+            and len(value) == len(items)
+            and all(test(v) for test, v in zip(items, value, strict=True))
+        )
+    if origin is not None and isinstance(origin, type) and issubclass(origin, Mapping):
+        if len(args) != 2:
+            return lambda value: isinstance(value, Mapping)
+        key, item = _compile(args[0]), _compile(args[1])
+        return lambda value: (
+            isinstance(value, Mapping) and all(key(k) and item(v) for k, v in value.items())
+        )
+    if origin is not None:  # another generic (a Sequence, a Callable): its origin only
+        return _compile(origin) if isinstance(origin, type) else (lambda _: True)
+    if not isinstance(hint, type) or getattr(hint, "_is_protocol", False):
+        return lambda _: True
+    if hint is int:
+        return lambda value: isinstance(value, int) and not isinstance(value, bool)
+    if hint is date:
+        return is_day
+    if hint is Decimal:
+        return lambda value: isinstance(value, Decimal) and value.is_finite() and in_range(value)
+    return lambda value: isinstance(value, hint)
+
+
+def _describe(hint: Any) -> str:
+    if hint is type(None) or hint is None:
+        return "None"
+    if typing.get_origin(hint) in (typing.Union, types.UnionType):
+        return " or ".join(_describe(arg) for arg in typing.get_args(hint))
+    if isinstance(hint, type) and not typing.get_args(hint):
+        return "a finite Decimal within the number limits" if hint is Decimal else hint.__name__
+    return str(hint).replace("typing.", "").replace("decimal.", "").replace("datetime.", "")
 
 
 # --------------------------------------------------------------------------------------------

@@ -30,8 +30,8 @@ import attrs
 
 from revcycle._display import amount_text
 from revcycle._numbers import CTX, plain
-from revcycle._validate import check_text, check_type, shown
-from revcycle.errors import CurrencyMismatchError, RevcycleTypeError, ValidationError
+from revcycle._validate import check_annotated, check_text, check_type
+from revcycle.errors import CurrencyMismatchError, RevcycleTypeError, ValidationError, shown
 from revcycle.money import Currency, Money, Percent, check_percent_range, settled_percent
 
 
@@ -133,7 +133,7 @@ class ApprovalPolicy:
 
 
 @final
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, field_transformer=check_annotated)
 class Approval:
     """An approval a priced quote needs: the level, the rule that asked, and why.
 

@@ -26,12 +26,13 @@ from typing import Any, Final, Protocol, final, runtime_checkable
 
 import attrs
 
-from revcycle._validate import check_text, is_day, require_day, require_extra, shown, to_choice
+from revcycle._validate import check_text, is_day, require_day, require_extra, to_choice
 from revcycle.errors import (
     MissingExtraError,
     RevcycleTypeError,
     UnknownCodeError,
     ValidationError,
+    shown,
 )
 
 

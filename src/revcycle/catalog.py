@@ -43,13 +43,14 @@ import attrs
 
 from revcycle._display import html_table
 from revcycle._numbers import plain
-from revcycle._validate import Validator, check_text, check_type, require_sequence, shown, to_choice
+from revcycle._validate import Validator, check_text, check_type, require_sequence, to_choice
 from revcycle.dates import Duration, Period
 from revcycle.errors import (
     CurrencyMismatchError,
     RevcycleTypeError,
     UnknownCodeError,
     ValidationError,
+    shown,
 )
 from revcycle.money import Currency, Money, Percent, to_currency
 from revcycle.pricing import AnyPricingModel, DiscountSchedule

@@ -28,8 +28,8 @@ from typing import Final, final
 import attrs
 from dateutil.relativedelta import relativedelta
 
-from revcycle._validate import check_day, check_whole, require_aware, require_day, shown
-from revcycle.errors import PeriodError, RevcycleTypeError
+from revcycle._validate import check_annotated, check_day, check_whole, require_aware, require_day
+from revcycle.errors import PeriodError, RevcycleTypeError, shown
 
 
 __all__ = [
@@ -340,7 +340,7 @@ def _at_or_before(anchor: date, step: Duration, n: int, day: date) -> bool:
 
 
 @final
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, field_transformer=check_annotated)
 class SchedulePeriod:
     """One piece of a span cut along an anchored schedule.
 

@@ -34,7 +34,7 @@ import attrs
 
 from revcycle._display import counted, fraction_text
 from revcycle._numbers import check_fraction, fraction_to_decimal
-from revcycle._validate import Validator, check_text, require_sequence, shown, to_choice
+from revcycle._validate import Validator, check_text, require_sequence, to_choice
 from revcycle.dates import (
     Duration,
     Period,
@@ -43,7 +43,7 @@ from revcycle.dates import (
     days_30e_360,
     schedule_index,
 )
-from revcycle.errors import ProrationError, RevcycleTypeError, ValidationError
+from revcycle.errors import ProrationError, RevcycleTypeError, ValidationError, shown
 from revcycle.money import Money
 
 
@@ -140,6 +140,8 @@ class Proration:
 
     def apply(self, money: Money) -> Money:
         """``money × exact`` without intermediate rounding (still unrounded)."""
+        if not isinstance(money, Money):
+            raise RevcycleTypeError(f"Proration.apply() takes Money, not {shown(money)}.")
         return money * self.exact
 
     def explain(self) -> str:

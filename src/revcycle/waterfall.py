@@ -42,8 +42,8 @@ from typing import Final, final
 
 import attrs
 
-from revcycle._validate import shown
-from revcycle.errors import RevcycleTypeError, ValidationError
+from revcycle._validate import check_annotated
+from revcycle.errors import RevcycleTypeError, ValidationError, shown
 from revcycle.money import Money
 
 
@@ -73,7 +73,7 @@ def _to_step_name(value: object) -> StepName:
 
 
 @final
-@attrs.frozen
+@attrs.frozen(field_transformer=check_annotated)
 class WaterfallStep:
     """One step of a line's price waterfall: its name, the unit price after it, and why."""
 

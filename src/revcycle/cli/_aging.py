@@ -18,7 +18,6 @@ from typing import Any, final
 
 import attrs
 
-from revcycle._validate import shown
 from revcycle.cli._common import (
     add_format_argument,
     add_verb,
@@ -27,7 +26,7 @@ from revcycle.cli._common import (
     print_table,
     read_text,
 )
-from revcycle.errors import StructureError, ValidationError
+from revcycle.errors import StructureError, ValidationError, shown
 from revcycle.receivables import DEFAULT_EDGES, AgingReport, OpenItem, aging
 from revcycle.serialization import loads
 

@@ -10,9 +10,9 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from revcycle._validate import require_extra, shown
+from revcycle._validate import require_extra
 from revcycle.dates import Duration, Period
-from revcycle.errors import CliError, RevcycleError, StructureError
+from revcycle.errors import CliError, RevcycleError, StructureError, shown
 from revcycle.money import Money
 from revcycle.serialization import MAX_DOCUMENT_SIZE, SCHEMA_VERSION, loads, unstructure
 

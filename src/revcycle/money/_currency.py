@@ -13,8 +13,7 @@ import babel
 import babel.numbers
 
 from revcycle._iso4217 import MINOR_UNITS, NO_MINOR_UNIT
-from revcycle._validate import shown
-from revcycle.errors import RevcycleTypeError, UnknownCodeError
+from revcycle.errors import RevcycleTypeError, UnknownCodeError, shown
 
 
 def _check_code(_: object, __: object, code: str) -> None:

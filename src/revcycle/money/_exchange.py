@@ -13,8 +13,7 @@ from typing import Any, final
 import attrs
 
 from revcycle._numbers import CTX, plain, to_decimal
-from revcycle._validate import shown
-from revcycle.errors import RevcycleTypeError, UnknownCodeError, ValidationError
+from revcycle.errors import RevcycleTypeError, UnknownCodeError, ValidationError, shown
 from revcycle.money._currency import Currency, to_currency
 from revcycle.money._money import Money
 

@@ -29,13 +29,14 @@ from revcycle._numbers import (
     to_decimal,
     to_int,
 )
-from revcycle._validate import require_sequence, shown, to_choice, trusted
+from revcycle._validate import require_sequence, to_choice, trusted
 from revcycle.errors import (
     AllocationError,
     CurrencyMismatchError,
     FloatNotAllowedError,
     RevcycleTypeError,
     ValidationError,
+    shown,
 )
 from revcycle.money._allocation import AllocationPolicy, allocate_units
 from revcycle.money._currency import (

@@ -12,8 +12,8 @@ from typing import Final, Self, final
 import attrs
 
 from revcycle._numbers import CTX, HUNDRED, ONE, DecimalLike, plain, to_decimal
-from revcycle._validate import Validator, shown
-from revcycle.errors import RevcycleTypeError, ValidationError
+from revcycle._validate import Validator
+from revcycle.errors import RevcycleTypeError, ValidationError, shown
 from revcycle.money._money import Money
 
 

@@ -14,12 +14,13 @@ import attrs
 
 from revcycle._display import html_table, to_pandas
 from revcycle._numbers import CTX, HUNDRED, ZERO, plain
-from revcycle._validate import check_type, require_day, require_sequence, shown, trusted
+from revcycle._validate import check_type, require_day, require_sequence, trusted
 from revcycle.dates import Duration, Period, anchored_date, as_of_instant, day_after
 from revcycle.errors import (
     CurrencyMismatchError,
     RevcycleTypeError,
     ValidationError,
+    shown,
 )
 from revcycle.money import Currency, ExchangeRates, Money
 from revcycle.opportunity import (

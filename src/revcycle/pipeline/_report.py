@@ -17,12 +17,13 @@ from revcycle._display import (
     to_pandas,
 )
 from revcycle._numbers import plain
+from revcycle._validate import check_annotated
 from revcycle.money import Currency, Money
 from revcycle.pipeline import _results
 
 
 @final
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, field_transformer=check_annotated)
 class PipelineReport:
     """Every pipeline metric as of a date, in one currency (what ``revcycle pipeline`` prints).
 

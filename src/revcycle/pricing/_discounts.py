@@ -16,8 +16,7 @@ from typing import Final, final
 import attrs
 
 from revcycle._numbers import CTX, HUNDRED, ONE, ZERO, DecimalLike, plain
-from revcycle._validate import shown
-from revcycle.errors import CurrencyMismatchError, RevcycleTypeError, ValidationError
+from revcycle.errors import CurrencyMismatchError, RevcycleTypeError, ValidationError, shown
 from revcycle.money import Currency, Money, Percent
 from revcycle.pricing._tiers import Quantity, _check_money, _guarded, _quantity
 

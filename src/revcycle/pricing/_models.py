@@ -27,8 +27,7 @@ from typing import TypeAlias, final
 import attrs
 
 from revcycle._numbers import CTX, ONE, ZERO, DecimalLike, in_range, plain, to_decimal
-from revcycle._validate import shown
-from revcycle.errors import RevcycleTypeError, TierError, ValidationError
+from revcycle.errors import RevcycleTypeError, TierError, ValidationError, shown
 from revcycle.money import Currency, Money
 from revcycle.pricing._tiers import (
     PriceRow,

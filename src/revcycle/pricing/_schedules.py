@@ -17,12 +17,13 @@ import attrs
 
 from revcycle._display import html_table
 from revcycle._numbers import CTX, HUNDRED, ZERO, DecimalLike, plain, to_decimal
-from revcycle._validate import shown
+from revcycle._validate import check_annotated
 from revcycle.errors import (
     CurrencyMismatchError,
     RevcycleTypeError,
     TierError,
     ValidationError,
+    shown,
 )
 from revcycle.money import Currency, Money, Percent
 from revcycle.pricing._tiers import (
@@ -116,7 +117,7 @@ class DiscountTier:
 
 
 @final
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, field_transformer=check_annotated)
 class DiscountRow:
     """One row of a discount schedule's breakdown: units and the money off each of them.
 

@@ -19,12 +19,13 @@ import attrs
 
 from revcycle._display import html_table
 from revcycle._numbers import CTX, ZERO, DecimalLike, in_range, plain, to_decimal
-from revcycle._validate import shown
+from revcycle._validate import check_annotated
 from revcycle.errors import (
     CurrencyMismatchError,
     RevcycleTypeError,
     TierError,
     ValidationError,
+    shown,
 )
 from revcycle.money import Currency, Money
 
@@ -168,7 +169,7 @@ class Tier:
 
 
 @final
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, field_transformer=check_annotated)
 class PriceRow:
     """One row of a price breakdown: what a tier (or the whole model) charged.
 

@@ -19,7 +19,7 @@ from typing import Final, NamedTuple, final
 import attrs
 
 from revcycle._numbers import CTX, HUNDRED, ONE, ZERO, fraction_to_decimal
-from revcycle._validate import shown, trusted
+from revcycle._validate import trusted
 from revcycle.approvals import evaluate
 from revcycle.catalog import Catalog, ChargeKind, ContractedPrice, PriceBook, Product
 from revcycle.dates import Duration, Period
@@ -28,6 +28,7 @@ from revcycle.errors import (
     ProrationError,
     RevcycleTypeError,
     ValidationError,
+    shown,
 )
 from revcycle.money import Currency, Money, Percent, Rounding
 from revcycle.pricing import AnyPricingModel

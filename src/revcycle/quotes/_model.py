@@ -19,18 +19,18 @@ from revcycle._display import to_pandas as _to_pandas
 from revcycle._numbers import CTX, ONE, ZERO, plain, to_decimal
 from revcycle._validate import (
     Validator,
+    check_annotated,
     check_day,
     check_text,
     check_type,
     require_day,
     require_sequence,
-    shown,
     to_choice,
 )
 from revcycle.approvals import Approval, ApprovalPolicy
 from revcycle.catalog import ChargeKind
 from revcycle.dates import Duration, Period, anchored_date
-from revcycle.errors import UnknownCodeError, ValidationError
+from revcycle.errors import UnknownCodeError, ValidationError, shown
 from revcycle.money import (
     Currency,
     Money,
@@ -241,7 +241,7 @@ class Quote:
 
     def with_lines(self, lines: Iterable[QuoteLine]) -> Quote:
         """This quote with other lines."""
-        return attrs.evolve(self, lines=tuple(lines))
+        return attrs.evolve(self, lines=lines)
 
     def add_line(self, line: QuoteLine) -> Quote:
         """This quote with one more line at the end."""
@@ -280,7 +280,7 @@ def _check_steps(_: object, __: object, value: tuple[WaterfallStep, ...]) -> Non
 
 
 @final
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, field_transformer=check_annotated)
 class PricedLine:
     """One priced quote line: its waterfall steps, term multiplier and rounded net total.
 
@@ -400,7 +400,7 @@ class PricedLine:
 
 
 @final
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, field_transformer=check_annotated)
 class PricedQuote:
     """A priced quote: its lines, the totals finance reads, and the approvals it needs.
 

@@ -17,8 +17,7 @@ import difflib
 from importlib import resources
 from importlib.resources.abc import Traversable
 
-from revcycle._validate import shown
-from revcycle.errors import UnknownCodeError
+from revcycle.errors import UnknownCodeError, shown
 
 
 __all__ = ["names", "path", "read_text"]

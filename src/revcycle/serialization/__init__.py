@@ -43,8 +43,7 @@ from cattrs.preconf.json import JsonConverter
 from cattrs.preconf.json import make_converter as _make_json_converter
 
 from revcycle._numbers import MAX_WHOLE_DIGITS
-from revcycle._validate import shown
-from revcycle.errors import RevcycleError, RevcycleTypeError, StructureError
+from revcycle.errors import RevcycleError, RevcycleTypeError, StructureError, shown
 from revcycle.serialization import _opportunity, _pricing, _quotes, _terms, _usage
 from revcycle.serialization._core import (
     MAX_LISTED_ERRORS,
@@ -99,6 +98,17 @@ def make_converter() -> JsonConverter:
 converter: Final = make_converter()
 
 
+def _require_type(cls: Any, where: str) -> None:
+    """``cls`` must be something a converter dispatches on: a class or a type hint."""
+    try:
+        hash(cls)
+    except TypeError:
+        raise RevcycleTypeError(
+            f"{where} needs a revcycle type (such as Money or tuple[OpenItem, ...]), not "
+            f"{shown(cls)}."
+        ) from None
+
+
 def unstructure(obj: Any, as_type: Any = None) -> Any:
     """Turn a revcycle value into JSON-ready Python data (dicts, lists, strings).
 
@@ -106,6 +116,7 @@ def unstructure(obj: Any, as_type: Any = None) -> Any:
     written can be read wherever the union is expected.
     """
     if as_type is not None:
+        _require_type(as_type, "unstructure()")
         return converter.unstructure(obj, unstructure_as=as_type)
     data = converter.unstructure(obj)
     tag = member_tag(converter, type(obj))
@@ -120,6 +131,7 @@ def structure(data: Any, cls: type[T]) -> T:
     For a member of a tagged union, the ``"type"`` tag :func:`unstructure` writes is accepted
     (and must be that member's).
     """
+    _require_type(cls, "structure()")
     tag = member_tag(converter, cls)
     if tag is not None and isinstance(data, Mapping) and "type" in data:
         if data["type"] != tag:
@@ -157,6 +169,7 @@ def loads(text: str | bytes, cls: type[T]) -> T:
         raise RevcycleTypeError(
             f"loads() reads JSON text (str or bytes), not {type(text).__name__}."
         )
+    _require_type(cls, "loads()")
     what = _name(cls)
     if len(text) > MAX_DOCUMENT_SIZE:
         raise StructureError(

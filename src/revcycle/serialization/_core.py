@@ -26,9 +26,8 @@ from cattrs.errors import (
 )
 
 from revcycle._numbers import check_fraction, plain, to_decimal
-from revcycle._validate import shown
 from revcycle.dates import Duration, Period
-from revcycle.errors import RevcycleError, RevcycleTypeError, StructureError, ValidationError
+from revcycle.errors import RevcycleError, RevcycleTypeError, StructureError, ValidationError, shown
 from revcycle.money import Currency, Money, Percent
 
 

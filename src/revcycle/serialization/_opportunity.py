@@ -15,8 +15,7 @@ from typing import Any
 import cattrs
 
 from revcycle._numbers import plain
-from revcycle._validate import shown
-from revcycle.errors import RevcycleTypeError
+from revcycle.errors import RevcycleTypeError, shown
 from revcycle.money import ExchangeRates
 from revcycle.opportunity import Opportunity, StageModel
 

@@ -8,9 +8,8 @@ from typing import Any
 
 import cattrs
 
-from revcycle._validate import shown
 from revcycle.calendars import CountryHolidays, HolidayCalendar, WeekendCalendar
-from revcycle.errors import RevcycleTypeError
+from revcycle.errors import RevcycleTypeError, shown
 from revcycle.serialization._core import register_tagged_union
 from revcycle.terms import DayOfMonth, DueRule, EndOfMonth, NetDays
 

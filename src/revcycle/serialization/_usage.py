@@ -16,8 +16,7 @@ from typing import Any
 import cattrs
 from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn, override
 
-from revcycle._validate import shown
-from revcycle.errors import RevcycleTypeError
+from revcycle.errors import RevcycleTypeError, shown
 from revcycle.serialization._core import register_tagged_union
 from revcycle.serialization._pricing import PRICING_MODEL_TAGS
 from revcycle.usage import AnyUsageModel, Meter, Percentage, UsageEvent

@@ -6,10 +6,10 @@ from typing import TYPE_CHECKING
 
 from revcycle import samples
 from revcycle._display import amount_text
-from revcycle._validate import shown
 from revcycle.catalog import Catalog
 from revcycle.cli._common import print_table
 from revcycle.cli._price import print_totals
+from revcycle.errors import shown
 from revcycle.quotes import Quote, QuoteLine, price_quote
 from revcycle.serialization import loads
 
