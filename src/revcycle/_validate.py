@@ -34,11 +34,14 @@ revcycle.errors.ValidationError: An account must be a non-empty str, not '  '.
 from __future__ import annotations
 
 import enum
+import functools
+import inspect
+import itertools
 import re
 import sys
 import types
 import typing
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sized
 from datetime import date, datetime
 from decimal import Decimal
 from types import MemberDescriptorType, ModuleType
@@ -46,7 +49,7 @@ from typing import Any, Final, TypeVar
 
 import attrs
 
-from revcycle._numbers import in_range
+from revcycle._numbers import MAX_WHOLE_DIGITS, in_range
 from revcycle.errors import MissingExtraError, RevcycleTypeError, ValidationError, shown
 
 
@@ -54,6 +57,7 @@ __all__ = [
     "FIELD",
     "Validator",
     "check_annotated",
+    "check_arguments",
     "check_aware",
     "check_day",
     "check_text",
@@ -73,9 +77,13 @@ __all__ = [
 
 E = TypeVar("E", bound=enum.Enum)
 T = TypeVar("T")
+F = TypeVar("F", bound=Callable[..., Any])
 
 Validator = Callable[[Any, "attrs.Attribute[Any]", Any], None]
 """The attrs validator signature: ``(instance, attribute, value) -> None``."""
+
+MAX_ITEMS: Final = 10_000_000
+"""The most items a sequence argument may hold (:func:`require_sequence`)."""
 
 FIELD: Final = "{cls}.{field}"
 """The default subject of a validator's message: ``Opportunity.account``."""
@@ -269,7 +277,9 @@ def check_whole(
             )
         if value < low or (high is not None and value > high):
             limit = f"at least {low}" if high is None else f"from {low} to {high}"
-            raise error(f"{_subject(what, instance, attribute)} must be {limit}, got {value}.")
+            raise error(
+                f"{_subject(what, instance, attribute)} must be {limit}, got {shown(value)}."
+            )
 
     return check
 
@@ -319,7 +329,8 @@ def require_sequence(
     allow_mapping: bool = True,
 ) -> tuple[Any, ...]:
     """``values`` as a tuple: any iterable but a ``str`` or ``bytes`` (whose items would be
-    characters), and no mapping unless ``allow_mapping`` (a dict would give its keys). ``of``
+    characters), and no mapping unless ``allow_mapping`` (a dict would give its keys); a sized
+    one of at most :data:`MAX_ITEMS` (10,000,000) items. ``of``
     names the items in the message; with ``kind`` every item must be an instance of it.
 
     >>> require_sequence(["a", "b"], "Decision criteria")
@@ -333,6 +344,15 @@ def require_sequence(
         ...
     revcycle.errors.RevcycleTypeError: Quote lines must not hold '2'.
     """
+    if isinstance(values, Sized) and not isinstance(values, str | bytes):
+        try:
+            count = len(values)
+        except OverflowError:  # a range of more items than a machine word counts
+            count = MAX_ITEMS + 1
+        if count > MAX_ITEMS:
+            raise ValidationError(
+                f"{what} must hold at most {MAX_ITEMS:,} items, not {shown(values)}."
+            )
     if isinstance(values, tuple):
         items = values
     elif (
@@ -435,10 +455,62 @@ class _AnnotationCheck:
             )
 
 
+def check_arguments(func: F) -> F:
+    """A decorator: every argument of ``func`` is checked against its annotation, as
+    :func:`check_annotated` checks fields, before ``func`` runs (``self`` and ``cls`` are
+    not). For public methods and functions off the hot paths, so that a wrong type is one
+    :class:`~revcycle.errors.RevcycleTypeError` naming the argument, never an
+    ``AttributeError`` from deep inside.
+
+    >>> @check_arguments
+    ... def days(start: date, count: int = 1) -> int:
+    ...     return count
+    >>> days(date(2024, 1, 1), count=2)
+    2
+    >>> days("2024-01-01")
+    Traceback (most recent call last):
+        ...
+    revcycle.errors.RevcycleTypeError: days() start must be a datetime.date, not '2024-01-01'.
+    """
+    names = [p.name for p in inspect.signature(func).parameters.values()]
+    compiled: dict[str, tuple[Callable[[Any], bool], str]] = {}
+
+    def tests() -> dict[str, tuple[Callable[[Any], bool], str]]:
+        if not compiled:
+            for name in names:
+                if name in ("self", "cls") or name not in func.__annotations__:
+                    continue
+                hint = _evaluate(func.__annotations__[name], func.__globals__)
+                compiled[name] = (_compile(hint), _describe(hint))
+            compiled.setdefault("", (_always, ""))  # compiled once, even with nothing to check
+        return compiled
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        found = tests()
+        # Fewer positional arguments than parameters when defaults are used: not strict.
+        for name, value in itertools.chain(zip(names, args, strict=False), kwargs.items()):
+            test = found.get(name)
+            if test is not None and not test[0](value):
+                raise RevcycleTypeError(
+                    f"{func.__name__}() {name} must be {test[1]}, not {shown(value)}."
+                )
+        return func(*args, **kwargs)
+
+    return typing.cast(F, wrapper)
+
+
+def _always(_: object) -> bool:
+    return True
+
+
 def _resolve(cls: type[Any], name: str) -> Any:
     module = sys.modules.get(cls.__module__)
     namespace = dict(vars(module)) if module is not None else {}
-    raw = cls.__annotations__.get(name, Any)
+    return _evaluate(cls.__annotations__.get(name, Any), namespace)
+
+
+def _evaluate(raw: Any, namespace: dict[str, Any]) -> Any:
     try:
         # As typing.get_type_hints() does, in the namespace of the class's module.
         return eval(raw, namespace) if isinstance(raw, str) else raw
@@ -479,13 +551,22 @@ def _compile(hint: Any) -> Callable[[Any], bool]:
         return _compile(origin) if isinstance(origin, type) else (lambda _: True)
     if not isinstance(hint, type) or getattr(hint, "_is_protocol", False):
         return lambda _: True
-    if hint is int:
-        return lambda value: isinstance(value, int) and not isinstance(value, bool)
+    if hint is int:  # a count or a number of days: within the number limits too
+        return lambda value: (
+            isinstance(value, int)
+            and not isinstance(value, bool)
+            and -_INT_LIMIT < value < _INT_LIMIT
+        )
     if hint is date:
         return is_day
     if hint is Decimal:
-        return lambda value: isinstance(value, Decimal) and value.is_finite() and in_range(value)
+        return lambda value: (
+            isinstance(value, Decimal) and value.is_finite() and (in_range(value) or not value)
+        )
     return lambda value: isinstance(value, hint)
+
+
+_INT_LIMIT: Final = 10**MAX_WHOLE_DIGITS
 
 
 def _describe(hint: Any) -> str:
@@ -493,8 +574,14 @@ def _describe(hint: Any) -> str:
         return "None"
     if typing.get_origin(hint) in (typing.Union, types.UnionType):
         return " or ".join(_describe(arg) for arg in typing.get_args(hint))
+    if hint is date:
+        return "a datetime.date"
+    if hint is int:
+        return f"an int of at most {MAX_WHOLE_DIGITS} digits"
+    if hint is Decimal:
+        return "a finite Decimal within the number limits"
     if isinstance(hint, type) and not typing.get_args(hint):
-        return "a finite Decimal within the number limits" if hint is Decimal else hint.__name__
+        return hint.__name__
     return str(hint).replace("typing.", "").replace("decimal.", "").replace("datetime.", "")
 
 

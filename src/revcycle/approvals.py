@@ -24,19 +24,16 @@ from __future__ import annotations
 import decimal
 from collections.abc import Iterable, Mapping, Sequence
 from decimal import Decimal
-from typing import TYPE_CHECKING, Final, Protocol, final
+from typing import Final, Protocol, final
 
 import attrs
 
 from revcycle._display import amount_text
 from revcycle._numbers import CTX, plain
 from revcycle._validate import check_annotated, check_text, check_type
+from revcycle.catalog import Catalog
 from revcycle.errors import CurrencyMismatchError, RevcycleTypeError, ValidationError, shown
 from revcycle.money import Currency, Money, Percent, check_percent_range, settled_percent
-
-
-if TYPE_CHECKING:
-    from revcycle.catalog import Catalog
 
 
 __all__ = [
@@ -75,7 +72,12 @@ class DiscountAbove:
     no approval.
     """
 
-    percent: Percent = attrs.field(validator=check_percent_range("A discount limit"))
+    percent: Percent = attrs.field(
+        validator=[
+            check_type(Percent, "a Percent", "A discount limit"),
+            check_percent_range("A discount limit"),
+        ]
+    )
     level: str = attrs.field(validator=check_text("An approval level"))
 
 
@@ -186,6 +188,12 @@ def evaluate(
     :func:`~revcycle.quotes.price_quote` calls this with the quote's own policy; call it to
     check a priced quote against another.
     """
+    if not isinstance(policy, ApprovalPolicy):
+        raise RevcycleTypeError(f"evaluate() needs an ApprovalPolicy, not {shown(policy)}.")
+    if not isinstance(catalog, Catalog):
+        raise RevcycleTypeError(f"evaluate() needs a Catalog, not {shown(catalog)}.")
+    if not all(hasattr(priced, name) for name in ("lines", "currency", "tcv")):
+        raise RevcycleTypeError(f"evaluate() needs a PricedQuote, not {shown(priced)}.")
     found: list[Approval] = []
     currency = priced.currency
     for rule in policy.rules:
@@ -225,10 +233,10 @@ def evaluate(
                     # the settled margin so that a price exactly at the floor passes.
                     margin = settled_percent(CTX.divide(CTX.subtract(net, term_cost), net))
                     below = margin.value < rule.margin.value
-                    shown = f"a margin of {_percent(margin)}"
+                    margin_text = f"a margin of {_percent(margin)}"
                 else:
                     below = term_cost > 0
-                    shown = "no margin"
+                    margin_text = "no margin"
                 if below:
                     found.append(
                         _line_approval(
@@ -237,7 +245,7 @@ def evaluate(
                             line,
                             f": net unit price {amount_text(line.net_unit_price)} over a unit "
                             f"cost of {amount_text(Money._trusted(term_cost, currency))} gives "
-                            f"{shown}, below the minimum {rule.margin}",
+                            f"{margin_text}, below the minimum {rule.margin}",
                         )
                     )
         else:

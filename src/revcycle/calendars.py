@@ -26,7 +26,15 @@ from typing import Any, Final, Protocol, final, runtime_checkable
 
 import attrs
 
-from revcycle._validate import check_text, is_day, require_day, require_extra, to_choice
+from revcycle._validate import (
+    check_arguments,
+    check_text,
+    is_day,
+    require_day,
+    require_extra,
+    require_sequence,
+    to_choice,
+)
 from revcycle.errors import (
     MissingExtraError,
     RevcycleTypeError,
@@ -69,13 +77,13 @@ def _to_weekdays(value: Iterable[int]) -> frozenset[int]:
             f"A weekend is a set of weekday numbers such as {{5, 6}} (Saturday and Sunday), "
             f"not {shown(value)}."
         )
-    days = frozenset(value)
-    for day in days:
+    for day in require_sequence(value, "A weekend"):
         if isinstance(day, bool) or not isinstance(day, int) or not 0 <= day <= 6:
             raise ValidationError(
                 "A weekend is a set of weekday numbers from 0 (Monday) to 6 (Sunday); got "
                 f"{shown(day)}."
             )
+    days = frozenset(value)
     if len(days) == 7:
         raise ValidationError("A weekend cannot cover all seven days of the week.")
     return days
@@ -105,6 +113,7 @@ class WeekendCalendar:
     weekend: frozenset[int] = attrs.field(default=frozenset({5, 6}), converter=_to_weekdays)
     holidays: frozenset[date] = attrs.field(default=frozenset(), converter=_to_days)
 
+    @check_arguments
     def is_business_day(self, day: date) -> bool:
         """True unless ``day`` falls on the weekend or is one of the holidays."""
         return day.weekday() not in self.weekend and day not in self.holidays
@@ -162,6 +171,7 @@ class CountryHolidays:
     def __attrs_post_init__(self) -> None:
         object.__setattr__(self, "_data", _load_country(self.country, self.subdivision))
 
+    @check_arguments
     def is_business_day(self, day: date) -> bool:
         """True unless ``day`` is on the country's weekend or a public holiday."""
         data = self._data
@@ -171,12 +181,14 @@ class CountryHolidays:
         workdays = getattr(data, "weekend_workdays", ())
         return day.weekday() not in weekend or day in workdays
 
+    @check_arguments
     def name_of(self, day: date) -> str | None:
         """The holiday's name on ``day``, or ``None`` when it is not a holiday."""
         name = self._data.get(day)
         return None if name is None else str(name)
 
 
+@check_arguments
 def is_business_day(day: date, calendar: HolidayCalendar = WEEKENDS) -> bool:
     """True when ``day`` is a business day of ``calendar``."""
     require_day(day, "A day")

@@ -43,7 +43,14 @@ import attrs
 
 from revcycle._display import html_table
 from revcycle._numbers import plain
-from revcycle._validate import Validator, check_text, check_type, require_sequence, to_choice
+from revcycle._validate import (
+    Validator,
+    check_arguments,
+    check_text,
+    check_type,
+    require_sequence,
+    to_choice,
+)
 from revcycle.dates import Duration, Period
 from revcycle.errors import (
     CurrencyMismatchError,
@@ -201,6 +208,7 @@ class PriceBook:
                     f"{model.currency.code}."
                 )
 
+    @check_arguments
     def model(self, sku: str) -> AnyPricingModel:
         """The pricing model of ``sku``; :class:`UnknownCodeError` when it has no price here."""
         found = self.prices.get(sku)
@@ -265,6 +273,7 @@ one of price or discount.
                 f"0 and 100 percent, not {self.discount}."
             )
 
+    @check_arguments
     def applies_on(self, day: date) -> bool:
         """True when this price is valid on ``day``."""
         return self.period is None or self.period.start <= day < self.period.end
@@ -362,6 +371,7 @@ class Catalog:
             same.append(contracted)
         self._by_account.update({k: tuple(v) for k, v in grouped.items()})
 
+    @check_arguments
     def product(self, sku: str) -> Product:
         """The product with ``sku``."""
         found = self._by_sku.get(sku)
@@ -371,6 +381,7 @@ class Catalog:
             )
         return found
 
+    @check_arguments
     def price_book(self, name: str, currency: Currency | str) -> PriceBook:
         """The price book ``name`` in ``currency``."""
         code = Currency.of(currency).code
@@ -388,11 +399,13 @@ class Catalog:
             )
         return found
 
+    @check_arguments
     def price(self, price_book: str, currency: Currency | str, sku: str) -> AnyPricingModel:
         """The list pricing model of ``sku`` in price book ``price_book`` and ``currency``."""
         self.product(sku)
         return self.price_book(price_book, currency).model(sku)
 
+    @check_arguments
     def contracted_price(self, account: str, sku: str, on: date) -> ContractedPrice | None:
         """The contracted price of ``sku`` for ``account`` valid on ``on``, if there is one."""
         for contracted in self._by_account.get((account, sku), ()):

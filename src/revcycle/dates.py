@@ -28,7 +28,14 @@ from typing import Final, final
 import attrs
 from dateutil.relativedelta import relativedelta
 
-from revcycle._validate import check_annotated, check_day, check_whole, require_aware, require_day
+from revcycle._validate import (
+    check_annotated,
+    check_arguments,
+    check_day,
+    check_whole,
+    require_aware,
+    require_day,
+)
 from revcycle.errors import PeriodError, RevcycleTypeError, shown
 
 
@@ -52,6 +59,7 @@ CALENDAR: Final = "the supported calendar (0001-01-01 to 9999-12-31)"
 either end (the day after 9999-12-31) is a :class:`~revcycle.errors.PeriodError` naming it."""
 
 
+@check_arguments
 def day_after(day: date, what: str = "A period's last day") -> date:
     """The day after ``day``, or a :class:`~revcycle.errors.PeriodError` naming the calendar's
     last day when ``day`` is 9999-12-31 (``what`` names the day in that sentence)."""
@@ -182,7 +190,19 @@ def _require_step(value: object) -> Duration:
 # Duration
 
 
-_non_negative_int: Final = check_whole(0, what="Duration {field}", error=PeriodError)
+_at_least_zero: Final = check_whole(0, what="Duration {field}", error=PeriodError)
+# A step longer than the calendar (0001-01-01 to 9999-12-31) could never be taken.
+_MAX_STEPS: Final = {"years": 9_999, "months": 119_988, "weeks": 521_722, "days": 3_652_059}
+
+
+def _non_negative_int(instance: object, attribute: attrs.Attribute[int], value: object) -> None:
+    _at_least_zero(instance, attribute, value)
+    most = _MAX_STEPS[attribute.name]
+    if value > most:  # type: ignore[operator]
+        raise PeriodError(
+            f"Duration {attribute.name} must be at most {most:,}, got {shown(value)}: a longer "
+            f"step would leave {CALENDAR}."
+        )
 
 
 _ISO_DURATION: Final = re.compile(
@@ -246,6 +266,7 @@ class Duration:
             raise PeriodError(f"{self} is not a whole number of months.")
         return self.years * 12 + self.months
 
+    @check_arguments
     def times(self, n: int) -> relativedelta:
         """The offset of ``n`` steps, as a :class:`dateutil.relativedelta.relativedelta`."""
         return relativedelta(
@@ -254,6 +275,7 @@ class Duration:
             days=(self.weeks * 7 + self.days) * n,
         )
 
+    @check_arguments
     def after(self, day: date, n: int = 1) -> date:
         """``day + n × self``, month ends clamped."""
         return anchored_date(day, self, n)

@@ -13,6 +13,7 @@ from typing import Any, final
 import attrs
 
 from revcycle._numbers import CTX, plain, to_decimal
+from revcycle._validate import check_arguments
 from revcycle.errors import RevcycleTypeError, UnknownCodeError, ValidationError, shown
 from revcycle.money._currency import Currency, to_currency
 from revcycle.money._money import Money
@@ -90,6 +91,7 @@ class ExchangeRates:
         """The multiplier that turns an amount in ``source`` into ``target``."""
         return CTX.divide(self.rate(source), self.rate(target))
 
+    @check_arguments
     def convert(self, money: Money, to: Currency | str | None = None) -> Money:
         """``money`` in ``to`` (the report currency by default), unrounded."""
         target = self.currency if to is None else Currency.of(to)

@@ -29,7 +29,7 @@ from revcycle._numbers import (
     to_decimal,
     to_int,
 )
-from revcycle._validate import require_sequence, to_choice, trusted
+from revcycle._validate import check_arguments, require_sequence, to_choice, trusted
 from revcycle.errors import (
     AllocationError,
     CurrencyMismatchError,
@@ -139,6 +139,7 @@ class Rounding:
     mode: RoundingMode = attrs.field(default=RoundingMode.HALF_UP, converter=_to_mode)
     places: int | None = attrs.field(default=None, validator=_check_places)
 
+    @check_arguments
     def quantize(self, amount: Decimal, currency: Currency) -> Decimal:
         """Round a bare amount in ``currency`` by this rule."""
         places = currency.minor_units if self.places is None else self.places
@@ -148,6 +149,7 @@ class Rounding:
         except decimal.InvalidOperation:
             raise _too_precise(amount, places) from None
 
+    @check_arguments
     def apply(self, money: Money) -> Money:
         """Round ``money`` by this rule."""
         return Money(self.quantize(money.amount, money.currency), money.currency)
@@ -290,12 +292,12 @@ class Money:
 
     def __add__(self, other: Money) -> Money:
         if not isinstance(other, Money):
-            return NotImplemented
+            raise _not_money(other, "add")
         return Money._trusted(CTX.add(self.amount, other.amount), self._same(other, "add"))
 
     def __sub__(self, other: Money) -> Money:
         if not isinstance(other, Money):
-            return NotImplemented
+            raise _not_money(other, "subtract")
         return Money(CTX.subtract(self.amount, other.amount), self._same(other, "subtract"))
 
     def __neg__(self) -> Money:
@@ -342,25 +344,25 @@ class Money:
 
     def __lt__(self, other: Money) -> bool:
         if not isinstance(other, Money):
-            return NotImplemented
+            raise _not_money(other, "compare")
         self._same(other, "compare")
         return self.amount < other.amount
 
     def __le__(self, other: Money) -> bool:
         if not isinstance(other, Money):
-            return NotImplemented
+            raise _not_money(other, "compare")
         self._same(other, "compare")
         return self.amount <= other.amount
 
     def __gt__(self, other: Money) -> bool:
         if not isinstance(other, Money):
-            return NotImplemented
+            raise _not_money(other, "compare")
         self._same(other, "compare")
         return self.amount > other.amount
 
     def __ge__(self, other: Money) -> bool:
         if not isinstance(other, Money):
-            return NotImplemented
+            raise _not_money(other, "compare")
         self._same(other, "compare")
         return self.amount >= other.amount
 
@@ -400,6 +402,14 @@ class Money:
 
     def __str__(self) -> str:
         return f"{plain(self.amount)} {self.currency.code}"
+
+
+def _not_money(value: object, verb: str) -> RevcycleTypeError:
+    """The error for adding, subtracting or comparing money and something else."""
+    return RevcycleTypeError(
+        f"Cannot {verb} money and {shown(value)}; use Money in the same currency (an int or a "
+        "Decimal multiplies or divides)."
+    )
 
 
 def _is_factor(value: object) -> bool:

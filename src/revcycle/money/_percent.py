@@ -22,7 +22,7 @@ def _to_percent(value: object) -> Decimal:
 
 
 @final
-@attrs.frozen(repr=False, order=True)
+@attrs.frozen(repr=False, order=False)
 class Percent:
     """A percentage: ``Percent("12.5")`` is 12.5 % and its ``ratio`` is 0.125.
 
@@ -56,6 +56,24 @@ class Percent:
     def complement(self) -> Decimal:
         """``1 - ratio``: the factor a discount of this size leaves (10 % → 0.9)."""
         return CTX.subtract(Decimal(1), self.ratio)
+
+    # Ordered by value, like numbers; comparing with anything but a Percent is an error.
+    def _other(self, other: object) -> Decimal:
+        if not isinstance(other, Percent):
+            raise RevcycleTypeError(f"Cannot compare a Percent with {shown(other)}.")
+        return other.value
+
+    def __lt__(self, other: Percent) -> bool:
+        return self.value < self._other(other)
+
+    def __le__(self, other: Percent) -> bool:
+        return self.value <= self._other(other)
+
+    def __gt__(self, other: Percent) -> bool:
+        return self.value > self._other(other)
+
+    def __ge__(self, other: Percent) -> bool:
+        return self.value >= self._other(other)
 
     def __repr__(self) -> str:
         return f"Percent({shown(plain(self.value))})"

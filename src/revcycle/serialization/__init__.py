@@ -36,6 +36,7 @@ from __future__ import annotations
 
 import json
 import re
+import typing
 from collections.abc import Mapping
 from typing import Any, Final, TypeVar
 
@@ -99,14 +100,12 @@ converter: Final = make_converter()
 
 
 def _require_type(cls: Any, where: str) -> None:
-    """``cls`` must be something a converter dispatches on: a class or a type hint."""
-    try:
-        hash(cls)
-    except TypeError:
-        raise RevcycleTypeError(
-            f"{where} needs a revcycle type (such as Money or tuple[OpenItem, ...]), not "
-            f"{shown(cls)}."
-        ) from None
+    """``cls`` must be what a converter dispatches on: a class or a type hint."""
+    if isinstance(cls, type) or typing.get_origin(cls) is not None:
+        return
+    raise RevcycleTypeError(
+        f"{where} needs a revcycle type (such as Money or tuple[OpenItem, ...]), not {shown(cls)}."
+    )
 
 
 def unstructure(obj: Any, as_type: Any = None) -> Any:
@@ -117,8 +116,14 @@ def unstructure(obj: Any, as_type: Any = None) -> Any:
     """
     if as_type is not None:
         _require_type(as_type, "unstructure()")
-        return converter.unstructure(obj, unstructure_as=as_type)
-    data = converter.unstructure(obj)
+    try:
+        if as_type is not None:
+            return converter.unstructure(obj, unstructure_as=as_type)
+        data = converter.unstructure(obj)
+    except RecursionError:  # Python data nested deeper than the interpreter recurses
+        raise RevcycleTypeError(
+            f"Cannot write {type(obj).__name__} as JSON: it is nested too deeply."
+        ) from None
     tag = member_tag(converter, type(obj))
     if tag is not None and isinstance(data, dict):
         data = {"type": tag, **data}
@@ -151,8 +156,9 @@ def dumps(obj: Any, *, indent: int | None = None) -> str:
         data = {**data, "schema_version": SCHEMA_VERSION}
     try:
         return json.dumps(data, indent=indent, ensure_ascii=False, allow_nan=False)
-    except (TypeError, ValueError) as error:
-        # An object with no JSON form, or a float NaN/infinity (not JSON at all).
+    except (TypeError, ValueError, RecursionError) as error:
+        # An object with no JSON form, a float NaN/infinity (not JSON at all), or data nested
+        # deeper than the interpreter recurses.
         raise RevcycleTypeError(
             f"Cannot write {type(obj).__name__} as JSON: {str(error)[:200]}."
         ) from None
