@@ -49,7 +49,7 @@ from typing import Any, Final, TypeVar
 
 import attrs
 
-from revcycle._numbers import MAX_WHOLE_DIGITS, in_range
+from revcycle._numbers import MAX_PLACES, MAX_WHOLE_DIGITS, in_range
 from revcycle.errors import MissingExtraError, RevcycleTypeError, ValidationError, shown
 
 
@@ -388,11 +388,15 @@ def to_choice(cls: type[E], value: object, what: str, *, str_only: bool = False)
         return value
     if str_only and not isinstance(value, str):
         raise RevcycleTypeError(f"{what} must be a {cls.__name__}, not {shown(value)}.")
-    try:
-        return cls(value)
-    except ValueError:
-        allowed = ", ".join(repr(member.value) for member in cls)
-        raise ValidationError(f"{what} must be one of {allowed}, not {shown(value)}.") from None
+    # Only a str or an int can name a member: anything else is not even looked up (an enum
+    # builds its own message with repr(), which a hostile value can break).
+    if isinstance(value, str | int) and not isinstance(value, bool):
+        try:
+            return cls(value)
+        except ValueError:
+            pass
+    allowed = ", ".join(repr(member.value) for member in cls)
+    raise ValidationError(f"{what} must be one of {allowed}, not {shown(value)}.")
 
 
 # --------------------------------------------------------------------------------------------
@@ -421,7 +425,7 @@ def check_annotated(
     >>> Row(1.5)
     Traceback (most recent call last):
         ...
-    revcycle.errors.RevcycleTypeError: Row.count must be int, not 1.5.
+    revcycle.errors.RevcycleTypeError: Row.count must be an int of at most 40 digits, not 1.5.
     """
     return [
         field.evolve(validator=_AnnotationCheck(field.name))
@@ -561,7 +565,10 @@ def _compile(hint: Any) -> Callable[[Any], bool]:
         return is_day
     if hint is Decimal:
         return lambda value: (
-            isinstance(value, Decimal) and value.is_finite() and (in_range(value) or not value)
+            isinstance(value, Decimal)
+            and value.is_finite()
+            # a computed zero may carry a large exponent (0 ÷ a small number); never a long one
+            and (in_range(value) or (not value and value.adjusted() >= -MAX_PLACES))
         )
     return lambda value: isinstance(value, hint)
 

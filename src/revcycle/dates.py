@@ -118,7 +118,7 @@ class Period:
                 )
             if not low <= value <= high:
                 raise PeriodError(
-                    f"Period.of_month() {what} must be from {low} to {high}, got {value}."
+                    f"Period.of_month() {what} must be from {low} to {high}, got {shown(value)}."
                 )
         if (year, month) == (9999, 12):
             raise PeriodError(f"December 9999 ends outside {CALENDAR}.")

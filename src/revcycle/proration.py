@@ -154,14 +154,16 @@ class Proration:
 
 
 def _method(method: object, allowed: tuple[ProrationMethod, ...], what: str) -> ProrationMethod:
-    try:
-        chosen = ProrationMethod(str(method))
-    except ValueError:
-        chosen = None
+    chosen = None
+    if isinstance(method, str):  # a ProrationMethod is a str too
+        try:
+            chosen = ProrationMethod(method)
+        except ValueError:
+            chosen = None
     if chosen not in allowed:
         names = ", ".join(m.name for m in allowed)
-        shown = method.name if isinstance(method, ProrationMethod) else repr(method)
-        raise ProrationError(f"{what} supports the methods {names}; got {shown}.")
+        given = method.name if isinstance(method, ProrationMethod) else shown(method)
+        raise ProrationError(f"{what} supports the methods {names}; got {given}.")
     assert chosen is not None
     return chosen
 

@@ -106,6 +106,10 @@ _CURRENCIES: Final = {code: Currency(code) for code in MINOR_UNITS}
 
 
 def _locale(name: str) -> babel.Locale:
+    if not isinstance(name, str):
+        raise RevcycleTypeError(
+            f"A locale must be a CLDR locale identifier such as 'en_US', not {shown(name)}."
+        )
     try:
         return babel.Locale.parse(name)
     except (ValueError, TypeError, babel.UnknownLocaleError):

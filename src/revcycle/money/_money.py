@@ -390,8 +390,8 @@ class Money:
         parts = to_int(n, "The number of parts")
         if not 1 <= parts <= MAX_SPLIT_PARTS:
             raise AllocationError(
-                f"Cannot split into {parts} parts; split() makes from 1 to {MAX_SPLIT_PARTS:,} "
-                "parts."
+                f"Cannot split into {shown(parts)} parts; split() makes from 1 to "
+                f"{MAX_SPLIT_PARTS:,} parts."
             )
         return allocate(self, [1] * parts, policy, rounding)
 

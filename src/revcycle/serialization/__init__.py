@@ -150,7 +150,14 @@ def structure(data: Any, cls: type[T]) -> T:
 
 
 def dumps(obj: Any, *, indent: int | None = None) -> str:
-    """Serialize a revcycle value to JSON text (a top-level object gets ``schema_version``)."""
+    """Serialize a revcycle value to JSON text (a top-level object gets ``schema_version``);
+    ``indent`` is ``None`` (one line) or 0 to 16 spaces."""
+    if indent is not None and (
+        isinstance(indent, bool) or not isinstance(indent, int) or not 0 <= indent <= 16
+    ):
+        raise RevcycleTypeError(
+            f"dumps() indent must be None or 0 to 16 spaces, not {shown(indent)}."
+        )
     data = unstructure(obj)
     if isinstance(data, dict):
         data = {**data, "schema_version": SCHEMA_VERSION}
