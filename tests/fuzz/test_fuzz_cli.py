@@ -25,7 +25,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from fuzz._harness import BrokenPromiseError, bounded, limit_memory, stats
+from fuzz._harness import BrokenPromiseError, limit_memory, measure, stats
 from fuzz._world import instances
 from fuzz.test_fuzz_json import mutated
 from revcycle import samples
@@ -279,8 +279,7 @@ def test_verb_in_process(verb: str, data: st.DataObject) -> None:
     stdin = _stdin_text(data) if "-" in argv else ""
     record = stats(f"cli {verb}")
     record.tried += 1
-    with bounded(f"revcycle {verb}") as figures:
-        code, err = _in_process(argv, stdin)
+    (code, err), _, figures = measure(f"revcycle {verb}", lambda: _in_process(argv, stdin))
     record.add(figures)
     record.accepted += code == 0
     record.refused += code != 0
