@@ -30,7 +30,7 @@ import attrs
 
 from revcycle._display import amount_text
 from revcycle._numbers import CTX, plain
-from revcycle._validate import check_annotated, check_text, check_type
+from revcycle._validate import check_annotated, check_text, check_type, require_sequence
 from revcycle.catalog import Catalog
 from revcycle.errors import CurrencyMismatchError, RevcycleTypeError, ValidationError, shown
 from revcycle.money import Currency, Money, Percent, check_percent_range, settled_percent
@@ -50,7 +50,7 @@ __all__ = [
 def _to_rules(value: object) -> tuple[ApprovalRule, ...]:
     if isinstance(value, str | bytes | Mapping) or not isinstance(value, Iterable):
         raise RevcycleTypeError(f"Approval rules must be a sequence, not {shown(value)}.")
-    rules = tuple(value)
+    rules = require_sequence(value, "Approval rules")
     for rule in rules:
         if not isinstance(rule, _RULE_TYPES):
             raise RevcycleTypeError(

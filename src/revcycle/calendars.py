@@ -93,10 +93,10 @@ def _to_days(value: Iterable[date]) -> frozenset[date]:
     given: object = value  # a str is iterable too, and would give one "holiday" per character
     if isinstance(given, str | bytes) or not isinstance(given, Iterable):
         raise RevcycleTypeError(f"Holidays are a set of datetime.date values, not {shown(value)}.")
-    days = frozenset(value)
+    days = require_sequence(value, "Holidays")
     for day in days:
         require_day(day, "A holiday")
-    return days
+    return frozenset(days)
 
 
 @final

@@ -42,7 +42,7 @@ from typing import Final, final
 
 import attrs
 
-from revcycle._validate import check_annotated
+from revcycle._validate import check_annotated, check_arguments
 from revcycle.errors import RevcycleTypeError, ValidationError, shown
 from revcycle.money import Money
 
@@ -92,6 +92,7 @@ class WaterfallStep:
 _DEFAULT_ORDER: Final = tuple(StepName)
 
 
+@check_arguments
 def waterfall_order(
     *, additional_discount_last: bool = False, partner_discount_first: bool = False
 ) -> tuple[StepName, ...]:

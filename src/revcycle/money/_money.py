@@ -118,7 +118,7 @@ def _check_places(_: object, __: object, places: int | None) -> None:
         raise ValidationError(
             f"Rounding places must be from {MIN_ROUNDING_PLACES} to {MAX_PLACES} (numbers in "
             f"revcycle have at most {MAX_WHOLE_DIGITS} digits before the decimal point and none "
-            f"beyond the {MAX_PLACES}th place), got {places}."
+            f"beyond the {MAX_PLACES}th place), got {shown(places)}."
         )
 
 

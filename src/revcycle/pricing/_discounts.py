@@ -16,6 +16,7 @@ from typing import Final, final
 import attrs
 
 from revcycle._numbers import CTX, HUNDRED, ONE, ZERO, DecimalLike, plain
+from revcycle._validate import to_choice
 from revcycle.errors import CurrencyMismatchError, RevcycleTypeError, ValidationError, shown
 from revcycle.money import Currency, Money, Percent
 from revcycle.pricing._tiers import Quantity, _check_money, _guarded, _quantity
@@ -31,13 +32,7 @@ class DiscountKind(enum.StrEnum):
 
 
 def _to_discount_kind(value: object) -> DiscountKind:
-    try:
-        return DiscountKind(value if isinstance(value, str) else repr(value))
-    except ValueError:
-        allowed = ", ".join(repr(k.value) for k in DiscountKind)
-        raise ValidationError(
-            f"A discount kind must be one of {allowed}, not {shown(value)}."
-        ) from None
+    return to_choice(DiscountKind, value, "A discount kind")
 
 
 # How messages name a discount that carries money (a percent discount names itself).

@@ -17,7 +17,7 @@ import attrs
 
 from revcycle._display import html_table
 from revcycle._numbers import CTX, HUNDRED, ZERO, DecimalLike, plain, to_decimal
-from revcycle._validate import check_annotated
+from revcycle._validate import check_annotated, require_sequence
 from revcycle.errors import (
     CurrencyMismatchError,
     RevcycleTypeError,
@@ -55,12 +55,14 @@ class ScheduleKind(enum.StrEnum):
 
 
 def _to_schedule_kind(value: object) -> ScheduleKind:
-    try:
-        return ScheduleKind(value if isinstance(value, str) else repr(value))
-    except ValueError:
-        raise ValidationError(
-            f"A discount schedule kind must be 'range' or 'slab', not {shown(value)}."
-        ) from None
+    if isinstance(value, str):  # a ScheduleKind is a str too
+        try:
+            return ScheduleKind(value)
+        except ValueError:
+            pass
+    raise ValidationError(
+        f"A discount schedule kind must be 'range' or 'slab', not {shown(value)}."
+    )
 
 
 def _to_optional_percent(value: object) -> Percent | None:
@@ -138,7 +140,7 @@ def _to_discount_tiers(value: Iterable[DiscountTier]) -> tuple[DiscountTier, ...
         raise RevcycleTypeError(
             f"Discount tiers must be a sequence of DiscountTier values, not {shown(value)}."
         )
-    tiers = tuple(value)
+    tiers = require_sequence(value, "Discount tiers")
     for tier in tiers:
         if not isinstance(tier, DiscountTier):
             raise RevcycleTypeError(

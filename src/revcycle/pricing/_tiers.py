@@ -19,7 +19,7 @@ import attrs
 
 from revcycle._display import html_table
 from revcycle._numbers import CTX, ZERO, DecimalLike, in_range, plain, to_decimal
-from revcycle._validate import check_annotated
+from revcycle._validate import check_annotated, require_sequence
 from revcycle.errors import (
     CurrencyMismatchError,
     RevcycleTypeError,
@@ -211,7 +211,7 @@ def _to_tiers(value: Iterable[Tier]) -> tuple[Tier, ...]:
     given: object = value  # callers may pass anything at run time
     if isinstance(given, str | bytes) or not isinstance(given, Iterable):
         raise RevcycleTypeError(f"Tiers must be a sequence of Tier values, not {shown(value)}.")
-    tiers = tuple(value)
+    tiers = require_sequence(value, "Tiers")
     for tier in tiers:
         if not isinstance(tier, Tier):
             raise RevcycleTypeError(f"Every tier must be a Tier, not {shown(tier)}.")

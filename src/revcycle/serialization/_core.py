@@ -138,11 +138,13 @@ _duration_text = _structure_str_only('an ISO 8601 duration such as "P1M"')
 
 
 def _structure_enum(value: Any, cls: type[enum.Enum]) -> enum.Enum:
-    try:
-        return cls(value)
-    except ValueError:
-        allowed = ", ".join(repr(m.value) for m in cls)
-        raise ValidationError(f"expected one of {allowed}, got {shown(value)}") from None
+    if isinstance(value, str | int) and not isinstance(value, bool):  # what can name a member
+        try:
+            return cls(value)
+        except ValueError:
+            pass
+    allowed = ", ".join(repr(m.value) for m in cls)
+    raise ValidationError(f"expected one of {allowed}, got {shown(value)}")
 
 
 def _structure_fraction(value: Any, _: Any) -> Fraction:
