@@ -563,6 +563,8 @@ def _compile(hint: Any) -> Callable[[Any], bool]:
         )
     if hint is date:
         return is_day
+    if hint is str:  # text: no lone surrogate (UTF-8, and so JSON, cannot write one)
+        return lambda value: isinstance(value, str) and not _not_text(value)
     if hint is Decimal:
         return lambda value: (
             isinstance(value, Decimal)

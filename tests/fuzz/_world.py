@@ -164,7 +164,9 @@ def _walk(value: Any, found: dict[type, list[Any]], seen: set[int], depth: int =
 def world() -> dict[type, list[Any]]:
     """Every value reachable from the seeds, by exact type (each list holds at most 40)."""
     found: dict[type, list[Any]] = {}
-    _walk(_seeds(), found, set())
+    seen: set[int] = set()
+    for seed in _seeds():  # each seed, not the list of them (a value of everything at once)
+        _walk(seed, found, seen)
     return {cls: values[:40] for cls, values in found.items()}
 
 

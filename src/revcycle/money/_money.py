@@ -139,11 +139,14 @@ class Rounding:
     mode: RoundingMode = attrs.field(default=RoundingMode.HALF_UP, converter=_to_mode)
     places: int | None = attrs.field(default=None, validator=_check_places)
 
-    @check_arguments
     def quantize(self, amount: Decimal, currency: Currency) -> Decimal:
         """Round a bare amount in ``currency`` by this rule."""
+        if type(amount) is not Decimal or not amount.is_finite() or type(currency) is not Currency:
+            amount = to_decimal(amount, "The amount to round")
+            if not isinstance(currency, Currency):
+                raise RevcycleTypeError(f"A currency must be a Currency, not {shown(currency)}.")
         places = currency.minor_units if self.places is None else self.places
-        quantum = _QUANTA.get(places) or Decimal(1).scaleb(-places)
+        quantum = _QUANTA.get(places) or Decimal(1).scaleb(-places, context=CTX)
         try:
             return amount.quantize(quantum, rounding=_DECIMAL_ROUNDING[self.mode], context=CTX)
         except decimal.InvalidOperation:

@@ -14,7 +14,7 @@ import attrs
 
 from revcycle._display import html_table, to_pandas
 from revcycle._numbers import CTX, HUNDRED, ZERO, plain
-from revcycle._validate import check_type, require_day, require_sequence, trusted
+from revcycle._validate import check_arguments, check_type, require_day, require_sequence, trusted
 from revcycle.dates import Duration, Period, anchored_date, as_of_instant, day_after
 from revcycle.errors import (
     CurrencyMismatchError,
@@ -290,6 +290,7 @@ class Pipeline:
             summary = self._memo["summary"] = _Summary(self.opportunities)
         return summary
 
+    @check_arguments
     def report_currency(self, currency: Currency | str | None = None) -> Currency:
         """The currency totals are reported in: ``currency``, else the rate table's, else the
         one currency every opportunity uses."""
@@ -364,11 +365,13 @@ class Pipeline:
                 return sum((values[i] for i in self._summary().open_idx), ZERO)
             return sum(values, ZERO)
 
+    @check_arguments
     def total(self, currency: Currency | str | None = None, *, open_only: bool = False) -> Money:
         """The sum of amounts (unweighted), all deals or open ones only."""
         cur = self.report_currency(currency)
         return self._money(self._sum(self._amounts(cur), open_only), cur)
 
+    @check_arguments
     def weighted_total(
         self, currency: Currency | str | None = None, *, open_only: bool = False
     ) -> Money:
@@ -413,16 +416,19 @@ class Pipeline:
             for key, (count, amount, points) in self._groups(cur)[which].items()
         )
 
+    @check_arguments
     def by_stage(self, currency: Currency | str | None = None) -> tuple[StageTotal, ...]:
         """Count, amount and weighted amount per stage, every stage in funnel order."""
         return self._totals(currency, 0, _new_stage_total)
 
+    @check_arguments
     def by_forecast_category(
         self, currency: Currency | str | None = None
     ) -> tuple[CategoryTotal, ...]:
         """Count, amount and weighted amount per forecast category (all five, in order)."""
         return self._totals(currency, 1, _new_category_total)
 
+    @check_arguments
     def forecast(self, period: Period, currency: Currency | str | None = None) -> Forecast:
         """The forecast for deals whose close date falls in ``period`` (see :class:`Forecast`)."""
         if not isinstance(period, Period):
@@ -470,6 +476,7 @@ class Pipeline:
             raise RevcycleTypeError(f"period must be a Period or None, not {shown(period)}.")
         return self._summary().closed_in(period)
 
+    @check_arguments
     def win_rate(
         self, period: Period | None = None, currency: Currency | str | None = None
     ) -> WinRate:
@@ -496,6 +503,7 @@ class Pipeline:
                 by_amount=_ratio(won_amount, won_amount + lost_amount),
             )
 
+    @check_arguments
     def stage_durations(self, as_of: date | datetime | None = None) -> tuple[StageDuration, ...]:
         """Average time in each open stage (closed stages are terminal and left out).
 
@@ -541,6 +549,7 @@ class Pipeline:
             for k in range(len(summary.funnel))
         )
 
+    @check_arguments
     def velocity(
         self, period: Period | None = None, currency: Currency | str | None = None
     ) -> SalesVelocity:
@@ -582,6 +591,7 @@ class Pipeline:
 
     # -- flags -------------------------------------------------------------------------------
 
+    @check_arguments
     def older_than(self, days: int, as_of: date) -> tuple[DealFlag, ...]:
         """Open deals created more than ``days`` days before ``as_of`` (oldest first).
 
@@ -597,6 +607,7 @@ class Pipeline:
                 hits.append((-age, opps[i].id, i))
         return self._flags(hits)
 
+    @check_arguments
     def stalled(self, days: int, as_of: date) -> tuple[DealFlag, ...]:
         """Open deals whose stage has not changed for ``days`` days or more on ``as_of``.
 
@@ -631,6 +642,7 @@ class Pipeline:
 
     # -- point in time ---------------------------------------------------------------------
 
+    @check_arguments
     def as_of(self, at: date | datetime) -> Pipeline:
         """The pipeline as it stood at ``at`` (an aware datetime, or a date meaning that whole
         day in UTC): every opportunity rewound with :meth:`Opportunity.as_of`, those created
@@ -643,6 +655,7 @@ class Pipeline:
 
     # -- the report ----------------------------------------------------------------------------
 
+    @check_arguments
     def report(
         self,
         as_of: date,

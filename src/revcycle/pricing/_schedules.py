@@ -85,6 +85,7 @@ class DiscountTier:
     amount: Money | None = attrs.field(default=None)
 
     def __attrs_post_init__(self) -> None:
+        _check_money("A discount tier amount", self.amount)  # its type first, then the rules
         if self.percent is not None and self.amount is not None:
             raise TierError(
                 f"A discount tier gives a percent or an amount, not both "
@@ -94,7 +95,6 @@ class DiscountTier:
             raise TierError(
                 f"A discount tier percent must be between 0 and 100, got {self.percent}."
             )
-        _check_money("A discount tier amount", self.amount)
 
     def _off(self, list_unit_price: Money) -> Money:
         """Money off one unit of ``list_unit_price``."""

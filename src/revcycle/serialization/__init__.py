@@ -124,6 +124,12 @@ def unstructure(obj: Any, as_type: Any = None) -> Any:
         raise RevcycleTypeError(
             f"Cannot write {type(obj).__name__} as JSON: it is nested too deeply."
         ) from None
+    except (AttributeError, TypeError, ValueError) as error:
+        # The converter met a value that is not the type it was told to write (as_type).
+        raise RevcycleTypeError(
+            f"Cannot write {type(obj).__name__} as JSON"
+            f"{'' if as_type is None else ' as ' + _name(as_type)}: {str(error)[:200]}."
+        ) from None
     tag = member_tag(converter, type(obj))
     if tag is not None and isinstance(data, dict):
         data = {"type": tag, **data}
