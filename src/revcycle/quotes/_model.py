@@ -42,7 +42,7 @@ from revcycle.money import (
 from revcycle.pricing import Discount
 from revcycle.proration import TERM_METHODS, ProrationMethod
 from revcycle.quotes._explain import _CONTEXT_AT, _PRICES_AT, _short, _Trace
-from revcycle.waterfall import StepName, WaterfallStep, waterfall_order
+from revcycle.waterfall import StepName, WaterfallStep, check_step_order, waterfall_order
 
 
 def _check_optional(kind: type[Any], what: str) -> Validator:
@@ -268,12 +268,7 @@ def _line_bounds(line: QuoteLine, period: Period) -> tuple[date, date]:
 
 
 def _check_steps(_: object, __: object, value: tuple[WaterfallStep, ...]) -> None:
-    names = [step.name for step in value]
-    if sorted(names) != sorted(StepName):
-        raise ValidationError(
-            "A priced line needs each waterfall step exactly once "
-            f"({', '.join(StepName)}); got {', '.join(names) or 'none'}."
-        )
+    check_step_order([step.name for step in value])
 
 
 @final
