@@ -473,6 +473,7 @@ def renewal_line(order: list[StepName]) -> PricedLine:
         term_multiplier=Decimal(3),
         steps=[WaterfallStep(name, usd(prices[name]), "renewal") for name in order],
         net_total=usd("364014.00"),
+        pricing_term=Duration(months=12),
     )
 
 

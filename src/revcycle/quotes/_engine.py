@@ -160,6 +160,7 @@ class _Sku:
         "model",
         "name",
         "per",
+        "pricing_term",
         "schedule",
         "schedule_plan",
         "term",
@@ -173,6 +174,8 @@ class _Sku:
         self.name = product.name
         self.kind = product.charge_kind
         self.per = product.pricing_term
+        # What the priced line carries: a one-time product has no pricing term.
+        self.pricing_term = None if self.kind is ChargeKind.ONE_TIME else self.per
         self.schedule = product.discount_schedule
         self.schedule_plan = None if self.schedule is None else self.schedule._plan()
         # For the lines that run over the whole quote term (most of them): the contracted
@@ -194,6 +197,9 @@ _trusted_line: Final = trusted(
     "period",
     "term_multiplier",
     "net_total",
+    "pricing_term",
+    "model",
+    "discount",
     "_trace",
 )
 
@@ -372,6 +378,9 @@ def _price_lines(
             span,
             term.value,
             trusted_money(net_total, currency),
+            plan.pricing_term,
+            model,
+            discount,
             # The fields of a _Trace, in order.
             (
                 context,

@@ -157,9 +157,10 @@ def _fraction(value: Fraction) -> str:
     return f"{value.numerator}/{value.denominator} (≈ {_short(fraction_to_decimal(value))})"
 
 
-# Where a plain-tuple trace keeps the two fields read without building the steps.
+# Where a plain-tuple trace keeps the fields read without building the steps.
 _CONTEXT_AT: Final = _Trace._fields.index("context")
 _PRICES_AT: Final = _Trace._fields.index("prices")
+_PRORATION_AT: Final = _Trace._fields.index("proration")
 
 
 def _units(quantity: Decimal) -> str:

@@ -7,16 +7,18 @@ the first time they are read (:mod:`revcycle.quotes._explain`). Import the publi
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import typing
+from collections.abc import Iterable, Sequence
 from datetime import date, timedelta
 from decimal import Decimal
+from fractions import Fraction
 from typing import TYPE_CHECKING, Any, final
 
 import attrs
 
 from revcycle._display import amount_text, html_table
 from revcycle._display import to_pandas as _to_pandas
-from revcycle._numbers import CTX, ONE, ZERO, plain, to_decimal
+from revcycle._numbers import CTX, ONE, ZERO, fraction_to_decimal, plain, to_decimal
 from revcycle._validate import (
     Validator,
     check_day,
@@ -24,6 +26,7 @@ from revcycle._validate import (
     check_type,
     require_day,
     require_sequence,
+    require_text,
     to_choice,
 )
 from revcycle.approvals import Approval, ApprovalPolicy
@@ -39,9 +42,10 @@ from revcycle.money import (
     settled_percent,
     to_currency,
 )
-from revcycle.pricing import Discount
-from revcycle.proration import TERM_METHODS, ProrationMethod
-from revcycle.quotes._explain import _CONTEXT_AT, _PRICES_AT, _short, _Trace
+from revcycle.pricing import AnyPricingModel, Discount
+from revcycle.proration import TERM_METHODS, Proration, ProrationMethod, term_multiplier_detail
+from revcycle.quotes._exact import unit_price_per_term
+from revcycle.quotes._explain import _CONTEXT_AT, _PRICES_AT, _PRORATION_AT, _short, _Trace
 from revcycle.waterfall import StepName, WaterfallStep, check_step_order, waterfall_order
 
 
@@ -81,6 +85,16 @@ def _to_priced_lines(value: object) -> tuple[PricedLine, ...]:
 
 def _to_approvals(value: object) -> tuple[Approval, ...]:
     return _as_tuple(value, Approval, "Approvals")
+
+
+def _to_granted(value: object) -> tuple[str, ...]:
+    levels = require_sequence(value, "Granted approval levels", kind=str, allow_mapping=False)
+    return tuple(dict.fromkeys(levels))
+
+
+def _not_required(level: str, required: tuple[str, ...]) -> str:
+    needed = ", ".join(repr(r) for r in required) if required else "no approval"
+    return f"The quote does not need the approval level {level!r}; it needs {needed}."
 
 
 def _to_charge_kind(value: object) -> ChargeKind:
@@ -279,7 +293,10 @@ class PricedLine:
     ``steps`` holds every step in the order applied; the unit prices after ``term`` (regular),
     ``additional`` (customer) and ``partner`` are named properties whatever the order, and
     :attr:`net_unit_price` is the price after the last step. Unit prices are unrounded term
-    prices; ``net_total`` is ``net unit price × quantity`` rounded once.
+    prices; ``net_total`` is ``net unit price × quantity`` rounded once. ``pricing_term`` (the
+    product's, ``None`` for a one-time product), ``model`` (the price book's pricing model)
+    and ``discount`` (the rep's) are what a contract needs besides the prices, so that it is
+    built from the priced quote alone.
     """
 
     number: int
@@ -291,6 +308,22 @@ class PricedLine:
     term_multiplier: Decimal
     steps: tuple[WaterfallStep, ...] = attrs.field(converter=_to_steps, validator=_check_steps)
     net_total: Money
+    # What a contract reads of the line besides its prices (the engine fills them too).
+    pricing_term: Duration | None = attrs.field(
+        default=None, validator=_check_optional(Duration, "A priced line's pricing term")
+    )
+    model: AnyPricingModel | None = attrs.field(
+        default=None,
+        validator=check_type(
+            typing.get_args(AnyPricingModel),
+            "a pricing model or None",
+            "A priced line's model",
+            optional=True,
+        ),
+    )
+    discount: Discount | None = attrs.field(
+        default=None, validator=_check_optional(Discount, "A priced line's discount")
+    )
     # The engine fills this instead of ``steps`` and builds the steps on first access: the
     # arithmetic is eager, the explanation lazy. It holds the fields of an ``_explain._Trace``
     # as a plain tuple, the cheapest thing to build once per line.
@@ -324,6 +357,39 @@ class PricedLine:
             if step.name is name:
                 return step.unit_price
         raise UnknownCodeError(f"Line {self.number} has no {name} step.")  # pragma: no cover
+
+    def _prices(self) -> tuple[Sequence[StepName], Sequence[Decimal]]:
+        """The names of the steps in order and the unit price after each, without building
+        the steps of an engine-built line."""
+        trace = self._trace
+        if trace is not None:
+            return trace[_CONTEXT_AT].order, trace[_PRICES_AT]
+        steps = self.steps
+        return [step.name for step in steps], [step.unit_price.amount for step in steps]
+
+    def _exact_multiplier(self, method: ProrationMethod) -> Fraction:
+        """The exact term multiplier of a recurring line under the quote's ``method``: the
+        engine's own, or counted again from the period and pricing term and checked against
+        :attr:`term_multiplier` (a line read from JSON)."""
+        trace = self._trace
+        if trace is not None and isinstance(trace[_PRORATION_AT], Proration):
+            exact: Fraction = trace[_PRORATION_AT].exact
+            return exact
+        if self.pricing_term is None:
+            raise ValidationError(
+                f"Line {self.number} ({self.sku}) is recurring but has no pricing term, so its "
+                "price per pricing term is unknown."
+            )
+        period = self.period
+        exact = term_multiplier_detail(period.start, period.end, self.pricing_term, method).exact
+        if fraction_to_decimal(exact) != self.term_multiplier:
+            raise ValidationError(
+                f"Line {self.number} ({self.sku}) has the term multiplier "
+                f"{plain(self.term_multiplier)}, but {period} counts "
+                f"{_short(fraction_to_decimal(exact))} terms of {self.pricing_term} under "
+                f"{method.value}."
+            )
+        return exact
 
     @property
     def list_unit_price(self) -> Money:
@@ -417,11 +483,72 @@ class PricedQuote:
     mrr: Money
     arr: Money
     approvals: tuple[Approval, ...] = attrs.field(converter=_to_approvals)
+    granted: tuple[str, ...] = attrs.field(default=(), converter=_to_granted)
+
+    def __attrs_post_init__(self) -> None:
+        required = self.approval_levels
+        for level in self.granted:
+            if level not in required:
+                raise UnknownCodeError(_not_required(level, required))
 
     @property
     def currency(self) -> Currency:
         """The quote currency."""
         return self.quote.currency
+
+    @property
+    def pending_approvals(self) -> tuple[str, ...]:
+        """The approval levels the quote needs and has not been granted, in the order the
+        rules fired; empty when it may become a contract."""
+        granted = self.granted
+        return tuple(level for level in self.approval_levels if level not in granted)
+
+    def approve(self, *levels: str) -> PricedQuote:
+        """This priced quote with the approval ``levels`` granted (kept in ``granted``).
+
+        A level the quote does not need is an :class:`~revcycle.errors.UnknownCodeError`;
+        granting a level twice is harmless. Prices and approvals are unchanged.
+        """
+        required = self.approval_levels
+        for level in levels:
+            require_text(level, "An approval level")
+            if level not in required:
+                raise UnknownCodeError(_not_required(level, required))
+        return attrs.evolve(self, granted=(*self.granted, *levels))
+
+    def unit_prices_per_term(self) -> tuple[Money, ...]:
+        """Each line's net unit price per pricing term, in line order: the final unit price ÷
+        the term multiplier, worked out from exact rationals (1,200.00 a year over 199 days
+        comes back as exactly 1,200.00), then to 50 significant digits. A one-time or usage
+        line's is its net unit price. This is the price a contract locks."""
+        currency = self.currency
+        return tuple(
+            Money._trusted(fraction_to_decimal(exact), currency)
+            for exact in self._exact_unit_prices_per_term()
+        )
+
+    def _exact_unit_prices_per_term(self) -> list[Fraction]:
+        quote = self.quote
+        method = quote.proration_method
+        found = []
+        for line in self.lines:
+            names, prices = line._prices()
+            if line.charge_kind is not ChargeKind.RECURRING:
+                found.append(Fraction(prices[-1]))
+                continue
+            found.append(
+                unit_price_per_term(
+                    names,
+                    prices,
+                    line._exact_multiplier(method),
+                    discount=line.discount,
+                    quantity=line.quantity,
+                    partner=quote.partner_discount,
+                    distributor=quote.distributor_discount,
+                    line=f"Line {line.number} ({line.sku})",
+                )
+            )
+        return found
 
     @property
     def needs_approval(self) -> bool:
@@ -432,6 +559,9 @@ class PricedQuote:
     def approval_levels(self) -> tuple[str, ...]:
         """The distinct approval levels needed, in the order the rules fired."""
         return tuple(dict.fromkeys(a.level for a in self.approvals))
+
+    def _granted(self, approval: Approval) -> str:
+        return " (granted)" if approval.level in self.granted else ""
 
     def explain(self) -> str:
         """The whole quote for people: each line's waterfall, the totals and the approvals."""
@@ -461,7 +591,7 @@ class PricedQuote:
         ]
         if self.approvals:
             totals.append("Approvals needed:")
-            totals += [f"  {a.level}: {a.reason}" for a in self.approvals]
+            totals += [f"  {a.level}: {a.reason}{self._granted(a)}" for a in self.approvals]
         else:
             totals.append("No approval needed.")
         return "\n\n".join(["\n".join(head), *body, "\n".join(totals)])
@@ -515,7 +645,7 @@ class PricedQuote:
                 f"TCV {self.tcv} · MRR {self.mrr} · ARR {self.arr} · usage (not in TCV) "
                 f"{self.usage_total}"
             ),
-            *(f"Approval ({a.level}): {a.reason}" for a in self.approvals),
+            *(f"Approval ({a.level}): {a.reason}{self._granted(a)}" for a in self.approvals),
         ]
         return html_table(
             f"Quote for {self.quote.account}",
