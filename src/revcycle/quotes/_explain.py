@@ -10,11 +10,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from decimal import Decimal
-from fractions import Fraction
 from typing import Final, NamedTuple, final
 
-from revcycle._display import amount_text
-from revcycle._numbers import CTX, ZERO, fraction_to_decimal, plain
+from revcycle._display import amount_text, fraction_text
+from revcycle._numbers import CTX, ZERO, plain
 from revcycle._validate import trusted
 from revcycle.catalog import ContractedPrice
 from revcycle.money import Currency, Money, Percent
@@ -135,11 +134,11 @@ class _Trace(NamedTuple):
             if isinstance(proration, str):
                 return proration
             parts = " + ".join(
-                f"{_fraction(p.value)} {p.description}" for p in proration.parts if p.value
+                f"{fraction_text(p.value)} {p.description}" for p in proration.parts if p.value
             )
             return (
-                f"× {_fraction(proration.exact)} = ({parts or '0'}) ÷ "
-                f"{_fraction(proration.divisor)} {proration.divisor_description}, "
+                f"× {fraction_text(proration.exact)} = ({parts or '0'}) ÷ "
+                f"{fraction_text(proration.divisor)} {proration.divisor_description}, "
                 f"{proration.method.value}"
             )
         if name is StepName.ADDITIONAL:
@@ -149,12 +148,6 @@ class _Trace(NamedTuple):
         if name is StepName.PARTNER:
             return context.partner_reason
         return context.distributor_reason
-
-
-def _fraction(value: Fraction) -> str:
-    if value.denominator == 1:
-        return str(value.numerator)
-    return f"{value.numerator}/{value.denominator} (≈ {_short(fraction_to_decimal(value))})"
 
 
 # Where a plain-tuple trace keeps the fields read without building the steps.
