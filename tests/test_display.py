@@ -1,11 +1,10 @@
-"""What people and data frames read: fractions, truncated HTML tables, typed columns."""
+"""What people and data frames read: truncated HTML tables and typed columns."""
 
 from __future__ import annotations
 
 import builtins
 from datetime import date
 from decimal import Decimal
-from fractions import Fraction
 from typing import Any
 
 import pytest
@@ -15,7 +14,6 @@ from revcycle._display import (
     ColumnKind,
     arrow_table,
     data_frame,
-    fraction_text,
     html_table,
     json_records,
 )
@@ -51,12 +49,6 @@ ROWS = [
         "unit": Decimal("1080"),
     },
 ]
-
-
-def test_fractions_show_exactly_then_to_six_places() -> None:
-    assert fraction_text(Fraction(11, 6)) == "11/6 (≈ 1.833333)"
-    assert fraction_text(Fraction(1, 2)) == "1/2 (≈ 0.5)"
-    assert fraction_text(Fraction(-3)) == "-3"
 
 
 def test_a_long_table_shows_its_first_and_last_rows_and_a_count() -> None:

@@ -4,6 +4,8 @@ The everyday names are importable from here; everything else from its module
 (``revcycle.money``, ``revcycle.dates``, ``revcycle.proration`` ...).
 """
 
+from revcycle.amendments import PricedAmendment as PricedAmendment
+from revcycle.amendments import amend as amend
 from revcycle.approvals import Approval as Approval
 from revcycle.approvals import ApprovalPolicy as ApprovalPolicy
 from revcycle.approvals import DiscountAbove as DiscountAbove
@@ -18,6 +20,17 @@ from revcycle.catalog import ChargeKind as ChargeKind
 from revcycle.catalog import ContractedPrice as ContractedPrice
 from revcycle.catalog import PriceBook as PriceBook
 from revcycle.catalog import Product as Product
+from revcycle.contracts import AddProduct as AddProduct
+from revcycle.contracts import Amendment as Amendment
+from revcycle.contracts import AmendmentLine as AmendmentLine
+from revcycle.contracts import BillingSettings as BillingSettings
+from revcycle.contracts import BillingTiming as BillingTiming
+from revcycle.contracts import Cancel as Cancel
+from revcycle.contracts import ChangeQuantity as ChangeQuantity
+from revcycle.contracts import Contract as Contract
+from revcycle.contracts import FirstPeriod as FirstPeriod
+from revcycle.contracts import Subscription as Subscription
+from revcycle.contracts import TrueUp as TrueUp
 from revcycle.dates import DayCount as DayCount
 from revcycle.dates import Duration as Duration
 from revcycle.dates import Period as Period
@@ -98,17 +111,25 @@ __version__ = "0.1.0"
 __all__ = [
     "WEEKENDS",
     "AccountJourney",
+    "AddProduct",
     "Aggregation",
     "AgingReport",
     "AllocationPolicy",
+    "Amendment",
+    "AmendmentLine",
     "AnyPricingModel",
     "Approval",
     "ApprovalPolicy",
+    "BillingSettings",
+    "BillingTiming",
     "BusinessDayAdjustment",
     "BusinessDayConvention",
+    "Cancel",
     "Catalog",
+    "ChangeQuantity",
     "ChargeKind",
     "ClosePolicy",
+    "Contract",
     "ContractedPrice",
     "CountryHolidays",
     "Currency",
@@ -126,6 +147,7 @@ __all__ = [
     "EndOfMonth",
     "EngagementInterval",
     "ExchangeRates",
+    "FirstPeriod",
     "Flat",
     "ForecastCategory",
     "Graduated",
@@ -150,6 +172,7 @@ __all__ = [
     "Pipeline",
     "PriceBook",
     "PriceRow",
+    "PricedAmendment",
     "PricedLine",
     "PricedQuote",
     "Product",
@@ -165,9 +188,11 @@ __all__ = [
     "StageModel",
     "Stairstep",
     "StepName",
+    "Subscription",
     "Tier",
     "TotalAbove",
     "Touchpoint",
+    "TrueUp",
     "UnitRounding",
     "UnitRoundingMode",
     "UsageCharge",
@@ -177,6 +202,7 @@ __all__ = [
     "WaterfallStep",
     "aggregate_usage",
     "aging",
+    "amend",
     "late_interest",
     "period_fraction",
     "price_quote",

@@ -23,8 +23,6 @@ dates ``date32``, choices dictionary-encoded) and a pandas frame of that table.
 ('≈0.333333 USD', '1234.57 USD')
 >>> percent_text(Decimal("0.75")), days_text(Decimal("12.25")), amount_text(None)
 ('75.0%', '12.2', '—')
->>> fraction_text(Fraction(11, 6)), fraction_text(Fraction(3))
-('11/6 (≈ 1.833333)', '3')
 """
 
 from __future__ import annotations
@@ -34,11 +32,10 @@ import enum
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import date
 from decimal import Decimal
-from fractions import Fraction
 from html import escape
 from typing import Any, Final
 
-from revcycle._numbers import CTX, HUNDRED, fraction_to_decimal, plain
+from revcycle._numbers import CTX, HUNDRED, plain
 from revcycle._validate import require_extra
 from revcycle.errors import MissingExtraError, ValidationError
 from revcycle.money import Money
@@ -97,15 +94,6 @@ def percent_text(ratio: Decimal | None) -> str:
     if ratio is None:
         return MISSING
     return plain(CTX.multiply(ratio, HUNDRED).quantize(_TENTH, context=CTX)) + "%"
-
-
-def fraction_text(value: Fraction) -> str:
-    """An exact fraction for people: a whole number as it is, else ``n/d`` and its value to six
-    places (``11/6 (≈ 1.833333)``), as the explanations of term multipliers show them."""
-    if value.denominator == 1:
-        return str(value.numerator)
-    shown = number_text(fraction_to_decimal(value)).removeprefix("≈")
-    return f"{value.numerator}/{value.denominator} (≈ {shown})"
 
 
 def days_text(days: Decimal | int | None) -> str:

@@ -119,6 +119,20 @@ class Proration:
         """``money × exact`` without intermediate rounding (still unrounded)."""
         return money * self.exact
 
+    def summary(self) -> str:
+        """The count on one line, as a waterfall's term step and an amendment line show it.
+
+        >>> from datetime import date
+        >>> term_multiplier_detail(date(2026, 3, 1), date(2028, 1, 1)).summary()
+        '× 11/6 (≈ 1.833333) = (22 whole months from 2026-03-01 to 2028-01-01) ÷ 12 months in \
+the pricing term P12M, monthly_daily'
+        """
+        parts = " + ".join(f"{_show(p.value)} {p.description}" for p in self.parts if p.value)
+        return (
+            f"× {_show(self.exact)} = ({parts or '0'}) ÷ {_show(self.divisor)} "
+            f"{self.divisor_description}, {self.method.value}"
+        )
+
     def explain(self) -> str:
         """How the result was counted, for people."""
         lines = [f"{self.question} ({self.method.value}):"]

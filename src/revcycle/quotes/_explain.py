@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from decimal import Decimal
 from typing import Final, NamedTuple, final
 
-from revcycle._display import amount_text, fraction_text
+from revcycle._display import amount_text
 from revcycle._numbers import CTX, ZERO, plain
 from revcycle._validate import trusted
 from revcycle.catalog import ContractedPrice
@@ -133,14 +133,7 @@ class _Trace(NamedTuple):
             proration = self.proration
             if isinstance(proration, str):
                 return proration
-            parts = " + ".join(
-                f"{fraction_text(p.value)} {p.description}" for p in proration.parts if p.value
-            )
-            return (
-                f"× {fraction_text(proration.exact)} = ({parts or '0'}) ÷ "
-                f"{fraction_text(proration.divisor)} {proration.divisor_description}, "
-                f"{proration.method.value}"
-            )
+            return proration.summary()
         if name is StepName.ADDITIONAL:
             return _describe_discount(
                 self.discount, before, self.prices[index], self.quantity, currency

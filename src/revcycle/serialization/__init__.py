@@ -34,7 +34,14 @@ from cattrs.preconf.json import JsonConverter
 from cattrs.preconf.json import make_converter as _make_json_converter
 
 from revcycle.errors import RevcycleError, RevcycleTypeError, StructureError
-from revcycle.serialization import _opportunity, _pricing, _quotes, _terms, _usage
+from revcycle.serialization import (
+    _contracts,
+    _opportunity,
+    _pricing,
+    _quotes,
+    _terms,
+    _usage,
+)
 from revcycle.serialization._core import name as _name
 from revcycle.serialization._core import register_core, register_tagged_union, structure_errors
 
@@ -56,7 +63,7 @@ SCHEMA_VERSION: Final = 1
 
 # The domains' hooks, applied in this order after the core ones; a new domain is one more entry
 # (and its import).
-_DOMAINS: Final = (_opportunity, _pricing, _quotes, _terms, _usage)
+_DOMAINS: Final = (_opportunity, _pricing, _quotes, _terms, _usage, _contracts)
 
 
 def make_converter() -> JsonConverter:
