@@ -39,6 +39,7 @@ from revcycle._validate import (
 from revcycle.catalog import ChargeKind
 from revcycle.contracts._billing import BillingSettings
 from revcycle.contracts._requests import Amendment, AmendmentLine
+from revcycle.contracts._sources import meters_of, payment_terms_of
 from revcycle.contracts._subscription import Subscription
 from revcycle.dates import Duration, Period
 from revcycle.errors import (
@@ -297,11 +298,13 @@ class Contract:
                 f"Contract {id} for {quote.account} cannot renew contract {renews.id}, which "
                 f"belongs to {renews.account}."
             )
-        terms = _payment_terms(quote.payment_terms, payment_terms, renews, id)
+        terms = payment_terms_of(
+            quote.payment_terms, payment_terms, None if renews is None else renews.payment_terms, id
+        )
         if billing is None:
             billing = BillingSettings() if renews is None else renews.billing
         usage = [line.sku for line in priced.lines if line.charge_kind is ChargeKind.USAGE]
-        meters = _meters(meters, renews, usage, id)
+        meters = meters_of(meters, None if renews is None else renews.meters, usage, id)
         currency = priced.currency
         zero = Money._trusted(ZERO.quantize(currency.quantum), currency)
         segments = []
@@ -678,55 +681,3 @@ def _describe(segment: Subscription) -> str:
         f"net {amount_text(segment.net_unit_price)}{per}; total {amount_text(segment.total)} "
         f"({segment.origin})"
     )
-
-
-def _payment_terms(
-    quoted: object, given: PaymentTerms | str | None, renews: Contract | None, cid: str
-) -> PaymentTerms:
-    found = [
-        (source, terms if isinstance(terms, PaymentTerms) else _parse_terms(terms, source))
-        for source, terms in (("the quote", quoted), ("the payment_terms argument", given))
-        if terms is not None
-    ]
-    if len(found) == 2 and found[0][1] != found[1][1]:
-        raise ValidationError(
-            f"Contract {cid} has two payment terms that disagree: {found[0][1].describe()!r} "
-            f"on the quote and {found[1][1].describe()!r} given; pass the quote's or none."
-        )
-    if found:
-        return found[0][1]
-    if renews is not None:
-        return renews.payment_terms
-    raise ValidationError(
-        f"Contract {cid} needs payment terms: the quote has none and none were given. Pass "
-        'payment_terms= (a PaymentTerms or text such as "Net 60"); revcycle never assumes '
-        "Net 30."
-    )
-
-
-def _parse_terms(text: object, source: str) -> PaymentTerms:
-    if not isinstance(text, str):
-        raise RevcycleTypeError(
-            f"Payment terms from {source} must be a PaymentTerms or text, not {text!r}."
-        )
-    return PaymentTerms.parse(text)
-
-
-def _meters(
-    given: Mapping[str, Meter] | None, renews: Contract | None, usage: list[str], cid: str
-) -> Mapping[str, Meter]:
-    if given is None:
-        if renews is None:
-            return {}
-        return {sku: meter for sku, meter in renews.meters.items() if sku in usage}
-    if not isinstance(given, Mapping):
-        raise RevcycleTypeError(f"meters must map a usage sku to its Meter, not {given!r}.")
-    for sku, meter in given.items():
-        if not isinstance(meter, Meter):
-            raise RevcycleTypeError(f"The meter of {sku!r} must be a Meter, not {meter!r}.")
-        if sku not in usage:
-            raise ValidationError(
-                f"Contract {cid} has a meter for {sku!r}, which is not a usage line of the "
-                f"quote (its usage lines: {', '.join(usage) or 'none'})."
-            )
-    return given
