@@ -14,7 +14,8 @@ One typing of every aggregate's columns for data frames (docs/reference/serializ
 aggregate names each column's :class:`ColumnKind` once, and :func:`json_records`,
 :func:`arrow_table` and :func:`data_frame` write its rows as JSON scalars, a typed
 ``pyarrow.Table`` (rounded amounts ``decimal128(38, s)``, unrounded ``decimal256(76, 40)``,
-dates ``date32``, choices dictionary-encoded) and a pandas frame of that table.
+dates ``date32``, choices dictionary-encoded) and a pandas frame of that table; an aggregate
+that inherits :class:`TypedRows` gets the three methods from its rows and columns.
 
 >>> from revcycle.money import Money
 >>> amount_text(Money("12.5", "USD")), amount_text(Money("0.0006", "USD"))
@@ -33,7 +34,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from datetime import date
 from decimal import Decimal
 from html import escape
-from typing import Any, Final
+from typing import Any, ClassVar, Final
 
 from revcycle._numbers import CTX, HUNDRED, plain
 from revcycle._validate import require_extra
@@ -305,3 +306,28 @@ def data_frame(rows: Sequence[Mapping[str, Any]], columns: Columns, feature: str
             [{name: row[name] for name in columns} for row in rows], columns=list(columns)
         )
     return table.to_pandas(types_mapper=pd.ArrowDtype)
+
+
+class TypedRows:
+    """What an aggregate inherits to offer ``to_records()``, ``to_arrow()`` and ``to_pandas()``
+    from one list of rows (``_rows()``: Python values, one dict per row) under its typed
+    ``_columns``, so the three views can never disagree."""
+
+    __slots__ = ()
+    _columns: ClassVar[Columns]
+
+    def _rows(self) -> list[dict[str, Any]]:
+        raise NotImplementedError  # pragma: no cover - every aggregate lists its rows
+
+    def to_records(self) -> list[dict[str, Any]]:
+        """One flat record per row (JSON scalars: decimals as text, dates ISO 8601)."""
+        return json_records(self._rows(), self._columns)
+
+    def to_arrow(self) -> Any:
+        """The rows as a typed ``pyarrow.Table`` (the ``arrow`` extra)."""
+        return arrow_table(self._rows(), self._columns, f"{type(self).__name__}.to_arrow()")
+
+    def to_pandas(self) -> Any:
+        """The rows as a pandas DataFrame (the ``pandas`` extra), Arrow-typed columns when
+        pyarrow is installed."""
+        return data_frame(self._rows(), self._columns, f"{type(self).__name__}.to_pandas()")

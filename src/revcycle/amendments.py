@@ -46,18 +46,17 @@ import decimal
 from collections.abc import Sequence
 from datetime import date
 from decimal import Decimal
-from typing import Any, Final, final
+from typing import Any, ClassVar, Final, final
 
 import attrs
 
 from revcycle._display import (
     MAX_ROWS,
     ColumnKind,
+    Columns,
+    TypedRows,
     amount_text,
-    arrow_table,
-    data_frame,
     html_table,
-    json_records,
 )
 from revcycle._numbers import CTX, ONE, ZERO, fraction_to_decimal, plain
 from revcycle._validate import check_type
@@ -100,14 +99,36 @@ def _check_amended(_: object, __: object, value: Contract) -> None:
         )
 
 
+# One row per line, for to_records(), to_arrow() and to_pandas().
+_COLUMNS: Final = {
+    "contract_id": ColumnKind.TEXT,
+    "version": ColumnKind.INTEGER,
+    "effective_date": ColumnKind.DATE,
+    "subscription_id": ColumnKind.TEXT,
+    "amends": ColumnKind.TEXT,
+    "sku": ColumnKind.CHOICE,
+    "prior_quantity": ColumnKind.QUANTITY,
+    "quantity": ColumnKind.QUANTITY,
+    "delta": ColumnKind.QUANTITY,
+    "start_date": ColumnKind.DATE,
+    "end_date": ColumnKind.DATE,
+    "net_unit_price": ColumnKind.PRECISE,
+    "term_multiplier": ColumnKind.PRECISE,
+    "precise_amount": ColumnKind.PRECISE,
+    "amount": ColumnKind.AMOUNT,
+    "currency": ColumnKind.CHOICE,
+}
+
+
 @final
 @attrs.frozen
-class PricedAmendment:
+class PricedAmendment(TypedRows):
     """A priced amendment: the next contract version and the lines that made it.
 
     ``contract`` is the new version (its ``previous`` the version amended); :attr:`lines` are
     its amendment lines, :attr:`total` the sum of their rounded amounts, and
-    :attr:`tcv_after` equals ``tcv_before + total`` to the cent.
+    :attr:`tcv_after` equals ``tcv_before + total`` to the cent. ``to_records()``,
+    ``to_arrow()`` and ``to_pandas()`` have one row per line.
     """
 
     contract: Contract = attrs.field(
@@ -167,6 +188,8 @@ class PricedAmendment:
         )
         return "\n\n".join([head, *body, totals])
 
+    _columns: ClassVar[Columns] = _COLUMNS
+
     def _rows(self) -> list[dict[str, Any]]:
         contract = self.contract
         effective = self.amendment.effective_date
@@ -191,19 +214,6 @@ class PricedAmendment:
             }
             for line in self.lines
         ]
-
-    def to_records(self) -> list[dict[str, Any]]:
-        """One flat record per line (JSON scalars: amounts as strings, dates ISO)."""
-        return json_records(self._rows(), _COLUMNS)
-
-    def to_arrow(self) -> Any:
-        """The lines as a typed ``pyarrow.Table`` (the ``arrow`` extra)."""
-        return arrow_table(self._rows(), _COLUMNS, "PricedAmendment.to_arrow()")
-
-    def to_pandas(self) -> Any:
-        """The lines as a pandas DataFrame (the ``pandas`` extra; Arrow-typed columns when
-        pyarrow is installed)."""
-        return data_frame(self._rows(), _COLUMNS, "PricedAmendment.to_pandas()")
 
     def _repr_html_(self) -> str:
         rows = [
@@ -251,25 +261,6 @@ class PricedAmendment:
 
 
 _SIX: Final = Decimal("0.000001")
-
-_COLUMNS: Final = {
-    "contract_id": ColumnKind.TEXT,
-    "version": ColumnKind.INTEGER,
-    "effective_date": ColumnKind.DATE,
-    "subscription_id": ColumnKind.TEXT,
-    "amends": ColumnKind.TEXT,
-    "sku": ColumnKind.CHOICE,
-    "prior_quantity": ColumnKind.QUANTITY,
-    "quantity": ColumnKind.QUANTITY,
-    "delta": ColumnKind.QUANTITY,
-    "start_date": ColumnKind.DATE,
-    "end_date": ColumnKind.DATE,
-    "net_unit_price": ColumnKind.PRECISE,
-    "term_multiplier": ColumnKind.PRECISE,
-    "precise_amount": ColumnKind.PRECISE,
-    "amount": ColumnKind.AMOUNT,
-    "currency": ColumnKind.CHOICE,
-}
 
 
 # --------------------------------------------------------------------------------------------
@@ -364,11 +355,14 @@ class _Book:
         line = priced.lines[0]
         net = priced.unit_prices_per_term()[0]
         usage = line.charge_kind is ChargeKind.USAGE
-        zero = Money._trusted(ZERO.quantize(contract.currency.quantum), contract.currency)
-        amount = zero if usage else line.net_total
-        precise = zero if usage else line.net_unit_price * line.quantity
+        segment = Subscription.from_line(
+            line,
+            net,
+            id=self._next_id(),
+            origin=self.origin,
+            meter=contract.meters.get(change.sku),
+        )
         per = "" if line.pricing_term is None else f" per {line.pricing_term}"
-        steps = line.explain().splitlines()[1:]
         head = (
             f"a new line, priced through the quote waterfall over {_span(self.span)} (price "
             f"book {contract.price_book}): net unit price {amount_text(net)}{per}"
@@ -376,14 +370,13 @@ class _Book:
         reason = "\n".join(
             [
                 head,
-                *(row.strip() for row in steps),
+                *(row.strip() for row in line.explain().splitlines()[1:]),  # its steps
                 *(["usage carries no amount: it is billed as it is used"] if usage else []),
             ]
         )
-        segment_id = self._next_id()
         self._keep(
             AmendmentLine(
-                subscription_id=segment_id,
+                subscription_id=segment.id,
                 amends=None,
                 sku=change.sku,
                 prior_quantity=ZERO,
@@ -392,26 +385,11 @@ class _Book:
                 net_unit_price=net,
                 period=self.span,
                 term_multiplier=line.term_multiplier,
-                amount=amount,
-                precise_amount=precise,
+                amount=segment.total,
+                precise_amount=segment.total if usage else line.net_unit_price * line.quantity,
                 reason=reason,
             ),
-            Subscription(
-                id=segment_id,
-                sku=change.sku,
-                name=line.name,
-                charge_kind=line.charge_kind,
-                quantity=change.quantity,
-                period=self.span,
-                list_unit_price=line.list_unit_price,
-                net_unit_price=net,
-                pricing_term=line.pricing_term,
-                total=amount,
-                origin=self.origin,
-                model=line.model if usage else None,
-                discount=line.discount if usage else None,
-                meter=contract.meters.get(change.sku) if usage else None,
-            ),
+            segment,
         )
 
     # -- a change of quantity ----------------------------------------------------------------
@@ -496,8 +474,7 @@ class _Book:
         price_text = f"locked net unit price {amount_text(locked)}{per} ({root.id}, {source})"
         if root.charge_kind is ChargeKind.USAGE:
             multiplier = ONE
-            precise = Money._trusted(ZERO, currency)
-            amount = Money._trusted(ZERO.quantize(currency.quantum), currency)
+            precise = amount = Money.zero(currency).round()
             reason = (
                 f"{price_text}; usage carries no amount: it is billed as it is used, with "
                 "the line's model and discount"

@@ -9,18 +9,17 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from datetime import date, timedelta
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any, Final, final
+from typing import TYPE_CHECKING, Any, ClassVar, Final, final
 
 import attrs
 
 from revcycle._display import (
     MAX_ROWS,
     ColumnKind,
+    Columns,
+    TypedRows,
     amount_text,
-    arrow_table,
-    data_frame,
     html_table,
-    json_records,
     number_text,
 )
 from revcycle._numbers import CTX, ZERO, fraction_to_decimal, plain
@@ -94,9 +93,28 @@ def _check_contract(what: str) -> Validator:
     return check
 
 
+# One row per segment, for to_records(), to_arrow() and to_pandas().
+_COLUMNS: Final = {
+    "contract_id": ColumnKind.TEXT,
+    "subscription_id": ColumnKind.TEXT,
+    "sku": ColumnKind.CHOICE,
+    "name": ColumnKind.TEXT,
+    "charge_kind": ColumnKind.CHOICE,
+    "origin": ColumnKind.CHOICE,
+    "quantity": ColumnKind.QUANTITY,
+    "start_date": ColumnKind.DATE,
+    "end_date": ColumnKind.DATE,
+    "pricing_term": ColumnKind.CHOICE,
+    "list_unit_price": ColumnKind.PRECISE,
+    "net_unit_price": ColumnKind.PRECISE,
+    "total": ColumnKind.AMOUNT,
+    "currency": ColumnKind.CHOICE,
+}
+
+
 @final
 @attrs.frozen(kw_only=True, eq=False, repr=False)
-class Contract:
+class Contract(TypedRows):
     """One version of a contract: the deal the quote became, and what each amendment added.
 
     Built by :meth:`from_quote` (version 1) and :func:`revcycle.amendments.amend` (the next
@@ -109,7 +127,8 @@ class Contract:
     ``end_date`` is inclusive, as on the quote; :attr:`period` is half-open. ``subscriptions``
     is every segment of the chain up to this version, in order of creation; ids are
     ``"{id}-{n}"``. ``billing`` holds the settings with ``anchor`` resolved (the start when
-    ``None``). ``renews`` is the contract this one renews, or ``None``.
+    ``None``). ``renews`` is the contract this one renews, or ``None``. ``to_records()``,
+    ``to_arrow()`` and ``to_pandas()`` have one row per segment.
     """
 
     id: str = attrs.field(validator=check_text("A contract id"))
@@ -305,35 +324,18 @@ class Contract:
             billing = BillingSettings() if renews is None else renews.billing
         usage = [line.sku for line in priced.lines if line.charge_kind is ChargeKind.USAGE]
         meters = meters_of(meters, None if renews is None else renews.meters, usage, id)
-        currency = priced.currency
-        zero = Money._trusted(ZERO.quantize(currency.quantum), currency)
-        segments = []
-        for number, (line, net) in enumerate(
-            zip(priced.lines, priced.unit_prices_per_term(), strict=True), 1
-        ):
-            metered = line.charge_kind is ChargeKind.USAGE
-            segments.append(
-                Subscription(
-                    id=f"{id}-{number}",
-                    sku=line.sku,
-                    name=line.name,
-                    charge_kind=line.charge_kind,
-                    quantity=line.quantity,
-                    period=line.period,
-                    list_unit_price=line.list_unit_price,
-                    net_unit_price=net,
-                    pricing_term=line.pricing_term,
-                    total=zero if metered else line.net_total,
-                    origin="quote",
-                    model=line.model if metered else None,
-                    discount=line.discount if metered else None,
-                    meter=meters.get(line.sku) if metered else None,
-                )
+        segments = [
+            Subscription.from_line(
+                line, net, id=f"{id}-{number}", origin="quote", meter=meters.get(line.sku)
             )
+            for number, (line, net) in enumerate(
+                zip(priced.lines, priced.unit_prices_per_term(), strict=True), 1
+            )
+        ]
         return cls(
             id=id,
             account=quote.account,
-            currency=currency,
+            currency=priced.currency,
             start_date=quote.start_date,
             end_date=quote.last_day,
             proration_method=quote.proration_method,
@@ -448,6 +450,8 @@ class Contract:
             parts.append("\n".join(lines))
         return "\n\n".join(parts)
 
+    _columns: ClassVar[Columns] = _COLUMNS
+
     def _rows(self) -> list[dict[str, Any]]:
         return [
             {
@@ -468,19 +472,6 @@ class Contract:
             }
             for s in self.subscriptions
         ]
-
-    def to_records(self) -> list[dict[str, Any]]:
-        """One flat record per segment (JSON scalars: amounts as strings, dates ISO)."""
-        return json_records(self._rows(), _COLUMNS)
-
-    def to_arrow(self) -> Any:
-        """The segments as a typed ``pyarrow.Table`` (the ``arrow`` extra)."""
-        return arrow_table(self._rows(), _COLUMNS, "Contract.to_arrow()")
-
-    def to_pandas(self) -> Any:
-        """The segments as a pandas DataFrame (the ``pandas`` extra; Arrow-typed columns when
-        pyarrow is installed)."""
-        return data_frame(self._rows(), _COLUMNS, "Contract.to_pandas()")
 
     def _repr_html_(self) -> str:
         rows = [
@@ -531,22 +522,6 @@ _CONSTANT: Final = (
     "billing",
 )
 
-_COLUMNS: Final = {
-    "contract_id": ColumnKind.TEXT,
-    "subscription_id": ColumnKind.TEXT,
-    "sku": ColumnKind.CHOICE,
-    "name": ColumnKind.TEXT,
-    "charge_kind": ColumnKind.CHOICE,
-    "origin": ColumnKind.CHOICE,
-    "quantity": ColumnKind.QUANTITY,
-    "start_date": ColumnKind.DATE,
-    "end_date": ColumnKind.DATE,
-    "pricing_term": ColumnKind.CHOICE,
-    "list_unit_price": ColumnKind.PRECISE,
-    "net_unit_price": ColumnKind.PRECISE,
-    "total": ColumnKind.AMOUNT,
-    "currency": ColumnKind.CHOICE,
-}
 
 # A later version, filled by Contract.amended from values it checks itself: ``subscriptions``
 # stays empty until first read.

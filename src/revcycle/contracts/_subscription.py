@@ -20,6 +20,7 @@ from revcycle.dates import Duration, Period
 from revcycle.errors import CurrencyMismatchError, ValidationError
 from revcycle.money import Currency, Money
 from revcycle.pricing import AnyPricingModel, Discount
+from revcycle.quotes import PricedLine
 from revcycle.usage import Meter
 
 
@@ -112,6 +113,39 @@ class Subscription:
                 f"Subscription {self.id} is {kind.value}: only a usage segment keeps a pricing "
                 "model, a discount and a meter (the others are billed at the locked price)."
             )
+
+    @classmethod
+    def from_line(
+        cls,
+        line: PricedLine,
+        net_unit_price: Money,
+        *,
+        id: str,
+        origin: str,
+        meter: Meter | None = None,
+    ) -> Subscription:
+        """The segment a priced quote line becomes, at ``net_unit_price`` (its price per
+        pricing term: :meth:`PricedQuote.unit_prices_per_term
+        <revcycle.quotes.PricedQuote.unit_prices_per_term>`). A usage line's segment carries
+        no contract value (a zero total) and keeps the line's model and discount, and
+        ``meter``."""
+        usage = line.charge_kind is ChargeKind.USAGE
+        return cls(
+            id=id,
+            sku=line.sku,
+            name=line.name,
+            charge_kind=line.charge_kind,
+            quantity=line.quantity,
+            period=line.period,
+            list_unit_price=line.list_unit_price,
+            net_unit_price=net_unit_price,
+            pricing_term=line.pricing_term,
+            total=Money.zero(line.currency).round() if usage else line.net_total,
+            origin=origin,
+            model=line.model if usage else None,
+            discount=line.discount if usage else None,
+            meter=meter if usage else None,
+        )
 
     @property
     def currency(self) -> Currency:
