@@ -10,12 +10,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from decimal import Decimal
-from typing import Final, NamedTuple, final
+from typing import Final, NamedTuple, Protocol, final
 
 from revcycle._display import amount_text
 from revcycle._numbers import CTX, ZERO, plain
 from revcycle._validate import trusted
 from revcycle.catalog import ContractedPrice
+from revcycle.dates import Duration
 from revcycle.money import Currency, Money, Percent
 from revcycle.pricing import (
     AnyPricingModel,
@@ -85,6 +86,15 @@ class _Context:
         )
 
 
+class _SkuFacts(Protocol):
+    """What every line of one SKU shares within a priced quote (the engine's ``_Sku``)."""
+
+    @property
+    def model(self) -> AnyPricingModel: ...
+    @property
+    def pricing_term(self) -> Duration | None: ...
+
+
 class _Trace(NamedTuple):
     """The raw results of one line's waterfall, kept to build its steps on demand.
 
@@ -95,7 +105,7 @@ class _Trace(NamedTuple):
 
     context: _Context
     prices: Sequence[Decimal]
-    model: AnyPricingModel
+    sku: _SkuFacts
     quantity: Decimal
     contracted: ContractedPrice | None
     schedule: DiscountSchedule | None
@@ -115,7 +125,9 @@ class _Trace(NamedTuple):
         context = self.context
         currency = context.currency
         if name is StepName.LIST:
-            return f"price book {context.price_book}: {_describe_model(self.model, self.quantity)}"
+            return (
+                f"price book {context.price_book}: {_describe_model(self.sku.model, self.quantity)}"
+            )
         before = self.prices[index - 1] if index else ZERO
         if name is StepName.CONTRACTED:
             contracted = self.contracted
@@ -147,6 +159,8 @@ class _Trace(NamedTuple):
 _CONTEXT_AT: Final = _Trace._fields.index("context")
 _PRICES_AT: Final = _Trace._fields.index("prices")
 _PRORATION_AT: Final = _Trace._fields.index("proration")
+_SKU_AT: Final = _Trace._fields.index("sku")
+_DISCOUNT_AT: Final = _Trace._fields.index("discount")
 
 
 def _units(quantity: Decimal) -> str:

@@ -45,7 +45,15 @@ from revcycle.money import (
 from revcycle.pricing import AnyPricingModel, Discount
 from revcycle.proration import TERM_METHODS, Proration, ProrationMethod, term_multiplier_detail
 from revcycle.quotes._exact import unit_price_per_term
-from revcycle.quotes._explain import _CONTEXT_AT, _PRICES_AT, _PRORATION_AT, _short, _Trace
+from revcycle.quotes._explain import (
+    _CONTEXT_AT,
+    _DISCOUNT_AT,
+    _PRICES_AT,
+    _PRORATION_AT,
+    _SKU_AT,
+    _short,
+    _Trace,
+)
 from revcycle.waterfall import StepName, WaterfallStep, check_step_order, waterfall_order
 
 
@@ -308,7 +316,8 @@ class PricedLine:
     term_multiplier: Decimal
     steps: tuple[WaterfallStep, ...] = attrs.field(converter=_to_steps, validator=_check_steps)
     net_total: Money
-    # What a contract reads of the line besides its prices (the engine fills them too).
+    # What a contract reads of the line besides its prices (on an engine-built line, read
+    # from its trace on first access).
     pricing_term: Duration | None = attrs.field(
         default=None, validator=_check_optional(Duration, "A priced line's pricing term")
     )
@@ -334,13 +343,23 @@ class PricedLine:
     if not TYPE_CHECKING:  # hidden from type checkers, so a misspelt attribute is still caught
 
         def __getattr__(self, name: str) -> Any:
-            # Only reached when the ``steps`` slot is still empty (an engine-built line).
-            if name == "steps":
-                trace = object.__getattribute__(self, "_trace")
-                if trace is not None:
-                    steps = _Trace._make(trace).steps()
-                    object.__setattr__(self, "steps", steps)
-                    return steps
+            # Only reached when a slot the engine leaves empty is first read: ``steps``, built
+            # from the trace, or a field the trace holds (``model``, ``discount``,
+            # ``pricing_term``), cheaper to keep there than to set on every line.
+            trace = object.__getattribute__(self, "_trace")
+            if trace is not None:
+                if name == "steps":
+                    value = _Trace._make(trace).steps()
+                elif name == "discount":
+                    value = trace[_DISCOUNT_AT]
+                elif name in ("model", "pricing_term"):
+                    value = getattr(trace[_SKU_AT], name)
+                else:
+                    raise AttributeError(
+                        f"{type(self).__name__!r} object has no attribute {name!r}"
+                    )
+                object.__setattr__(self, name, value)
+                return value
             raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
 
     @property
