@@ -8,6 +8,7 @@ co-terminate" and §4.3, or a hand computation written out in the comment.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import sys
 from collections.abc import Iterator
@@ -22,7 +23,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from helpers import CATALOG, usd
+from helpers import CATALOG, JUNK, usd
 from revcycle import errors, samples
 from revcycle._numbers import fraction_to_decimal
 from revcycle.amendments import (
@@ -564,3 +565,30 @@ def test_properties_of_any_chain(chain: tuple[Contract, list[Draft]]) -> None:
         back = loads(dumps(new), Contract)
         assert back == new
         assert [v.added for v in back.versions()] == [v.added for v in new.versions()]
+
+
+_TAKERS: list[Any] = [
+    lambda v: Amendment(v, [Cancel(SEAT)]),
+    lambda v: Amendment(MARCH, v),
+    lambda v: Amendment(MARCH, [Cancel(SEAT)], id=v),
+    lambda v: AddProduct(v, quantity=1),
+    lambda v: AddProduct(SEAT, quantity=v),
+    lambda v: AddProduct(SEAT, quantity=1, discount=v),
+    lambda v: ChangeQuantity(v, quantity=1),
+    lambda v: ChangeQuantity(SEAT, quantity=v),
+    lambda v: ChangeQuantity(SEAT, quantity=1, subscription=v),
+    lambda v: Cancel(v),
+    lambda v: Cancel(SEAT, subscription=v),
+    lambda v: amend(v, Amendment(MARCH, [Cancel(SEAT)]), SEED_CATALOG),
+    lambda v: amend(seed(), v, SEED_CATALOG),
+    lambda v: amend(seed(), Amendment(MARCH, [Cancel(SEAT)]), v),
+    lambda v: PricedAmendment(v),
+    lambda v: loads(json.dumps(v, default=str), Contract),
+    lambda v: loads(json.dumps(v, default=str), Amendment),
+]
+
+
+@given(JUNK, st.sampled_from(range(len(_TAKERS))))
+def test_junk_raises_only_revcycle_errors(value: object, which: int) -> None:
+    with contextlib.suppress(errors.RevcycleError):
+        _TAKERS[which](value)

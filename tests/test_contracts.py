@@ -7,6 +7,7 @@ computation written out in the comment. Amendments are tested in ``test_amendmen
 
 from __future__ import annotations
 
+import contextlib
 import json
 from datetime import date, datetime
 from decimal import Decimal
@@ -18,7 +19,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from helpers import CATALOG, quote, quotes, usd
+from helpers import CATALOG, JUNK, quote, quotes, usd
 from revcycle import errors, samples
 from revcycle.catalog import Catalog
 from revcycle.contracts import (
@@ -506,3 +507,49 @@ def test_json_versions_hold_only_what_they_add() -> None:
     data["versions"][1]["subscriptions"][0]["id"] = "C-1-7"
     with pytest.raises(errors.StructureError, match="must have the id C-1-2"):
         loads(json.dumps(data), Contract)
+
+
+# --------------------------------------------------------------------------------------------
+# Bad input of any type raises only RevcycleError (STYLE: properties first)
+
+_PRICED = price_quote(SEED_QUOTE, SEED_CATALOG)
+_GOOD_SEGMENT: dict[str, Any] = {
+    "id": "C-1-1",
+    "sku": "SEAT",
+    "name": "Seat",
+    "charge_kind": "recurring",
+    "quantity": "10",
+    "period": Period(date(2025, 1, 1), date(2026, 1, 1)),
+    "list_unit_price": usd("100"),
+    "net_unit_price": usd("90"),
+    "pricing_term": Duration(months=12),
+    "total": usd("900.00"),
+    "origin": "quote",
+}
+_TAKERS: list[Any] = [
+    lambda v: BillingSettings(frequency=v),
+    lambda v: BillingSettings(timing=v),
+    lambda v: BillingSettings(anchor=v),
+    lambda v: BillingSettings(first_period=v),
+    lambda v: BillingSettings(proration=v),
+    lambda v: BillingSettings(true_up=v),
+    lambda v: Contract.from_quote(v, id="C-1"),
+    lambda v: Contract.from_quote(_PRICED, id=v),
+    lambda v: Contract.from_quote(_PRICED, id="C-1", billing=v),
+    lambda v: Contract.from_quote(_PRICED, id="C-1", meters=v),
+    lambda v: Contract.from_quote(_PRICED, id="C-1", renews=v),
+    lambda v: seed().quantity(v, on=date(2025, 1, 1)),
+    lambda v: seed().quantity("PLATFORM-SEAT", on=v),
+    lambda v: seed().subscriptions_on(v),
+    lambda v: seed().subscription(v),
+    *(
+        (lambda v, name=name: Subscription(**{**_GOOD_SEGMENT, name: v}))
+        for name in (*_GOOD_SEGMENT, "model", "discount", "meter")
+    ),
+]
+
+
+@given(JUNK, st.sampled_from(range(len(_TAKERS))))
+def test_junk_raises_only_revcycle_errors(value: object, which: int) -> None:
+    with contextlib.suppress(errors.RevcycleError):
+        _TAKERS[which](value)

@@ -17,7 +17,7 @@ from revcycle._numbers import to_decimal
 from revcycle._validate import Validator, check_text, check_type, to_choice
 from revcycle.catalog import ChargeKind
 from revcycle.dates import Duration, Period
-from revcycle.errors import CurrencyMismatchError, ValidationError
+from revcycle.errors import CurrencyMismatchError, RevcycleTypeError, ValidationError
 from revcycle.money import Currency, Money
 from revcycle.pricing import AnyPricingModel, Discount
 from revcycle.quotes import PricedLine
@@ -40,7 +40,9 @@ def _check_money(what: str) -> Validator:
 
 
 def _check_origin(_: object, __: object, value: str) -> None:
-    if not isinstance(value, str) or _ORIGIN.fullmatch(value) is None:
+    if not isinstance(value, str):
+        raise RevcycleTypeError(f"A subscription's origin must be a str, not {value!r}.")
+    if _ORIGIN.fullmatch(value) is None:
         raise ValidationError(
             f"A subscription's origin is 'quote' or 'amendment:N' (N the version the amendment "
             f"made, from 2), not {value!r}."
