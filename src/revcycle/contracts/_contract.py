@@ -223,7 +223,7 @@ class Contract(TypedRows):
     def tcv(self) -> Money:
         """Total contract value: the sum of the rounded totals of every segment (usage is not
         contract value; a decrease counts negative)."""
-        total = ZERO
+        total = ZERO.quantize(self.currency.quantum)
         for segment in self.subscriptions:
             total = CTX.add(total, segment.total.amount)
         return Money._trusted(total, self.currency)
@@ -311,11 +311,6 @@ class Contract(TypedRows):
             raise ValidationError(
                 f"The quote for {quote.account} still needs approval ({levels}), so it cannot "
                 f"become contract {id}; grant it first with priced.approve({levels})."
-            )
-        if renews is not None and renews.account != quote.account:
-            raise ValidationError(
-                f"Contract {id} for {quote.account} cannot renew contract {renews.id}, which "
-                f"belongs to {renews.account}."
             )
         terms = payment_terms_of(
             quote.payment_terms, payment_terms, None if renews is None else renews.payment_terms, id
@@ -621,6 +616,17 @@ def _check_version(contract: Contract, first: int) -> None:
             f"Contract {cid} version {version}'s amendment lines must each make one of its new "
             f"segments, in order; they make {made or 'none'}."
         )
+    for line, segment in zip(contract.amendment_lines, added, strict=False):
+        if (line.sku, line.delta, line.period, line.amount) != (
+            segment.sku,
+            segment.quantity,
+            segment.period,
+            segment.total,
+        ):
+            raise ValidationError(
+                f"Amendment line {line.subscription_id} and the segment it makes disagree on "
+                "the sku, the quantity (its delta), the period or the amount (its total)."
+            )
     if contract.renews is not None and contract.renews.account != contract.account:
         raise ValidationError(
             f"Contract {cid} for {contract.account} cannot renew contract "

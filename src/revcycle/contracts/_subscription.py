@@ -24,7 +24,7 @@ from revcycle.quotes import PricedLine
 from revcycle.usage import Meter
 
 
-_ORIGIN: Final = re.compile(r"quote|amendment:([1-9][0-9]*)", re.ASCII)
+_ORIGIN: Final = re.compile(r"quote|amendment:[1-9][0-9]*", re.ASCII)
 
 
 def _to_charge_kind(value: object) -> ChargeKind:
@@ -153,13 +153,6 @@ class Subscription:
     def currency(self) -> Currency:
         """The currency of the segment's prices."""
         return self.net_unit_price.currency
-
-    @property
-    def version(self) -> int:
-        """The contract version that made this segment (1 for the quote's)."""
-        match = _ORIGIN.fullmatch(self.origin)
-        assert match is not None
-        return int(match.group(1) or 1)
 
     def covers(self, day: date) -> bool:
         """True when ``day`` lies in the segment's period."""
