@@ -330,21 +330,24 @@ def test_bad_input_is_refused_in_a_sentence(
     assert str(info.value).endswith(".")
 
 
+# A segment of one year of ten seats at 90.00 a year, as a hand-built contract holds it.
+SEGMENT: dict[str, Any] = {
+    "id": "C-1-1",
+    "sku": "SEAT",
+    "name": "Seat",
+    "charge_kind": "recurring",
+    "quantity": "10",
+    "period": Period(date(2025, 1, 1), date(2026, 1, 1)),
+    "list_unit_price": usd("100"),
+    "net_unit_price": usd("90"),
+    "pricing_term": Duration(months=12),
+    "total": usd("900.00"),
+    "origin": "quote",
+}
+
+
 def segment(**changes: Any) -> Subscription:
-    fields: dict[str, Any] = {
-        "id": "C-1-1",
-        "sku": "SEAT",
-        "name": "Seat",
-        "charge_kind": "recurring",
-        "quantity": "10",
-        "period": Period(date(2025, 1, 1), date(2026, 1, 1)),
-        "list_unit_price": usd("100"),
-        "net_unit_price": usd("90"),
-        "pricing_term": Duration(months=12),
-        "total": usd("900.00"),
-        "origin": "quote",
-    }
-    return Subscription(**{**fields, **changes})
+    return Subscription(**{**SEGMENT, **changes})
 
 
 def contract_of(*segments: Subscription, **changes: Any) -> Contract:
@@ -513,19 +516,6 @@ def test_json_versions_hold_only_what_they_add() -> None:
 # Bad input of any type raises only RevcycleError (STYLE: properties first)
 
 _PRICED = price_quote(SEED_QUOTE, SEED_CATALOG)
-_GOOD_SEGMENT: dict[str, Any] = {
-    "id": "C-1-1",
-    "sku": "SEAT",
-    "name": "Seat",
-    "charge_kind": "recurring",
-    "quantity": "10",
-    "period": Period(date(2025, 1, 1), date(2026, 1, 1)),
-    "list_unit_price": usd("100"),
-    "net_unit_price": usd("90"),
-    "pricing_term": Duration(months=12),
-    "total": usd("900.00"),
-    "origin": "quote",
-}
 _TAKERS: list[Any] = [
     lambda v: BillingSettings(frequency=v),
     lambda v: BillingSettings(timing=v),
@@ -543,8 +533,8 @@ _TAKERS: list[Any] = [
     lambda v: seed().subscriptions_on(v),
     lambda v: seed().subscription(v),
     *(
-        (lambda v, name=name: Subscription(**{**_GOOD_SEGMENT, name: v}))
-        for name in (*_GOOD_SEGMENT, "model", "discount", "meter")
+        (lambda v, name=name: segment(**{name: v}))
+        for name in (*SEGMENT, "model", "discount", "meter")
     ),
 ]
 
