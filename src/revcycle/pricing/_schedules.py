@@ -15,7 +15,7 @@ from typing import NamedTuple, final
 
 import attrs
 
-from revcycle._display import html_table
+from revcycle._display import html_table, points_text
 from revcycle._numbers import CTX, HUNDRED, ZERO, DecimalLike, plain, to_decimal
 from revcycle.errors import (
     CurrencyMismatchError,
@@ -370,7 +370,7 @@ class DiscountSchedule:
 
 def _discount_text(tier: DiscountTier) -> str:
     if tier.percent is not None:
-        return f"{tier.percent} off"
+        return f"{points_text(tier.percent.value)} off"
     if tier.amount is not None:
         return f"{tier.amount} off per unit"
     return "none"

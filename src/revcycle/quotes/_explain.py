@@ -13,7 +13,7 @@ from decimal import Decimal
 from fractions import Fraction
 from typing import Final, NamedTuple, final
 
-from revcycle._display import amount_text
+from revcycle._display import amount_text, points_text
 from revcycle._numbers import CTX, ZERO, fraction_to_decimal, plain
 from revcycle._validate import trusted
 from revcycle.catalog import ContractedPrice
@@ -77,12 +77,12 @@ class _Context:
         self.partner_reason = (
             "no partner discount"
             if partner_discount is None
-            else f"{partner_discount} partner discount"
+            else f"{points_text(partner_discount.value)} partner discount"
         )
         self.distributor_reason = (
             "no distributor discount"
             if distributor_discount is None
-            else f"{distributor_discount} distributor discount"
+            else f"{points_text(distributor_discount.value)} distributor discount"
         )
 
 
@@ -125,7 +125,8 @@ class _Trace(NamedTuple):
             valid = "" if contracted.period is None else f", valid {contracted.period}"
             if contracted.price is not None:
                 return f"contracted price {contracted.price} for {context.account}{valid}"
-            return f"contracted discount {contracted.discount} for {context.account}{valid}"
+            off = "" if contracted.discount is None else points_text(contracted.discount.value)
+            return f"contracted discount {off} for {context.account}{valid}"
         if name is StepName.VOLUME:
             if self.schedule is None:
                 return "no discount schedule"
@@ -154,7 +155,8 @@ class _Trace(NamedTuple):
 def _fraction(value: Fraction) -> str:
     if value.denominator == 1:
         return str(value.numerator)
-    return f"{value.numerator}/{value.denominator} (≈ {_short(fraction_to_decimal(value))})"
+    # _short writes "≈" itself when it rounds: "11/6 (≈1.833333)", "3/2 (1.5)".
+    return f"{value.numerator}/{value.denominator} ({_short(fraction_to_decimal(value))})"
 
 
 # Where a plain-tuple trace keeps the two fields read without building the steps.
@@ -219,7 +221,7 @@ def _describe_discount(
         return "no additional discount"
     value = discount.value
     if isinstance(value, Percent):
-        return f"{value} additional discount"
+        return f"{points_text(value.value)} additional discount"
     off = amount_text(Money._trusted(CTX.subtract(before, after), currency))
     if discount.kind is DiscountKind.AMOUNT:
         return f"{amount_text(value)} off each unit for its whole term (not scaled by the term)"

@@ -16,6 +16,7 @@ from typing import Any, TypeAlias, final
 
 import attrs
 
+from revcycle._display import points_text
 from revcycle._numbers import CTX, ONE, ZERO, plain, to_decimal, to_int
 from revcycle._validate import check_type
 from revcycle.errors import RevcycleTypeError, UsageError, ValidationError
@@ -191,7 +192,7 @@ class Percentage:
             rows.append(_row("free amount used", free_used, ZERO, cur))
         rows.append(
             _row(
-                f"{self.rate} of the chargeable amount",
+                f"{points_text(self.rate.value)} of the chargeable amount",
                 chargeable_sum,
                 rate_sum,
                 cur,
