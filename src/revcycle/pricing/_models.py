@@ -578,11 +578,11 @@ class Stairstep(_Tiered):
         )
 
 
-def _to_package_size(value: object) -> Decimal:
+def _to_package_size(value: DecimalLike) -> Decimal:
     return to_decimal(value, "A package size")
 
 
-def _to_free_units(value: object) -> Decimal:
+def _to_free_units(value: DecimalLike) -> Decimal:
     return to_decimal(value, "A package's free_units")
 
 

@@ -52,7 +52,7 @@ class ScheduleKind(enum.StrEnum):
     SLAB = "slab"
 
 
-def _to_schedule_kind(value: object) -> ScheduleKind:
+def _to_schedule_kind(value: ScheduleKind | str) -> ScheduleKind:
     try:
         return ScheduleKind(value if isinstance(value, str) else repr(value))
     except ValueError:
@@ -61,7 +61,7 @@ def _to_schedule_kind(value: object) -> ScheduleKind:
         ) from None
 
 
-def _to_optional_percent(value: object) -> Percent | None:
+def _to_optional_percent(value: Percent | DecimalLike | None) -> Percent | None:
     if value is None or isinstance(value, Percent):
         return value
     return Percent(to_decimal(value, "A discount tier percent"))

@@ -155,8 +155,7 @@ class _Trace(NamedTuple):
 def _fraction(value: Fraction) -> str:
     if value.denominator == 1:
         return str(value.numerator)
-    # _short writes "≈" itself when it rounds: "11/6 (≈1.833333)", "3/2 (1.5)".
-    return f"{value.numerator}/{value.denominator} ({_short(fraction_to_decimal(value))})"
+    return f"{value.numerator}/{value.denominator} (≈ {_short(fraction_to_decimal(value))})"
 
 
 # Where a plain-tuple trace keeps the two fields read without building the steps.

@@ -16,7 +16,7 @@ import attrs
 
 from revcycle._display import amount_text, html_table
 from revcycle._display import to_pandas as _to_pandas
-from revcycle._numbers import CTX, ONE, ZERO, plain, to_decimal
+from revcycle._numbers import CTX, ONE, ZERO, DecimalLike, plain, to_decimal
 from revcycle._validate import (
     Validator,
     check_day,
@@ -49,7 +49,7 @@ def _check_optional(kind: type[Any], what: str) -> Validator:
     return check_type(kind, f"a {kind.__name__} or None", what, optional=True)
 
 
-def _quantity(value: object) -> Decimal:
+def _quantity(value: DecimalLike) -> Decimal:
     quantity = to_decimal(value, "A quote line quantity")
     if quantity < 0:
         raise ValidationError(
@@ -67,23 +67,23 @@ def _as_tuple(value: object, kind: type[Any], what: str) -> tuple[Any, ...]:
     return require_sequence(value, what, kind=kind, allow_mapping=False)
 
 
-def _to_lines(value: object) -> tuple[QuoteLine, ...]:
+def _to_lines(value: Iterable[QuoteLine]) -> tuple[QuoteLine, ...]:
     return _as_tuple(value, QuoteLine, "Quote lines")
 
 
-def _to_steps(value: object) -> tuple[WaterfallStep, ...]:
+def _to_steps(value: Iterable[WaterfallStep]) -> tuple[WaterfallStep, ...]:
     return _as_tuple(value, WaterfallStep, "Waterfall steps")
 
 
-def _to_priced_lines(value: object) -> tuple[PricedLine, ...]:
+def _to_priced_lines(value: Iterable[PricedLine]) -> tuple[PricedLine, ...]:
     return _as_tuple(value, PricedLine, "Priced lines")
 
 
-def _to_approvals(value: object) -> tuple[Approval, ...]:
+def _to_approvals(value: Iterable[Approval]) -> tuple[Approval, ...]:
     return _as_tuple(value, Approval, "Approvals")
 
 
-def _to_charge_kind(value: object) -> ChargeKind:
+def _to_charge_kind(value: ChargeKind | str) -> ChargeKind:
     return to_choice(ChargeKind, value, "A charge kind")
 
 
@@ -130,7 +130,7 @@ class QuoteLine:
         return attrs.evolve(self, discount=discount)
 
 
-def _to_method(value: object) -> ProrationMethod:
+def _to_method(value: ProrationMethod | str) -> ProrationMethod:
     method = value if isinstance(value, ProrationMethod) else None
     if method is None and isinstance(value, str):
         method = next((m for m in ProrationMethod if m.value == value), None)

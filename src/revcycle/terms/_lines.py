@@ -13,7 +13,7 @@ from typing import final
 
 import attrs
 
-from revcycle._numbers import CTX, HUNDRED, ZERO, plain, to_decimal
+from revcycle._numbers import CTX, HUNDRED, ZERO, DecimalLike, plain, to_decimal
 from revcycle._validate import to_choice
 from revcycle.errors import CurrencyMismatchError, RevcycleTypeError, TermsError
 from revcycle.money import Money, Percent
@@ -155,7 +155,7 @@ class DiscountBase(enum.StrEnum):
     UNTAXED = "untaxed"
 
 
-def _to_percent(value: object) -> Percent:
+def _to_percent(value: Percent | DecimalLike) -> Percent:
     return value if isinstance(value, Percent) else Percent(to_decimal(value, "A discount percent"))
 
 

@@ -51,7 +51,10 @@ def _to_installments(value: Iterable[Installment]) -> tuple[Installment, ...]:
     return require_sequence(value, "Payment terms installments", kind=Installment)
 
 
-def _to_adjustment(value: object) -> BusinessDayAdjustment | None:
+def _to_adjustment(
+    adjustment: BusinessDayAdjustment | BusinessDayConvention | str | None,
+) -> BusinessDayAdjustment | None:
+    value: object = adjustment  # checked as it came, whatever the annotation promises
     if value is None or isinstance(value, BusinessDayAdjustment):
         return value
     if isinstance(value, BusinessDayConvention | str):
