@@ -94,11 +94,18 @@ def _timestamps(column: pa.ChunkedArray[Any]) -> pa.ChunkedArray[Any]:
             column = column.cast(target)
         except pa.ArrowInvalid:
             raise ValidationError(_OUT_OF_RANGE) from None
-    if len(column) and column.null_count < len(column):
-        span: Any = pc.min_max(column.cast(pa.int64())).as_py()
-        if span["min"] < _EARLIEST_US or span["max"] > _LATEST_US:
-            raise ValidationError(_OUT_OF_RANGE)
     return column
+
+
+def _instants(column: pa.ChunkedArray[Any]) -> tuple[int, int] | None:
+    """The earliest and latest instants of the ``at`` column in microseconds (``None`` for no
+    rows), refused outside what a datetime holds: one pass over the column."""
+    if not len(column):
+        return None
+    span: Any = pc.min_max(column.cast(pa.int64())).as_py()
+    if span["min"] < _EARLIEST_US or span["max"] > _LATEST_US:
+        raise ValidationError(_OUT_OF_RANGE)
+    return span["min"], span["max"]
 
 
 _OUT_OF_RANGE = (
@@ -697,6 +704,7 @@ def scan_table(
     table = _check_schema(table, properties)
     if properties is not None:
         _check_meters_see(charges, columns, table.column_names)
+    instants = _instants(table.column("at"))  # before any row is read as an event
     if "quantity" not in table.column_names:
         table = table.append_column("quantity", pa.nulls(table.num_rows, pa.int64()).fill_null(1))
     # Row numbers break ties in time order and find first occurrences; plain sums over
@@ -715,10 +723,11 @@ def scan_table(
     late: list[UsageEvent] = []
     future: list[UsageEvent] = []
     at = table.column("at")
-    span_of_rows: Any = pc.min_max(at).as_py() if table.num_rows else None
-    # One pass for the earliest and latest instants; the two comparisons over every row are
-    # only needed when some event falls outside the period.
-    if span_of_rows is not None and not (lo <= span_of_rows["min"] and span_of_rows["max"] < hi):
+    # The earliest and latest instants (read once, before de-duplication, which they bound);
+    # the two comparisons over every row are only needed when some event may fall outside.
+    if instants is not None and not (
+        (lo - _EPOCH) // MICROSECOND <= instants[0] and instants[1] < (hi - _EPOCH) // MICROSECOND
+    ):
         low = pa.scalar(lo, type=at.type)
         high = pa.scalar(hi, type=at.type)
         before = pc.less(at, low)
