@@ -42,15 +42,7 @@ def register(subparsers: Any) -> None:
     """Add the ``interest`` verb."""
     summary = "late interest on an invoice's payment schedule, partly paid or not"
     parser = add_verb(subparsers, "interest", summary, _handle, doc=__doc__)
-    add_schedule_arguments(parser)
-    parser.add_argument(
-        "--pay",
-        nargs=2,
-        action="append",
-        default=[],
-        metavar=("DATE", "MONEY"),
-        help="a payment received (repeatable, in date order)",
-    )
+    add_schedule_arguments(parser)  # --pay too: the payments, in date order
     parser.add_argument(
         "--as-of", required=True, metavar="DATE", help="the date interest runs up to (inclusive)"
     )

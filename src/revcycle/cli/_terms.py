@@ -37,19 +37,12 @@ def register(subparsers: Any) -> None:
     summary = "the payment schedule of an invoice under written payment terms"
     parser = add_verb(subparsers, "terms", summary, _handle, doc=__doc__)
     add_schedule_arguments(parser)
-    parser.add_argument(
-        "--pay",
-        nargs=2,
-        action="append",
-        default=[],
-        metavar=("DATE", "MONEY"),
-        help="apply a payment (repeatable, applied in order)",
-    )
     add_format_argument(parser)
 
 
 def add_schedule_arguments(parser: argparse.ArgumentParser) -> None:
-    """The written terms and the invoice they schedule (shared with ``revcycle interest``)."""
+    """The written terms, the invoice they schedule and the payments received (shared with
+    ``revcycle interest``)."""
     parser.add_argument("terms", help='written terms such as "Net 30" or "2/10 Net 30"')
     parser.add_argument(
         "--invoice-date", required=True, metavar="DATE", help="the invoice date (YYYY-MM-DD)"
@@ -71,6 +64,14 @@ def add_schedule_arguments(parser: argparse.ArgumentParser) -> None:
         "--holidays",
         metavar="COUNTRY[-SUBDIVISION]",
         help="a country holiday calendar for --adjust (needs the holidays extra), e.g. US or DE-BY",
+    )
+    parser.add_argument(
+        "--pay",
+        nargs=2,
+        action="append",
+        default=[],
+        metavar=("DATE", "MONEY"),
+        help="apply a payment (repeatable, applied in order)",
     )
 
 
