@@ -104,6 +104,9 @@ def column_types(amounts: list[Decimal], scale: int) -> list[pa.DataType]:
 
 
 def to_table(events: list[UsageEvent], kind: pa.DataType) -> pa.Table:
+    if pa.types.is_decimal(kind) and kind.scale < 0:  # pyarrow builds these only by a cast
+        table = to_table(events, pa.decimal256(76, 0))
+        return table.set_column(4, "quantity", table.column("quantity").cast(kind))
     return pa.table(
         {
             "id": pa.array([e.id for e in events], pa.string()),
@@ -194,6 +197,8 @@ def test_two_events_of_2_to_the_62_are_not_wrapped_to_a_negative_quantity() -> N
         (D("9" * 38), pa.decimal128(38, 0)),  # decimal128 at its precision limit
         (D("9" * 36 + ".99"), pa.decimal128(38, 2)),
         (D("9" * 76), pa.decimal256(76, 0)),  # past 50 digits: added up like rate_usage
+        (D("1E+40"), pa.decimal128(38, -10)),  # a negative scale (no Arrow kernel takes one)
+        (D("12E+3"), pa.decimal128(5, -3)),
     ],
 )
 def test_sums_at_the_limits_of_each_type_are_exact(quantity: Decimal, kind: pa.DataType) -> None:
@@ -247,6 +252,10 @@ def test_arrow_errors_never_escape_and_name_the_column() -> None:
     for message, at in cases.items():
         with pytest.raises(ValidationError, match=message):
             rate_usage_table(pa.table(base_columns(at)), charge, JAN)
+    at = pa.array([JAN_START], pa.timestamp("us", tz="UTC"))
+    wide = pa.array([D("1E+3")], pa.decimal256(76, -2))  # 78 digits at scale 0
+    with pytest.raises(ValidationError, match="quantity column is decimal256"):
+        rate_usage_table(pa.table({**base_columns(at), "quantity": wide}), charge, JAN)
     twice = pa.table([pa.array(["a"]), pa.array(["b"])], names=["id", "id"])
     with pytest.raises(ValidationError, match="more than one column named 'id'"):
         rate_usage_table(twice, charge, JAN)

@@ -122,13 +122,25 @@ def _quantities(column: pa.ChunkedArray[Any]) -> pa.ChunkedArray[Any]:
             f"The usage table's quantity column is {kind}; floats are not exact: cast it "
             "to a decimal (pa.decimal128) or an integer type first."
         )
-    if pa.types.is_integer(kind) or pa.types.is_decimal128(kind) or pa.types.is_decimal256(kind):
+    if pa.types.is_integer(kind):
         return column
-    if pa.types.is_decimal(kind):  # decimal32 and decimal64: the kernels want 128 bits
-        return column.cast(pa.decimal128(38, kind.scale))
-    raise RevcycleTypeError(
-        f"The usage table's quantity column must be integer or decimal, not {kind}."
-    )
+    if not pa.types.is_decimal(kind):
+        raise RevcycleTypeError(
+            f"The usage table's quantity column must be integer or decimal, not {kind}."
+        )
+    if kind.scale < 0:
+        # Arrow's kernels take no negative scale (1.23E+4 at scale -2): the same values at
+        # scale 0, exactly, when their digits fit in 76.
+        digits = kind.precision - kind.scale
+        if digits > 76:
+            raise ValidationError(
+                f"The usage table's quantity column is {kind}, whose values may have {digits} "
+                "digits; cast it to a decimal type of at most 76 digits."
+            )
+        return column.cast(pa.decimal128(digits, 0) if digits <= 38 else pa.decimal256(digits, 0))
+    if pa.types.is_decimal128(kind) or pa.types.is_decimal256(kind):
+        return column
+    return column.cast(pa.decimal128(38, kind.scale))  # decimal32, decimal64: 128 bits
 
 
 def _property_names(table: pa.Table, properties: Iterable[str] | None) -> list[str]:
