@@ -614,3 +614,15 @@ def test_a_priced_line_edited_by_hand_is_refused() -> None:
     data["lines"][0]["term_multiplier"] = "2"
     with pytest.raises(errors.ValidationError, match="has the term multiplier 2, but"):
         structure(data, PricedQuote).unit_prices_per_term()
+
+
+def test_percents_show_short_in_explanations() -> None:
+    # Issue 16, new-user item: rates printed 50 digits. (The term multiplier's "(≈ ≈1.833333)"
+    # is the fraction formatter's, tested with proration.)
+    third = Percent(decimal.Context(prec=50).divide(100, 3))
+    line = QuoteLine("SEAT", 3, discount=Discount.percent(third))
+    priced = price_quote(quote(line, term=Duration(months=22), partner_discount=third), CATALOG)
+    text = priced.explain()
+    assert "≈33.333333% additional discount" in text
+    assert "≈33.333333% partner discount" in text
+    assert "33.3333333" not in text

@@ -41,6 +41,7 @@ from revcycle.engagement import MilestoneKind as MilestoneKind
 from revcycle.errors import RevcycleError as RevcycleError
 from revcycle.interest import DatedRate as DatedRate
 from revcycle.interest import LateCharge as LateCharge
+from revcycle.interest import RatePeriod as RatePeriod
 from revcycle.interest import late_interest as late_interest
 from revcycle.money import AllocationPolicy as AllocationPolicy
 from revcycle.money import Currency as Currency
@@ -179,6 +180,7 @@ __all__ = [
     "ProrationMethod",
     "Quote",
     "QuoteLine",
+    "RatePeriod",
     "RatedCharge",
     "RevcycleError",
     "Rounding",

@@ -97,6 +97,20 @@ def percent_text(ratio: Decimal | None) -> str:
     return plain(CTX.multiply(ratio, HUNDRED).quantize(_TENTH, context=CTX)) + "%"
 
 
+def points_text(points: Decimal) -> str:
+    """Percentage points as a rate for people: as written up to six decimals (``12.50%``),
+    else ``≈`` and six decimals, half-up (``≈33.333333%``), never fifty digits.
+
+    >>> points_text(Decimal("12.50")), points_text(Decimal(100) / 3)
+    ('12.50%', '≈33.333333%')
+    """
+    exponent = points.as_tuple().exponent
+    assert isinstance(exponent, int)
+    if -exponent <= _MOST_PLACES:
+        return f"{plain(points)}%"
+    return f"{number_text(points)}%"
+
+
 def days_text(days: Decimal | int | None) -> str:
     """A count of days: a whole number as it is, a fraction to a tenth of a day; ``None`` is
     :data:`MISSING`."""

@@ -241,7 +241,9 @@ def check_whole(
             )
         if value < low or (high is not None and value > high):
             limit = f"at least {low}" if high is None else f"from {low} to {high}"
-            raise error(f"{_subject(what, instance, attribute)} must be {limit}, got {value}.")
+            # An int of thousands of digits cannot even be written out (Python's limit).
+            got = f"{value}" if value.bit_length() < 100 else "a number too large to show"
+            raise error(f"{_subject(what, instance, attribute)} must be {limit}, got {got}.")
 
     return check
 

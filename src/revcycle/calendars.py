@@ -248,7 +248,7 @@ class BusinessDayConvention(enum.StrEnum):
         return after if (after - day) <= (day - before) else before
 
 
-def _to_convention(value: object) -> BusinessDayConvention:
+def _to_convention(value: BusinessDayConvention | str) -> BusinessDayConvention:
     return to_choice(BusinessDayConvention, value, "A business-day convention", str_only=True)
 
 

@@ -68,7 +68,7 @@ class StepName(enum.StrEnum):
     UPLIFT = "uplift"
 
 
-def _to_step_name(value: object) -> StepName:
+def _to_step_name(value: StepName | str) -> StepName:
     if type(value) is StepName:
         return value
     for name in StepName:

@@ -36,6 +36,13 @@ def register(subparsers: Any) -> None:
     """Add the ``terms`` verb."""
     summary = "the payment schedule of an invoice under written payment terms"
     parser = add_verb(subparsers, "terms", summary, _handle, doc=__doc__)
+    add_schedule_arguments(parser)
+    add_format_argument(parser)
+
+
+def add_schedule_arguments(parser: argparse.ArgumentParser) -> None:
+    """The written terms, the invoice they schedule and the payments received (shared with
+    ``revcycle interest``)."""
     parser.add_argument("terms", help='written terms such as "Net 30" or "2/10 Net 30"')
     parser.add_argument(
         "--invoice-date", required=True, metavar="DATE", help="the invoice date (YYYY-MM-DD)"
@@ -66,18 +73,19 @@ def register(subparsers: Any) -> None:
         metavar=("DATE", "MONEY"),
         help="apply a payment (repeatable, applied in order)",
     )
-    add_format_argument(parser)
 
 
-def _handle(args: argparse.Namespace) -> int:
+def build_schedule(args: argparse.Namespace) -> tuple[PaymentTerms, PaymentSchedule] | None:
+    """The terms and the schedule of the invoice as issued; ``None`` after printing a usage
+    error (exit 2)."""
     if args.holidays and not args.adjust:
         # A usage error (exit 2, like argparse's own), not a domain error.
         print(
-            "revcycle terms: error: --holidays needs --adjust (the convention that moves due "
-            "dates).",
+            f"revcycle {args.command}: error: --holidays needs --adjust (the convention that "
+            "moves due dates).",
             file=sys.stderr,
         )
-        return 2
+        return None
     terms = PaymentTerms.parse(args.terms)
     if args.adjust:
         if args.holidays:
@@ -94,6 +102,14 @@ def _handle(args: argparse.Namespace) -> int:
         parse_money(args.amount, "--amount"),
         untaxed=untaxed,
     )
+    return terms, schedule
+
+
+def _handle(args: argparse.Namespace) -> int:
+    built = build_schedule(args)
+    if built is None:
+        return 2
+    terms, schedule = built
     for day, amount in args.pay:
         schedule = schedule.apply_payment(parse_date(day, "--pay"), parse_money(amount, "--pay"))
     title = f"{terms.describe()}, invoice of {args.invoice_date}"

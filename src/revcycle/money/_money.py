@@ -69,7 +69,7 @@ _DECIMAL_ROUNDING: Final = {
 }
 
 
-def _to_mode(value: object) -> RoundingMode:
+def _to_mode(value: RoundingMode | str) -> RoundingMode:
     return to_choice(RoundingMode, value, "A rounding mode")
 
 
@@ -129,7 +129,7 @@ HALF_UP: Final = Rounding()
 # Money
 
 
-def _to_amount(value: object) -> Decimal:
+def _to_amount(value: DecimalLike) -> Decimal:
     if type(value) is Decimal and value.is_finite():
         return value
     return to_decimal(value, "Money amount")

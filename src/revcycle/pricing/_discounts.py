@@ -31,7 +31,7 @@ class DiscountKind(enum.StrEnum):
     TOTAL = "total"
 
 
-def _to_discount_kind(value: object) -> DiscountKind:
+def _to_discount_kind(value: DiscountKind | str) -> DiscountKind:
     try:
         return DiscountKind(value if isinstance(value, str) else repr(value))
     except ValueError:

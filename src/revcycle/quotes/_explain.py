@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from decimal import Decimal
 from typing import Final, NamedTuple, Protocol, final
 
-from revcycle._display import amount_text
+from revcycle._display import amount_text, points_text
 from revcycle._numbers import CTX, ZERO, plain
 from revcycle._validate import trusted
 from revcycle.catalog import ContractedPrice
@@ -77,12 +77,12 @@ class _Context:
         self.partner_reason = (
             "no partner discount"
             if partner_discount is None
-            else f"{partner_discount} partner discount"
+            else f"{points_text(partner_discount.value)} partner discount"
         )
         self.distributor_reason = (
             "no distributor discount"
             if distributor_discount is None
-            else f"{distributor_discount} distributor discount"
+            else f"{points_text(distributor_discount.value)} distributor discount"
         )
 
 
@@ -136,7 +136,8 @@ class _Trace(NamedTuple):
             valid = "" if contracted.period is None else f", valid {contracted.period}"
             if contracted.price is not None:
                 return f"contracted price {contracted.price} for {context.account}{valid}"
-            return f"contracted discount {contracted.discount} for {context.account}{valid}"
+            off = "" if contracted.discount is None else points_text(contracted.discount.value)
+            return f"contracted discount {off} for {context.account}{valid}"
         if name is StepName.VOLUME:
             if self.schedule is None:
                 return "no discount schedule"
@@ -220,7 +221,7 @@ def _describe_discount(
         return "no additional discount"
     value = discount.value
     if isinstance(value, Percent):
-        return f"{value} additional discount"
+        return f"{points_text(value.value)} additional discount"
     off = amount_text(Money._trusted(CTX.subtract(before, after), currency))
     if discount.kind is DiscountKind.AMOUNT:
         return f"{amount_text(value)} off each unit for its whole term (not scaled by the term)"

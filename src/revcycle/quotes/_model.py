@@ -18,7 +18,7 @@ import attrs
 
 from revcycle._display import amount_text, html_table
 from revcycle._display import to_pandas as _to_pandas
-from revcycle._numbers import CTX, ONE, ZERO, fraction_to_decimal, plain, to_decimal
+from revcycle._numbers import CTX, ONE, ZERO, DecimalLike, fraction_to_decimal, plain, to_decimal
 from revcycle._validate import (
     Validator,
     check_day,
@@ -61,7 +61,7 @@ def _check_optional(kind: type[Any], what: str) -> Validator:
     return check_type(kind, f"a {kind.__name__} or None", what, optional=True)
 
 
-def _quantity(value: object) -> Decimal:
+def _quantity(value: DecimalLike) -> Decimal:
     quantity = to_decimal(value, "A quote line quantity")
     if quantity < 0:
         raise ValidationError(
@@ -79,23 +79,23 @@ def _as_tuple(value: object, kind: type[Any], what: str) -> tuple[Any, ...]:
     return require_sequence(value, what, kind=kind, allow_mapping=False)
 
 
-def _to_lines(value: object) -> tuple[QuoteLine, ...]:
+def _to_lines(value: Iterable[QuoteLine]) -> tuple[QuoteLine, ...]:
     return _as_tuple(value, QuoteLine, "Quote lines")
 
 
-def _to_steps(value: object) -> tuple[WaterfallStep, ...]:
+def _to_steps(value: Iterable[WaterfallStep]) -> tuple[WaterfallStep, ...]:
     return _as_tuple(value, WaterfallStep, "Waterfall steps")
 
 
-def _to_priced_lines(value: object) -> tuple[PricedLine, ...]:
+def _to_priced_lines(value: Iterable[PricedLine]) -> tuple[PricedLine, ...]:
     return _as_tuple(value, PricedLine, "Priced lines")
 
 
-def _to_approvals(value: object) -> tuple[Approval, ...]:
+def _to_approvals(value: Iterable[Approval]) -> tuple[Approval, ...]:
     return _as_tuple(value, Approval, "Approvals")
 
 
-def _to_granted(value: object) -> tuple[str, ...]:
+def _to_granted(value: Iterable[str]) -> tuple[str, ...]:
     levels = require_sequence(value, "Granted approval levels", kind=str, allow_mapping=False)
     return tuple(dict.fromkeys(levels))
 
@@ -105,7 +105,7 @@ def _not_required(level: str, required: tuple[str, ...]) -> str:
     return f"The quote does not need the approval level {level!r}; it needs {needed}."
 
 
-def _to_charge_kind(value: object) -> ChargeKind:
+def _to_charge_kind(value: ChargeKind | str) -> ChargeKind:
     return to_choice(ChargeKind, value, "A charge kind")
 
 
@@ -152,7 +152,7 @@ class QuoteLine:
         return attrs.evolve(self, discount=discount)
 
 
-def _to_method(value: object) -> ProrationMethod:
+def _to_method(value: ProrationMethod | str) -> ProrationMethod:
     method = value if isinstance(value, ProrationMethod) else None
     if method is None and isinstance(value, str):
         method = next((m for m in ProrationMethod if m.value == value), None)
