@@ -13,6 +13,11 @@ from datetime import UTC, date, datetime
 from decimal import Decimal
 
 from revcycle import (
+    AddProduct,
+    Amendment,
+    BillingSettings,
+    Cancel,
+    ChangeQuantity,
     Currency,
     DayOfMonth,
     EarlyPaymentDiscount,
@@ -68,6 +73,12 @@ def accepted() -> None:
     schedule = terms.schedule(date(2024, 1, 1), usd)
     schedule_interest(schedule, as_of=date(2024, 6, 1), rate=Percent("8"), per="month")
     ExchangeRates("USD", {"EUR": "1.10"})
+    Amendment(
+        date(2026, 3, 1),
+        [AddProduct("API", quantity="5"), ChangeQuantity("SEAT", quantity=105), Cancel("X")],
+        id="A-1",
+    )
+    BillingSettings(timing="in_arrears", first_period="free", proration="thirty_360")
     print(NetDays(30), models)
 
 
@@ -85,3 +96,7 @@ def refused() -> None:
     PaymentTerms(5)  # type: ignore[arg-type]
     late_interest(usd, date(2024, 1, 1), date(2024, 2, 1), rate=0.1)  # type: ignore[arg-type]
     ExchangeRates("USD", {"EUR": 1.1})  # type: ignore[arg-type]
+    ChangeQuantity("SEAT", quantity=1.5)  # type: ignore[arg-type]
+    AddProduct("SEAT", quantity=2.0)  # type: ignore[arg-type]
+    Amendment(date(2026, 3, 1), 5)  # type: ignore[arg-type]
+    BillingSettings(timing=5)  # type: ignore[arg-type]

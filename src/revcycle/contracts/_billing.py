@@ -46,19 +46,19 @@ class TrueUp(enum.StrEnum):
     NONE = "none"
 
 
-def _to_timing(value: object) -> BillingTiming:
+def _to_timing(value: BillingTiming | str) -> BillingTiming:
     return to_choice(BillingTiming, value, "A billing timing")
 
 
-def _to_first_period(value: object) -> FirstPeriod:
+def _to_first_period(value: FirstPeriod | str) -> FirstPeriod:
     return to_choice(FirstPeriod, value, "A first-period policy")
 
 
-def _to_true_up(value: object) -> TrueUp:
+def _to_true_up(value: TrueUp | str) -> TrueUp:
     return to_choice(TrueUp, value, "A true-up policy")
 
 
-def _to_proration(value: object) -> ProrationMethod:
+def _to_proration(value: ProrationMethod | str) -> ProrationMethod:
     method = to_choice(ProrationMethod, value, "A billing proration method")
     if method not in PERIOD_METHODS:
         names = ", ".join(m.name for m in PERIOD_METHODS)

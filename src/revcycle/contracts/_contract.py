@@ -57,7 +57,7 @@ from revcycle.usage import Meter
 _MONTH: Final = Duration(months=1)
 
 
-def _to_method(value: object) -> ProrationMethod:
+def _to_method(value: ProrationMethod | str) -> ProrationMethod:
     method = to_choice(ProrationMethod, value, "A contract's proration method")
     if method not in TERM_METHODS:
         names = ", ".join(m.name for m in TERM_METHODS)

@@ -16,7 +16,7 @@ from typing import Final, final
 import attrs
 
 from revcycle._display import amount_text
-from revcycle._numbers import plain, to_decimal
+from revcycle._numbers import DecimalLike, plain, to_decimal
 from revcycle._validate import Validator, check_day, check_text, check_type, require_sequence
 from revcycle.dates import Period
 from revcycle.errors import CurrencyMismatchError, ValidationError
@@ -24,7 +24,7 @@ from revcycle.money import Money
 from revcycle.pricing import Discount
 
 
-def _quantity(value: object) -> Decimal:
+def _quantity(value: DecimalLike) -> Decimal:
     quantity = to_decimal(value, "An amendment quantity")
     if quantity < 0:
         raise ValidationError(
@@ -117,7 +117,7 @@ def _check_money(what: str) -> Validator:
     return check_type(Money, "Money", what)
 
 
-def _to_decimal_field(value: object) -> Decimal:
+def _to_decimal_field(value: DecimalLike) -> Decimal:
     return to_decimal(value, "An amendment line figure")
 
 

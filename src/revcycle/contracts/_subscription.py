@@ -13,7 +13,7 @@ from typing import Final, final
 
 import attrs
 
-from revcycle._numbers import to_decimal
+from revcycle._numbers import DecimalLike, to_decimal
 from revcycle._validate import Validator, check_text, check_type, to_choice
 from revcycle.catalog import ChargeKind
 from revcycle.dates import Duration, Period
@@ -27,11 +27,11 @@ from revcycle.usage import Meter
 _ORIGIN: Final = re.compile(r"quote|amendment:[1-9][0-9]*", re.ASCII)
 
 
-def _to_charge_kind(value: object) -> ChargeKind:
+def _to_charge_kind(value: ChargeKind | str) -> ChargeKind:
     return to_choice(ChargeKind, value, "A subscription's charge kind")
 
 
-def _to_quantity(value: object) -> Decimal:
+def _to_quantity(value: DecimalLike) -> Decimal:
     return to_decimal(value, "A subscription quantity")
 
 
