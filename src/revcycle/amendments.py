@@ -311,12 +311,10 @@ class _Book:
         self.version = contract.version + 1
         self.origin = f"amendment:{self.version}"
         self.segments: list[Subscription] = list(contract.subscriptions)
-        # Each delta segment's line: the segment it amends (resolved to the line's first).
-        self.line_of: dict[str, str] = {}
-        for version in contract.versions():
-            for line in version.amendment_lines:
-                if line.amends is not None:
-                    self.line_of[line.subscription_id] = self._root(line.amends)
+        # Each delta segment's line: the segment that opened it.
+        self.line_of: dict[str, str] = {
+            delta.id: root for root, segments in contract.lines().items() for delta in segments[1:]
+        }
         self.lines: list[AmendmentLine] = []
         self.added: list[Subscription] = []
 

@@ -275,6 +275,21 @@ class Contract(TypedRows):
                 held = CTX.add(held, segment.quantity)
         return held
 
+    def lines(self) -> dict[str, tuple[Subscription, ...]]:
+        """The contract's lines, keyed by the id of the segment that opened each (a quote line,
+        or a new product an amendment added), in order of creation: that segment, then the
+        delta segments that changed its quantity. A line's quantity on a day is the sum of its
+        segments covering the day."""
+        root_of: dict[str, str] = {}
+        for version in self.versions():
+            for line in version.amendment_lines:
+                if line.amends is not None:
+                    root_of[line.subscription_id] = root_of.get(line.amends, line.amends)
+        found: dict[str, list[Subscription]] = {}
+        for segment in self.subscriptions:
+            found.setdefault(root_of.get(segment.id, segment.id), []).append(segment)
+        return {root: tuple(segments) for root, segments in found.items()}
+
     # -- construction ------------------------------------------------------------------------
 
     @classmethod

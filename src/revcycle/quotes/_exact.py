@@ -12,10 +12,12 @@ instead, once, from the rules the engine applied:
 * from ``term`` on, every step runs on exact fractions: ``term`` multiplies by the exact term
   multiplier, ``additional`` applies the line's discount by the rule of
   ``Discount._apply_in_context`` (``Discount._apply_exact``, beside it), ``partner`` and
-  ``distributor`` multiply by the complement of the quote's percents;
+  ``distributor`` multiply by the complement of the quote's percents, and a renewal's
+  ``uplift`` by 1 + the uplift;
 * the result is divided by the same exact multiplier. A percent commutes with that division,
-  an amount off per unit is spread over the original term, and a target unit price or line
-  total becomes a price per term.
+  an amount off per unit is spread over the original term, a target unit price or line
+  total becomes a price per term, and a renewal line (whose steps before ``term`` end at the
+  contract's locked price) comes back as its locked price × (1 + uplift).
 
 The result is checked against the net unit price the engine recorded: a line whose steps do
 not follow from its discount and the quote's percents (hand-edited JSON) is refused rather than
@@ -45,6 +47,10 @@ def _complement(percent: Percent | None) -> Fraction:
     return Fraction(1) if percent is None else 1 - Fraction(percent.value) / 100
 
 
+def _raise(percent: Percent | None) -> Fraction:
+    return Fraction(1) if percent is None else 1 + Fraction(percent.value) / 100
+
+
 def unit_price_per_term(
     names: Sequence[StepName],
     prices: Sequence[Decimal],
@@ -55,9 +61,11 @@ def unit_price_per_term(
     partner: Percent | None,
     distributor: Percent | None,
     line: str,
+    uplift: Percent | None = None,
 ) -> Fraction:
     """The exact unit price per pricing term of a recurring line whose steps ``names`` left
-    the unit prices ``prices``, with the exact term ``multiplier``.
+    the unit prices ``prices``, with the exact term ``multiplier`` (``uplift``: the renewal
+    uplift of a line with a locked price).
 
     ``line`` names the line in errors (``"Line 2 (SEAT)"``). A span that counts zero terms
     (30E/360 over a 31st) locks the price of one whole term: its steps are run with a
@@ -79,7 +87,9 @@ def unit_price_per_term(
                 unit *= _complement(partner)
             elif name is StepName.DISTRIBUTOR:
                 unit *= _complement(distributor)
-            else:  # volume and contracted never follow term; uplift is a renewal's
+            elif name is StepName.UPLIFT:
+                unit *= _raise(uplift)
+            else:  # volume and contracted never follow term
                 raise ValidationError(
                     f"{line}: the {name.value} step after term has no exact rule here, so the "
                     "price per pricing term cannot be worked out."

@@ -27,6 +27,7 @@ from revcycle.pricing import (
     PerUnit,
 )
 from revcycle.proration import Proration
+from revcycle.quotes._locked import LockedPrice
 from revcycle.waterfall import StepName, WaterfallStep
 
 
@@ -107,7 +108,7 @@ class _Trace(NamedTuple):
     prices: Sequence[Decimal]
     sku: _SkuFacts
     quantity: Decimal
-    contracted: ContractedPrice | None
+    contracted: ContractedPrice | LockedPrice | None  # the source of the contracted step
     schedule: DiscountSchedule | None
     schedule_quantity: Decimal
     proration: Proration | str
@@ -124,6 +125,8 @@ class _Trace(NamedTuple):
     def reason(self, name: StepName, index: int) -> str:
         context = self.context
         currency = context.currency
+        if isinstance(self.contracted, LockedPrice) and name is not StepName.TERM:
+            return self._locked_reason(name, self.contracted)
         if name is StepName.LIST:
             return (
                 f"price book {context.price_book}: {_describe_model(self.sku.model, self.quantity)}"
@@ -131,6 +134,7 @@ class _Trace(NamedTuple):
         before = self.prices[index - 1] if index else ZERO
         if name is StepName.CONTRACTED:
             contracted = self.contracted
+            assert not isinstance(contracted, LockedPrice)  # explained above
             if contracted is None:
                 return f"no contracted price for {context.account}"
             valid = "" if contracted.period is None else f", valid {contracted.period}"
@@ -155,6 +159,26 @@ class _Trace(NamedTuple):
             return context.partner_reason
         return context.distributor_reason
 
+    def _locked_reason(self, name: StepName, locked: LockedPrice) -> str:
+        """The reasons of a line priced from a contract's locked price (a renewal's), but for
+        its ``term`` step, which reads as on any line."""
+        if name is StepName.LIST:
+            model = _describe_model(self.sku.model, self.quantity)
+            return (
+                f"price book {self.context.price_book} now: {model} (for reference; the locked "
+                "price replaces it)"
+            )
+        if name is StepName.CONTRACTED:
+            per = "" if locked.pricing_term is None else f" per {locked.pricing_term}"
+            return (
+                f"locked net unit price {amount_text(locked.unit_price)}{per} from {locked.source}"
+            )
+        if name is StepName.UPLIFT:
+            assert locked.uplift is not None
+            factor = plain(locked.uplift_factor())
+            return f"{points_text(locked.uplift.value)} renewal uplift: × {factor}"
+        return "unchanged: the locked price already holds the contract's discounts"
+
 
 # Where a plain-tuple trace keeps the fields read without building the steps.
 _CONTEXT_AT: Final = _Trace._fields.index("context")
@@ -162,6 +186,7 @@ _PRICES_AT: Final = _Trace._fields.index("prices")
 _PRORATION_AT: Final = _Trace._fields.index("proration")
 _SKU_AT: Final = _Trace._fields.index("sku")
 _DISCOUNT_AT: Final = _Trace._fields.index("discount")
+_CONTRACTED_AT: Final = _Trace._fields.index("contracted")
 
 
 def _units(quantity: Decimal) -> str:

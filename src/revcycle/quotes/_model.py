@@ -12,7 +12,7 @@ from collections.abc import Iterable, Sequence
 from datetime import date, timedelta
 from decimal import Decimal
 from fractions import Fraction
-from typing import TYPE_CHECKING, Any, final
+from typing import TYPE_CHECKING, Any, Protocol, final, runtime_checkable
 
 import attrs
 
@@ -32,7 +32,7 @@ from revcycle._validate import (
 from revcycle.approvals import Approval, ApprovalPolicy
 from revcycle.catalog import ChargeKind
 from revcycle.dates import Duration, Period, anchored_date
-from revcycle.errors import UnknownCodeError, ValidationError
+from revcycle.errors import RevcycleTypeError, UnknownCodeError, ValidationError
 from revcycle.money import (
     Currency,
     Money,
@@ -47,6 +47,7 @@ from revcycle.proration import TERM_METHODS, Proration, ProrationMethod, term_mu
 from revcycle.quotes._exact import unit_price_per_term
 from revcycle.quotes._explain import (
     _CONTEXT_AT,
+    _CONTRACTED_AT,
     _DISCOUNT_AT,
     _PRICES_AT,
     _PRORATION_AT,
@@ -54,6 +55,7 @@ from revcycle.quotes._explain import (
     _short,
     _Trace,
 )
+from revcycle.quotes._locked import LockedPrice
 from revcycle.waterfall import StepName, WaterfallStep, check_step_order, waterfall_order
 
 
@@ -121,7 +123,9 @@ class QuoteLine:
     ``discount`` is the rep's additional discount (:class:`~revcycle.pricing.Discount`:
     percent, amount off per unit, target unit price or target line total). ``start_date`` and
     ``end_date`` (inclusive, as CPQ users write them) default to the quote's; give them to
-    ramp a line within the quote term.
+    ramp a line within the quote term. ``locked_price`` (a :class:`LockedPrice`, as a renewal
+    carries it from the contract) replaces list at the ``contracted`` step and already holds the
+    line's discounts, so a line has a discount or a locked price, not both.
     """
 
     sku: str = attrs.field(validator=check_text("A quote line sku"))
@@ -135,12 +139,21 @@ class QuoteLine:
     end_date: date | None = attrs.field(
         default=None, kw_only=True, validator=check_day("A line end date", optional=True)
     )
+    locked_price: LockedPrice | None = attrs.field(
+        default=None, kw_only=True, validator=_check_optional(LockedPrice, "A locked price")
+    )
 
     def __attrs_post_init__(self) -> None:
         if self.start_date and self.end_date and self.end_date < self.start_date:
             raise ValidationError(
                 f"Quote line {self.sku!r} ends on {self.end_date.isoformat()}, before it "
                 f"starts on {self.start_date.isoformat()} (the end date is inclusive)."
+            )
+        if self.locked_price is not None and self.discount is not None:
+            raise ValidationError(
+                f"Quote line {self.sku!r} has a locked price ({self.locked_price.source}), "
+                "which already holds the line's discounts; give a discount or a locked price, "
+                "not both."
             )
 
     def with_quantity(self, quantity: Decimal | int | str) -> QuoteLine:
@@ -150,6 +163,33 @@ class QuoteLine:
     def with_discount(self, discount: Discount | None) -> QuoteLine:
         """This line with another additional discount (``None`` removes it)."""
         return attrs.evolve(self, discount=discount)
+
+
+@runtime_checkable
+class StructuredTerms(Protocol):
+    """What a quote reads of structured payment terms: a
+    :class:`revcycle.terms.PaymentTerms` (the terms engine comes after quotes in the layers, so
+    the quote names what it needs of it rather than the class)."""
+
+    def describe(self) -> str:
+        """The terms as people write them (``"Net 60"``)."""
+
+    def schedule(self, invoice_date: date, total: Money, untaxed: Money | None = None) -> Any:
+        """When an invoice of ``total`` dated ``invoice_date`` falls due."""
+
+
+def _check_payment_terms(_: object, __: object, value: Any) -> None:
+    if value is None or isinstance(value, str | StructuredTerms):
+        return
+    raise RevcycleTypeError(
+        'A quote\'s payment terms must be text such as "Net 60", a PaymentTerms or None, not '
+        f"{value!r}."
+    )
+
+
+def terms_text(terms: str | StructuredTerms) -> str:
+    """Payment terms as people write them, whether the quote holds text or terms."""
+    return terms if isinstance(terms, str) else terms.describe()
 
 
 def _to_method(value: ProrationMethod | str) -> ProrationMethod:
@@ -173,8 +213,9 @@ class Quote:
     ``proration_method`` turns each line's span into a term multiplier. ``partner_discount``
     and ``distributor_discount`` are quote-level percents. ``additional_discount_last`` and
     ``partner_discount_first`` are the two documented re-orderings of the waterfall.
-    ``payment_terms`` is written text (``"Net 30"``) carried to the contract. ``rounding``
-    overrides half-up at the minor unit for line totals.
+    ``payment_terms`` is written text (``"Net 30"``) or a
+    :class:`~revcycle.terms.PaymentTerms`, carried to the contract. ``rounding`` overrides
+    half-up at the minor unit for line totals.
     """
 
     account: str = attrs.field(validator=check_text("A quote account"))
@@ -210,8 +251,8 @@ class Quote:
         kw_only=True,
         validator=_check_optional(ApprovalPolicy, "An approval policy"),
     )
-    payment_terms: str | None = attrs.field(
-        default=None, kw_only=True, validator=_check_optional(str, "Payment terms")
+    payment_terms: str | StructuredTerms | None = attrs.field(
+        default=None, kw_only=True, validator=_check_payment_terms
     )
     rounding: Rounding | None = attrs.field(
         default=None, kw_only=True, validator=_check_optional(Rounding, "A rounding rule")
@@ -302,9 +343,9 @@ class PricedLine:
     ``additional`` (customer) and ``partner`` are named properties whatever the order, and
     :attr:`net_unit_price` is the price after the last step. Unit prices are unrounded term
     prices; ``net_total`` is ``net unit price × quantity`` rounded once. ``pricing_term`` (the
-    product's, ``None`` for a one-time product), ``model`` (the price book's pricing model)
-    and ``discount`` (the rep's) are what a contract needs besides the prices, so that it is
-    built from the priced quote alone.
+    product's, ``None`` for a one-time product), ``model`` (the price book's pricing model),
+    ``discount`` (the rep's) and ``locked_price`` (a renewal's, from the contract) are what a
+    contract needs besides the prices, so that it is built from the priced quote alone.
     """
 
     number: int
@@ -333,6 +374,9 @@ class PricedLine:
     discount: Discount | None = attrs.field(
         default=None, validator=_check_optional(Discount, "A priced line's discount")
     )
+    locked_price: LockedPrice | None = attrs.field(
+        default=None, validator=_check_optional(LockedPrice, "A priced line's locked price")
+    )
     # The engine fills this instead of ``steps`` and builds the steps on first access: the
     # arithmetic is eager, the explanation lazy. It holds the fields of an ``_explain._Trace``
     # as a plain tuple, the cheapest thing to build once per line.
@@ -345,13 +389,17 @@ class PricedLine:
         def __getattr__(self, name: str) -> Any:
             # Only reached when a slot the engine leaves empty is first read: ``steps``, built
             # from the trace, or a field the trace holds (``model``, ``discount``,
-            # ``pricing_term``), cheaper to keep there than to set on every line.
+            # ``pricing_term``, ``locked_price``), cheaper to keep there than to set on every
+            # line.
             trace = object.__getattribute__(self, "_trace")
             if trace is not None:
                 if name == "steps":
                     value = _Trace._make(trace).steps()
                 elif name == "discount":
                     value = trace[_DISCOUNT_AT]
+                elif name == "locked_price":
+                    source = trace[_CONTRACTED_AT]
+                    value = source if isinstance(source, LockedPrice) else None
                 elif name in ("model", "pricing_term"):
                     value = getattr(trace[_SKU_AT], name)
                 else:
@@ -561,6 +609,7 @@ class PricedQuote:
                     prices,
                     line._exact_multiplier(method),
                     discount=line.discount,
+                    uplift=None if line.locked_price is None else line.locked_price.uplift,
                     quantity=line.quantity,
                     partner=quote.partner_discount,
                     distributor=quote.distributor_discount,
@@ -596,8 +645,13 @@ class PricedQuote:
         ]
         order = ", ".join(step.value for step in _order(quote))
         head.append(f"Waterfall order: {order}.")
+        if any(line.locked_price is not None for line in quote.lines):
+            head.append(
+                "Lines with a locked price (from a contract): list, contracted, volume, "
+                "additional, partner, distributor, term, then uplift when raised."
+            )
         if quote.payment_terms:
-            head.append(f"Payment terms: {quote.payment_terms}.")
+            head.append(f"Payment terms: {terms_text(quote.payment_terms)}.")
         body = [line.explain() for line in self.lines]
         totals = [
             "Totals (sums of rounded line totals):",
