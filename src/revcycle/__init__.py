@@ -43,6 +43,14 @@ from revcycle.interest import DatedRate as DatedRate
 from revcycle.interest import LateCharge as LateCharge
 from revcycle.interest import RatePeriod as RatePeriod
 from revcycle.interest import late_interest as late_interest
+from revcycle.metrics import AccountArr as AccountArr
+from revcycle.metrics import ArrBridge as ArrBridge
+from revcycle.metrics import ArrMovement as ArrMovement
+from revcycle.metrics import arr as arr
+from revcycle.metrics import arr_bridge as arr_bridge
+from revcycle.metrics import gross_revenue_retention as gross_revenue_retention
+from revcycle.metrics import mrr as mrr
+from revcycle.metrics import net_revenue_retention as net_revenue_retention
 from revcycle.money import AllocationPolicy as AllocationPolicy
 from revcycle.money import Currency as Currency
 from revcycle.money import ExchangeRates as ExchangeRates
@@ -75,6 +83,7 @@ from revcycle.pricing import Volume as Volume
 from revcycle.proration import ProrationMethod as ProrationMethod
 from revcycle.proration import period_fraction as period_fraction
 from revcycle.proration import term_multiplier as term_multiplier
+from revcycle.quotes import LockedPrice as LockedPrice
 from revcycle.quotes import PricedLine as PricedLine
 from revcycle.quotes import PricedQuote as PricedQuote
 from revcycle.quotes import Quote as Quote
@@ -83,6 +92,8 @@ from revcycle.quotes import price_quote as price_quote
 from revcycle.receivables import AgingReport as AgingReport
 from revcycle.receivables import OpenItem as OpenItem
 from revcycle.receivables import aging as aging
+from revcycle.renewals import RenewalPricing as RenewalPricing
+from revcycle.renewals import renew as renew
 from revcycle.terms import DayOfMonth as DayOfMonth
 from revcycle.terms import DiscountBase as DiscountBase
 from revcycle.terms import EarlyPaymentDiscount as EarlyPaymentDiscount
@@ -111,6 +122,7 @@ __version__ = "0.1.0"
 
 __all__ = [
     "WEEKENDS",
+    "AccountArr",
     "AccountJourney",
     "AddProduct",
     "Aggregation",
@@ -121,6 +133,8 @@ __all__ = [
     "AnyPricingModel",
     "Approval",
     "ApprovalPolicy",
+    "ArrBridge",
+    "ArrMovement",
     "BillingSettings",
     "BillingTiming",
     "BusinessDayAdjustment",
@@ -155,6 +169,7 @@ __all__ = [
     "Handoff",
     "Installment",
     "LateCharge",
+    "LockedPrice",
     "MarginBelow",
     "Meter",
     "Milestone",
@@ -182,6 +197,7 @@ __all__ = [
     "QuoteLine",
     "RatePeriod",
     "RatedCharge",
+    "RenewalPricing",
     "RevcycleError",
     "Rounding",
     "RoundingMode",
@@ -205,10 +221,16 @@ __all__ = [
     "aggregate_usage",
     "aging",
     "amend",
+    "arr",
+    "arr_bridge",
+    "gross_revenue_retention",
     "late_interest",
+    "mrr",
+    "net_revenue_retention",
     "period_fraction",
     "price_quote",
     "rate_usage",
     "rate_usage_table",
+    "renew",
     "term_multiplier",
 ]
