@@ -302,7 +302,10 @@ def amend(contract: Contract, amendment: Amendment, catalog: Catalog) -> PricedA
 @final
 class _Book:
     """The segments of one contract as one amendment sees them: its lines (a segment and the
-    deltas that amend it), and the lines and segments the amendment adds, in order."""
+    deltas that amend it), and the lines and segments the amendment adds, in order.
+
+    It reads only the SKUs the amendment changes (``Contract.segments_of``, ``line_of``), so
+    an amendment costs what it changes, not what the contract already holds."""
 
     def __init__(self, contract: Contract, amendment: Amendment) -> None:
         self.contract = contract
@@ -310,24 +313,25 @@ class _Book:
         self.span = Period(self.effective, contract.period.end)
         self.version = contract.version + 1
         self.origin = f"amendment:{self.version}"
-        self.segments: list[Subscription] = list(contract.subscriptions)
-        # Each delta segment's line: the segment that opened it.
-        self.line_of: dict[str, str] = {
-            delta.id: root for root, segments in contract.lines().items() for delta in segments[1:]
-        }
         self.lines: list[AmendmentLine] = []
         self.added: list[Subscription] = []
+        # What this amendment adds, by SKU, and each of its delta segments' line.
+        self.added_by_sku: dict[str, list[Subscription]] = {}
+        self.line_of: dict[str, str] = {}
+
+    def _of_sku(self, sku: str) -> list[Subscription]:
+        return [*self.contract.segments_of(sku), *self.added_by_sku.get(sku, ())]
 
     def _root(self, segment_id: str) -> str:
-        return self.line_of.get(segment_id, segment_id)
+        return self.line_of.get(segment_id) or self.contract.line_of(segment_id)
 
     def _next_id(self) -> str:
-        return f"{self.contract.id}-{len(self.segments) + 1}"
+        return f"{self.contract.id}-{self.contract.segment_count + len(self.added) + 1}"
 
     def _keep(self, line: AmendmentLine, segment: Subscription) -> None:
         self.lines.append(line)
         self.added.append(segment)
-        self.segments.append(segment)
+        self.added_by_sku.setdefault(segment.sku, []).append(segment)
 
     # -- a new product ---------------------------------------------------------------------
 
@@ -358,7 +362,9 @@ class _Book:
             net,
             id=self._next_id(),
             origin=self.origin,
-            meter=contract.meters.get(change.sku),
+            meter=next(
+                (s.meter for s in reversed(contract.segments_of(change.sku)) if s.meter), None
+            ),
         )
         per = "" if line.pricing_term is None else f" per {line.pricing_term}"
         head = (
@@ -394,9 +400,9 @@ class _Book:
 
     def change(self, change: ChangeQuantity | Cancel) -> None:
         sku = change.sku
-        of_sku = [s for s in self.segments if s.sku == sku]
+        of_sku = self._of_sku(sku)
         if not of_sku:
-            skus = ", ".join(sorted({s.sku for s in self.segments})) or "none"
+            skus = ", ".join(sorted({*self.contract.skus, *self.added_by_sku})) or "none"
             raise UnknownCodeError(
                 f"Contract {self.contract.id} has no sku {sku!r} to change; its skus are "
                 f"{skus}. Add a new product with AddProduct."
@@ -427,7 +433,7 @@ class _Book:
         if change.subscription is not None:
             named = change.subscription
             if named not in by_id:
-                if any(s.id == named for s in self.segments):
+                if any(s.id == named for s in (*self.contract.subscriptions, *self.added)):
                     raise ValidationError(
                         f"Subscription {named} is not a line of {change.sku}; name one of "
                         f"{change.sku}'s lines ({', '.join(by_id)})."
@@ -443,7 +449,7 @@ class _Book:
                     f"force on {day.isoformat()} to be changed."
                 )
             return root
-        lines = [s for s in of_sku if s.id not in self.line_of and s.covers(day)]
+        lines = [s for s in of_sku if self._root(s.id) == s.id and s.covers(day)]
         if not lines:
             raise ValidationError(
                 f"No line of {change.sku} is in force on {day.isoformat()}, so there is none to "

@@ -37,6 +37,7 @@ from revcycle._validate import (
 )
 from revcycle.catalog import ChargeKind
 from revcycle.contracts._billing import BillingSettings
+from revcycle.contracts._index import LineIndex
 from revcycle.contracts._requests import Amendment, AmendmentLine
 from revcycle.contracts._sources import meters_of, payment_terms_of
 from revcycle.contracts._subscription import Subscription
@@ -181,6 +182,9 @@ class Contract(TypedRows):
     _added: tuple[Subscription, ...] = attrs.field(init=False, default=(), repr=False)
     # How many segments the chain holds up to this version (the next one is numbered after).
     _count: int = attrs.field(init=False, default=0, repr=False)
+    # Where the segments are (LineIndex), made on first need; an amendment hands its own on
+    # to the version it makes, so a chain of amendments never re-reads the whole contract.
+    _index: LineIndex | None = attrs.field(init=False, default=None, repr=False)
 
     if not TYPE_CHECKING:  # hidden from type checkers, so a misspelt attribute is still caught
 
@@ -229,6 +233,37 @@ class Contract(TypedRows):
         return Money._trusted(total, self.currency)
 
     @property
+    def segment_count(self) -> int:
+        """How many segments the chain holds up to this version: ``len(subscriptions)``,
+        without gathering them (the next segment's id is ``"{id}-{segment_count + 1}"``)."""
+        return self._count
+
+    @property
+    def skus(self) -> tuple[str, ...]:
+        """Every SKU on the contract, in the order it first came."""
+        return tuple(self._line_index().by_sku)
+
+    def segments_of(self, sku: str) -> tuple[Subscription, ...]:
+        """Every segment of ``sku`` (deltas included), in order of creation; empty when the
+        contract never held it."""
+        require_text(sku, "A sku")
+        return self._line_index().by_sku.get(sku, ())
+
+    def line_of(self, segment_id: str) -> str:
+        """The id of the segment that opened the line ``segment_id`` belongs to: the segment
+        a delta changes, or ``segment_id`` itself for a quote line or a new product."""
+        require_text(segment_id, "A subscription id")
+        return self._line_index().line_of.get(segment_id, segment_id)
+
+    def _line_index(self) -> LineIndex:
+        index = self._index
+        if index is None:
+            lines = [line for version in self.versions() for line in version.amendment_lines]
+            index = LineIndex.of(self.subscriptions, lines)
+            object.__setattr__(self, "_index", index)
+        return index
+
+    @property
     def meters(self) -> Mapping[str, Meter]:
         """The meter of each usage SKU that has one."""
         return {s.sku: s.meter for s in self.subscriptions if s.meter is not None}
@@ -264,14 +299,14 @@ class Contract(TypedRows):
         """The quantity of ``sku`` held on ``on``: the sum of the segments covering that day
         (zero outside them). A SKU never on the contract is an
         :class:`~revcycle.errors.UnknownCodeError`."""
-        require_text(sku, "A sku")
-        segments = [s for s in self.subscriptions if s.sku == sku]
+        segments = self.segments_of(sku)
         if not segments:
-            skus = ", ".join(sorted({s.sku for s in self.subscriptions})) or "none"
+            skus = ", ".join(sorted(self.skus)) or "none"
             raise UnknownCodeError(f"Contract {self.id} has no sku {sku!r}; its skus are {skus}.")
+        require_day(on, "A day")
         held = ZERO
-        for segment in self.subscriptions_on(on):
-            if segment.sku == sku:
+        for segment in segments:
+            if segment.covers(on):
                 held = CTX.add(held, segment.quantity)
         return held
 
@@ -280,14 +315,10 @@ class Contract(TypedRows):
         or a new product an amendment added), in order of creation: that segment, then the
         delta segments that changed its quantity. A line's quantity on a day is the sum of its
         segments covering the day."""
-        root_of: dict[str, str] = {}
-        for version in self.versions():
-            for line in version.amendment_lines:
-                if line.amends is not None:
-                    root_of[line.subscription_id] = root_of.get(line.amends, line.amends)
+        line_of = self._line_index().line_of
         found: dict[str, list[Subscription]] = {}
         for segment in self.subscriptions:
-            found.setdefault(root_of.get(segment.id, segment.id), []).append(segment)
+            found.setdefault(line_of.get(segment.id, segment.id), []).append(segment)
         return {root: tuple(segments) for root, segments in found.items()}
 
     # -- construction ------------------------------------------------------------------------
@@ -377,17 +408,25 @@ class Contract(TypedRows):
         if not isinstance(amendment, Amendment):
             raise RevcycleTypeError(f"An amended version needs an Amendment, not {amendment!r}.")
         new_segments = require_sequence(added, "Added segments", kind=Subscription)
+        new_lines = _to_lines(lines)
         later = _new_version(
             *(getattr(self, name) for name in _CONSTANT),
             self.version + 1,
             self,
             amendment,
-            _to_lines(lines),
+            new_lines,
             self.renews,
             new_segments,
             self._count + len(new_segments),
+            None,
         )
         _check_version(later, self._count + 1)
+        index = self._index
+        if index is not None:
+            # The index moves on to the new version: the chain keeps one, not one a version
+            # (this one makes its own again if it is read or amended again).
+            object.__setattr__(later, "_index", index.extended(new_segments, new_lines))
+            object.__setattr__(self, "_index", None)
         return later
 
     # -- equality, hashing and repr: over the chain, never recursing into it ---------------
@@ -545,6 +584,7 @@ _new_version: Final = trusted(
     "renews",
     "_added",
     "_count",
+    "_index",
 )
 
 
