@@ -23,10 +23,11 @@ from revcycle.money import Currency, ExchangeRates, Money
 
 _ONE_DAY: Final = timedelta(days=1)
 
-# What a recurring segment counts under: its currency, its net unit price per pricing term and
-# that term. The segments of one line share a key, so a line's quantities are summed before
-# they are priced, and a line cancelled to zero counts exactly zero.
-_Key = tuple[str, Decimal, Duration]
+# What a recurring segment counts under: its account, its currency, its net unit price per
+# pricing term and that term (numbered). The segments of one line share a key, so a line's
+# quantities are summed before they are priced, and a line cancelled to zero counts exactly
+# zero.
+_Key = tuple[str, str, Decimal, int]
 
 
 def months_in(term: Duration) -> Fraction:
@@ -94,14 +95,38 @@ class _Book:
             known = self.cutoff.get(renewed.id)
             if known is None or contract.start_date < known:
                 self.cutoff[renewed.id] = contract.start_date
-        self._scales: dict[tuple[Duration, int], tuple[Decimal, Decimal]] = {}
+        # Each pricing term's number, by value and by object, and its scales: the numerators
+        # of a month's and a year's revenue, and the denominator (see _term).
+        self._term_numbers: dict[Duration, int] = {}
+        self._term_by_id: dict[int, int] = {}
+        self._scales: list[tuple[Decimal, Decimal, Decimal]] = []
 
-    def held(self, days: Sequence[date]) -> list[dict[str, dict[_Key, Decimal]]]:
-        """For each of ``days``, each account's recurring quantities by key."""
-        found: list[dict[str, dict[_Key, Decimal]]] = [{} for _ in days]
+    def _term(self, term: Duration | None) -> int:
+        """A small number for the pricing term ``term`` (equal terms share it), so that keys
+        hold only numbers and text: cheap to hash, and never tracked by the garbage
+        collector however large the book."""
+        number = self._term_by_id.get(id(term))
+        if number is None:
+            assert term is not None  # a recurring segment has a pricing term
+            number = self._term_numbers.setdefault(term, len(self._term_numbers))
+            self._term_by_id[id(term)] = number
+            length = months_in(term)  # price × months ÷ length, as whole numbers
+            self._scales.append(
+                (
+                    Decimal(length.denominator),
+                    Decimal(length.denominator * 12),
+                    Decimal(length.numerator),
+                )
+            )
+        return number
+
+    def held(self, days: Sequence[date]) -> list[dict[_Key, Decimal]]:
+        """For each of ``days``, the recurring quantities held, by account and price."""
+        found: list[dict[_Key, Decimal]] = [{} for _ in days]
         cutoff = self.cutoff
         recurring = ChargeKind.RECURRING
         add = SUMS.add
+        term_of = self._term_by_id.get
         for contract in self.contracts:
             cut = cutoff.get(contract.id)
             account = contract.account
@@ -113,38 +138,37 @@ class _Book:
                 start, end = period.start, period.end
                 if cut is not None and cut < end:
                     end = cut
-                for i, day in enumerate(days):
+                key: _Key | None = None
+                for quantities, day in zip(found, days, strict=True):
                     if start <= day < end:
-                        quantities = found[i].get(account)
-                        if quantities is None:
-                            quantities = found[i][account] = {}
-                        assert segment.pricing_term is not None  # a recurring segment has one
-                        key = (code, segment.net_unit_price.amount, segment.pricing_term)
+                        if key is None:
+                            term = segment.pricing_term
+                            number = term_of(id(term))
+                            if number is None:
+                                number = self._term(term)
+                            key = (account, code, segment.net_unit_price.amount, number)
                         quantities[key] = add(quantities.get(key, ZERO), segment.quantity)
         return found
 
-    def revenue(self, quantities: dict[_Key, Decimal], months: int) -> Decimal:
-        """The recurring revenue of ``months`` months (1: MRR, 12: ARR) of one account's
+    def revenue(self, quantities: dict[_Key, Decimal], months: int) -> dict[str, Decimal]:
+        """Each account's recurring revenue of ``months`` months (1: MRR, 12: ARR) from its
         ``quantities``: quantity × net unit price × ``months`` ÷ months in the pricing term,
         each price rounded once (50 digits) in the report currency, then summed exactly."""
-        total = ZERO
-        for (code, price, term), quantity in quantities.items():
+        totals: dict[str, Decimal] = {}
+        scales = self._scales
+        factors = self.factors
+        at = 1 if months == 12 else 0
+        for (account, code, price, term), quantity in quantities.items():
             if not quantity:
                 continue
-            scale = self._scales.get((term, months))
-            if scale is None:
-                length = months_in(term)  # the price × months ÷ length, as whole numbers
-                scale = self._scales[(term, months)] = (
-                    Decimal(length.denominator * months),
-                    Decimal(length.numerator),
-                )
-            numerator, denominator = scale
-            value = CTX.multiply(CTX.multiply(quantity, price), numerator)
-            factor = self.factors.get(code)
+            scale = scales[term]
+            value = CTX.multiply(CTX.multiply(quantity, price), scale[at])
+            factor = factors.get(code)
             if factor is not None:
                 value = CTX.multiply(value, factor)
-            total = SUMS.add(total, CTX.divide(value, denominator))
-        return total
+            value = CTX.divide(value, scale[2])
+            totals[account] = SUMS.add(totals.get(account, ZERO), value)
+        return totals
 
     def had_arr_before(self, accounts: set[str], day: date) -> set[str]:
         """Those of ``accounts`` that had ARR on some day before ``day``: each account's
@@ -164,8 +188,8 @@ class _Book:
                 end = min(segment.period.end, day, cut)
                 if start >= end:
                     continue
-                assert segment.pricing_term is not None
-                key = (code, segment.net_unit_price.amount, segment.pricing_term)
+                price = segment.net_unit_price.amount
+                key = (contract.account, code, price, self._term(segment.pricing_term))
                 found.setdefault(start, []).append((key, segment.quantity))
                 found.setdefault(end, []).append((key, -segment.quantity))
         had = set()
@@ -174,7 +198,7 @@ class _Book:
             for when in sorted(found):
                 for key, quantity in found[when]:
                     held[key] = SUMS.add(held.get(key, ZERO), quantity)
-                if when < day and self.revenue(held, 1) > 0:
+                if when < day and self.revenue(held, 1).get(account, ZERO) > 0:
                     had.add(account)
                     break
         return had
@@ -244,8 +268,8 @@ def _revenue(
     book = _Book(contracts, currency, rates)
     (held,) = book.held([_day(on)])
     total = ZERO
-    for quantities in held.values():
-        total = SUMS.add(total, book.revenue(quantities, months))
+    for amount in book.revenue(held, months).values():
+        total = SUMS.add(total, amount)
     return Money._trusted(total, book.currency)
 
 
@@ -284,11 +308,12 @@ def arr_bridge(
         raise RevcycleTypeError(f"arr_bridge() needs a Period, not {period!r}.")
     book = _Book(contracts, currency, rates)
     before, last = book.held([period.start - _ONE_DAY, period.last_day])
+    openings, closings = book.revenue(before, 12), book.revenue(last, 12)
     report = book.currency
     figures: list[tuple[str, Decimal, Decimal, ArrMovement]] = []
-    for account in sorted(before.keys() | last.keys()):
-        opening = book.revenue(before.get(account, {}), 12)
-        closing = book.revenue(last.get(account, {}), 12)
+    for account in sorted(openings.keys() | closings.keys()):
+        opening = openings.get(account, ZERO)
+        closing = closings.get(account, ZERO)
         if opening or closing:
             figures.append((account, opening, closing, classify(opening, closing)))
     arrivals = {account for account, _, _, kind in figures if kind is ArrMovement.NEW}
