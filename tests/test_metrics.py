@@ -468,7 +468,85 @@ def test_the_bridge_adds_up_for_any_book(contracts: list[Contract], offset: int,
         bridge.churn,
     ):
         assert figure.amount >= 0
+    # The same book read back from JSON (new objects for every value) gives the same bridge.
+    again = [loads(dumps(c), Contract) for c in contracts]
+    assert arr_bridge(again, period, currency="USD") == bridge
     # Built again through its constructor, the bridge passes its own checks (every account
     # adds up to the figures).
     figures = [getattr(bridge, name) for name in _FIGURES]
     assert ArrBridge(*figures, period=period, accounts=bridge.accounts) == bridge
+
+
+# --------------------------------------------------------------------------------------------
+# The sample book (samples/contracts.json): the rest of the seed deal's book, for the demo,
+# the docs and `revcycle arr`
+
+
+def sample_book() -> list[Contract]:
+    """The contracts of samples/contracts.json, built from the sample catalog (Net 30)."""
+    northwind = contract(
+        "N-1",
+        "Northwind Traders",
+        date(2026, 7, 1),
+        date(2028, 6, 30),
+        QuoteLine("SEAT", 40),
+        QuoteLine("SUPPORT-BRONZE", 1),
+    )
+    northwind = amend(
+        northwind, Amendment(date(2028, 1, 1), [ChangeQuantity("SEAT", quantity=60)]), CATALOG
+    ).contract
+    fabrikam = contract(
+        "F-1",
+        "Fabrikam",
+        date(2026, 1, 1),
+        date(2027, 12, 31),
+        QuoteLine("SUPPORT-PLATINUM", 1),
+        QuoteLine("SEAT", 20),
+    )
+    adatum = contract("AD-1", "Adatum", date(2027, 10, 1), date(2028, 9, 30), seats(12, "5"))
+    litware_then = contract(
+        "L-1", "Litware", date(2025, 1, 1), date(2025, 12, 31), QuoteLine("SEAT", 10)
+    )
+    litware_now = contract(
+        "L-2", "Litware", date(2028, 3, 1), date(2029, 2, 28), QuoteLine("SEAT", 15)
+    )
+    tailspin = contract(
+        "T-1",
+        "Tailspin Toys",
+        date(2027, 1, 1),
+        date(2028, 12, 31),
+        QuoteLine("STORAGE", 300),
+        seats(8),
+    )
+    tailspin = changed(tailspin, date(2027, 11, 1), 5)
+    return [northwind, fabrikam, adatum, litware_then, litware_now, tailspin]
+
+
+def test_the_sample_book_is_what_the_library_builds() -> None:
+    from revcycle.cli._arr import ContractBook
+
+    assert loads(samples.read_text("contracts.json"), ContractBook).contracts == tuple(
+        sample_book()
+    )
+
+
+def test_the_sample_books_bridge_by_hand() -> None:
+    # 2027-07-01 to 2028-06-30, the year the seed deal renews. Opening ARR on 2027-06-30:
+    # Northwind 40 SEAT × 90.00 (10 % volume) + bronze support 1,200.00 = 4,800.00; Fabrikam
+    # platinum 6,000.00 + 20 × 90.00 = 7,800.00; Tailspin 300 GB at 0.25 a month × 12 = 900.00
+    # + 8 × 1,200.00 = 10,500.00; in all 23,100.00. Closing on 2028-06-30: Northwind 60 × 90.00
+    # + 1,200.00 = 6,600.00 (expansion 1,800.00); Fabrikam ended 2027-12-31 (churn 7,800.00);
+    # Adatum 12 × 1,140.00 = 13,680.00 (new); Litware 15 × 90.00 = 1,350.00 (reactivation: it
+    # had 900.00 of ARR in 2025); Tailspin 900.00 + 5 × 1,200.00 = 6,900.00 (contraction
+    # 3,600.00); in all 28,530.00 = 23,100 + 13,680 + 1,800 + 1,350 − 3,600 − 7,800.
+    period = Period.inclusive(date(2027, 7, 1), date(2028, 6, 30))
+    bridge = arr_bridge(sample_book(), period)
+    assert [getattr(bridge, name).amount for name in _FIGURES] == [
+        23100,
+        13680,
+        1800,
+        3600,
+        7800,
+        1350,
+        28530,
+    ]

@@ -108,16 +108,18 @@ class _Book:
         number = self._term_by_id.get(id(term))
         if number is None:
             assert term is not None  # a recurring segment has a pricing term
-            number = self._term_numbers.setdefault(term, len(self._term_numbers))
-            self._term_by_id[id(term)] = number
-            length = months_in(term)  # price × months ÷ length, as whole numbers
-            self._scales.append(
-                (
-                    Decimal(length.denominator),
-                    Decimal(length.denominator * 12),
-                    Decimal(length.numerator),
+            number = self._term_numbers.get(term)
+            if number is None:
+                number = self._term_numbers[term] = len(self._scales)
+                length = months_in(term)  # price × months ÷ length, as whole numbers
+                self._scales.append(
+                    (
+                        Decimal(length.denominator),
+                        Decimal(length.denominator * 12),
+                        Decimal(length.numerator),
+                    )
                 )
-            )
+            self._term_by_id[id(term)] = number
         return number
 
     def held(self, days: Sequence[date]) -> list[dict[_Key, Decimal]]:
