@@ -64,7 +64,7 @@ def test_the_seven_percent_uplift_renewal_of_the_upsold_seed() -> None:
     assert (q.account, q.price_book, q.name) == (
         "Contoso Pharmaceuticals",
         "Standard",
-        "C-1 renewal",
+        "Renewal of C-1",
     )
     (line,) = renewal.lines
     # The quantity on the contract's last day: 100 (C-1-1) + 5 (the delta C-1-2) = 105.

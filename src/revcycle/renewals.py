@@ -108,7 +108,7 @@ def renew(
     :class:`~revcycle.money.Percent` (``Percent("7")`` multiplies by 1.07; text, an int or a
     Decimal are read as one), required for ``UPLIFT`` and refused otherwise; ``term`` a
     :class:`~revcycle.dates.Duration` (default: :func:`renewal_term`); ``id`` names the
-    renewal quote (its ``name``; default ``"C-1 renewal"``).
+    renewal quote (its ``name``; default ``"Renewal of C-1"``).
 
     Refused, with a :class:`~revcycle.errors.ValidationError`: ``UPLIFT`` without an uplift, an
     uplift with another method, an uplift below −100 %, a contract with nothing left to renew
@@ -125,7 +125,7 @@ def renew(
     raised = _to_uplift(uplift, method)
     if term is not None and not isinstance(term, Duration):
         raise RevcycleTypeError(f"A renewal term must be a Duration or None, not {term!r}.")
-    name = f"{contract.id} renewal" if id is None else require_text(id, "A renewal id")
+    name = f"Renewal of {contract.id}" if id is None else require_text(id, "A renewal id")
 
     try:
         start = contract.end_date + _ONE_DAY
