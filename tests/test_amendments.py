@@ -592,3 +592,32 @@ _TAKERS: list[Any] = [
 def test_junk_raises_only_revcycle_errors(value: object, which: int) -> None:
     with contextlib.suppress(errors.RevcycleError):
         _TAKERS[which](value)
+
+
+# --------------------------------------------------------------------------------------------
+# Reading a contract by line: what an amendment reads instead of the whole contract
+
+
+def test_segments_by_sku_and_line_survive_branching_versions() -> None:
+    first = seed()
+    upsold = change(first, date(2026, 3, 1), ChangeQuantity("PLATFORM-SEAT", quantity=105))
+    second = upsold.contract
+    assert (second.segment_count, second.skus) == (2, ("PLATFORM-SEAT",))
+    assert [s.id for s in second.segments_of("PLATFORM-SEAT")] == ["C-1-1", "C-1-2"]
+    assert second.line_of("C-1-2") == "C-1-1"
+    assert second.line_of("C-1-1") == "C-1-1"
+    assert second.segments_of("SEAT") == ()
+    assert second.lines() == {"C-1-1": second.subscriptions}
+    # Version 1 is amended again (a branch): it reads its own segments, not version 2's.
+    other = change(first, date(2027, 1, 1), ChangeQuantity("PLATFORM-SEAT", quantity=90))
+    assert [s.id for s in other.contract.segments_of("PLATFORM-SEAT")] == ["C-1-1", "C-1-2"]
+    assert other.lines[0].delta == -10
+    assert first.segments_of("PLATFORM-SEAT") == first.subscriptions
+    # A third version on the upsold branch counts both deltas of the line.
+    third = change(second, date(2027, 1, 1), Cancel("PLATFORM-SEAT")).contract
+    assert third.lines()["C-1-1"] == third.subscriptions
+    assert third.quantity("PLATFORM-SEAT", on=date(2027, 1, 1)) == 0
+    # Read back from JSON, a version finds its lines the same way.
+    back = loads(dumps(third), Contract)
+    assert back.lines() == third.lines()
+    assert back.line_of("C-1-3") == "C-1-1"
