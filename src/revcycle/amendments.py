@@ -76,7 +76,7 @@ from revcycle.dates import Period
 from revcycle.errors import RevcycleTypeError, UnknownCodeError, ValidationError
 from revcycle.money import Money
 from revcycle.proration import term_multiplier_detail
-from revcycle.quotes import Quote, QuoteLine, price_quote
+from revcycle.quotes import QuoteLine, price_quote
 
 
 __all__ = [
@@ -339,19 +339,10 @@ class _Book:
         if change.quantity.is_zero():
             return  # a zero delta makes no segment and takes no id
         contract = self.contract
-        quote = Quote(
-            contract.account,
-            contract.currency,
-            contract.price_book,
-            self.effective,
+        quote = contract.new_quote(
             [QuoteLine(change.sku, change.quantity, discount=change.discount)],
+            start_date=self.effective,
             end_date=contract.end_date,
-            proration_method=contract.proration_method,
-            partner_discount=contract.partner_discount,
-            distributor_discount=contract.distributor_discount,
-            additional_discount_last=contract.additional_discount_last,
-            partner_discount_first=contract.partner_discount_first,
-            rounding=contract.rounding,
         )
         priced = price_quote(quote, catalog)
         line = priced.lines[0]

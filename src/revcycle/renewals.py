@@ -57,6 +57,8 @@ import enum
 from datetime import timedelta
 from typing import Final
 
+import attrs
+
 from revcycle._numbers import CTX, ZERO, DecimalLike
 from revcycle._validate import require_text, to_choice
 from revcycle.catalog import Catalog, ChargeKind
@@ -64,7 +66,7 @@ from revcycle.contracts import Contract, Subscription
 from revcycle.dates import Duration, anchored_date
 from revcycle.errors import PeriodError, RevcycleTypeError, ValidationError
 from revcycle.money import Percent
-from revcycle.quotes import LockedPrice, PricedQuote, Quote, QuoteLine, price_quote
+from revcycle.quotes import LockedPrice, PricedQuote, QuoteLine, price_quote
 
 
 __all__ = ["RenewalPricing", "renew", "renewal_term"]
@@ -146,23 +148,13 @@ def renew(
             f"Contract {contract.id} has nothing to renew: on its last day, "
             f"{contract.end_date.isoformat()}, every recurring and usage line is at zero."
         )
-    distributor = None if method is RenewalPricing.LIST else contract.distributor_discount
-    quote = Quote(
-        contract.account,
-        contract.currency,
-        contract.price_book,
-        start,
-        kept,
-        end_date=end - _ONE_DAY,
-        proration_method=contract.proration_method,
-        partner_discount=contract.partner_discount,
-        distributor_discount=distributor,
-        additional_discount_last=contract.additional_discount_last,
-        partner_discount_first=contract.partner_discount_first,
+    quote = attrs.evolve(
+        contract.new_quote(kept, start_date=start, end_date=end - _ONE_DAY),
         payment_terms=contract.payment_terms,
-        rounding=contract.rounding,
         name=name,
     )
+    if method is RenewalPricing.LIST:
+        quote = attrs.evolve(quote, distributor_discount=None)
     return price_quote(quote, catalog)
 
 

@@ -50,7 +50,7 @@ from revcycle.errors import (
 )
 from revcycle.money import Currency, Money, Percent, Rounding, check_percent_range, to_currency
 from revcycle.proration import TERM_METHODS, ProrationMethod, term_multiplier_detail
-from revcycle.quotes import PricedQuote
+from revcycle.quotes import PricedQuote, Quote, QuoteLine
 from revcycle.terms import PaymentTerms
 from revcycle.usage import Meter
 
@@ -320,6 +320,26 @@ class Contract(TypedRows):
         for segment in self.subscriptions:
             found.setdefault(line_of.get(segment.id, segment.id), []).append(segment)
         return {root: tuple(segments) for root, segments in found.items()}
+
+    def new_quote(self, lines: Iterable[QuoteLine], *, start_date: date, end_date: date) -> Quote:
+        """A quote on this contract's terms — its account, currency, price book, proration
+        method, partner and distributor discounts, waterfall order and rounding — from
+        ``start_date`` to ``end_date`` (inclusive): how an amendment prices a new product and a
+        renewal its lines, through the quote engine."""
+        return Quote(
+            self.account,
+            self.currency,
+            self.price_book,
+            start_date,
+            lines,
+            end_date=end_date,
+            proration_method=self.proration_method,
+            partner_discount=self.partner_discount,
+            distributor_discount=self.distributor_discount,
+            additional_discount_last=self.additional_discount_last,
+            partner_discount_first=self.partner_discount_first,
+            rounding=self.rounding,
+        )
 
     # -- construction ------------------------------------------------------------------------
 
