@@ -109,7 +109,7 @@ def print_renewal(renewal: PricedQuote, out: Any = None) -> None:
             ]
         )
     print_table(
-        f"Renewal {quote.name or ''} for {quote.account}, {quote.start_date.isoformat()} → "
+        f"{quote.name or 'Renewal'} ({quote.account}), {quote.start_date.isoformat()} → "
         f"{quote.period.last_day.isoformat()}, payment terms {_terms(renewal)}",
         ["sku", "qty", "list now", "locked", "term ×", "uplift", "net unit", "net total"],
         rows,
