@@ -251,13 +251,14 @@ def test_usage_errors_exit_2(capsys: pytest.CaptureFixture[str], argv: list[str]
     assert info.value.code == 2
 
 
-def test_arr_reads_a_bare_list_and_books_in_other_currencies(
+def test_arr_reads_books_and_lists_in_other_currencies(
     capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:
-    data = json.loads(Path(BOOK).read_text())["contracts"]
-    bare = tmp_path / "bare.json"
-    bare.write_text(json.dumps(data))
-    _, out, _ = _run(capsys, "arr", str(bare), "--on", "2027-06-30")
+    # The sample is a bare list; a book is {"contracts": [...]}.
+    data = json.loads(Path(BOOK).read_text())
+    book = tmp_path / "book.json"
+    book.write_text(json.dumps({"contracts": data, "schema_version": 1}))
+    _, out, _ = _run(capsys, "arr", str(book), "--on", "2027-06-30")
     assert json.loads(out)["arr"]["amount"] == "23100.00"
     _, out, _ = _run(
         capsys,

@@ -18,7 +18,6 @@ import attrs
 from revcycle import samples
 from revcycle.amendments import Amendment, ChangeQuantity, PricedAmendment, amend
 from revcycle.catalog import Catalog
-from revcycle.cli._arr import ContractBook
 from revcycle.contracts import Contract
 from revcycle.dates import Period
 from revcycle.money import Percent
@@ -61,7 +60,7 @@ def seed_story() -> SeedStory:
         upsell.contract, catalog, pricing=RenewalPricing.UPLIFT, uplift=UPLIFT, id="C-2"
     )
     renewed = Contract.from_quote(renewal, id="C-2", renews=upsell.contract)
-    others = loads(samples.read_text("contracts.json"), ContractBook).contracts
+    others = loads(samples.read_text("contracts.json"), list[Contract])
     return SeedStory(
         catalog=catalog,
         quote=quote,
