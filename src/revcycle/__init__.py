@@ -11,6 +11,15 @@ from revcycle.approvals import ApprovalPolicy as ApprovalPolicy
 from revcycle.approvals import DiscountAbove as DiscountAbove
 from revcycle.approvals import MarginBelow as MarginBelow
 from revcycle.approvals import TotalAbove as TotalAbove
+from revcycle.billing import BillingPeriod as BillingPeriod
+from revcycle.billing import BillRun as BillRun
+from revcycle.billing import Invoice as Invoice
+from revcycle.billing import InvoiceLine as InvoiceLine
+from revcycle.billing import LineKind as LineKind
+from revcycle.billing import TaxPolicy as TaxPolicy
+from revcycle.billing import TaxRate as TaxRate
+from revcycle.billing import bill as bill
+from revcycle.billing import billing_periods as billing_periods
 from revcycle.calendars import WEEKENDS as WEEKENDS
 from revcycle.calendars import BusinessDayAdjustment as BusinessDayAdjustment
 from revcycle.calendars import BusinessDayConvention as BusinessDayConvention
@@ -121,6 +130,8 @@ __all__ = [
     "AnyPricingModel",
     "Approval",
     "ApprovalPolicy",
+    "BillRun",
+    "BillingPeriod",
     "BillingSettings",
     "BillingTiming",
     "BusinessDayAdjustment",
@@ -154,7 +165,10 @@ __all__ = [
     "Graduated",
     "Handoff",
     "Installment",
+    "Invoice",
+    "InvoiceLine",
     "LateCharge",
+    "LineKind",
     "MarginBelow",
     "Meter",
     "Milestone",
@@ -191,6 +205,8 @@ __all__ = [
     "Stairstep",
     "StepName",
     "Subscription",
+    "TaxPolicy",
+    "TaxRate",
     "Tier",
     "TotalAbove",
     "Touchpoint",
@@ -205,6 +221,8 @@ __all__ = [
     "aggregate_usage",
     "aging",
     "amend",
+    "bill",
+    "billing_periods",
     "late_interest",
     "period_fraction",
     "price_quote",

@@ -1,0 +1,77 @@
+"""Credits capped at what was billed (docs/explanation/credit-caps.md).
+
+A decrease (a negative segment) gives back at most what the contract billed, net, for that SKU
+over the decrease's span: the rounded amounts of the overlapping recurring and credit lines
+(issued before or billed earlier in the same run, across the SKU's subscriptions), each pro rata
+by the days it shares with the span, before the credit is rounded. This is Lago's fix for
+consecutive upgrades crediting more than was billed (getlago/lago-api PR #1778), and it makes
+a span billed at zero (a free first stretch) credit zero.
+
+Re-exported by :mod:`revcycle.billing`; import from there.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from fractions import Fraction
+from typing import Final
+
+from revcycle._numbers import ZERO, fraction_to_decimal
+from revcycle.billing._pieces import Rounder
+from revcycle.dates import Period
+
+
+_NOTHING: Final = Fraction(0)
+
+
+class Ledger:
+    """What one contract billed and credited for each SKU: the period and the rounded amount
+    (negative for a decrease or a credit) of every recurring and credit line, issued before
+    (``issued``) or billed earlier in this run."""
+
+    __slots__ = ("_by_sku",)
+
+    def __init__(self) -> None:
+        self._by_sku: dict[str, list[tuple[Period, Decimal, bool]]] = {}
+
+    def add(self, sku: str, period: Period, amount: Decimal, *, issued: bool) -> None:
+        """Record a recurring or credit line of ``sku``."""
+        self._by_sku.setdefault(sku, []).append((period, amount, issued))
+
+    def net_over(self, sku: str, span: Period) -> Fraction:
+        """What ``sku`` was billed, net of credits, over ``span``: each line's rounded amount
+        × the days it shares with ``span`` ÷ its own days, exactly."""
+        total = _NOTHING
+        for period, amount, _ in self._by_sku.get(sku, ()):
+            shared = (min(period.end, span.end) - max(period.start, span.start)).days
+            if shared > 0:
+                total += Fraction(amount) * shared / period.days
+        return total
+
+    def issued_over(self, sku: str, span: Period) -> bool:
+        """True when an issued line billed ``sku`` over some day of ``span`` (the decrease is
+        then a credit of what was billed, not a negative line beside the charge)."""
+        return any(
+            issued and amount >= ZERO and period.start < span.end and span.start < period.end
+            for period, amount, issued in self._by_sku.get(sku, ())
+        )
+
+
+def capped(
+    precise: Decimal, billed: Fraction, round_line: Rounder, toward_zero: Rounder
+) -> tuple[Decimal, Decimal, bool]:
+    """A decrease's ``precise`` (negative) amount capped at ``billed`` (what was billed net
+    over its span): the precise credit, the rounded credit and whether the cap applied.
+
+    The cap applies before rounding. The rounded credit is the precise one rounded at the line,
+    but never more than the cap rounded toward zero, so a credit never exceeds what was billed.
+    """
+    cap = max(billed, _NOTHING)
+    if Fraction(-precise) > cap:
+        limit = fraction_to_decimal(cap)
+        return -limit, -toward_zero(limit), True
+    ceiling = toward_zero(fraction_to_decimal(cap))
+    amount = round_line(precise)
+    if -amount > ceiling:
+        return precise, -ceiling, True
+    return precise, amount, False
