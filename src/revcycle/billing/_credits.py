@@ -58,20 +58,13 @@ class Ledger:
 
 
 def capped(
-    precise: Decimal, billed: Fraction, round_line: Rounder, toward_zero: Rounder
+    precise: Decimal, billed: Fraction, round_line: Rounder
 ) -> tuple[Decimal, Decimal, bool]:
     """A decrease's ``precise`` (negative) amount capped at ``billed`` (what was billed net
-    over its span): the precise credit, the rounded credit and whether the cap applied.
-
-    The cap applies before rounding. The rounded credit is the precise one rounded at the line,
-    but never more than the cap rounded toward zero, so a credit never exceeds what was billed.
-    """
+    over its span, never below zero): the precise credit, the credit rounded at the line, and
+    whether the cap applied. The cap applies before rounding (DESIGN §4.4)."""
     cap = max(billed, _NOTHING)
     if Fraction(-precise) > cap:
-        limit = fraction_to_decimal(cap)
-        return -limit, -toward_zero(limit), True
-    ceiling = toward_zero(fraction_to_decimal(cap))
-    amount = round_line(precise)
-    if -amount > ceiling:
-        return precise, -ceiling, True
-    return precise, amount, False
+        limit = -fraction_to_decimal(cap)
+        return limit, round_line(limit), True
+    return precise, round_line(precise), False

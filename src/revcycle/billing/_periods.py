@@ -57,19 +57,22 @@ class Calendar:
     text ``"start/end"``) per span, shared by every line on it. A run of 100,000 contracts on
     a few hundred anchors computes a few thousand dates, not millions."""
 
-    __slots__ = ("_dates", "_indexes", "_periods")
+    __slots__ = ("_cycles", "_fractions", "_indexes", "_periods")
 
     def __init__(self) -> None:
-        self._dates: dict[tuple[date, Duration, int], date] = {}
+        # Per cycle (anchor, step): its n-th date by n.
+        self._cycles: dict[tuple[date, Duration], dict[int, date]] = {}
         self._indexes: dict[tuple[date, Duration, date], int] = {}
         self._periods: dict[tuple[date, date], tuple[Period, str]] = {}
+        self._fractions: dict[tuple[Period, Period, ProrationMethod], tuple[Decimal, Fraction]]
+        self._fractions = {}
 
     def boundary(self, anchor: date, step: Duration, n: int) -> date:
         """``anchored_date(anchor, step, n)``."""
-        key = (anchor, step, n)
-        found = self._dates.get(key)
+        dates = self._cycles.setdefault((anchor, step), {})
+        found = dates.get(n)
         if found is None:
-            found = self._dates[key] = anchored_date(anchor, step, n)
+            found = dates[n] = anchored_date(anchor, step, n)
         return found
 
     def index(self, anchor: date, step: Duration, day: date) -> int:
@@ -93,16 +96,30 @@ class Calendar:
             )
         return found
 
+    def fraction(
+        self, piece: Period, full: Period, method: ProrationMethod
+    ) -> tuple[Decimal, Fraction]:
+        """``period_fraction(piece, full, method)``, as a Decimal and exactly."""
+        key = (piece, full, method)
+        found = self._fractions.get(key)
+        if found is None:
+            detail = period_fraction_detail(piece, full, method)
+            found = self._fractions[key] = (detail.value, detail.exact)
+        return found
+
     def cut(
         self, start: date, end: date, anchor: date, step: Duration
     ) -> Iterator[tuple[Period, str, Period]]:
         """``[start, end)`` cut along the cycle ``anchor + n × step``: each piece, its key text
         and its full bill-cycle period (the same object as the piece when it is whole)."""
         n = self.index(anchor, step, start)
-        lower = self.boundary(anchor, step, n)
+        dates = self._cycles.setdefault((anchor, step), {})
+        periods = self._periods
+        lower = dates.get(n) or self.boundary(anchor, step, n)
         while lower < end:
-            upper = self.boundary(anchor, step, n + 1)
-            full, text = self.period(lower, upper)
+            upper = dates.get(n + 1) or self.boundary(anchor, step, n + 1)
+            found = periods.get((lower, upper))
+            full, text = self.period(lower, upper) if found is None else found
             if start <= lower and upper <= end:
                 yield full, text, full
             else:
@@ -150,15 +167,21 @@ def first_stretch(
 
 
 def fraction_of(
-    piece: Period, full: Period, method: ProrationMethod, policy: FirstPeriod | None
+    piece: Period,
+    full: Period,
+    method: ProrationMethod,
+    policy: FirstPeriod | None,
+    calendar: Calendar | None = None,
 ) -> tuple[Decimal, Fraction]:
     """The share of ``full`` that ``piece`` bills, as a Decimal and exactly: 1 for a whole
     period, 1 or 0 under a ``FULL`` or ``FREE`` first-period ``policy``, else
-    ``period_fraction(piece, full, method)``."""
+    ``period_fraction(piece, full, method)`` (worked out once per ``calendar``)."""
     if piece is full or piece == full or policy is FirstPeriod.FULL:
         return ONE, _EXACT_ONE
     if policy is FirstPeriod.FREE:
         return ZERO, Fraction(0)
+    if calendar is not None:
+        return calendar.fraction(piece, full, method)
     detail = period_fraction_detail(piece, full, method)
     return detail.value, detail.exact
 

@@ -36,15 +36,6 @@ def rounder(rounding: Rounding | None, currency: Currency) -> Rounder:
     return half_up
 
 
-def round_down(amount: Decimal, rounding: Rounding | None, currency: Currency) -> Decimal:
-    """``amount`` rounded toward zero at the places of the line rounding (a capped credit, so
-    that it never exceeds what was billed)."""
-    places = (
-        currency.minor_units if rounding is None or rounding.places is None else rounding.places
-    )
-    return amount.quantize(Decimal(1).scaleb(-places), rounding=decimal.ROUND_DOWN, context=CTX)
-
-
 def term_share(frequency: Duration, term: Duration) -> Fraction | None:
     """The share of one pricing ``term`` that one billing period of ``frequency`` is: months
     over months when both are month-based, days over days when both are day-based (weeks and
@@ -74,7 +65,7 @@ class RecurringPrices:
     when the frequency and the pricing term count alike), a shorter piece's from its exact
     fraction, multiplying first and dividing once."""
 
-    __slots__ = ("_base", "_currency", "_fixed", "_round", "_term", "_unit", "_whole")
+    __slots__ = ("_base", "_currency", "_fixed", "_round", "_term", "_unit", "_whole", "same")
 
     def __init__(self, segment: Subscription, frequency: Duration, round_line: Rounder) -> None:
         term = segment.pricing_term
@@ -86,6 +77,10 @@ class RecurringPrices:
         self._fixed = term_share(frequency, term)
         self._round = round_line
         self._whole: dict[Fraction, _Priced] = {}
+        # A whole period's prices when every period costs the same (a fixed share).
+        self.same: _Priced | None = None
+        if self._fixed is not None:
+            self.same = self.whole(Period(segment.period.start, segment.period.end))
 
     def _share(self, full: Period) -> Fraction:
         fixed = self._fixed
@@ -93,7 +88,8 @@ class RecurringPrices:
 
     def whole(self, full: Period) -> _Priced:
         """A whole bill-cycle period ``full``."""
-        share = self._share(full)
+        fixed = self._fixed
+        share = period_share(full, self._term) if fixed is None else fixed
         found = self._whole.get(share)
         if found is None:
             currency = self._currency

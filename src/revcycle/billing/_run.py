@@ -7,7 +7,7 @@ Re-exported by :mod:`revcycle.billing`; import from there.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from datetime import date
 from decimal import Decimal
 from fractions import Fraction
@@ -31,7 +31,7 @@ from revcycle.billing._invoice import (
     require_tax,
 )
 from revcycle.billing._periods import Calendar, first_stretch, fraction_of, usage_window
-from revcycle.billing._pieces import TRUE_UP, RecurringPrices, round_down, rounder
+from revcycle.billing._pieces import TRUE_UP, RecurringPrices, rounder
 from revcycle.billing._usage import (
     UsageBook,
     check_window,
@@ -282,7 +282,6 @@ class _ContractRun:
         "settings",
         "step",
         "through",
-        "toward_zero",
     )
 
     def __init__(
@@ -307,9 +306,6 @@ class _ContractRun:
         self.calendar = calendar
         rounding, currency = contract.rounding, contract.currency
         self.round_line = rounder(rounding, currency)
-        self.toward_zero: Callable[[Decimal], Decimal] = lambda amount: round_down(
-            amount, rounding, currency
-        )
         self.lines: list[_Sorted] = []
         self.negatives: list[tuple[int, Subscription, Period, str, Period, Money, Decimal, Decimal]]
         self.negatives = []
@@ -347,6 +343,7 @@ class _ContractRun:
         prefix = f"{cid}:{sid}:recurring:"
         keys, append, ledger = self.keys, self.lines.append, self.ledger
         prices = RecurringPrices(segment, self.step, self.round_line)
+        same = prices.same
         settings = self.settings
         policy = first_stretch(segment, settings, contract.start_date)
         method = settings.proration
@@ -366,11 +363,11 @@ class _ContractRun:
                 break
             note = ""
             if piece is full:
-                unit, precise, amount = prices.whole(full)
+                unit, precise, amount = same or prices.whole(full)
                 fraction = ONE
             else:
                 stub = policy if first and piece.start > full.start else None
-                fraction, exact = fraction_of(piece, full, method, stub)
+                fraction, exact = fraction_of(piece, full, method, stub, self.calendar)
                 unit, precise, amount = prices.part(full, exact)
                 if stub is None:
                     note = f", prorated {exact.numerator}/{exact.denominator}"
@@ -431,7 +428,7 @@ class _ContractRun:
         assert ledger is not None
         sku = segment.sku
         billed = ledger.net_over(sku, piece)
-        exact, amount, was_capped = capped(precise, billed, self.round_line, self.toward_zero)
+        exact, amount, was_capped = capped(precise, billed, self.round_line)
         kind = _CREDIT if ledger.issued_over(sku, piece) else _RECURRING
         note = "credit for" if kind is _CREDIT else "decrease of"
         description = f"{segment.name}, {note} {plain(-segment.quantity)}"

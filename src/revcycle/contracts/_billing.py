@@ -21,6 +21,21 @@ from revcycle.errors import RevcycleTypeError, ValidationError
 from revcycle.proration import PERIOD_METHODS, ProrationMethod
 
 
+def _cycle_day(start: date, day: int, frequency: Duration) -> date:
+    """Day ``day`` of the start's month, or of the nearest earlier month of a month-based cycle
+    that has that day (see :meth:`BillingSettings.resolved`)."""
+    clamped = day_in_month(start.year, start.month, day)
+    if clamped.day == day or not frequency.is_month_based:
+        return clamped
+    step = frequency.total_months
+    index = start.year * 12 + start.month - 1
+    for back in range(1, 13):
+        year, month = divmod(index - back * step, 12)
+        if monthrange(year, month + 1)[1] >= day:
+            return date(year, month + 1, day)
+    return clamped
+
+
 class BillingTiming(enum.StrEnum):
     """When a recurring period is billed: at its start (``IN_ADVANCE``) or once it has ended
     (``IN_ARREARS``). Usage always bills in arrears."""
@@ -147,13 +162,18 @@ prorated (daily); the last piece trued up to the contracted total'
 
     def resolved(self, start: date) -> BillingSettings:
         """These settings with the anchor of a contract starting on ``start``: ``anchor`` if
-        given, else day ``bill_cycle_day`` of the start's month (clamped), else ``start``."""
+        given, else day ``bill_cycle_day`` of the start's month, else ``start``.
+
+        A bill-cycle day the start's month lacks (the 31st in September) is taken from the
+        nearest earlier month of the same cycle that has it (August 31 for a monthly cycle), so
+        the cycle comes back to the 31st; with no such month, the start's month clamped.
+        """
         if self.anchor is not None:
             return self
         day = self.bill_cycle_day
-        return self.with_anchor(
-            start if day is None else day_in_month(start.year, start.month, day)
-        )
+        if day is None:
+            return self.with_anchor(start)
+        return self.with_anchor(_cycle_day(start, day, self.frequency))
 
     # -- presets: other systems' conventions, so a migration reproduces their numbers -------
 
