@@ -317,9 +317,16 @@ class _ContractRun:
         segments = contract.subscriptions
         if any(s.quantity < ZERO and s.charge_kind is ChargeKind.RECURRING for s in segments):
             self.ledger = Ledger()
+            order = {segment.id: index for index, segment in enumerate(segments)}
             for line in self.issued.lines(contract.id):
                 if line.kind is _RECURRING or line.kind is _CREDIT:
-                    self.ledger.add(line.sku, line.period, line.amount.amount, issued=True)
+                    self.ledger.add(
+                        line.sku,
+                        line.period,
+                        line.amount.amount,
+                        issued=True,
+                        order=order.get(line.subscription_id, -1),
+                    )
         usage = False
         for index, segment in enumerate(segments):
             kind = segment.charge_kind
@@ -409,7 +416,7 @@ class _ContractRun:
             )
             append((piece.start, index, 0, line))
             if ledger is not None:
-                ledger.add(sku, piece, amount.amount, issued=False)
+                ledger.add(sku, piece, amount.amount, issued=False, order=index)
 
     def _decrease(
         self,
@@ -427,9 +434,9 @@ class _ContractRun:
         ledger = self.ledger
         assert ledger is not None
         sku = segment.sku
-        billed = ledger.net_over(sku, piece)
+        billed = ledger.net_over(sku, piece, index)
         exact, amount, was_capped = capped(precise, billed, self.round_line)
-        kind = _CREDIT if ledger.issued_over(sku, piece) else _RECURRING
+        kind = _CREDIT if ledger.issued_over(sku, piece, index) else _RECURRING
         note = "credit for" if kind is _CREDIT else "decrease of"
         description = f"{segment.name}, {note} {plain(-segment.quantity)}"
         if was_capped:
@@ -454,7 +461,7 @@ class _ContractRun:
             Money._trusted(amount, currency),
         )
         self.lines.append((piece.start, index, _ORDER[kind], line))
-        ledger.add(sku, piece, amount, issued=False)
+        ledger.add(sku, piece, amount, issued=False, order=index)
 
     def _one_time(self, index: int, segment: Subscription) -> None:
         span = segment.period
