@@ -7,14 +7,21 @@ Import them by name: ``from billing_support import plans, contract_of``.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
 from revcycle.amendments import amend
-from revcycle.billing import BillRun, InvoiceLine
+from revcycle.billing import BillRun, InvoiceLine, bill
 from revcycle.catalog import Catalog, ChargeKind, PriceBook, Product
-from revcycle.contracts import Amendment, AnyChange, BillingSettings, Contract
+from revcycle.contracts import (
+    AddProduct,
+    Amendment,
+    AnyChange,
+    BillingSettings,
+    Cancel,
+    Contract,
+)
 from revcycle.dates import Duration
 from revcycle.money import Money
 from revcycle.pricing import AnyPricingModel, PerUnit
@@ -83,9 +90,49 @@ def contract_of(
     return Contract.from_quote(price_quote(quote, catalog), id=id, billing=billing, meters=meters)
 
 
+def one_plan(
+    price: str,
+    currency: str = "USD",
+    *,
+    id: str,
+    start: date,
+    end: date,
+    billing: BillingSettings | None = None,
+    term: Duration = MONTH,
+    **options: Any,
+) -> tuple[Catalog, Contract]:
+    """A catalog of one plan ``PLAN`` at ``price`` per ``term``, and a contract for one unit
+    of it (``options`` go to the quote)."""
+    catalog = plans(currency, term=term, PLAN=price)
+    contract = contract_of(
+        catalog, {"PLAN": 1}, id=id, start=start, end=end, billing=billing, **options
+    )
+    return catalog, contract
+
+
 def amended(contract: Contract, catalog: Catalog, effective: date, *changes: AnyChange) -> Contract:
     """The next version of ``contract`` with ``changes`` effective on ``effective``."""
     return amend(contract, Amendment(effective, list(changes)), catalog).contract
+
+
+def plan_change(
+    catalog: Catalog,
+    old: str,
+    new: str,
+    *,
+    id: str,
+    start: date,
+    effective: date,
+    billing: BillingSettings,
+) -> tuple[BillRun, Contract, BillRun]:
+    """One unit of plan ``old`` from ``start`` for a year, billed on its first day, then
+    changed to plan ``new`` on ``effective`` (``old`` cancelled, ``new`` added) and billed
+    through that day: the first run, the changed contract and the change's run."""
+    end = date(start.year + 1, start.month, start.day) - timedelta(days=1)
+    contract = contract_of(catalog, {old: 1}, id=id, start=start, end=end, billing=billing)
+    first = bill([contract], through=start)
+    changed = amended(contract, catalog, effective, Cancel(old), AddProduct(new, quantity=1))
+    return first, changed, bill([changed], through=effective, issued=first.invoices)
 
 
 def amounts(lines: Iterable[InvoiceLine]) -> list[tuple[str, str, str, str]]:

@@ -17,7 +17,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from billing_support import YEAR, amended, amounts, contract_of, plans
+from billing_support import YEAR, amended, amounts, contract_of, one_plan, plans
 from helpers import JUNK
 from revcycle import errors, samples
 from revcycle.billing import (
@@ -552,13 +552,7 @@ def test_explain_says_what_each_line_bills() -> None:
 
 
 def test_an_issued_invoice_in_another_currency_is_refused() -> None:
-    euros = contract_of(
-        plans("EUR", PLAN="10.00"),
-        {"PLAN": 1},
-        id="E",
-        start=date(2025, 1, 1),
-        end=date(2025, 12, 31),
-    )
+    _, euros = one_plan("10.00", "EUR", id="E", start=date(2025, 1, 1), end=date(2025, 12, 31))
     issued = bill([euros], through=date(2025, 1, 1)).invoices
     with pytest.raises(errors.CurrencyMismatchError, match="one account, one currency"):
         bill([seats()], through=date(2025, 2, 1), issued=issued)
@@ -724,13 +718,7 @@ def test_records_arrow_and_pandas_are_typed_and_add_up() -> None:
 
 
 def test_html_is_escaped_and_truncated_past_fifty_rows() -> None:
-    contract = contract_of(
-        plans(PLAN="10.00"),
-        {"PLAN": 1},
-        id="<H&1>",
-        start=date(2020, 1, 1),
-        end=date(2025, 12, 31),
-    )
+    _, contract = one_plan("10.00", id="<H&1>", start=date(2020, 1, 1), end=date(2025, 12, 31))
     run = bill([contract], through=date(2025, 12, 1))
     (invoice,) = run.invoices
     html = invoice._repr_html_()

@@ -13,7 +13,7 @@ from decimal import Decimal
 
 import pytest
 
-from billing_support import YEAR, amended, amounts, contract_of, plans
+from billing_support import YEAR, amended, amounts, contract_of, one_plan, plan_change, plans
 from revcycle.billing import (
     BillingSettings,
     BillingTiming,
@@ -26,7 +26,7 @@ from revcycle.billing import (
     bill,
     billing_periods,
 )
-from revcycle.contracts import AddProduct, Cancel
+from revcycle.contracts import AddProduct, Cancel, Contract
 from revcycle.dates import Duration, Period
 from revcycle.money import Money, Percent
 from revcycle.proration import ProrationMethod
@@ -83,10 +83,9 @@ def test_lago_calendar_anchors_follow_the_calendar_unit_of_the_frequency() -> No
         (Duration(weeks=1), date(2024, 5, 20)),  # a Monday
         (Duration(months=2), date(2024, 5, 1)),
     ):
-        catalog = plans(term=frequency, PLAN="100.00")
-        contract = contract_of(
-            catalog,
-            {"PLAN": 1},
+        _, contract = one_plan(
+            "100.00",
+            term=frequency,
             id="L",
             start=start,
             end=date(2026, 12, 31),
@@ -123,9 +122,8 @@ def test_stripe_s3_month_end_anchor(year: int, february: date) -> None:
     # S3, https://stripe.com/docs/billing/subscriptions/billing-cycle: "a billing cycle anchor
     # date of January 31 bills ... February 28 (or February 29 in a leap year), then March 31,
     # April 30".
-    contract = contract_of(
-        plans(PLAN="10.00"),
-        {"PLAN": 1},
+    _, contract = one_plan(
+        "10.00",
         id="S3",
         start=date(year, 1, 31),
         end=date(year, 12, 31),
@@ -145,10 +143,8 @@ def test_stripe_s4_free_first_stretch_issues_a_zero_line() -> None:
     # S4 (documented non-match), https://docs.stripe.com/payments/checkout/billing-cycle: with
     # proration_behavior=none "there is no 0 USD invoice"; revcycle issues the zero line so the
     # span counts as billed at zero (the decision of DESIGN §4.4).
-    catalog = plans(PLAN="100.00")
-    contract = contract_of(
-        catalog,
-        {"PLAN": 1},
+    _, contract = one_plan(
+        "100.00",
         id="S4",
         start=date(2023, 5, 15),
         end=date(2024, 5, 31),
@@ -175,10 +171,8 @@ def test_stripe_s4_free_first_stretch_issues_a_zero_line() -> None:
 def test_lago_l1_calendar_first_month() -> None:
     # L1, getlago/lago-doc guide/subscriptions/assign-plan.mdx: "22 days x $50 / 31 days =
     # $35.48" for a sign-up on August 10th, calendar billing (in arrears: billed on Sep 1).
-    catalog = plans(PLAN="50.00")
-    contract = contract_of(
-        catalog,
-        {"PLAN": 1},
+    _, contract = one_plan(
+        "50.00",
         id="L1",
         start=date(2023, 8, 10),
         end=date(2024, 8, 9),
@@ -194,25 +188,26 @@ def test_lago_l2_calendar_mid_month_and_weekly(pay_in_advance: bool) -> None:
     # L2, getlago/lago-api spec/services/fees/subscription_service_spec.rb: amount_cents 100,
     # calendar, started 2022-03-15 -> 55 (in advance or in arrears); a weekly plan started on
     # Wednesday 2022-06-22 -> 71 (weeks from Monday).
-    monthly = contract_of(
-        plans("EUR", PLAN="1.00"),
-        {"PLAN": 1},
+    _, monthly = one_plan(
+        "1.00",
+        "EUR",
         id="L2",
         start=date(2022, 3, 15),
         end=date(2023, 3, 14),
         billing=BillingSettings.lago(calendar=True, pay_in_advance=pay_in_advance),
     )
-    weekly = contract_of(
-        plans("EUR", term=Duration(weeks=1), PLAN="1.00"),
-        {"PLAN": 1},
+    _, weekly = one_plan(
+        "1.00",
+        "EUR",
+        term=Duration(weeks=1),
         id="L2W",
         start=date(2022, 6, 22),
         end=date(2022, 12, 31),
         billing=BillingSettings.lago(
             calendar=True, pay_in_advance=pay_in_advance, frequency=Duration(weeks=1)
         ),
-        proration_method=ProrationMethod.DAILY,  # a weekly price counts days, not months
-    )
+        proration_method=ProrationMethod.DAILY,
+    )  # a weekly price counts days, not months
     run = bill([monthly, weekly], through=date(2022, 7, 1))
     first = {line.contract_id: line for line in reversed(run.lines)}
     assert first["L2"].amount == Money("0.55", "EUR")
@@ -247,6 +242,24 @@ def test_lago_l3_upgrade_in_arrears() -> None:
     assert plan_a == Decimal("45.16")
 
 
+VAT = TaxRate(Percent("20"), "VAT")
+
+
+def _lago_terminated(id: str, effective: date) -> tuple[tuple[Invoice, ...], Contract]:
+    """L4's plan: €31.00 a month paid in advance, calendar, from 2022-09-01, billed through
+    October with 20 % VAT; the invoices, and the contract cancelled ``effective``."""
+    catalog, contract = one_plan(
+        "31.00",
+        "EUR",
+        id=id,
+        start=date(2022, 9, 1),
+        end=date(2023, 8, 31),
+        billing=BillingSettings.lago(calendar=True, pay_in_advance=True),
+    )
+    before = bill([contract], through=date(2022, 10, 1), tax=VAT).invoices
+    return before, amended(contract, catalog, effective, Cancel("PLAN"))
+
+
 @pytest.mark.parametrize(
     ("effective", "excluding", "including"),
     [(date(2022, 10, 16), "16.00", "19.20"), (date(2022, 10, 15), "17.00", "20.40")],
@@ -256,20 +269,9 @@ def test_lago_l4_termination_credit(effective: date, excluding: str, including: 
     # €31.00, pay in advance, calendar, started 2022-09-01, terminated 2022-10-15: credit note
     # 19_20 including 20 % tax (16.00); with upgrade: true, 20_40 (17.00). A termination on day
     # D is a cancellation effective D + 1; an upgrade is effective D.
-    catalog = plans("EUR", PLAN="31.00")
-    contract = contract_of(
-        catalog,
-        {"PLAN": 1},
-        id="L4",
-        start=date(2022, 9, 1),
-        end=date(2023, 8, 31),
-        billing=BillingSettings.lago(calendar=True, pay_in_advance=True),
-    )
-    vat = TaxRate(Percent("20"), "VAT")
-    before = bill([contract], through=date(2022, 10, 1), tax=vat)
-    assert [invoice.total for invoice in before.invoices] == [Money("74.40", "EUR")]
-    cancelled = amended(contract, catalog, effective, Cancel("PLAN"))
-    run = bill([cancelled], through=effective, issued=before.invoices, tax=vat)
+    before, cancelled = _lago_terminated("L4", effective)
+    assert [invoice.total for invoice in before] == [Money("74.40", "EUR")]
+    run = bill([cancelled], through=effective, issued=before, tax=VAT)
     (invoice,) = run.invoices
     (line,) = invoice.lines
     assert line.kind is LineKind.CREDIT
@@ -286,17 +288,7 @@ def test_lago_l5_credit_reduced_by_an_earlier_credit() -> None:
     # L5, the same spec, "when existing credit notes on the fee": an earlier credit note item of
     # €10.00 on the fee leaves 7_20 including tax (6.00): billed 16.00 over the span, less
     # 10.00 already credited (the cap of DESIGN §4.4, Lago's PR #1778).
-    catalog = plans("EUR", PLAN="31.00")
-    contract = contract_of(
-        catalog,
-        {"PLAN": 1},
-        id="L5",
-        start=date(2022, 9, 1),
-        end=date(2023, 8, 31),
-        billing=BillingSettings.lago(calendar=True, pay_in_advance=True),
-    )
-    vat = TaxRate(Percent("20"), "VAT")
-    before = bill([contract], through=date(2022, 10, 1), tax=vat)
+    before, cancelled = _lago_terminated("L5", date(2022, 10, 16))
     span = Period(date(2022, 10, 16), date(2022, 11, 1))
     goodwill = InvoiceLine(
         key="L5:L5-1:credit:2022-10-16/2022-11-01",
@@ -328,10 +320,7 @@ def test_lago_l5_credit_reduced_by_an_earlier_credit() -> None:
         credit_generated=Money("12.00", "EUR"),
         payment_schedule=terms.schedule(date(2022, 10, 10), Money("0.00", "EUR")),
     )
-    cancelled = amended(contract, catalog, date(2022, 10, 16), Cancel("PLAN"))
-    run = bill(
-        [cancelled], through=date(2022, 10, 16), issued=[*before.invoices, credit_note], tax=vat
-    )
+    run = bill([cancelled], through=date(2022, 10, 16), issued=[*before, credit_note], tax=VAT)
     (invoice,) = run.invoices
     assert [line.amount for line in invoice.lines] == [Money("-6.00", "EUR")]
     assert invoice.credit_generated == Money("7.20", "EUR")
@@ -344,10 +333,9 @@ def test_lago_l6_float_rounding_is_not_reproduced() -> None:
     # L6 (documented non-match), the same spec "with rounding at max precision": €9.99,
     # anniversary from 2023-01-30, terminated 2023-03-14: Lago credits 4_99 (a float day price);
     # 9.99 × 15/30 = 4.995 rounds half-up to 5.00 here. The dates agree: Feb 28 to Mar 30.
-    catalog = plans("EUR", PLAN="9.99")
-    contract = contract_of(
-        catalog,
-        {"PLAN": 1},
+    catalog, contract = one_plan(
+        "9.99",
+        "EUR",
         id="L6",
         start=date(2023, 1, 30),
         end=date(2024, 1, 29),
@@ -369,9 +357,8 @@ def test_kill_bill_k1_k6_leading_proration_to_bcd_31() -> None:
     # K1 and K6, killbill/killbill-integration-tests killbill-integration-tests/core/
     # test_catalog.rb test_remove_phase: BCD 31, $1000 a month from 2013-08-15: 516.13 for
     # 2013-08-15 -> 2013-08-31, then 1000.00 for 08-31 -> 09-30 and 09-30 -> 10-31.
-    contract = contract_of(
-        plans(PLAN="1000.00"),
-        {"PLAN": 1},
+    _, contract = one_plan(
+        "1000.00",
         id="K1",
         start=date(2013, 8, 15),
         end=date(2014, 8, 14),
@@ -429,30 +416,6 @@ def test_kill_bill_k2_k3_bcd_change(
     assert run.invoices[1].total == Money(due, "USD")
 
 
-def test_kill_bill_k5_plan_change() -> None:
-    # K5, killbill/killbill-docs userguide/subscription/includes/invoicing-invoice-items.adoc:
-    # Silver monthly $20 for 2013-04-11 -> 05-11, upgraded on 2013-04-26: "Gold monthly" $15 and
-    # REPAIR_ADJ "Silver monthly" $-10 for 04-26 -> 05-11 (Gold at $30, implied).
-    catalog = plans(SILVER="20.00", GOLD="30.00")
-    contract = contract_of(
-        catalog,
-        {"SILVER": 1},
-        id="K5",
-        start=date(2013, 4, 11),
-        end=date(2014, 4, 10),
-        billing=BillingSettings.kill_bill(),
-    )
-    april = bill([contract], through=date(2013, 4, 11))
-    changed = amended(
-        contract, catalog, date(2013, 4, 26), Cancel("SILVER"), AddProduct("GOLD", quantity=1)
-    )
-    run = bill([changed], through=date(2013, 4, 26), issued=april.invoices)
-    assert amounts(run.lines) == [
-        ("credit", "SILVER", "[2013-04-26, 2013-05-11)", "-10.00"),
-        ("recurring", "GOLD", "[2013-04-26, 2013-05-11)", "15.00"),
-    ]
-
-
 def test_kill_bill_k4_clamped_bcd_denominator_is_not_reproduced() -> None:
     # K4 (documented non-match), killbill-integration-tests core/test_catalog.rb: BCD 31, a
     # $150 add-on from 2013-09-04 bills 125.81 at Kill Bill (Aug 30 -> Sep 30, 31 days); the
@@ -472,28 +435,57 @@ def test_kill_bill_k4_clamped_bcd_denominator_is_not_reproduced() -> None:
 # Chargebee
 
 
-def test_chargebee_c1_downgrade_and_carried_credit() -> None:
-    # C1, https://www.chargebee.com/docs/proration-old.html Example 1: $60/month, period 1 Apr
-    # 2012 to 1 May 2012, downgraded on 21 Apr to $30: credit $20, charge $10; the net $10 is
-    # kept as credit and on May 1 the customer pays $20.
-    catalog = plans(P60="60.00", P30="30.00")
-    contract = contract_of(
-        catalog,
-        {"P60": 1},
-        id="C1",
-        start=date(2012, 4, 1),
-        end=date(2013, 3, 31),
-        billing=BillingSettings.chargebee(),
-    )
-    april = bill([contract], through=date(2012, 4, 1))
-    changed = amended(
-        contract, catalog, date(2012, 4, 21), Cancel("P60"), AddProduct("P30", quantity=1)
-    )
-    downgrade = bill([changed], through=date(2012, 4, 21), issued=april.invoices)
-    assert amounts(downgrade.lines) == [
-        ("credit", "P60", "[2012-04-21, 2012-05-01)", "-20.00"),
-        ("recurring", "P30", "[2012-04-21, 2012-05-01)", "10.00"),
+@pytest.mark.parametrize(
+    ("source", "settings", "prices", "change", "start", "effective", "credit", "charge"),
+    [
+        # K5, killbill/killbill-docs userguide/subscription/includes/invoicing-invoice-items.adoc:
+        # Silver monthly $20 for 2013-04-11 -> 05-11, upgraded on 2013-04-26: "Gold monthly" $15
+        # and REPAIR_ADJ "Silver monthly" $-10 for 04-26 -> 05-11 (Gold at $30, implied).
+        ("K5", BillingSettings.kill_bill(), ("20.00", "30.00"), ("A", "B"),
+         date(2013, 4, 11), date(2013, 4, 26), "-10.00", "15.00"),
+        # C1, https://www.chargebee.com/docs/proration-old.html Example 1: $60/month, period 1 Apr
+        # 2012 to 1 May 2012, downgraded on 21 Apr to $30: credit $20, charge $10.
+        ("C1", BillingSettings.chargebee(), ("60.00", "30.00"), ("A", "B"),
+         date(2012, 4, 1), date(2012, 4, 21), "-20.00", "10.00"),
+        # C3, https://support.chargebee.com/support/discussions/topics/40893: cycle 1 Apr to 1
+        # May, Gold $30, Silver $15, changed on 5 Apr: "26 days remaining ... a credit of $26
+        # ... The new plan amount would be $13"; the upgrade costs $13.
+        ("C3", BillingSettings.chargebee(), ("30.00", "15.00"), ("A", "B"),
+         date(2013, 4, 1), date(2013, 4, 5), "-26.00", "13.00"),
+        ("C3", BillingSettings.chargebee(), ("30.00", "15.00"), ("B", "A"),
+         date(2013, 4, 1), date(2013, 4, 5), "-13.00", "26.00"),
+    ],
+)  # fmt: skip
+def test_a_plan_change_credits_the_old_plan_and_charges_the_new(
+    source: str,
+    settings: BillingSettings,
+    prices: tuple[str, str],
+    change: tuple[str, str],
+    start: date,
+    effective: date,
+    credit: str,
+    charge: str,
+) -> None:
+    old, new = change
+    _, _, run = plan_change(
+        plans(A=prices[0], B=prices[1]), old, new, id=source, start=start,
+        effective=effective, billing=settings,
+    )  # fmt: skip
+    period = str(Period(effective, run.lines[0].period.end))
+    assert amounts(run.lines) == [
+        ("credit", old, period, credit),
+        ("recurring", new, period, charge),
     ]
+    assert run.invoices[0].subtotal == Money(credit, "USD") + Money(charge, "USD")
+
+
+def test_chargebee_c1_downgrade_credit_carried_to_the_next_invoice() -> None:
+    # C1, https://www.chargebee.com/docs/proration-old.html Example 1: "the net $10 is kept as
+    # credit and on May 1 the customer pays $20".
+    april, changed, downgrade = plan_change(
+        plans(P60="60.00", P30="30.00"), "P60", "P30", id="C1", start=date(2012, 4, 1),
+        effective=date(2012, 4, 21), billing=BillingSettings.chargebee(),
+    )  # fmt: skip
     assert downgrade.invoices[0].credit_generated == Money("10.00", "USD")
     may = bill([changed], through=date(2012, 5, 1), issued=[*april.invoices, *downgrade.invoices])
     (invoice,) = may.invoices
@@ -505,45 +497,13 @@ def test_chargebee_c1_downgrade_and_carried_credit() -> None:
     assert may.credit_balances["ACME"] == Money("0.00", "USD")
 
 
-@pytest.mark.parametrize(
-    ("old", "new", "credit", "charge", "net"),
-    [
-        ("GOLD", "SILVER", "-26.00", "13.00", "-13.00"),
-        ("SILVER", "GOLD", "-13.00", "26.00", "13.00"),
-    ],
-)
-def test_chargebee_c3_upgrade_and_downgrade(
-    old: str, new: str, credit: str, charge: str, net: str
-) -> None:
-    # C3, https://support.chargebee.com/support/discussions/topics/40893: cycle 1 Apr to 1 May,
-    # Gold $30, Silver $15, changed on 5 Apr: "26 days remaining ... a credit of $26 ... The new
-    # plan amount would be $13"; the upgrade costs $13.
-    catalog = plans(GOLD="30.00", SILVER="15.00")
-    contract = contract_of(
-        catalog,
-        {old: 1},
-        id="C3",
-        start=date(2013, 4, 1),
-        end=date(2014, 3, 31),
-        billing=BillingSettings.chargebee(),
-    )
-    april = bill([contract], through=date(2013, 4, 1))
-    changed = amended(contract, catalog, date(2013, 4, 5), Cancel(old), AddProduct(new, quantity=1))
-    run = bill([changed], through=date(2013, 4, 5), issued=april.invoices)
-    by_kind = {line.kind: line.amount for line in run.lines}
-    assert by_kind[LineKind.CREDIT] == Money(credit, "USD")
-    assert by_kind[LineKind.RECURRING] == Money(charge, "USD")
-    assert run.invoices[0].subtotal == Money(net, "USD")
-
-
 @pytest.mark.parametrize(("year", "february"), [(2022, 28), (2023, 29)])
 def test_chargebee_c5_billing_date_on_the_31st(year: int, february: int) -> None:
     # C5, https://www.chargebee.com/docs/billing/2.0/kb/billing/when-is-the-next-billing-date-
     # for-my-customer: "If your billing date is on 31st August, your next billing date will be
     # on 30th September relatively 28th/29th in February".
-    contract = contract_of(
-        plans(PLAN="10.00"),
-        {"PLAN": 1},
+    _, contract = one_plan(
+        "10.00",
         id="C5",
         start=date(year, 8, 31),
         end=date(year + 1, 8, 30),

@@ -585,65 +585,54 @@ def _invoice(
 ) -> tuple[Invoice, Decimal]:
     """The contract's invoice of ``lines`` and the account's credit balance after it."""
     currency = contract.currency
-    zero = Money.zero(currency).round()
+    quantum = currency.quantum
+    nothing = ZERO.quantize(quantum)
     subtotal = ZERO
     for line in lines:
         subtotal = CTX.add(subtotal, line.amount.amount)
-    terms = contract.payment_terms
-    invoice_id = f"INV-{lines[0].key}"
-    tax_amount = ZERO
-    if tax is not None:
-        if isinstance(tax, TaxRate):
-            exact = ZERO
-            for line in lines:
-                exact = CTX.add(exact, line.precise_amount.amount)
-            levied = CTX.multiply(exact, tax.percent.ratio)
+    held = tuple(lines)
+
+    def assemble(levied: Decimal, credit: Decimal) -> tuple[Invoice, Decimal, Decimal]:
+        """The invoice with ``levied`` tax and at most ``credit`` of the balance applied; the
+        credit it applied and the credit it generated."""
+        before = CTX.add(subtotal, levied)
+        applied = generated = ZERO
+        if before < ZERO:
+            generated, total = CTX.minus(before), ZERO
         else:
-            provisional = Money._trusted(max(subtotal, ZERO), currency)
-            draft = _new_invoice(
-                invoice_id,
-                contract.account,
-                contract.id,
-                currency,
-                invoice_date,
-                tuple(lines),
-                Money._trusted(subtotal, currency),
-                zero,
-                zero,
-                provisional,
-                Money._trusted(max(-subtotal, ZERO), currency),
-                terms.schedule(invoice_date, provisional),
+            applied = min(credit, before)
+            total = CTX.subtract(before, applied)
+        total_money = Money._trusted(total.quantize(quantum, context=CTX), currency)
+        invoice = _new_invoice(
+            f"INV-{held[0].key}",
+            contract.account,
+            contract.id,
+            currency,
+            invoice_date,
+            held,
+            Money._trusted(subtotal, currency),
+            Money._trusted(levied or nothing, currency),
+            Money._trusted(applied.quantize(quantum, context=CTX), currency),
+            total_money,
+            Money._trusted(generated.quantize(quantum, context=CTX), currency),
+            contract.payment_terms.schedule(invoice_date, total_money),
+        )
+        return invoice, applied, generated
+
+    levied = nothing
+    if isinstance(tax, TaxRate):
+        exact = ZERO
+        for line in held:
+            exact = CTX.add(exact, line.precise_amount.amount)
+        levied = rounder(contract.rounding, currency)(CTX.multiply(exact, tax.percent.ratio))
+    elif tax is not None:
+        levy = tax(assemble(nothing, ZERO)[0])  # the invoice before tax and credit
+        if not isinstance(levy, Money) or levy.currency != currency:
+            raise RevcycleTypeError(
+                f"A tax policy must return Money in {currency.code}, not {levy!r}."
             )
-            levy = tax(draft)
-            if not isinstance(levy, Money) or levy.currency != currency:
-                raise RevcycleTypeError(
-                    f"A tax policy must return Money in {currency.code}, not {levy!r}."
-                )
-            levied = levy.amount
-        tax_amount = rounder(contract.rounding, currency)(levied)
-    before = CTX.add(subtotal, tax_amount)
-    applied = generated = ZERO
-    if before < ZERO:
-        generated, total = CTX.minus(before), ZERO
-    else:
-        applied = min(balance, before)
-        total = CTX.subtract(before, applied)
-    quantum = currency.quantum
-    total_money = Money._trusted(total.quantize(quantum, context=CTX), currency)
-    invoice = _new_invoice(
-        invoice_id,
-        contract.account,
-        contract.id,
-        currency,
-        invoice_date,
-        tuple(lines),
-        Money._trusted(subtotal, currency),
-        Money._trusted(tax_amount, currency) if tax is not None else zero,
-        Money._trusted(applied.quantize(quantum, context=CTX), currency),
-        total_money,
-        Money._trusted(generated.quantize(quantum, context=CTX), currency),
-        terms.schedule(invoice_date, total_money),
-    )
+        levied = rounder(contract.rounding, currency)(levy.amount)
+    invoice, applied, generated = assemble(levied, balance)
     return invoice, CTX.add(CTX.subtract(balance, applied), generated)
 
 
