@@ -739,3 +739,44 @@ def test_html_is_escaped_and_truncated_past_fifty_rows() -> None:
     html = bill(many, through=date(2025, 1, 1))._repr_html_()
     assert "60 rows" in html
     assert "C59" in html
+
+
+def test_a_cancelled_usage_line_stops_billing_and_invoice_date_is_its_own() -> None:
+    # A usage line cancelled on Mar 1 (its estimate taken to zero) bills January and February
+    # only; an estimate changed by amendment bills nothing of its own. invoice_date, when given,
+    # dates the invoice (and its due date) instead of `through`.
+    contract = _api_contract(None)
+    catalog = plans(
+        usage={"API": Graduated([Tier(Decimal(10_000), usd("0.01")), Tier(None, usd("0.005"))])},
+        PLAN="10.00",
+    )
+    estimated = amended(contract, catalog, date(2025, 2, 1), ChangeQuantity("API", quantity=5))
+    cancelled = amended(estimated, catalog, date(2025, 3, 1), Cancel("API"))
+    run = bill(
+        [cancelled],
+        through=date(2025, 6, 1),
+        usage=[_calls(1, 100), _calls(4, 100)],
+        invoice_date=date(2025, 6, 3),
+    )
+    usage = [str(line.period) for line in run.lines if line.kind is LineKind.USAGE]
+    assert usage == ["[2025-01-01, 2025-02-01)", "[2025-02-01, 2025-03-01)"]
+    (invoice,) = run.invoices
+    assert (invoice.invoice_date, invoice.due_date) == (date(2025, 6, 3), date(2025, 7, 3))
+
+
+def test_one_time_charges_bill_once_when_their_segment_starts() -> None:
+    # DESIGN §4.4: whatever the timing, on the first run whose `through` reaches the start.
+    catalog = plans(one_time={"SETUP": "500.00"}, PLAN="10.00")
+    contract = contract_of(
+        catalog,
+        {"SETUP": 2, "PLAN": 1},
+        id="O",
+        start=date(2025, 1, 1),
+        end=date(2025, 12, 31),
+        billing=BillingSettings(timing=BillingTiming.IN_ARREARS),
+    )
+    first = bill([contract], through=date(2025, 1, 1))
+    assert amounts(first.lines) == [("one_time", "SETUP", "[2025-01-01, 2026-01-01)", "1000.00")]
+    assert first.lines[0].unit_price == usd("500.00")
+    later = bill([contract], through=date(2025, 2, 1), issued=first.invoices)
+    assert [line.kind for line in later.lines] == [LineKind.RECURRING]
