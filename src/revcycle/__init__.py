@@ -15,6 +15,8 @@ from revcycle.calendars import WEEKENDS as WEEKENDS
 from revcycle.calendars import BusinessDayAdjustment as BusinessDayAdjustment
 from revcycle.calendars import BusinessDayConvention as BusinessDayConvention
 from revcycle.calendars import CountryHolidays as CountryHolidays
+from revcycle.calendars import FinancialHolidays as FinancialHolidays
+from revcycle.calendars import JointCalendar as JointCalendar
 from revcycle.catalog import Catalog as Catalog
 from revcycle.catalog import ChargeKind as ChargeKind
 from revcycle.catalog import ContractedPrice as ContractedPrice
@@ -148,12 +150,14 @@ __all__ = [
     "EndOfMonth",
     "EngagementInterval",
     "ExchangeRates",
+    "FinancialHolidays",
     "FirstPeriod",
     "Flat",
     "ForecastCategory",
     "Graduated",
     "Handoff",
     "Installment",
+    "JointCalendar",
     "LateCharge",
     "MarginBelow",
     "Meter",
