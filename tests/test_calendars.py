@@ -601,6 +601,7 @@ def test_cli_market_as_a_subprocess() -> None:
     assert due(run("--adjust", "following", "--market", "ecb")) == "2025-04-22"
     assert due(run("--adjust", "following", "--market", "NYSE")) == "2025-04-21"
     assert due(run("--adjust", "following", "--holidays", "US")) == "2025-04-18"
+    assert due(run("--adjust", "following")) == "2025-04-18"  # weekends only
     assert due(run("--adjust", "preceding", "--holidays", "US", "--market", "NYSE")) == "2025-04-17"
     usage = run("--market", "ECB")
     assert usage.returncode == 2
