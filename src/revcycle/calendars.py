@@ -205,8 +205,8 @@ def _probe_country(country: str, subdivision: str | None) -> Any:
     except NotImplementedError:
         raise UnknownCodeError(
             f"The holidays package has no calendar for {_where(country, subdivision)!r}; "
-            "expected an ISO 3166 country "
-            "code it supports, such as 'US' or 'DE' (and an optional subdivision such as 'BY')."
+            "expected an ISO 3166 country code it supports, such as 'US' or 'DE' (and an "
+            "optional subdivision such as 'BY')."
         ) from None
 
 
