@@ -24,6 +24,8 @@ from revcycle.calendars import WEEKENDS as WEEKENDS
 from revcycle.calendars import BusinessDayAdjustment as BusinessDayAdjustment
 from revcycle.calendars import BusinessDayConvention as BusinessDayConvention
 from revcycle.calendars import CountryHolidays as CountryHolidays
+from revcycle.calendars import FinancialHolidays as FinancialHolidays
+from revcycle.calendars import JointCalendar as JointCalendar
 from revcycle.catalog import Catalog as Catalog
 from revcycle.catalog import ChargeKind as ChargeKind
 from revcycle.catalog import ContractedPrice as ContractedPrice
@@ -159,6 +161,7 @@ __all__ = [
     "EndOfMonth",
     "EngagementInterval",
     "ExchangeRates",
+    "FinancialHolidays",
     "FirstPeriod",
     "Flat",
     "ForecastCategory",
@@ -167,6 +170,7 @@ __all__ = [
     "Installment",
     "Invoice",
     "InvoiceLine",
+    "JointCalendar",
     "LateCharge",
     "LineKind",
     "MarginBelow",
