@@ -11,10 +11,21 @@ from revcycle.approvals import ApprovalPolicy as ApprovalPolicy
 from revcycle.approvals import DiscountAbove as DiscountAbove
 from revcycle.approvals import MarginBelow as MarginBelow
 from revcycle.approvals import TotalAbove as TotalAbove
+from revcycle.billing import BillingPeriod as BillingPeriod
+from revcycle.billing import BillRun as BillRun
+from revcycle.billing import Invoice as Invoice
+from revcycle.billing import InvoiceLine as InvoiceLine
+from revcycle.billing import LineKind as LineKind
+from revcycle.billing import TaxPolicy as TaxPolicy
+from revcycle.billing import TaxRate as TaxRate
+from revcycle.billing import bill as bill
+from revcycle.billing import billing_periods as billing_periods
 from revcycle.calendars import WEEKENDS as WEEKENDS
 from revcycle.calendars import BusinessDayAdjustment as BusinessDayAdjustment
 from revcycle.calendars import BusinessDayConvention as BusinessDayConvention
 from revcycle.calendars import CountryHolidays as CountryHolidays
+from revcycle.calendars import FinancialHolidays as FinancialHolidays
+from revcycle.calendars import JointCalendar as JointCalendar
 from revcycle.catalog import Catalog as Catalog
 from revcycle.catalog import ChargeKind as ChargeKind
 from revcycle.catalog import ContractedPrice as ContractedPrice
@@ -135,6 +146,8 @@ __all__ = [
     "ApprovalPolicy",
     "ArrBridge",
     "ArrMovement",
+    "BillRun",
+    "BillingPeriod",
     "BillingSettings",
     "BillingTiming",
     "BusinessDayAdjustment",
@@ -162,13 +175,18 @@ __all__ = [
     "EndOfMonth",
     "EngagementInterval",
     "ExchangeRates",
+    "FinancialHolidays",
     "FirstPeriod",
     "Flat",
     "ForecastCategory",
     "Graduated",
     "Handoff",
     "Installment",
+    "Invoice",
+    "InvoiceLine",
+    "JointCalendar",
     "LateCharge",
+    "LineKind",
     "LockedPrice",
     "MarginBelow",
     "Meter",
@@ -207,6 +225,8 @@ __all__ = [
     "Stairstep",
     "StepName",
     "Subscription",
+    "TaxPolicy",
+    "TaxRate",
     "Tier",
     "TotalAbove",
     "Touchpoint",
@@ -223,6 +243,8 @@ __all__ = [
     "amend",
     "arr",
     "arr_bridge",
+    "bill",
+    "billing_periods",
     "gross_revenue_retention",
     "late_interest",
     "mrr",

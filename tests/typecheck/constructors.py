@@ -32,9 +32,11 @@ from revcycle import (
     QuoteLine,
     RatePeriod,
     Stairstep,
+    TaxRate,
     Tier,
     UsageCharge,
     UsageEvent,
+    bill,
     late_interest,
 )
 from revcycle.money import ExchangeRates
@@ -79,6 +81,9 @@ def accepted() -> None:
         id="A-1",
     )
     BillingSettings(timing="in_arrears", first_period="free", proration="thirty_360")
+    BillingSettings.kill_bill(31)
+    TaxRate("20", "VAT")
+    bill([], through=date(2025, 1, 1), tax=TaxRate(Percent("20"), "VAT"))
     print(NetDays(30), models)
 
 
@@ -100,3 +105,5 @@ def refused() -> None:
     AddProduct("SEAT", quantity=2.0)  # type: ignore[arg-type]
     Amendment(date(2026, 3, 1), 5)  # type: ignore[arg-type]
     BillingSettings(timing=5)  # type: ignore[arg-type]
+    TaxRate(0.2, "VAT")  # type: ignore[arg-type]
+    bill([], through="2025-01-01")  # type: ignore[arg-type]

@@ -7,8 +7,8 @@
     revcycle interest "50% now, 50% Net 30" --invoice-date 2024-01-31 \\
         --amount "1000.00 USD" --as-of 2024-06-30 --rate 8 --format table
 
-The schedule is built as ``revcycle terms`` builds it (the same terms, ``--adjust`` and
-``--holidays``); the ``--pay`` payments are applied in date order, and
+The schedule is built as ``revcycle terms`` builds it (the same terms, ``--adjust``,
+``--holidays`` and ``--market``); the ``--pay`` payments are applied in date order, and
 :func:`revcycle.receivables.schedule_interest` charges each installment on its open amount
 from its due date to each payment date and to ``--as-of``, rounded once per installment.
 ``--rate`` is a percent **a year** unless ``--per month`` (× 12) or ``--per day`` (× 365)

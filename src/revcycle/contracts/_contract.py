@@ -198,7 +198,7 @@ class Contract(TypedRows):
 
     def __attrs_post_init__(self) -> None:
         if self.billing.anchor is None:
-            object.__setattr__(self, "billing", self.billing.with_anchor(self.start_date))
+            object.__setattr__(self, "billing", self.billing.resolved(self.start_date))
         previous = self.previous
         before = () if previous is None else previous.subscriptions
         if self.subscriptions[: len(before)] != before:

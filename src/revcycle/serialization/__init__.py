@@ -35,6 +35,7 @@ from cattrs.preconf.json import make_converter as _make_json_converter
 
 from revcycle.errors import RevcycleError, RevcycleTypeError, StructureError
 from revcycle.serialization import (
+    _billing,
     _contracts,
     _opportunity,
     _pricing,
@@ -63,7 +64,7 @@ SCHEMA_VERSION: Final = 1
 
 # The domains' hooks, applied in this order after the core ones; a new domain is one more entry
 # (and its import).
-_DOMAINS: Final = (_opportunity, _pricing, _quotes, _terms, _usage, _contracts)
+_DOMAINS: Final = (_opportunity, _pricing, _quotes, _terms, _usage, _contracts, _billing)
 
 
 def make_converter() -> JsonConverter:
