@@ -15,29 +15,40 @@ from decimal import Decimal
 from revcycle import (
     AddProduct,
     Amendment,
+    ArrBridge,
     BillingSettings,
     Cancel,
+    Catalog,
     ChangeQuantity,
+    Contract,
     Currency,
     DayOfMonth,
+    Duration,
     EarlyPaymentDiscount,
     Installment,
+    LockedPrice,
     Meter,
     Money,
     NetDays,
     Package,
     PaymentTerms,
     Percent,
+    Period,
     Quote,
     QuoteLine,
     RatePeriod,
+    RenewalPricing,
     Stairstep,
     TaxRate,
     Tier,
     UsageCharge,
     UsageEvent,
+    arr,
+    arr_bridge,
     bill,
     late_interest,
+    mrr,
+    renew,
 )
 from revcycle.money import ExchangeRates
 from revcycle.pricing import DiscountTier, Graduated, TieredModel, Volume
@@ -107,3 +118,28 @@ def refused() -> None:
     BillingSettings(timing=5)  # type: ignore[arg-type]
     TaxRate(0.2, "VAT")  # type: ignore[arg-type]
     bill([], through="2025-01-01")  # type: ignore[arg-type]
+
+
+def accepted_renewals_and_metrics(contract: Contract, catalog: Catalog) -> None:
+    renew(contract, catalog, pricing=RenewalPricing.UPLIFT, uplift=Percent("7"), id="C-2")
+    renew(contract, catalog, pricing="uplift", uplift="7", term=Duration(years=1))
+    LockedPrice(
+        unit_price=Money("1080", "USD"),
+        pricing_term=Duration(months=12),
+        contract="C-1",
+        version=2,
+        subscription="C-1-1",
+        uplift=Percent("7"),
+    )
+    Quote("ACME", "USD", "Standard", date(2025, 1, 1), [], payment_terms=PaymentTerms.net(60))
+    bridge: ArrBridge = arr_bridge([contract], Period(date(2026, 1, 1), date(2027, 1, 1)))
+    ratio: Decimal = bridge.net_revenue_retention
+    yearly: Money = arr([contract], date(2026, 1, 1), currency="USD")
+    print(ratio, yearly, mrr([contract], date(2026, 1, 1)))
+
+
+def refused_renewals_and_metrics(contract: Contract, catalog: Catalog) -> None:
+    renew(contract, catalog, pricing="uplift", uplift=7.0)  # type: ignore[arg-type]
+    renew(contract, catalog, term="P1Y")  # type: ignore[arg-type]
+    arr([contract], "2026-01-01")  # type: ignore[arg-type]
+    Quote("ACME", "USD", "Standard", date(2025, 1, 1), [], payment_terms=60)  # type: ignore[arg-type]
