@@ -297,6 +297,8 @@ def test_books_are_checked() -> None:
     assert empty.closing == usd("0")
     with pytest.raises(errors.ValidationError, match="nothing to retain"):
         net_revenue_retention([book()[2]], YEAR_2026)  # Gamma: no ARR on 2025-12-31
+    with pytest.raises(errors.ValidationError, match="opens on the day before its period"):
+        arr_bridge([acme], Period(date.min, date(2026, 1, 1)))
     with pytest.raises(errors.RevcycleTypeError, match="needs a Period"):
         arr_bridge([acme], date(2026, 1, 1))  # type: ignore[arg-type]
 

@@ -308,6 +308,11 @@ def arr_bridge(
     """
     if not isinstance(period, Period):
         raise RevcycleTypeError(f"arr_bridge() needs a Period, not {period!r}.")
+    if period.start == date.min:
+        raise ValidationError(
+            f"An ARR bridge opens on the day before its period, and {period} starts on the "
+            "first day Python can hold; start it a day later."
+        )
     book = _Book(contracts, currency, rates)
     before, last = book.held([period.start - _ONE_DAY, period.last_day])
     openings, closings = book.revenue(before, 12), book.revenue(last, 12)
