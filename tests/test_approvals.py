@@ -246,3 +246,59 @@ def test_a_price_exactly_at_the_margin_floor_needs_no_approval() -> None:
     )
     assert [a.rule for a in below.approvals] == ["margin_below"]
     assert "a margin of 39.99%" in below.approvals[0].reason
+
+
+# --------------------------------------------------------------------------------------------
+# Granting approvals (DESIGN §4: approve(*levels), pending_approvals)
+
+
+def needs_three() -> PricedQuote:
+    # 40 seats at 100.00 a year: 10 % volume off (10-49 seats), then 30 % off: 63.00 a seat,
+    # 37 % off list, so both discount limits fire; TCV 40 × 63.00 = 2,520.00 > 2,000.00.
+    policy = ApprovalPolicy(
+        [
+            DiscountAbove(Percent("20"), "sales manager"),
+            TotalAbove(usd("2000"), "cfo"),
+            DiscountAbove(Percent("25"), "vp sales"),
+        ]
+    )
+    line = QuoteLine("SEAT", 40, discount=Discount.percent("30"))
+    return price_quote(quote(line, approval_policy=policy), CATALOG)
+
+
+def test_approving_levels_leaves_the_rest_pending() -> None:
+    priced = needs_three()
+    assert priced.approval_levels == ("sales manager", "cfo", "vp sales")
+    assert priced.pending_approvals == ("sales manager", "cfo", "vp sales")
+    partly = priced.approve("cfo")
+    assert partly.pending_approvals == ("sales manager", "vp sales")
+    assert partly.granted == ("cfo",)
+    # Approving twice is harmless; the prices and approvals are unchanged.
+    done = partly.approve("vp sales", "cfo", "sales manager")
+    assert done.pending_approvals == ()
+    assert done.granted == ("cfo", "vp sales", "sales manager")
+    assert (done.lines, done.tcv, done.approvals) == (priced.lines, priced.tcv, priced.approvals)
+    assert priced.pending_approvals == ("sales manager", "cfo", "vp sales")  # a new value
+    assert "cfo: the quote's net total (TCV) 2520.00 USD is above 2000.00 USD (granted)" in (
+        partly.explain()
+    )
+
+
+def test_a_level_the_quote_does_not_need_is_refused() -> None:
+    with pytest.raises(errors.UnknownCodeError, match="does not need the approval level 'ceo'"):
+        needs_three().approve("ceo")
+    with pytest.raises(errors.UnknownCodeError, match="it needs no approval"):
+        price_quote(quote(QuoteLine("SEAT", 1)), CATALOG).approve("cfo")
+    with pytest.raises(errors.RevcycleTypeError):
+        needs_three().approve(1)  # type: ignore[arg-type]
+
+
+def test_granted_levels_round_trip_through_json() -> None:
+    approved = needs_three().approve("cfo", "vp sales")
+    text = dumps(approved)
+    assert json.loads(text)["granted"] == ["cfo", "vp sales"]
+    assert loads(text, PricedQuote) == approved
+    data = json.loads(text)
+    data["granted"] = ["ceo"]
+    with pytest.raises(errors.StructureError, match="does not need the approval level 'ceo'"):
+        loads(json.dumps(data), PricedQuote)

@@ -310,7 +310,7 @@ def test_wrong_types_and_as_of() -> None:
     with pytest.raises(ValueError, match="not_a_kind"):
         Milestone("not_a_kind", D0)  # type: ignore[arg-type]
     trip = journey((M.OPPORTUNITY_CREATED, D0), (M.FIRST_QUOTE, D0 + timedelta(days=3)))
-    with pytest.raises(ValidationError, match="before account 'ACME'"):
+    with pytest.raises(ValidationError, match="last milestone of account 'ACME'"):
         trip.spans(D0)
     with pytest.raises(ValidationError, match="two journeys"):
         summarize([trip, trip])
@@ -343,3 +343,58 @@ def test_a_reference_that_is_not_text_is_a_type_error() -> None:
     # Audit of issue 4: was attrs' bare TypeError.
     with pytest.raises(RevcycleTypeError, match=r"Milestone\.reference must be a str"):
         Milestone(M.FIRST_QUOTE, D0, reference=5)  # type: ignore[arg-type]
+
+
+@given(st.lists(journeys(), max_size=5), st.dates(date(2019, 6, 1), date(2030, 1, 1)))
+def test_summarize_at_any_date_counts_each_journey_as_it_stood(
+    trips: list[AccountJourney], as_of: date
+) -> None:
+    trips = [AccountJourney(f"A{i}", t.milestones) for i, t in enumerate(trips)]
+    summary = summarize(trips, as_of=as_of)  # never fails for a later milestone
+    started = [t.until(as_of) for t in trips if t.first_day <= as_of]
+    assert summary.accounts == len(started)
+    assert summary == summarize(started, as_of=as_of)
+    for trip in started:
+        assert trip.last_day <= as_of
+
+
+def test_summarize_cuts_each_account_off_at_as_of() -> None:
+    # Issue 16, new-user item: summarize(journeys, as_of=...) failed as a whole when one
+    # account had a milestone after as_of; an analyst expects each account cut off there.
+    early = journey((M.OPPORTUNITY_CREATED, D0), (M.FIRST_QUOTE, D0 + timedelta(days=10)))
+    later = journey(
+        (M.OPPORTUNITY_CREATED, D0 + timedelta(days=2)),
+        (M.FIRST_QUOTE, D0 + timedelta(days=5)),
+        (M.CLOSED_WON, D0 + timedelta(days=40)),
+        account="Wayne Enterprises",
+    )
+    not_yet = journey((M.OPPORTUNITY_CREATED, D0 + timedelta(days=30)), account="Globex")
+    as_of = D0 + timedelta(days=20)
+    summary = summarize([early, later, not_yet], as_of=as_of)
+    assert summary.accounts == 2  # Globex's journey had not begun
+    # As they stood on as_of: both in interval 2 (since day 10 and day 5), the win not yet.
+    expected = summarize([early, later.until(as_of)], as_of=as_of)
+    assert summary == expected
+    quote_to_close = summary.intervals[1]
+    assert (quote_to_close.accounts, quote_to_close.min_days, quote_to_close.max_days) == (
+        2,
+        10,
+        15,
+    )
+    assert later.until(as_of).milestones == later.milestones[:2]
+    assert later.until(later.last_day) is later
+    with pytest.raises(ValidationError, match="no journey yet"):
+        not_yet.until(D0)
+
+
+def test_the_as_of_message_reads_well_with_a_name_in_quotes() -> None:
+    # Issue 16, new-user item: the message read 'Wayne Enterprises''s.
+    trip = journey(
+        (M.OPPORTUNITY_CREATED, D0),
+        (M.FIRST_QUOTE, D0 + timedelta(days=3)),
+        account="Wayne Enterprises",
+    )
+    with pytest.raises(ValidationError) as caught:
+        trip.spans(D0)
+    assert "''s" not in str(caught.value)
+    assert "last milestone of account 'Wayne Enterprises'" in str(caught.value)

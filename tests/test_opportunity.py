@@ -397,6 +397,34 @@ def test_a_float_amount_is_refused() -> None:
         make().move_to("Qualification", T0, probability=0.5)  # type: ignore[arg-type]
 
 
+def test_a_negative_amount_is_refused_everywhere() -> None:
+    # Issue 16, new-user item: negative opportunity amounts were accepted; an opportunity's
+    # amount is never below zero (from the constructor, a change, or JSON).
+    with pytest.raises(ValidationError, match="must not be negative"):
+        make(amount="-1")
+    with pytest.raises(ValidationError, match="must not be negative"):
+        make().with_amount(Money("-0.01", "USD"), T0)
+    text = dumps(make()).replace('"100000"', '"-100000"')
+    with pytest.raises(StructureError, match="must not be negative"):
+        loads(text, Opportunity)
+    assert make(amount="0").amount.is_zero()  # zero stays a valid (empty) deal
+
+
+def test_one_history_keeps_one_currency() -> None:
+    # Issue 16, new-user item: one history could mix currencies.
+    from revcycle.errors import CurrencyMismatchError
+
+    with pytest.raises(CurrencyMismatchError, match="one opportunity keeps one currency"):
+        make().with_amount(Money("100", "EUR"), T0 + timedelta(days=1))
+    with pytest.raises(CurrencyMismatchError):
+        make().close_won(T0, amount=Money("10", "EUR"))
+    opp = make()
+    mixed = (*opp.history, attrs.evolve(opp.history[0], amount=Money("5", "EUR")))
+    with pytest.raises(CurrencyMismatchError, match="history entry 1 is in EUR"):
+        attrs.evolve(opp, history=mixed, amount=Money("5", "EUR"))
+    assert isinstance(CurrencyMismatchError("x"), RevcycleError)
+
+
 def test_close_won_needs_a_positive_amount() -> None:
     with pytest.raises(CloseRefusedError, match="positive amount"):
         make(amount="0").close_won(T0)

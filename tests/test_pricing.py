@@ -700,3 +700,43 @@ def test_discounts_read_as_text(discount: Discount, text: str) -> None:
 def test_discount_messages_name_the_kind_of_discount(build: Any, message: str) -> None:
     with pytest.raises(errors.RevcycleError, match=message):
         build()
+
+
+def test_stairstep_records_keep_the_overage_price() -> None:
+    # Issue 16, new-user item: Stairstep.to_records() dropped the overage price.
+    steps = [
+        Tier(Decimal("10"), flat_price=usd("100")),
+        Tier(Decimal("50"), flat_price=usd("400")),
+    ]
+    records = Stairstep(steps, overage_unit_price=usd("9")).to_records()
+    assert [r["tier"] for r in records] == [1, 2, None]
+    assert records[-1] == {
+        "tier": None,
+        "above": "50",
+        "up_to": None,
+        "unit_price": "9",
+        "flat_price": None,
+        "currency": "USD",
+    }
+    unlimited = Stairstep([Tier(None, flat_price=usd("5"))]).to_records()
+    assert [r["tier"] for r in unlimited] == [1]
+
+
+def test_tier_models_have_a_public_union_name() -> None:
+    # Issue 16, new-user item: a dict of tier models was typed as the private _Tiered.
+    from revcycle.pricing import TieredModel
+
+    models: dict[str, TieredModel] = {
+        "graduated": Graduated([Tier(None, usd("1"))]),
+        "volume": Volume([Tier(None, usd("1"))]),
+        "stairstep": Stairstep([Tier(None, flat_price=usd("1"))]),
+    }
+    assert all(isinstance(m, Graduated | Volume | Stairstep) for m in models.values())
+
+
+def test_discount_tier_percents_show_short() -> None:
+    # Issue 16, new-user item: rates printed 50 digits.
+    schedule = DiscountSchedule(
+        ScheduleKind.RANGE, [DiscountTier(None, percent=Percent(Decimal(100) / Decimal(3)))]
+    )
+    assert "≈33.333333% off" in schedule._repr_html_()

@@ -525,3 +525,127 @@ def test_a_quote_ending_on_the_calendars_last_day_is_a_period_error() -> None:
     # Issue 16 item 7: OverflowError at year 9999.
     with pytest.raises(errors.PeriodError, match=r"9999-12-31.*supported calendar"):
         quote(QuoteLine("SEAT", Decimal("1")), end_date=date(9999, 12, 31))
+
+
+# What a contract reads of a priced quote (issue 12): pricing term, model, discount, and the
+# exact net unit price per pricing term
+
+
+def test_a_priced_line_carries_its_pricing_term_model_and_discount() -> None:
+    ten_off = Discount.percent(Percent("10"))
+    priced = price_quote(
+        quote(QuoteLine("SEAT", 5, discount=ten_off), QuoteLine("ONBOARD", 1), QuoteLine("API", 9)),
+        CATALOG,
+    )
+    seat, onboard, api = priced.lines
+    assert (seat.pricing_term, seat.model, seat.discount) == (
+        Duration(months=12),
+        CATALOG.price("Standard", "USD", "SEAT"),
+        ten_off,
+    )
+    assert onboard.pricing_term is None  # one-time: no pricing term
+    assert api.model == CATALOG.price("Standard", "USD", "API")
+    assert loads(dumps(priced), PricedQuote).lines == priced.lines
+
+
+YEARLY = Catalog(
+    [Product("P", "Platform seat", ChargeKind.RECURRING, Duration(months=12))],
+    [PriceBook("Standard", "USD", prices={"P": PerUnit(usd("1200.00"))})],
+)
+
+
+@pytest.mark.parametrize(
+    ("last_day", "method"),
+    [
+        # 199 days: 6 whole months and 17 days under MONTHLY_DAILY, (6 + 17 × 12/365) ÷ 12.
+        (date(2025, 7, 18), ProrationMethod.MONTHLY_DAILY),
+        (date(2026, 6, 30), ProrationMethod.MONTHLY_DAILY),  # 18 months: × 3/2
+        (date(2025, 7, 18), ProrationMethod.DAILY),
+        (date(2025, 7, 18), ProrationMethod.CALENDAR_MONTHLY_DAILY),
+        (date(2025, 7, 18), ProrationMethod.THIRTY_360),
+    ],
+)
+def test_a_yearly_price_comes_back_exactly_per_year(
+    last_day: date, method: ProrationMethod
+) -> None:
+    # DESIGN §4.3: 1,200 a year over any span is exactly 1,200 per pricing term; dividing the
+    # 50-digit net unit price by the 50-digit multiplier would leave 1,199.99…9.
+    q = Quote(
+        "ACME",
+        "USD",
+        "Standard",
+        START,
+        [QuoteLine("P", 3)],
+        end_date=last_day,
+        proration_method=method,
+    )
+    priced = price_quote(q, YEARLY)
+    assert priced.unit_prices_per_term() == (usd("1200"),)
+    assert str(priced.unit_prices_per_term()[0].amount) == "1200"
+
+
+def test_an_amount_discount_is_spread_over_the_original_term() -> None:
+    # Three years at 1,200 a year is 3,600.00 a unit; 100.00 off each unit for its whole term
+    # (not scaled) leaves 3,500.00, that is 3,500/3 = 1,166.66… a year; 5 % partner off after it.
+    q = quote(
+        QuoteLine("P", 2, discount=Discount.amount(usd("100"))),
+        end_date=date(2027, 12, 31),
+        partner_discount=Percent("5"),
+    )
+    exact = price_quote(q, YEARLY)._exact_unit_prices_per_term()
+    assert exact == [Fraction(3500, 3) * Fraction(95, 100)]
+
+
+def test_a_target_price_is_a_price_per_term() -> None:
+    # A target line total of 5,000.00 over 2 units for 18 months: 2,500.00 a unit for the
+    # span, 2,500 ÷ 3/2 = 5,000/3 a year.
+    q = quote(QuoteLine("P", 2, discount=Discount.total(usd("5000"))), end_date=date(2026, 6, 30))
+    assert price_quote(q, YEARLY)._exact_unit_prices_per_term() == [Fraction(5000, 3)]
+
+
+@given(quotes())
+def test_the_exact_price_per_term_agrees_with_the_engine(q: Quote) -> None:
+    # The exact per-term price times the exact term multiplier is the engine's net unit price,
+    # to the engine's 50 digits (its few roundings put it within 1e-45 of the exact value).
+    priced = price_quote(q, CATALOG)
+    exact = priced._exact_unit_prices_per_term()
+    back = loads(dumps(priced), PricedQuote)
+    assert back._exact_unit_prices_per_term() == exact
+    for line, per_term, money in zip(
+        priced.lines, exact, priced.unit_prices_per_term(), strict=True
+    ):
+        assert money.amount == decimal.Context(prec=50).divide(
+            per_term.numerator, per_term.denominator
+        )
+        if line.charge_kind is not ChargeKind.RECURRING:
+            assert money == line.net_unit_price
+            continue
+        multiplier = line._exact_multiplier(q.proration_method)
+        if multiplier == 0:  # a span that counts no terms locks one whole term's price
+            continue
+        net = Fraction(line.net_unit_price.amount)
+        assert abs(per_term * multiplier - net) <= max(abs(net), 1) * Fraction(1, 10**45)
+
+
+def test_a_priced_line_edited_by_hand_is_refused() -> None:
+    priced = price_quote(quote(QuoteLine("P", 2, discount=Discount.percent("10"))), YEARLY)
+    data = unstructure(priced)
+    data["lines"][0]["discount"]["value"] = "20"  # the steps still say 10 % off
+    with pytest.raises(errors.ValidationError, match="does not follow from its steps"):
+        structure(data, PricedQuote).unit_prices_per_term()
+    data = unstructure(priced)
+    data["lines"][0]["term_multiplier"] = "2"
+    with pytest.raises(errors.ValidationError, match="has the term multiplier 2, but"):
+        structure(data, PricedQuote).unit_prices_per_term()
+
+
+def test_percents_show_short_in_explanations() -> None:
+    # Issue 16, new-user item: rates printed 50 digits. (The term multiplier's "(≈ ≈1.833333)"
+    # is the fraction formatter's, tested with proration.)
+    third = Percent(decimal.Context(prec=50).divide(100, 3))
+    line = QuoteLine("SEAT", 3, discount=Discount.percent(third))
+    priced = price_quote(quote(line, term=Duration(months=22), partner_discount=third), CATALOG)
+    text = priced.explain()
+    assert "≈33.333333% additional discount" in text
+    assert "≈33.333333% partner discount" in text
+    assert "33.3333333" not in text

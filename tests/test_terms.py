@@ -23,6 +23,8 @@ from revcycle.calendars import (
 from revcycle.money import AllocationPolicy, Money, Percent, allocate, allocate_units
 from revcycle.serialization import dumps, loads
 from revcycle.terms import (
+    MAX_DAYS,
+    MAX_MONTHS,
     PRESETS,
     DayOfMonth,
     DiscountBase,
@@ -275,6 +277,116 @@ def test_schedule_json_round_trip(terms: PaymentTerms, day: date, total: Money) 
 def test_described_terms_parse_back(rule: DueRule, discount: EarlyPaymentDiscount | None) -> None:
     terms = PaymentTerms((Installment.percent(100, rule),), discount)
     assert PaymentTerms.parse(terms.describe()) == terms
+
+
+def _large(limit: int) -> st.SearchStrategy[int]:
+    return st.integers(0, 400) | st.integers(0, limit)
+
+
+every_rule: st.SearchStrategy[DueRule] = st.one_of(
+    st.builds(NetDays, _large(MAX_DAYS)),
+    st.builds(EndOfMonth, _large(MAX_MONTHS), _large(MAX_DAYS)),
+    st.builds(
+        DayOfMonth,
+        st.integers(1, 31),
+        months=_large(MAX_MONTHS),
+        after_days=_large(MAX_DAYS),
+        cutoff_day=st.none() | st.integers(1, 31),
+    ),
+)
+
+
+@given(
+    rule=every_rule,
+    balance=st.booleans(),
+    discount=st.none()
+    | st.builds(
+        EarlyPaymentDiscount,
+        st.decimals(min_value=Decimal("0.0001"), max_value=Decimal("99.9999"), places=4).map(
+            Percent
+        ),
+        _large(MAX_DAYS),
+        st.sampled_from(list(DiscountBase)),
+    ),
+    adjustment=st.none() | st.sampled_from(list(C)).map(BusinessDayAdjustment),
+)
+def test_every_single_line_term_reads_back_from_its_description(
+    rule: DueRule,
+    balance: bool,
+    discount: EarlyPaymentDiscount | None,
+    adjustment: BusinessDayAdjustment | None,
+) -> None:
+    # Issue 16, item 9: parse(describe()) failed for 414 of 766 single-line terms (286
+    # DayOfMonth and 128 EndOfMonth forms). Every rule, with any discount (and its base) and
+    # any business-day convention on the default calendar, now reads back.
+    line = Installment.balance(rule) if balance else Installment.percent(100, rule)
+    terms = PaymentTerms((line,), discount, adjustment=adjustment)
+    assert PaymentTerms.parse(terms.describe()) == terms
+
+
+@pytest.mark.parametrize(
+    "rule",
+    [
+        EndOfMonth(1, 5),
+        EndOfMonth(3),
+        EndOfMonth(3, 10),
+        DayOfMonth(25, months=0, cutoff_day=20),
+        DayOfMonth(1, months=2, after_days=10),
+        DayOfMonth(31, months=0, after_days=30),
+        DayOfMonth(2, months=1, after_days=3, cutoff_day=22),
+    ],
+)
+def test_describe_forms_that_did_not_read_back(rule: DueRule) -> None:
+    # Issue 16, item 9 (reproducers): each of these was refused by parse().
+    terms = PaymentTerms((Installment.percent(100, rule),))
+    assert PaymentTerms.parse(terms.describe()) == terms
+    # Beside other installments too: the comma inside the rule separates nothing.
+    split = PaymentTerms((Installment.percent(40, rule), Installment.balance(NetDays(30))))
+    assert PaymentTerms.parse(split.describe()) == split
+
+
+def test_a_comma_lost_in_a_csv_export_still_separates_installments() -> None:
+    # Issue 16, new-user item: "50% now 50% Net 30" reads as "50% now, 50% Net 30".
+    assert PaymentTerms.parse("50% now 50% Net 30") == PaymentTerms.parse("50% now, 50% Net 30")
+    assert PaymentTerms.parse("30% upfront balance Net 60") == PaymentTerms.parse(
+        "30% upfront; balance Net 60"
+    )
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["Net " + "9" * 5000, "Net 99999999999", "2/" + "9" * 5000 + " Net 30", "EOM + 3652059"],
+)
+def test_absurd_day_counts_are_refused_naming_the_limit(text: str) -> None:
+    # Issue 16, item 6: "Net 9…9" raised a bare ValueError (Python's limit on the digits of
+    # an int) and the CLI printed a traceback.
+    with pytest.raises(errors.TermsParseError, match="at most 3,652,058") as caught:
+        PaymentTerms.parse(text)
+    assert len(str(caught.value)) < 400  # one short line, not the 5,000 digits twice
+    with pytest.raises(TermsError, match="from 0 to 3652058"):
+        NetDays(MAX_DAYS + 1)
+    with pytest.raises(TermsError, match="from 0 to 119987, got <an int of about 5,000 digits>"):
+        EndOfMonth(10**5000)
+
+
+INVOICE = ("--invoice-date", "2024-01-31", "--amount", "100.00 USD")
+
+
+def test_cli_refuses_absurd_day_counts_in_one_line() -> None:
+    # Issue 16, item 6, as a real subprocess: exit 1 and one line on standard error.
+    import subprocess
+    import sys
+
+    done = subprocess.run(
+        [sys.executable, "-m", "revcycle", "terms", "Net " + "9" * 5000, *INVOICE],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 1
+    assert done.stderr.count("\n") == 1
+    assert "at most 3,652,058" in done.stderr
+    assert "Traceback" not in done.stderr
 
 
 @given(st.text(max_size=40))
@@ -637,7 +749,8 @@ def test_terms_validation() -> None:
         Installment.fixed(usd("-5.00"), NetDays(0))
     with pytest.raises(errors.ValidationError, match="minor units"):
         Installment.fixed(usd("5.001"), NetDays(0))
-    with pytest.raises(TermsError, match="at least 0"):
+    # Issue 16, item 6: the upper limit is named since day counts are bounded.
+    with pytest.raises(TermsError, match="from 0 to 3652058"):
         NetDays(-1)
     with pytest.raises(TermsError, match="from 1 to 31"):
         DayOfMonth(0)

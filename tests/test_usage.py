@@ -1082,3 +1082,14 @@ def test_cli_rate_reads_a_list_of_events_from_stdin(
         == 1
     )
     assert "--full-period" in capsys.readouterr().err
+
+
+def test_percentage_rates_show_short_in_breakdowns() -> None:
+    # Issue 16, new-user item: rates printed 50 digits in explanations.
+    rate = Percent(CTX.divide(Decimal(1), Decimal(3)))
+    charge = UsageCharge(Meter("payments", Aggregation.SUM), Percentage(rate, "USD"))
+    event = UsageEvent(id="p1", customer="acme", metric="payments", at=JAN_START, quantity=300)
+    rating = rate_usage([event], charge, JAN)
+    descriptions = [row.description for row in rating.lines[0].breakdown]
+    assert "≈0.333333% of the chargeable amount" in descriptions
+    assert "0.3333333" not in rating.explain()

@@ -382,7 +382,11 @@ def test_the_engines_messages() -> None:
             RevcycleTypeError,
             "A business-day convention must be a BusinessDayConvention, not 5.",
         ),
-        (lambda: NetDays(-1), ValidationError, "NetDays days must be at least 0, got -1."),
+        (  # issue 16, item 6: the limit on day counts is named
+            lambda: NetDays(-1),
+            ValidationError,
+            "NetDays days must be from 0 to 3652058, got -1.",
+        ),
         (
             lambda: PaymentTerms.parse("Net 30").due_date(datetime(2025, 1, 1)),  # noqa: DTZ001
             RevcycleTypeError,

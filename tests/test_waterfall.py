@@ -51,6 +51,7 @@ from revcycle.quotes import (
     WaterfallStep,
     price_quote,
 )
+from revcycle.serialization import dumps, loads
 from revcycle.waterfall import waterfall_order
 
 
@@ -412,3 +413,92 @@ def test_engine_list_price_is_the_models_unit_price_at(sku: str, quantity: Decim
         assert line.list_unit_price == model.unit_price
     else:
         assert line.list_unit_price.amount == model.unit_price_at(quantity).amount
+
+
+# --------------------------------------------------------------------------------------------
+# The uplift step (DESIGN §4.3: a renewal line's steps; a priced line holds uplift at most
+# once, after term)
+
+
+def test_the_default_order_is_unchanged_by_the_uplift_step() -> None:
+    assert StepName.UPLIFT.value == "uplift"
+    assert [s.value for s in waterfall_order()] == [
+        "list",
+        "contracted",
+        "volume",
+        "term",
+        "additional",
+        "partner",
+        "distributor",
+    ]
+    assert waterfall_order(uplift=True)[-1] is StepName.UPLIFT
+    assert waterfall_order(additional_discount_last=True, uplift=True)[-2:] == (
+        StepName.ADDITIONAL,
+        StepName.UPLIFT,
+    )
+
+
+RENEWAL_ORDER = [
+    StepName.LIST,
+    StepName.CONTRACTED,
+    StepName.VOLUME,
+    StepName.ADDITIONAL,
+    StepName.PARTNER,
+    StepName.DISTRIBUTOR,
+    StepName.TERM,
+    StepName.UPLIFT,
+]
+
+
+def renewal_line(order: list[StepName]) -> PricedLine:
+    """A renewal line as part 2 of issue 12 builds it: the list price now (1,250.00), the
+    locked 1,080.00 a year, three years (× 3 = 3,240.00), then a 7 % uplift (3,466.80)."""
+    prices = {
+        StepName.LIST: "1250.00",
+        StepName.CONTRACTED: "1080.00",
+        StepName.VOLUME: "1080.00",
+        StepName.ADDITIONAL: "1080.00",
+        StepName.PARTNER: "1080.00",
+        StepName.DISTRIBUTOR: "1080.00",
+        StepName.TERM: "3240.00",
+        StepName.UPLIFT: "3466.80",
+    }
+    return PricedLine(
+        number=1,
+        sku="PLATFORM-SEAT",
+        name="Platform seat",
+        charge_kind=ChargeKind.RECURRING,
+        quantity=Decimal("105"),
+        period=Period(date(2028, 1, 1), date(2031, 1, 1)),
+        term_multiplier=Decimal(3),
+        steps=[WaterfallStep(name, usd(prices[name]), "renewal") for name in order],
+        net_total=usd("364014.00"),
+        pricing_term=Duration(months=12),
+    )
+
+
+def test_a_priced_line_holds_a_renewal_lines_steps() -> None:
+    line = renewal_line(RENEWAL_ORDER)
+    # "after that step whatever the order": term comes after the discounts here.
+    assert line.list_unit_price == usd("1250.00")
+    assert line.regular_unit_price == usd("3240.00")
+    assert line.customer_unit_price == usd("1080.00")
+    assert line.partner_unit_price == usd("1080.00")
+    assert line.net_unit_price == usd("3466.80")
+    back = loads(dumps(line), PricedLine)
+    assert back == line
+    assert [step.name for step in back.steps] == RENEWAL_ORDER
+
+
+@pytest.mark.parametrize(
+    "order",
+    [
+        [*RENEWAL_ORDER[:6], StepName.UPLIFT, StepName.TERM],  # uplift before term
+        [*RENEWAL_ORDER, StepName.UPLIFT],  # uplift twice
+        RENEWAL_ORDER[1:],  # no list step
+        [*RENEWAL_ORDER[:7], StepName.TERM],  # term twice, no uplift
+    ],
+)
+def test_a_priced_line_refuses_steps_out_of_the_rule(order: list[StepName]) -> None:
+    with pytest.raises(errors.ValidationError, match=r"uplift .*after term|after the term step"):
+        renewal_line(order)

@@ -4,20 +4,44 @@ The everyday names are importable from here; everything else from its module
 (``revcycle.money``, ``revcycle.dates``, ``revcycle.proration`` ...).
 """
 
+from revcycle.amendments import PricedAmendment as PricedAmendment
+from revcycle.amendments import amend as amend
 from revcycle.approvals import Approval as Approval
 from revcycle.approvals import ApprovalPolicy as ApprovalPolicy
 from revcycle.approvals import DiscountAbove as DiscountAbove
 from revcycle.approvals import MarginBelow as MarginBelow
 from revcycle.approvals import TotalAbove as TotalAbove
+from revcycle.billing import BillingPeriod as BillingPeriod
+from revcycle.billing import BillRun as BillRun
+from revcycle.billing import Invoice as Invoice
+from revcycle.billing import InvoiceLine as InvoiceLine
+from revcycle.billing import LineKind as LineKind
+from revcycle.billing import TaxPolicy as TaxPolicy
+from revcycle.billing import TaxRate as TaxRate
+from revcycle.billing import bill as bill
+from revcycle.billing import billing_periods as billing_periods
 from revcycle.calendars import WEEKENDS as WEEKENDS
 from revcycle.calendars import BusinessDayAdjustment as BusinessDayAdjustment
 from revcycle.calendars import BusinessDayConvention as BusinessDayConvention
 from revcycle.calendars import CountryHolidays as CountryHolidays
+from revcycle.calendars import FinancialHolidays as FinancialHolidays
+from revcycle.calendars import JointCalendar as JointCalendar
 from revcycle.catalog import Catalog as Catalog
 from revcycle.catalog import ChargeKind as ChargeKind
 from revcycle.catalog import ContractedPrice as ContractedPrice
 from revcycle.catalog import PriceBook as PriceBook
 from revcycle.catalog import Product as Product
+from revcycle.contracts import AddProduct as AddProduct
+from revcycle.contracts import Amendment as Amendment
+from revcycle.contracts import AmendmentLine as AmendmentLine
+from revcycle.contracts import BillingSettings as BillingSettings
+from revcycle.contracts import BillingTiming as BillingTiming
+from revcycle.contracts import Cancel as Cancel
+from revcycle.contracts import ChangeQuantity as ChangeQuantity
+from revcycle.contracts import Contract as Contract
+from revcycle.contracts import FirstPeriod as FirstPeriod
+from revcycle.contracts import Subscription as Subscription
+from revcycle.contracts import TrueUp as TrueUp
 from revcycle.dates import DayCount as DayCount
 from revcycle.dates import Duration as Duration
 from revcycle.dates import Period as Period
@@ -28,7 +52,16 @@ from revcycle.engagement import MilestoneKind as MilestoneKind
 from revcycle.errors import RevcycleError as RevcycleError
 from revcycle.interest import DatedRate as DatedRate
 from revcycle.interest import LateCharge as LateCharge
+from revcycle.interest import RatePeriod as RatePeriod
 from revcycle.interest import late_interest as late_interest
+from revcycle.metrics import AccountArr as AccountArr
+from revcycle.metrics import ArrBridge as ArrBridge
+from revcycle.metrics import ArrMovement as ArrMovement
+from revcycle.metrics import arr as arr
+from revcycle.metrics import arr_bridge as arr_bridge
+from revcycle.metrics import gross_revenue_retention as gross_revenue_retention
+from revcycle.metrics import mrr as mrr
+from revcycle.metrics import net_revenue_retention as net_revenue_retention
 from revcycle.money import AllocationPolicy as AllocationPolicy
 from revcycle.money import Currency as Currency
 from revcycle.money import ExchangeRates as ExchangeRates
@@ -61,6 +94,7 @@ from revcycle.pricing import Volume as Volume
 from revcycle.proration import ProrationMethod as ProrationMethod
 from revcycle.proration import period_fraction as period_fraction
 from revcycle.proration import term_multiplier as term_multiplier
+from revcycle.quotes import LockedPrice as LockedPrice
 from revcycle.quotes import PricedLine as PricedLine
 from revcycle.quotes import PricedQuote as PricedQuote
 from revcycle.quotes import Quote as Quote
@@ -69,6 +103,8 @@ from revcycle.quotes import price_quote as price_quote
 from revcycle.receivables import AgingReport as AgingReport
 from revcycle.receivables import OpenItem as OpenItem
 from revcycle.receivables import aging as aging
+from revcycle.renewals import RenewalPricing as RenewalPricing
+from revcycle.renewals import renew as renew
 from revcycle.terms import DayOfMonth as DayOfMonth
 from revcycle.terms import DiscountBase as DiscountBase
 from revcycle.terms import EarlyPaymentDiscount as EarlyPaymentDiscount
@@ -97,18 +133,31 @@ __version__ = "0.1.0"
 
 __all__ = [
     "WEEKENDS",
+    "AccountArr",
     "AccountJourney",
+    "AddProduct",
     "Aggregation",
     "AgingReport",
     "AllocationPolicy",
+    "Amendment",
+    "AmendmentLine",
     "AnyPricingModel",
     "Approval",
     "ApprovalPolicy",
+    "ArrBridge",
+    "ArrMovement",
+    "BillRun",
+    "BillingPeriod",
+    "BillingSettings",
+    "BillingTiming",
     "BusinessDayAdjustment",
     "BusinessDayConvention",
+    "Cancel",
     "Catalog",
+    "ChangeQuantity",
     "ChargeKind",
     "ClosePolicy",
+    "Contract",
     "ContractedPrice",
     "CountryHolidays",
     "Currency",
@@ -126,12 +175,19 @@ __all__ = [
     "EndOfMonth",
     "EngagementInterval",
     "ExchangeRates",
+    "FinancialHolidays",
+    "FirstPeriod",
     "Flat",
     "ForecastCategory",
     "Graduated",
     "Handoff",
     "Installment",
+    "Invoice",
+    "InvoiceLine",
+    "JointCalendar",
     "LateCharge",
+    "LineKind",
+    "LockedPrice",
     "MarginBelow",
     "Meter",
     "Milestone",
@@ -150,13 +206,16 @@ __all__ = [
     "Pipeline",
     "PriceBook",
     "PriceRow",
+    "PricedAmendment",
     "PricedLine",
     "PricedQuote",
     "Product",
     "ProrationMethod",
     "Quote",
     "QuoteLine",
+    "RatePeriod",
     "RatedCharge",
+    "RenewalPricing",
     "RevcycleError",
     "Rounding",
     "RoundingMode",
@@ -165,9 +224,13 @@ __all__ = [
     "StageModel",
     "Stairstep",
     "StepName",
+    "Subscription",
+    "TaxPolicy",
+    "TaxRate",
     "Tier",
     "TotalAbove",
     "Touchpoint",
+    "TrueUp",
     "UnitRounding",
     "UnitRoundingMode",
     "UsageCharge",
@@ -177,10 +240,19 @@ __all__ = [
     "WaterfallStep",
     "aggregate_usage",
     "aging",
+    "amend",
+    "arr",
+    "arr_bridge",
+    "bill",
+    "billing_periods",
+    "gross_revenue_retention",
     "late_interest",
+    "mrr",
+    "net_revenue_retention",
     "period_fraction",
     "price_quote",
     "rate_usage",
     "rate_usage_table",
+    "renew",
     "term_multiplier",
 ]

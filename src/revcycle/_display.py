@@ -7,8 +7,16 @@ for an exact fraction (a term multiplier and its parts), :func:`percent_text` fo
 shown as a percent and :func:`days_text` for a count of days; :data:`MISSING` stands for a
 figure that does not exist. None of them reads the ambient decimal context.
 
-One renderer for every aggregate: a caption, a header row and body rows, amounts right-aligned.
-No scripts and no external styles, so it renders the same in Jupyter, VS Code and GitHub.
+One renderer for every aggregate: a caption, a header row and body rows, amounts right-aligned,
+truncated like pandas past a number of rows. No scripts and no external styles, so it renders
+the same in Jupyter, VS Code and GitHub.
+
+One typing of every aggregate's columns for data frames (docs/reference/serialization.md): an
+aggregate names each column's :class:`ColumnKind` once, and :func:`json_records`,
+:func:`arrow_table` and :func:`data_frame` write its rows as JSON scalars, a typed
+``pyarrow.Table`` (rounded amounts ``decimal128(38, s)``, unrounded ``decimal256(76, 40)``,
+dates ``date32``, choices dictionary-encoded) and a pandas frame of that table; an aggregate
+that inherits :class:`TypedRows` gets the three methods from its rows and columns.
 
 >>> from revcycle.money import Money
 >>> amount_text(Money("12.5", "USD")), amount_text(Money("0.0006", "USD"))
@@ -22,14 +30,17 @@ No scripts and no external styles, so it renders the same in Jupyter, VS Code an
 from __future__ import annotations
 
 import decimal
-from collections.abc import Iterable, Sequence
+import enum
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import date
 from decimal import Decimal
 from fractions import Fraction
 from html import escape
-from typing import Any, Final
+from typing import Any, ClassVar, Final
 
 from revcycle._numbers import CTX, HUNDRED, fraction_to_decimal, plain
 from revcycle._validate import require_extra
+from revcycle.errors import MissingExtraError, ValidationError
 from revcycle.money import Money
 
 
@@ -111,6 +122,20 @@ def percent_text(ratio: Decimal | None) -> str:
     return plain(CTX.multiply(ratio, HUNDRED).quantize(_TENTH, context=CTX)) + "%"
 
 
+def points_text(points: Decimal) -> str:
+    """Percentage points as a rate for people: as written up to six decimals (``12.50%``),
+    else ``≈`` and six decimals, half-up (``≈33.333333%``), never fifty digits.
+
+    >>> points_text(Decimal("12.50")), points_text(Decimal(100) / 3)
+    ('12.50%', '≈33.333333%')
+    """
+    exponent = points.as_tuple().exponent
+    assert isinstance(exponent, int)
+    if -exponent <= _MOST_PLACES:
+        return f"{plain(points)}%"
+    return f"{number_text(points)}%"
+
+
 def days_text(days: Decimal | int | None) -> str:
     """A count of days: a whole number as it is, a fraction to a tenth of a day; ``None`` is
     :data:`MISSING`."""
@@ -128,16 +153,29 @@ def html_table(
     *,
     right: Sequence[int] = (),
     footer: Sequence[str] = (),
+    max_rows: int | None = None,
 ) -> str:
     """Render a table as static HTML; every cell is escaped.
+
+    With ``max_rows``, a table of more rows is truncated like pandas: the first and the last
+    five rows around a row of ``…``, and a footer counting the rows.
 
     >>> html = html_table("Q <1>", ["sku", "total"], [["A&B", "10.00 USD"]], right=[1])
     >>> "<caption>Q &lt;1&gt;</caption>" in html, ">A&amp;B</td>" in html
     (True, True)
+    >>> html = html_table("Many", ["n"], [[n] for n in range(60)], max_rows=50)
+    >>> html.count("<tr>"), ">59<" in html, "<p>60 rows</p>" in html
+    (12, True, True)
     """
 
     def align(i: int) -> str:
         return "right" if i in right else "left"
+
+    if max_rows is not None:
+        rows = list(rows)
+        if len(rows) > max_rows:
+            footer = [*footer, f"{len(rows)} rows"]
+            rows = [*rows[:_SHOWN], ["…"] * len(headers), *rows[-_SHOWN:]]
 
     head = "".join(
         f'<th style="text-align:{align(i)}">{escape(str(h))}</th>' for i, h in enumerate(headers)
@@ -158,7 +196,177 @@ def html_table(
     )
 
 
+MAX_ROWS: Final = 50
+"""Past this many rows an aggregate's HTML shows only its first and last rows (like pandas)."""
+
+_SHOWN: Final = 5  # rows shown at each end of a truncated table (pandas' min_rows ÷ 2)
+
+
 def to_pandas(records: list[dict[str, Any]]) -> Any:
     """A pandas DataFrame of ``records``; needs the ``pandas`` extra. Amounts stay Decimal."""
     pd = require_extra("pandas", "pandas", "to_pandas()")
     return pd.DataFrame.from_records(records)
+
+
+# --------------------------------------------------------------------------------------------
+# Typed columns for data frames
+
+
+class ColumnKind(enum.StrEnum):
+    """How a column of an aggregate's table is typed (its values in the rows, then in Arrow).
+
+    ``TEXT`` (str, ``string``), ``CHOICE`` (an enum or a currency code, dictionary-encoded),
+    ``INTEGER`` (int, ``int64``), ``DATE`` (``date32``), ``QUANTITY`` (a Decimal, as a
+    decimal with the places the column needs), ``AMOUNT`` (a rounded amount,
+    ``decimal128(38, s)`` with ``s`` the most places of any rounded amount in the table: the
+    largest minor unit) and ``PRECISE`` (an unrounded amount or ratio,
+    ``decimal256(76, 40)``, half-even at the 40th place). ``None`` is a null everywhere.
+    """
+
+    TEXT = "text"
+    CHOICE = "choice"
+    INTEGER = "integer"
+    DATE = "date"
+    QUANTITY = "quantity"
+    AMOUNT = "amount"
+    PRECISE = "precise"
+
+
+Columns = Mapping[str, ColumnKind]
+"""An aggregate's columns in order: each name and its kind."""
+
+# Wide enough to place any 50-digit value at 40 decimal places without rounding its digits.
+_WIDE: Final = decimal.Context(
+    prec=120, rounding=decimal.ROUND_HALF_EVEN, traps=[decimal.InvalidOperation]
+)
+_PRECISE_SCALE: Final = 40
+
+
+def json_records(rows: Iterable[Mapping[str, Any]], columns: Columns) -> list[dict[str, Any]]:
+    """``rows`` as JSON scalars, in the order of ``columns``: decimals as plain text, dates
+    ISO 8601, choices their values, ints as they are, ``None`` as null.
+
+    >>> json_records([{"day": date(2025, 1, 1), "total": Decimal("9900.00")}],
+    ...              {"day": ColumnKind.DATE, "total": ColumnKind.AMOUNT})
+    [{'day': '2025-01-01', 'total': '9900.00'}]
+    """
+
+    def scalar(value: Any) -> Any:
+        if value is None or isinstance(value, int | str):
+            return value.value if isinstance(value, enum.Enum) else value
+        if isinstance(value, Decimal):
+            return plain(value)
+        if isinstance(value, date):
+            return value.isoformat()
+        return str(value)
+
+    return [{name: scalar(row[name]) for name in columns} for row in rows]
+
+
+def _places(value: Decimal | None) -> int:
+    exponent = 0 if value is None else value.as_tuple().exponent
+    assert isinstance(exponent, int)
+    return max(-exponent, 0)
+
+
+def _integer_digits(value: Decimal | None) -> int:
+    return 0 if value is None or value.is_zero() else max(value.adjusted() + 1, 0)
+
+
+def _decimal_column(
+    pa: Any, values: list[Decimal | None], scale: int, name: str, feature: str
+) -> Any:
+    """Decimals at ``scale`` places in the narrowest of ``decimal128(38, s)`` and
+    ``decimal256(76, s)`` that holds them all; a value too large for either is refused."""
+    digits = max((_integer_digits(v) for v in values), default=0) + scale
+    if digits > 76:
+        raise ValidationError(
+            f"{feature}: the column {name!r} holds a value with {digits - scale} digits before "
+            f"the point, too large for an Arrow decimal of 76 digits with {scale} places."
+        )
+    quantum = Decimal(1).scaleb(-scale)
+    placed = [None if v is None else v.quantize(quantum, context=_WIDE) for v in values]
+    kind = pa.decimal128(38, scale) if digits <= 38 else pa.decimal256(76, scale)
+    return pa.array(placed, kind)
+
+
+def arrow_table(rows: Sequence[Mapping[str, Any]], columns: Columns, feature: str) -> Any:
+    """``rows`` as a ``pyarrow.Table`` typed by ``columns`` (needs the ``arrow`` extra; the
+    missing-extra error names ``feature``, such as ``"Contract.to_arrow()"``).
+
+    >>> table = arrow_table([{"sku": "SEAT", "total": Decimal("9900.00")}],
+    ...                     {"sku": ColumnKind.CHOICE, "total": ColumnKind.AMOUNT}, "A doctest")
+    >>> str(table.schema.field("total").type), table.column("total").to_pylist()
+    ('decimal128(38, 2)', [Decimal('9900.00')])
+    """
+    pa = require_extra("pyarrow", "arrow", feature)
+    # One scale for every rounded amount of the table: its largest minor unit.
+    amount_scale = max(
+        (
+            _places(row[name])
+            for name, kind in columns.items()
+            if kind is ColumnKind.AMOUNT
+            for row in rows
+        ),
+        default=0,
+    )
+    arrays = []
+    for name, kind in columns.items():
+        values = [row[name] for row in rows]
+        if kind is ColumnKind.TEXT:
+            array = pa.array(values, pa.string())
+        elif kind is ColumnKind.CHOICE:
+            texts = [v.value if isinstance(v, enum.Enum) else v for v in values]
+            array = pa.array(texts, pa.string()).dictionary_encode()
+        elif kind is ColumnKind.INTEGER:
+            array = pa.array(values, pa.int64())
+        elif kind is ColumnKind.DATE:
+            array = pa.array(values, pa.date32())
+        elif kind is ColumnKind.AMOUNT:
+            array = _decimal_column(pa, values, amount_scale, name, feature)
+        elif kind is ColumnKind.QUANTITY:
+            scale = min(max((_places(v) for v in values), default=0), _PRECISE_SCALE)
+            array = _decimal_column(pa, values, scale, name, feature)
+        else:
+            array = _decimal_column(pa, values, _PRECISE_SCALE, name, feature)
+        arrays.append(array)
+    return pa.Table.from_arrays(arrays, names=list(columns))
+
+
+def data_frame(rows: Sequence[Mapping[str, Any]], columns: Columns, feature: str) -> Any:
+    """``rows`` as a pandas DataFrame (needs the ``pandas`` extra): the :func:`arrow_table`
+    with ``pd.ArrowDtype`` columns when pyarrow is installed, else plain columns of the rows'
+    own values (Decimals and dates), so sums equal the library's totals either way."""
+    pd = require_extra("pandas", "pandas", feature)
+    try:
+        table = arrow_table(rows, columns, feature)
+    except MissingExtraError:
+        return pd.DataFrame.from_records(
+            [{name: row[name] for name in columns} for row in rows], columns=list(columns)
+        )
+    return table.to_pandas(types_mapper=pd.ArrowDtype)
+
+
+class TypedRows:
+    """What an aggregate inherits to offer ``to_records()``, ``to_arrow()`` and ``to_pandas()``
+    from one list of rows (``_rows()``: Python values, one dict per row) under its typed
+    ``_columns``, so the three views can never disagree."""
+
+    __slots__ = ()
+    _columns: ClassVar[Columns]
+
+    def _rows(self) -> list[dict[str, Any]]:
+        raise NotImplementedError  # pragma: no cover - every aggregate lists its rows
+
+    def to_records(self) -> list[dict[str, Any]]:
+        """One flat record per row (JSON scalars: decimals as text, dates ISO 8601)."""
+        return json_records(self._rows(), self._columns)
+
+    def to_arrow(self) -> Any:
+        """The rows as a typed ``pyarrow.Table`` (the ``arrow`` extra)."""
+        return arrow_table(self._rows(), self._columns, f"{type(self).__name__}.to_arrow()")
+
+    def to_pandas(self) -> Any:
+        """The rows as a pandas DataFrame (the ``pandas`` extra), Arrow-typed columns when
+        pyarrow is installed."""
+        return data_frame(self._rows(), self._columns, f"{type(self).__name__}.to_pandas()")

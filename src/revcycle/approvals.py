@@ -47,7 +47,8 @@ __all__ = [
 ]
 
 
-def _to_rules(value: object) -> tuple[ApprovalRule, ...]:
+def _to_rules(rules: Iterable[ApprovalRule]) -> tuple[ApprovalRule, ...]:
+    value: object = rules  # checked as it came, whatever the annotation promises
     if isinstance(value, str | bytes | Mapping) or not isinstance(value, Iterable):
         raise RevcycleTypeError(f"Approval rules must be a sequence, not {shown(value)}.")
     rules = require_sequence(value, "Approval rules")

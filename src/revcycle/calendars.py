@@ -5,8 +5,11 @@ weekend or a holiday is a separate, optional step. Two pieces make that step:
 
 * a :class:`HolidayCalendar` says whether a day is a business day. :data:`WEEKENDS` (Saturday
   and Sunday off, no holidays) is the default; :class:`WeekendCalendar` takes other weekends and
-  a fixed set of holidays; :class:`CountryHolidays` reads the ``holidays`` package (install the
-  ``revcycle[holidays]`` extra). Any object with an ``is_business_day(day)`` method will do.
+  a fixed set of holidays; :class:`CountryHolidays` (a country's public, bank, government ...
+  holidays) and :class:`FinancialHolidays` (a market's or a settlement system's closing days:
+  TARGET2, the NYSE) read the ``holidays`` package (install the ``revcycle[holidays]`` extra);
+  :class:`JointCalendar` is open only when all of its calendars are. Any object with an
+  ``is_business_day(day)`` method will do.
 * a :class:`BusinessDayConvention` says which way to move (QuantLib's names, ISDA meanings).
 
 >>> from datetime import date
@@ -20,7 +23,7 @@ datetime.date(2024, 8, 30)
 from __future__ import annotations
 
 import enum
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import date, timedelta
 from typing import Any, Final, Protocol, final, runtime_checkable
 
@@ -49,7 +52,9 @@ __all__ = [
     "BusinessDayAdjustment",
     "BusinessDayConvention",
     "CountryHolidays",
+    "FinancialHolidays",
     "HolidayCalendar",
+    "JointCalendar",
     "MissingExtraError",
     "WeekendCalendar",
     "is_business_day",
@@ -128,28 +133,111 @@ WEEKENDS: Final = WeekendCalendar()
 """Saturday and Sunday off, no holidays: the default calendar."""
 
 
-def _load_country(country: str, subdivision: str | None) -> Any:
+# --------------------------------------------------------------------------------------------
+# Calendars read from the holidays package
+
+
+class _PackageCalendar:
+    """What :class:`CountryHolidays` and :class:`FinancialHolidays` share: the holidays
+    package's data, one year at a time.
+
+    Each calendar keeps its own cache, ``{year: the package's calendar of that year}``, out of
+    its value (equality, hash, repr). A year's entry is built whole before it is stored and is
+    only read afterwards (``expand=False``: a read never adds a year), so threads sharing a
+    calendar can at worst build the same year twice, never see half of one. (One package
+    calendar left to fill itself as it is asked would mark a year as present before its
+    holidays are in.)
+    """
+
+    __slots__ = ()
+
+    _years: dict[int, Any]
+    _load: Callable[[Any, int], Any]
+    """The package's calendar of a year (given the package), not expanding to other years."""
+
+    def _year(self, day: date) -> Any:
+        data = self._years.get(day.year)
+        if data is None:
+            holidays = require_extra("holidays", "holidays", type(self).__name__)
+            data = self._load(holidays, day.year)
+            self._years[day.year] = data
+        return data
+
+    def is_business_day(self, day: date) -> bool:
+        """True unless ``day`` is on the calendar's weekend (as the package has it, which may
+        change with the year) or one of its holidays; a weekend day made a working day is a
+        business day."""
+        require_day(day, "A day")
+        return bool(self._year(day).is_working_day(day))
+
+    def name_of(self, day: date) -> str | None:
+        """The holiday's name on ``day``, or ``None`` when it is not a holiday."""
+        require_day(day, "A day")
+        name = self._year(day).get(day)
+        return None if name is None else str(name)
+
+
+def _to_categories(value: Iterable[str] | None) -> tuple[str, ...]:
+    # () stands for "the package's default" until the country is known (post-init).
+    if value is None:
+        return ()
+    given: object = value  # a str is iterable too, and would give one category per letter
+    if isinstance(given, str | bytes) or not isinstance(given, Iterable):
+        raise RevcycleTypeError(
+            f"Holiday categories are a collection of names such as ['public', 'bank'], "
+            f"not {shown(value)}."
+        )
+    names = set()
+    for name in value:
+        names.add(_check_category(name))
+    if not names:
+        raise ValidationError(
+            "CountryHolidays needs at least one holiday category (None means the package's "
+            "default, 'public')."
+        )
+    return tuple(sorted(names))
+
+
+def _check_category(name: object) -> str:
+    """``name`` if it is a non-blank ``str``; the package judges whether it exists."""
+    if not isinstance(name, str) or not name.strip():
+        raise RevcycleTypeError(f"A holiday category must be a non-empty str, not {shown(name)}.")
+    return name
+
+
+def _where(country: str, subdivision: str | None) -> str:
+    return country if subdivision is None else f"{country}-{subdivision}"
+
+
+def _probe_country(country: str, subdivision: str | None) -> Any:
     holidays = require_extra("holidays", "holidays", "CountryHolidays")
     try:
         return holidays.country_holidays(country, subdiv=subdivision)
     except NotImplementedError:
-        where = country if subdivision is None else f"{country}-{subdivision}"
         raise UnknownCodeError(
-            f"The holidays package has no calendar for {shown(where)}; expected an ISO 3166 "
-            "country "
-            "code it supports, such as 'US' or 'DE' (and an optional subdivision such as 'BY')."
+            f"The holidays package has no calendar for {shown(_where(country, subdivision))}; "
+            "expected an ISO 3166 country code it supports, such as 'US' or 'DE' (and an "
+            "optional subdivision such as 'BY')."
         ) from None
 
 
 # The holidays package judges the codes; revcycle only makes sure they are text.
 _check_country: Final = check_text("CountryHolidays {field}")
 _check_subdivision: Final = check_text("CountryHolidays {field}", optional=True)
+_check_market: Final = check_text("FinancialHolidays {field}")
 
 
 @final
 @attrs.frozen
-class CountryHolidays:
-    """The public holidays of a country (and subdivision), from the ``holidays`` package.
+class CountryHolidays(_PackageCalendar):
+    """The holidays of a country (and subdivision), from the ``holidays`` package.
+
+    ``categories`` chooses which of the package's holidays close the calendar: ``None`` is
+    the package's default, the public holidays (``("public",)``); a country may also have
+    ``"bank"``, ``"government"``, ``"optional"``, ``"half_day"`` ... holidays. Which ones it
+    has depends on the country (and the package version); another is an
+    :class:`~revcycle.errors.UnknownCodeError` that lists them. They are kept sorted, so
+    ``CountryHolidays("US")`` equals ``CountryHolidays("US", categories=["public"])``.
 
     The package's own weekend for the country applies (Saturday and Sunday in the US,
     Friday and Saturday in Israel). Needs the ``revcycle[holidays]`` extra; the package is
@@ -160,32 +248,130 @@ class CountryHolidays:
     >>> from datetime import date
     >>> CountryHolidays("US").is_business_day(date(2024, 12, 25))
     False
+    >>> CountryHolidays("US", categories=["public", "government"]).name_of(date(2024, 12, 24))
+    'Christmas Eve'
     """
 
     country: str = attrs.field(validator=_check_country)
     subdivision: str | None = attrs.field(default=None, validator=_check_subdivision)
-    # The package's calendar fills itself year by year as it is asked; that only caches
-    # data, it never changes an answer, and it is not part of the value.
-    _data: Any = attrs.field(init=False, eq=False, repr=False, hash=False)
+    categories: tuple[str, ...] = attrs.field(default=None, kw_only=True, converter=_to_categories)
+    _years: dict[int, Any] = attrs.field(init=False, factory=dict, eq=False, repr=False)
 
     def __attrs_post_init__(self) -> None:
-        object.__setattr__(self, "_data", _load_country(self.country, self.subdivision))
+        probe = _probe_country(self.country, self.subdivision)
+        # "workday" names days that are worked (commemorations), never a day off.
+        supported = tuple(sorted(set(type(probe).supported_categories) - {"workday"}))
+        if not self.categories:
+            object.__setattr__(self, "categories", (str(type(probe).default_category),))
+        unknown = [name for name in self.categories if name not in supported]
+        if unknown:
+            raise UnknownCodeError(
+                f"The holidays package has no {', '.join(map(repr, unknown))} holidays for "
+                f"{shown(_where(self.country, self.subdivision))}; it has "
+                f"{', '.join(map(repr, supported))}."
+            )
+
+    def _load(self, holidays: Any, year: int) -> Any:
+        return holidays.country_holidays(
+            self.country,
+            subdiv=self.subdivision,
+            years=year,
+            expand=False,
+            categories=self.categories,
+        )
+
+
+@final
+@attrs.frozen
+class FinancialHolidays(_PackageCalendar):
+    """The days a market or a settlement system is closed, from the ``holidays`` package.
+
+    ``market`` is one of the package's codes (``holidays.list_supported_financial()``):
+    ``"ECB"`` (also ``"XECB"``, ``"TAR"``) for TARGET2, the euro's settlement system, which
+    is what a euro payment's value date follows; ``"NYSE"`` (``"XNYS"``) for the New York
+    Stock Exchange; ``"FED"`` (``"XFED"``, ``"USNY"``) for the Federal Reserve ... An unknown
+    code is an :class:`~revcycle.errors.UnknownCodeError` that lists the codes. The code is
+    kept as given: two aliases of one market are the same days but not equal values, so that
+    a document names the market as it was written (which code the package takes as the main
+    one has changed between its versions). A market closes on its weekend (Saturday and
+    Sunday, Friday and Saturday for the Saudi exchange); its half days are business days.
+    Needs the ``revcycle[holidays]`` extra, and the caveat of :class:`CountryHolidays` about
+    upgrades applies.
+
+    >>> from datetime import date
+    >>> target = FinancialHolidays("ECB")
+    >>> target.is_business_day(date(2025, 4, 21)), target.name_of(date(2025, 4, 21))
+    (False, 'Easter Monday')
+    """
+
+    market: str = attrs.field(validator=_check_market)
+    _years: dict[int, Any] = attrs.field(init=False, factory=dict, eq=False, repr=False)
+
+    def __attrs_post_init__(self) -> None:
+        holidays = require_extra("holidays", "holidays", "FinancialHolidays")
+        try:
+            holidays.financial_holidays(self.market)
+        except NotImplementedError:
+            codes = ", ".join(sorted(holidays.list_supported_financial()))
+            raise UnknownCodeError(
+                f"The holidays package has no financial calendar {shown(self.market)}; "
+                f"expected one of {codes}."
+            ) from None
+
+    def _load(self, holidays: Any, year: int) -> Any:
+        return holidays.financial_holidays(self.market, years=year, expand=False)
+
+
+def _to_calendars(value: Iterable[HolidayCalendar]) -> tuple[HolidayCalendar, ...]:
+    given: object = value
+    if isinstance(given, str | bytes) or not isinstance(given, Iterable):
+        raise RevcycleTypeError(
+            f"A joint calendar joins a sequence of calendars, not {shown(value)}."
+        )
+    calendars: list[HolidayCalendar] = []
+    for calendar in value:
+        _check_calendar(None, None, calendar)
+        # A joint calendar in a joint calendar adds its calendars, in their order.
+        calendars.extend(calendar.calendars if isinstance(calendar, JointCalendar) else [calendar])
+    if not calendars:
+        raise ValidationError("A joint calendar needs at least one calendar.")
+    return tuple(calendars)
+
+
+@final
+@attrs.frozen
+class JointCalendar:
+    """Open only on a day every one of ``calendars`` is open (QuantLib's ``JointCalendar``
+    with ``JoinHolidays``): a euro payment to a German account settles when German banks
+    and TARGET2 both work.
+
+    The calendars keep their order: it decides which name :meth:`name_of` gives and whether
+    two joint calendars are equal. A joint calendar among them adds its own calendars in its
+    place, so ``JointCalendar([JointCalendar([a, b]), c]) == JointCalendar([a, b, c])``.
+
+    >>> from datetime import date
+    >>> berlin = JointCalendar([CountryHolidays("DE", "BE"), FinancialHolidays("ECB")])
+    >>> BusinessDayConvention.FOLLOWING.adjust(date(2025, 5, 1), berlin)  # Labour Day
+    datetime.date(2025, 5, 2)
+    """
+
+    calendars: tuple[HolidayCalendar, ...] = attrs.field(converter=_to_calendars)
 
     @check_arguments
     def is_business_day(self, day: date) -> bool:
-        """True unless ``day`` is on the country's weekend or a public holiday."""
-        data = self._data
-        if day in data:
-            return False
-        weekend = getattr(data, "weekend", {5, 6})
-        workdays = getattr(data, "weekend_workdays", ())
-        return day.weekday() not in weekend or day in workdays
+        """True when every calendar says ``day`` is a business day."""
+        return all(calendar.is_business_day(day) for calendar in self.calendars)
 
-    @check_arguments
     def name_of(self, day: date) -> str | None:
-        """The holiday's name on ``day``, or ``None`` when it is not a holiday."""
-        name = self._data.get(day)
-        return None if name is None else str(name)
+        """The first holiday name a calendar gives for ``day`` (calendars without
+        ``name_of`` give none), or ``None``."""
+        require_day(day, "A day")
+        for calendar in self.calendars:
+            name_of = getattr(calendar, "name_of", None)
+            name = name_of(day) if callable(name_of) else None
+            if name is not None:
+                return str(name)
+        return None
 
 
 @check_arguments
@@ -263,7 +449,7 @@ class BusinessDayConvention(enum.StrEnum):
         return after if (after - day) <= (day - before) else before
 
 
-def _to_convention(value: object) -> BusinessDayConvention:
+def _to_convention(value: BusinessDayConvention | str) -> BusinessDayConvention:
     return to_choice(BusinessDayConvention, value, "A business-day convention", str_only=True)
 
 

@@ -97,7 +97,7 @@ def _check_model(what: str, value: object) -> None:
         raise RevcycleTypeError(f"{what} must be a pricing model ({names}), not {shown(value)}.")
 
 
-def _to_charge_kind(value: object) -> ChargeKind:
+def _to_charge_kind(value: ChargeKind | str) -> ChargeKind:
     if type(value) is ChargeKind:
         return value
     return to_choice(ChargeKind, value, "A charge kind")
@@ -162,7 +162,8 @@ class Product:
 # Price book
 
 
-def _freeze_prices(value: object) -> Mapping[str, AnyPricingModel]:
+def _freeze_prices(prices_given: Mapping[str, AnyPricingModel]) -> Mapping[str, AnyPricingModel]:
+    value: object = prices_given  # checked as it came, whatever the annotation promises
     if not isinstance(value, Mapping):
         raise RevcycleTypeError(
             f"Price book prices must be a mapping of sku to pricing model, not {shown(value)}."
@@ -287,15 +288,15 @@ def _as_tuple(value: object, kind: type[Any], what: str) -> tuple[Any, ...]:
     return require_sequence(value, what, kind=kind, allow_mapping=False)
 
 
-def _to_products(value: object) -> tuple[Product, ...]:
+def _to_products(value: Iterable[Product]) -> tuple[Product, ...]:
     return _as_tuple(value, Product, "Catalog products")
 
 
-def _to_price_books(value: object) -> tuple[PriceBook, ...]:
+def _to_price_books(value: Iterable[PriceBook]) -> tuple[PriceBook, ...]:
     return _as_tuple(value, PriceBook, "Catalog price books")
 
 
-def _to_contracted_prices(value: object) -> tuple[ContractedPrice, ...]:
+def _to_contracted_prices(value: Iterable[ContractedPrice]) -> tuple[ContractedPrice, ...]:
     return _as_tuple(value, ContractedPrice, "Contracted prices")
 
 

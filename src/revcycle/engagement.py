@@ -301,9 +301,9 @@ class AccountJourney:
             require_day(as_of, "as_of")
             if as_of < self.last_day:
                 raise ValidationError(
-                    f"as_of {as_of.isoformat()} is before account {self.account!r}'s last "
-                    f"milestone on {self.last_day.isoformat()}; use interval_on() for earlier "
-                    "dates."
+                    f"as_of {as_of.isoformat()} is before the last milestone of account "
+                    f"{self.account!r}, on {self.last_day.isoformat()}; use until(as_of) for "
+                    "the journey as it stood then, or interval_on() for one day."
                 )
         transitions = self._transitions()
         result = []
@@ -315,6 +315,26 @@ class AccountJourney:
             end = self.last_day if as_of is None else as_of
             result.append(IntervalSpan(interval=interval, start=start, end=end, ongoing=True))
         return tuple(result)
+
+    def until(self, day: date) -> AccountJourney:
+        """The journey as it stood on ``day``: its milestones on or before that day. ``day``
+        must not be before the first milestone (the journey had not begun).
+
+        >>> trip = AccountJourney("ACME", [
+        ...     Milestone(MilestoneKind.OPPORTUNITY_CREATED, date(2025, 1, 1)),
+        ...     Milestone(MilestoneKind.FIRST_QUOTE, date(2025, 2, 1))])
+        >>> [m.kind.value for m in trip.until(date(2025, 1, 15)).milestones]
+        ['opportunity_created']
+        """
+        require_day(day, "until() day")
+        if day < self.first_day:
+            raise ValidationError(
+                f"Account {self.account!r} has no journey yet on {day.isoformat()}; its first "
+                f"milestone is on {self.first_day.isoformat()}."
+            )
+        if day >= self.last_day:
+            return self
+        return attrs.evolve(self, milestones=tuple(m for m in self.milestones if m.on <= day))
 
     def durations(self, as_of: date | None = None) -> dict[EngagementInterval, int]:
         """Days spent in each of the five intervals (0 where the account never was)."""
@@ -426,12 +446,17 @@ def summarize(journeys: Iterable[AccountJourney], as_of: date | None = None) -> 
     """Mean and median days per interval over many accounts.
 
     A span counts once it is finished (the account moved on, or was lost). With ``as_of``,
-    each account's ongoing interval counts too, measured up to ``as_of``; accounts whose last
-    milestone is after ``as_of`` are an error. Means are to six decimal places.
+    each journey is cut off at ``as_of`` (:meth:`AccountJourney.until`: the milestones after
+    it have not happened yet) and its ongoing interval counts too, measured up to ``as_of``;
+    an account whose first milestone is after ``as_of`` is not counted. Means are to six
+    decimal places.
     """
     items = require_sequence(journeys, "summarize() journeys", of="AccountJourney")
+    if as_of is not None:
+        require_day(as_of, "as_of")
     values: dict[EngagementInterval, list[int]] = {i: [] for i in EngagementInterval}
     accounts: set[str] = set()
+    counted = 0
     for journey in items:
         if not isinstance(journey, AccountJourney):
             raise RevcycleTypeError(f"summarize() needs AccountJourney values, not {journey!r}.")
@@ -440,6 +465,11 @@ def summarize(journeys: Iterable[AccountJourney], as_of: date | None = None) -> 
                 f"Account {journey.account!r} has two journeys; give one journey per account."
             )
         accounts.add(journey.account)
+        if as_of is not None:
+            if as_of < journey.first_day:
+                continue  # the account's journey had not begun
+            journey = journey.until(as_of)
+        counted += 1
         for span in journey.spans(as_of):
             if span.ongoing and as_of is None:
                 continue
@@ -470,4 +500,4 @@ def summarize(journeys: Iterable[AccountJourney], as_of: date | None = None) -> 
                         max_days=None,
                     )
                 )
-    return EngagementSummary(as_of=as_of, accounts=len(accounts), intervals=tuple(stats))
+    return EngagementSummary(as_of=as_of, accounts=counted, intervals=tuple(stats))

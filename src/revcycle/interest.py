@@ -7,6 +7,10 @@ Conventions (docs/explanation/order-of-steps.md):
 * It is **simple** interest, ``amount × annual rate × days / days in year``, on the day count
   given (``ACT_365`` by default; ``ACT_360``; ``THIRTY_360`` = 30E/360). Nothing is rounded
   until the end: the interest is rounded once, half-up at the currency's minor unit.
+* A rate is **a year's** unless ``per`` says otherwise: "1.5 % per month" is
+  ``rate=Percent("1.5"), per=RatePeriod.MONTH`` (× 12 a year, 18 %), a daily rate
+  ``per=RatePeriod.DAY`` (× 365); then the same day count. ``Percent("1.5")`` alone is 1.5 %
+  a year, and the explanation says so.
 * The rate may change over time: give a sequence of :class:`DatedRate` (each in force from
   its date until the next one's), as statutory rates change every half-year.
 * A fixed compensation per late invoice (the EU's 40 EUR) is optional and charged once, when
@@ -22,6 +26,7 @@ Conventions (docs/explanation/order-of-steps.md):
 
 from __future__ import annotations
 
+import enum
 import itertools
 from collections.abc import Sequence
 from datetime import date, timedelta
@@ -31,6 +36,7 @@ from typing import Any, Final, final
 
 import attrs
 
+from revcycle._display import points_text
 from revcycle._numbers import CTX, ZERO, scale_exact, to_decimal
 from revcycle._validate import check_day, require_day, to_choice
 from revcycle.dates import DayCount
@@ -42,15 +48,39 @@ __all__ = [
     "DatedRate",
     "InterestPiece",
     "LateCharge",
+    "RatePeriod",
+    "describe_rate",
     "late_interest",
 ]
+
+
+class RatePeriod(enum.StrEnum):
+    """The period a late-interest rate is stated for: a ``YEAR`` (the default), a ``MONTH``
+    (× 12 a year) or a ``DAY`` (× 365 a year)."""
+
+    YEAR = "year"
+    MONTH = "month"
+    DAY = "day"
+
+    @property
+    def per_year(self) -> int:
+        """How many of these periods make the year the rate is converted to."""
+        return _PER_YEAR[self]
+
+
+_PER_YEAR: Final = {RatePeriod.YEAR: 1, RatePeriod.MONTH: 12, RatePeriod.DAY: 365}
+_DAY_COUNT_NAMES: Final = {
+    DayCount.ACT_365: "Actual/365",
+    DayCount.ACT_360: "Actual/360",
+    DayCount.THIRTY_360: "30E/360",
+}
 
 
 # Pieces are shown to four places for people; their exact values stay on the piece.
 _SHOWN: Final = Rounding(places=4)
 
 
-def _to_percent(value: object) -> Percent:
+def _to_percent(value: Percent | Decimal | int | str) -> Percent:
     if isinstance(value, Percent):
         return value
     if isinstance(value, Decimal | int | str) and not isinstance(value, bool):
@@ -83,6 +113,13 @@ class InterestPiece:
     annual_rate: Percent
     interest: Money
 
+    def describe(self) -> str:
+        """The stretch for people: its days, dates, yearly rate and unrounded interest."""
+        return (
+            f"{self.days} days from {self.start.isoformat()} to {self.end.isoformat()} at "
+            f"{_rate_text(self.annual_rate)} a year: ≈ {self.interest.round(_SHOWN)}"
+        )
+
 
 @final
 @attrs.frozen(kw_only=True)
@@ -100,6 +137,9 @@ class LateCharge:
     interest: Money
     fixed_fee: Money
     pieces: tuple[InterestPiece, ...] = ()
+    rate: Percent | None = None
+    per: RatePeriod = RatePeriod.YEAR
+    day_count: DayCount = DayCount.ACT_365
 
     @property
     def total(self) -> Money:
@@ -107,18 +147,55 @@ class LateCharge:
         return self.interest + self.fixed_fee
 
     def explain(self) -> str:
-        """How the charge was computed, for people."""
+        """How the charge was computed, for people: the rate and the period it is stated
+        for, the day count, each stretch of days and the interest rounded once."""
         head = f"{self.amount} due {self.due_date.isoformat()}"
         lines = [f"{head}, as of {self.as_of.isoformat()}: {self.days} days late."]
-        lines.extend(
-            f"  {p.days} days from {p.start.isoformat()} to {p.end.isoformat()} at "
-            f"{p.annual_rate} a year: ≈ {p.interest.round(_SHOWN)}"
-            for p in self.pieces
-        )
+        lines.append(f"  {self.rate_description}")
+        lines.extend(f"  {p.describe()}" for p in self.pieces)
         lines.append(f"  interest (rounded once): {self.interest}")
         lines.append(f"  fixed fee: {self.fixed_fee}")
         lines.append(f"  total: {self.total}")
         return "\n".join(lines)
+
+    @property
+    def rate_description(self) -> str:
+        """The rate as the explanation states it: :func:`describe_rate`."""
+        return describe_rate(self.rate, self.per, self.day_count)
+
+
+def describe_rate(
+    rate: Percent | None,
+    per: RatePeriod = RatePeriod.YEAR,
+    day_count: DayCount = DayCount.ACT_365,
+) -> str:
+    """A late-interest rate for people, naming the period it is stated for and the day count;
+    the default period is named too, so that a monthly rate given without ``per`` shows as
+    the yearly rate it was taken for. ``None`` stands for a schedule of dated rates.
+
+    >>> describe_rate(Percent("1.5"), RatePeriod.MONTH)
+    'rate: 1.5% a month (per=month) = 18.0% a year, Actual/365'
+    >>> describe_rate(Percent("10"))
+    'rate: 10% a year (per=year, the default), Actual/365'
+    """
+    count = _DAY_COUNT_NAMES[to_choice(DayCount, day_count, "A day count")]
+    per = to_choice(RatePeriod, per, "A rate period")
+    if rate is None:
+        return f"rates: the dated rates below, each a year's (per=year, the default), {count}"
+    if not isinstance(rate, Percent):
+        raise RevcycleTypeError(f"A rate must be a Percent or None, not {rate!r}.")
+    if per is RatePeriod.YEAR:
+        return f"rate: {_rate_text(rate)} a year (per=year, the default), {count}"
+    yearly = Percent(CTX.multiply(rate.value, Decimal(per.per_year)))
+    return (
+        f"rate: {_rate_text(rate)} a {per.value} (per={per.value}) = "
+        f"{_rate_text(yearly)} a year, {count}"
+    )
+
+
+def _rate_text(rate: Percent) -> str:
+    """A rate for people: as written when it has at most six decimals, else ``≈`` and six."""
+    return points_text(rate.value)
 
 
 def _rates(annual_rate: Any) -> tuple[DatedRate, ...] | Percent:
@@ -153,16 +230,21 @@ def late_interest(
     amount: Money,
     due_date: date,
     as_of: date,
-    annual_rate: Percent | Sequence[DatedRate],
-    day_count: DayCount = DayCount.ACT_365,
+    rate: Percent | Decimal | int | str | Sequence[DatedRate] | None = None,
+    day_count: DayCount | str = DayCount.ACT_365,
     fixed_fee: Money | None = None,
     rounding: Rounding | None = None,
+    *,
+    per: RatePeriod | str = RatePeriod.YEAR,
+    annual_rate: Percent | Decimal | int | str | Sequence[DatedRate] | None = None,
 ) -> LateCharge:
     """Simple late interest on ``amount`` from the day after ``due_date`` to ``as_of``.
 
-    ``annual_rate`` is one :class:`~revcycle.money.Percent` a year, or a sequence of
-    :class:`DatedRate` in start order (each late day earns the rate in force on that day);
-    rates must not be negative.
+    ``rate`` is one :class:`~revcycle.money.Percent` per ``per`` (a year by default; "1.5 %
+    per month" is ``rate=Percent("1.5"), per=RatePeriod.MONTH``, 18 % a year), or a
+    sequence of :class:`DatedRate` in start order, each a year's rate (each late day earns
+    the rate in force on that day); rates must not be negative. ``annual_rate=`` is the
+    older name of ``rate=`` with ``per=RatePeriod.YEAR``.
     ``fixed_fee`` (whole minor units, not negative) is charged once when at least one day
     is late. The interest is rounded once, half-up at the minor unit unless ``rounding`` says
     otherwise.
@@ -178,7 +260,13 @@ def late_interest(
     ...                        eu, fixed_fee=Money("40", "EUR"))
     >>> charge.days, charge.interest, charge.total
     (91, Money('307.47', 'EUR'), Money('347.47', 'EUR'))
+    >>> monthly = late_interest(Money("1000.00", "USD"), date(2024, 1, 31), date(2024, 3, 1),
+    ...                         rate=Percent("1.5"), per=RatePeriod.MONTH)
+    >>> monthly.interest, monthly.pieces[0].annual_rate
+    (Money('14.79', 'USD'), Percent('18.0'))
     """
+    period = to_choice(RatePeriod, per, "A rate period")
+    stated = _stated_rate(rate, annual_rate, period)
     if not isinstance(amount, Money):
         raise RevcycleTypeError(f"A late amount must be Money, not {amount!r}.")
     if amount.amount < ZERO:
@@ -207,10 +295,16 @@ def late_interest(
                 f"not {fixed_fee}."
             )
         fee = fixed_fee
-    rates = _rates(annual_rate)
-    for rate in (rates,) if isinstance(rates, Percent) else (r.annual_rate for r in rates):
-        if rate.value < ZERO:
-            raise ValidationError(f"A late-interest rate must not be negative, got {rate}.")
+    rates = _rates(stated)
+    for each in (rates,) if isinstance(rates, Percent) else (r.annual_rate for r in rates):
+        if each.value < ZERO:
+            raise ValidationError(f"A late-interest rate must not be negative, got {each}.")
+    if not isinstance(rates, Percent) and period is not RatePeriod.YEAR:
+        raise ValidationError(
+            f"Dated rates are rates a year (DatedRate.annual_rate); give per=RatePeriod.YEAR "
+            f"with a rate schedule, not per={period.value}."
+        )
+    stated_as = rates if isinstance(rates, Percent) else None  # dated: each piece has its own
     zero = Money(ZERO, currency).round(rounding)
     if as_of <= due_date:
         return LateCharge(
@@ -220,11 +314,15 @@ def late_interest(
             days=0,
             interest=zero,
             fixed_fee=zero,
+            rate=stated_as,
+            per=period,
+            day_count=day_count,
         )
 
     # Stretches of late days at one rate: (start, end] with end the last day at that rate.
     if isinstance(rates, Percent):
-        stretches = [(due_date, as_of, rates)]
+        yearly = Percent(CTX.multiply(rates.value, Decimal(period.per_year)))
+        stretches = [(due_date, as_of, rates if period is RatePeriod.YEAR else yearly)]
     else:
         first_late = due_date + timedelta(days=1)
         if rates[0].start > first_late:
@@ -264,4 +362,29 @@ def late_interest(
         interest=interest.round(rounding),
         fixed_fee=fee,
         pieces=tuple(pieces),
+        rate=stated_as,
+        per=period,
+        day_count=day_count,
     )
+
+
+def _stated_rate(
+    rate: Percent | Decimal | int | str | Sequence[DatedRate] | None,
+    annual_rate: Percent | Decimal | int | str | Sequence[DatedRate] | None,
+    period: RatePeriod,
+) -> Percent | Decimal | int | str | Sequence[DatedRate]:
+    """The one rate given: ``rate=``, or ``annual_rate=`` (a yearly rate by its name)."""
+    if annual_rate is None:
+        if rate is None:
+            raise RevcycleTypeError(
+                "late_interest() needs a rate: rate=Percent(...) with per=RatePeriod.YEAR "
+                "(the default), MONTH or DAY."
+            )
+        return rate
+    if rate is not None:
+        raise ValidationError("Give rate= or annual_rate= (its older name), not both.")
+    if period is not RatePeriod.YEAR:
+        raise ValidationError(
+            f"annual_rate= is a rate a year; with per={period.value} give the rate as rate=."
+        )
+    return annual_rate

@@ -144,6 +144,22 @@ class Proration:
             raise RevcycleTypeError(f"Proration.apply() takes Money, not {shown(money)}.")
         return money * self.exact
 
+    def summary(self) -> str:
+        """The count on one line, as a waterfall's term step and an amendment line show it.
+
+        >>> from datetime import date
+        >>> term_multiplier_detail(date(2026, 3, 1), date(2028, 1, 1)).summary()
+        '× 11/6 (≈ 1.833333) = (22 whole months from 2026-03-01 to 2028-01-01) ÷ 12 months in \
+the pricing term P12M, monthly_daily'
+        """
+        parts = " + ".join(
+            f"{fraction_text(p.value)} {p.description}" for p in self.parts if p.value
+        )
+        return (
+            f"× {fraction_text(self.exact)} = ({parts or '0'}) ÷ {fraction_text(self.divisor)} "
+            f"{self.divisor_description}, {self.method.value}"
+        )
+
     def explain(self) -> str:
         """How the result was counted, for people."""
         lines = [f"{self.question} ({self.method.value}):"]

@@ -39,10 +39,12 @@ import attrs
 from revcycle._display import html_table
 from revcycle._display import to_pandas as _to_pandas
 from revcycle._numbers import CTX, ZERO, plain
-from revcycle._validate import check_day, check_text, check_type, is_day
+from revcycle._validate import check_day, check_text, check_type, is_day, require_day
+from revcycle.dates import DayCount
 from revcycle.errors import CurrencyMismatchError, RevcycleTypeError, ValidationError
-from revcycle.money import Currency, Money
-from revcycle.terms import PaymentSchedule
+from revcycle.interest import DatedRate, LateCharge, RatePeriod, describe_rate, late_interest
+from revcycle.money import Currency, Money, Percent, Rounding
+from revcycle.terms import Payment, PaymentSchedule
 
 
 __all__ = [
@@ -50,10 +52,13 @@ __all__ = [
     "AgingBucket",
     "AgingReport",
     "AgingRow",
+    "InstallmentInterest",
     "OpenItem",
+    "ScheduleInterest",
     "aging",
     "bucket_labels",
     "open_items",
+    "schedule_interest",
 ]
 
 DEFAULT_EDGES: Final = (30, 60, 90, 120)
@@ -394,3 +399,205 @@ def aging(
         make_row(None, cur, per_currency[cur]) for cur in sorted(per_currency, key=lambda c: c.code)
     )
     return AgingReport(as_of=as_of, edges=edges, rows=rows, totals=totals)
+
+
+# --------------------------------------------------------------------------------------------
+# Late interest on a partly paid schedule
+
+
+@final
+@attrs.frozen(kw_only=True)
+class InstallmentInterest:
+    """The late interest of one installment: one :class:`~revcycle.interest.LateCharge` per
+    stretch of late days at one open amount (each stretch ends on a payment date, the last
+    on the as-of date), and the interest of them all, rounded once."""
+
+    number: int
+    due_date: date
+    amount: Money
+    charges: tuple[LateCharge, ...]
+    interest: Money
+
+    @property
+    def days(self) -> int:
+        """Late days under the day count, over every stretch."""
+        return sum(charge.days for charge in self.charges)
+
+
+@final
+@attrs.frozen(kw_only=True)
+class ScheduleInterest:
+    """Late interest on a payment schedule as of a date, installment by installment:
+    ``interest`` is the sum of the installments' interests, each rounded once."""
+
+    invoice_date: date
+    as_of: date
+    rate: Percent | None
+    per: RatePeriod
+    day_count: DayCount
+    installments: tuple[InstallmentInterest, ...]
+    interest: Money
+
+    def explain(self) -> str:
+        """How the interest was computed, for people: the rate and its period, then each
+        installment's stretches of open amount and its interest rounded once."""
+        head = f"Late interest on the invoice of {self.invoice_date.isoformat()}"
+        lines = [
+            f"{head}, as of {self.as_of.isoformat()}:",
+            f"  {describe_rate(self.rate, self.per, self.day_count)}",
+        ]
+        for item in self.installments:
+            head = f"  installment {item.number}, due {item.due_date.isoformat()}, {item.amount}"
+            if not item.charges:
+                lines.append(f"{head}: nothing late")
+                continue
+            lines.append(f"{head}:")
+            for charge in item.charges:
+                lines.extend(f"    on {charge.amount} open: {p.describe()}" for p in charge.pieces)
+            lines.append(f"    interest (rounded once): {item.interest}")
+        lines.append(f"  total interest: {self.interest}")
+        return "\n".join(lines)
+
+    def to_records(self) -> list[dict[str, Any]]:
+        """One flat record per installment: number, due date, amount, late days, interest."""
+        return [
+            {
+                "number": item.number,
+                "due_date": item.due_date,
+                "amount": plain(item.amount.amount),
+                "currency": item.amount.currency.code,
+                "days": item.days,
+                "interest": plain(item.interest.amount),
+            }
+            for item in self.installments
+        ]
+
+
+def _issued(schedule: PaymentSchedule) -> PaymentSchedule:
+    """``schedule`` as issued: every installment open in full, no payment, no credit."""
+    zero = schedule.total - schedule.total
+    return attrs.evolve(
+        schedule,
+        installments=tuple(
+            attrs.evolve(i, paid=zero, discount_taken=zero, open_amount=i.amount)
+            for i in schedule.installments
+        ),
+        credit=zero,
+        payments=(),
+    )
+
+
+def _open_amounts(
+    schedule: PaymentSchedule, payments: Sequence[Payment]
+) -> list[tuple[date, tuple[Money, ...]]]:
+    """Each payment date with every installment's open amount after it: the schedule's own
+    payments replayed from the issued schedule (which must give the schedule back), then
+    ``payments``, all in date order."""
+    history = (*schedule.payments, *payments)
+    state = _issued(schedule)
+    if not schedule.payments and state != schedule:
+        raise ValidationError(
+            "The schedule shows amounts paid but records no payments; pass the schedule as "
+            "issued with the payments, so that what was open when is known."
+        )
+    changes: list[tuple[date, tuple[Money, ...]]] = []
+    for k, payment in enumerate(history):
+        if not isinstance(payment, Payment):
+            raise RevcycleTypeError(
+                f"schedule_interest() takes payments as Payment(paid_on, amount), not {payment!r}."
+            )
+        if k and payment.paid_on < history[k - 1].paid_on:
+            raise ValidationError(
+                f"Payments must come in date order: {payment.paid_on.isoformat()} follows "
+                f"{history[k - 1].paid_on.isoformat()}."
+            )
+        state = state.apply_payment(payment.paid_on, payment.amount)
+        if k == len(schedule.payments) - 1 and state != schedule:
+            raise ValidationError(
+                "The schedule's installments do not follow from its payments; pass the "
+                "schedule as issued with the payments."
+            )
+        changes.append((payment.paid_on, tuple(i.open_amount for i in state.installments)))
+    return changes
+
+
+def schedule_interest(
+    schedule: PaymentSchedule,
+    payments: Iterable[Payment] = (),
+    *,
+    as_of: date,
+    rate: Percent | Decimal | int | str | Sequence[DatedRate] | None = None,
+    per: RatePeriod | str = RatePeriod.YEAR,
+    day_count: DayCount | str = DayCount.ACT_365,
+    rounding: Rounding | None = None,
+) -> ScheduleInterest:
+    """Late interest on a partly paid schedule as of ``as_of``, installment by installment.
+
+    The schedule's own payments, then ``payments`` (each a :class:`~revcycle.terms.Payment`,
+    in date order), are applied as :meth:`PaymentSchedule.apply_payment` applies them. Each
+    installment earns :func:`~revcycle.interest.late_interest` on its open amount from its due
+    date to each payment date that changes it, and on what stays open up to ``as_of``; its
+    stretches are summed exactly and rounded once per installment. ``rate`` and ``per`` are
+    those of ``late_interest`` (a rate a year unless ``per`` says otherwise).
+
+    >>> from datetime import date
+    >>> from revcycle.interest import RatePeriod
+    >>> from revcycle.money import Money, Percent
+    >>> from revcycle.terms import Payment, PaymentTerms
+    >>> s = PaymentTerms.parse("Net 30").schedule(date(2024, 1, 1), Money("1000.00", "USD"))
+    >>> late = schedule_interest(s, [Payment(date(2024, 3, 1), Money("600.00", "USD"))],
+    ...                          as_of=date(2024, 3, 31), rate=Percent("1.5"),
+    ...                          per=RatePeriod.MONTH)
+    >>> late.interest  # 1000 for 30 days, then 400 for 30 days, at 18 % a year
+    Money('20.71', 'USD')
+    """
+    if not isinstance(schedule, PaymentSchedule):
+        raise RevcycleTypeError(f"schedule_interest() needs a PaymentSchedule, not {schedule!r}.")
+    require_day(as_of, "An as-of date")
+    given: object = payments
+    if isinstance(given, str | bytes) or not isinstance(given, Iterable):
+        raise RevcycleTypeError(f"schedule_interest() needs payments as a list, not {given!r}.")
+    changes = _open_amounts(schedule, tuple(payments))
+    items: list[InstallmentInterest] = []
+    charge: LateCharge | None = None
+    for k, item in enumerate(schedule.installments):
+        due, open_amount, since = item.due_date, item.amount, item.due_date
+        charges: list[LateCharge] = []
+        for day, opens in [*changes, (as_of, ())]:
+            day = min(day, as_of)
+            start = max(due, since)
+            # Always priced, even when nothing is late: the rate is checked either way.
+            charge = late_interest(
+                open_amount, start, max(day, start), rate, day_count, None, rounding, per=per
+            )
+            if charge.days:
+                charges.append(charge)
+            if not opens or day >= as_of:
+                break
+            open_amount, since = opens[k], day
+        exact = ZERO
+        for each in charges:
+            for piece in each.pieces:
+                exact = CTX.add(exact, piece.interest.amount)
+        items.append(
+            InstallmentInterest(
+                number=item.number,
+                due_date=due,
+                amount=item.amount,
+                charges=tuple(charges),
+                interest=Money(exact, item.amount.currency).round(rounding),
+            )
+        )
+    assert charge is not None  # a schedule has at least one installment
+    total = items[0].interest
+    for each_item in items[1:]:
+        total += each_item.interest
+    return ScheduleInterest(
+        invoice_date=schedule.invoice_date,
+        as_of=as_of,
+        rate=charge.rate,
+        per=charge.per,
+        day_count=charge.day_count,
+        installments=tuple(items),
+        interest=total,
+    )

@@ -20,6 +20,10 @@ the very end (the customer price is then the net price), and ``partner_discount_
 ``partner`` right after the price is set (after ``contracted``, before the system discounts);
 ``distributor`` stays after ``partner``.
 
+An eighth step, ``uplift`` (× (1 + uplift), a renewal's price increase), is never part of a new
+quote's waterfall: a priced line holds each of the seven steps above exactly once, in any order,
+and ``uplift`` at most once, after ``term`` (``waterfall_order(uplift=True)`` puts it last).
+
 The engine that runs the waterfall is :func:`revcycle.quotes.price_quote`, and the step
 arithmetic lives with the prices it applies to (the pricing models, discount schedules and
 discounts of :mod:`revcycle.pricing`); this module holds the step vocabulary. Steps are built
@@ -38,6 +42,7 @@ its explanation.
 from __future__ import annotations
 
 import enum
+from collections.abc import Sequence
 from typing import Final, final
 
 import attrs
@@ -47,11 +52,12 @@ from revcycle.errors import RevcycleTypeError, ValidationError, shown
 from revcycle.money import Money
 
 
-__all__ = ["StepName", "WaterfallStep", "waterfall_order"]
+__all__ = ["StepName", "WaterfallStep", "check_step_order", "waterfall_order"]
 
 
 class StepName(enum.StrEnum):
-    """The steps of the price waterfall, in their default order."""
+    """The steps of the price waterfall: the seven of every priced line, in their default
+    order, then ``UPLIFT`` (a renewal's price increase, only on renewal lines)."""
 
     LIST = "list"
     CONTRACTED = "contracted"
@@ -60,9 +66,10 @@ class StepName(enum.StrEnum):
     ADDITIONAL = "additional"
     PARTNER = "partner"
     DISTRIBUTOR = "distributor"
+    UPLIFT = "uplift"
 
 
-def _to_step_name(value: object) -> StepName:
+def _to_step_name(value: StepName | str) -> StepName:
     if type(value) is StepName:
         return value
     for name in StepName:
@@ -89,15 +96,22 @@ class WaterfallStep:
             )
 
 
-_DEFAULT_ORDER: Final = tuple(StepName)
+_DEFAULT_ORDER: Final = tuple(name for name in StepName if name is not StepName.UPLIFT)
+
+# The seven steps every priced line holds exactly once (all but ``uplift``).
+_CLASSIC: Final = frozenset(_DEFAULT_ORDER)
 
 
 @check_arguments
 def waterfall_order(
-    *, additional_discount_last: bool = False, partner_discount_first: bool = False
+    *,
+    additional_discount_last: bool = False,
+    partner_discount_first: bool = False,
+    uplift: bool = False,
 ) -> tuple[StepName, ...]:
-    """The order of the waterfall steps under the quote's two re-ordering options."""
-    order = list(_DEFAULT_ORDER)
+    """The order of the waterfall steps under the quote's two re-ordering options; ``uplift``
+    adds the ``uplift`` step last (a renewal's price increase, after ``term``)."""
+    order: list[StepName] = list(_DEFAULT_ORDER)
     if partner_discount_first:
         # Right after the price is set (list or contracted), before the system discounts.
         order.remove(StepName.PARTNER)
@@ -105,4 +119,33 @@ def waterfall_order(
     if additional_discount_last:
         order.remove(StepName.ADDITIONAL)
         order.append(StepName.ADDITIONAL)
+    if uplift:
+        order.append(StepName.UPLIFT)
     return tuple(order)
+
+
+def check_step_order(names: Sequence[StepName]) -> None:
+    """Refuse an order of steps a priced line cannot hold: each of the seven classic steps
+    exactly once, in any order, and ``uplift`` at most once, after ``term``.
+
+    >>> check_step_order(waterfall_order(uplift=True))
+    >>> check_step_order([StepName.LIST, StepName.TERM])  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+        ...
+    revcycle.errors.ValidationError: A priced line needs each waterfall step exactly once ...
+    """
+    classic = [name for name in names if name is not StepName.UPLIFT]
+    uplifts = len(names) - len(classic)
+    if len(classic) != len(_CLASSIC) or set(classic) != _CLASSIC:
+        raise ValidationError(
+            "A priced line needs each waterfall step exactly once "
+            f"({', '.join(_DEFAULT_ORDER)}), and uplift at most once after term; got "
+            f"{', '.join(names) or 'none'}."
+        )
+    if uplifts > 1 or (
+        uplifts and list(names).index(StepName.UPLIFT) < list(names).index(StepName.TERM)
+    ):
+        raise ValidationError(
+            "A priced line may hold the uplift step once, after the term step; got "
+            f"{', '.join(names)}."
+        )

@@ -17,7 +17,20 @@ from collections.abc import Sequence
 from typing import Final
 
 from revcycle import __version__
-from revcycle.cli import _aging, _demo, _pipeline, _price, _prorate, _rate, _terms
+from revcycle.cli import (
+    _aging,
+    _amend,
+    _arr,
+    _contract,
+    _demo,
+    _interest,
+    _pipeline,
+    _price,
+    _prorate,
+    _rate,
+    _renew,
+    _terms,
+)
 from revcycle.cli._common import one_line
 from revcycle.errors import CliError, RevcycleError
 
@@ -25,7 +38,10 @@ from revcycle.errors import CliError, RevcycleError
 __all__ = ["build_parser", "main"]
 
 # The verbs in the order the help lists them; a new verb is one more entry (and its import).
-_VERBS: Final = (_aging, _demo, _pipeline, _price, _prorate, _rate, _terms)
+_VERBS: Final = (
+    *(_aging, _demo, _interest, _pipeline, _price, _prorate, _rate, _terms),
+    *(_contract, _amend, _renew, _arr),  # the contract's life: sign, amend, renew, measure
+)
 
 
 def build_parser() -> argparse.ArgumentParser:

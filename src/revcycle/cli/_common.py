@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from revcycle._validate import require_extra
+from revcycle.cli._plain import PlainText
 from revcycle.dates import Duration, Period
 from revcycle.errors import CliError, RevcycleError, StructureError, shown
 from revcycle.money import Money
@@ -193,9 +194,13 @@ def print_table(
     rows: Sequence[Sequence[object]],
     *,
     right: Sequence[int] = (),
-    out: Console | None = None,
+    out: Console | PlainText | None = None,
 ) -> None:
-    """Print a table; ``right`` lists the column indexes to right-align (amounts)."""
+    """Print a table; ``right`` lists the column indexes to right-align (amounts). ``out`` may
+    be a :class:`~revcycle.cli._plain.PlainText` (the demo without Rich)."""
+    if isinstance(out, PlainText):
+        out.table(title, headers, rows, right=right)
+        return
     target = out or console()
     table = _rich("rich.table").Table(title=title, title_justify="left")
     for i, header in enumerate(headers):

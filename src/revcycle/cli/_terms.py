@@ -5,10 +5,14 @@
     revcycle terms "2/10 Net 30" --invoice-date 2024-01-31 --amount "1000.00 USD"
     revcycle terms "50% now, 50% Net 30" --invoice-date 2024-01-31 --amount "1000.00 USD" \\
         --adjust following --holidays US --format table
+    revcycle terms "Net 30" --invoice-date 2025-03-19 --amount "1000.00 EUR" \\
+        --adjust following --holidays DE --market ECB
     revcycle terms "2/10 Net 30" --invoice-date 2024-01-31 --amount "1000.00 USD" \\
         --pay 2024-02-10 "980.00 USD"
 
-The terms are parsed with :meth:`revcycle.terms.PaymentTerms.parse`. The JSON output is the
+The terms are parsed with :meth:`revcycle.terms.PaymentTerms.parse`. ``--holidays`` names a
+country's public holidays, ``--market`` a financial calendar (``ECB`` for TARGET2, ``NYSE``);
+with both, a due date moves until both are open. The JSON output is the
 :class:`~revcycle.terms.PaymentSchedule` (after any ``--pay`` payments, applied in the order
 given); ``--format table`` prints the installments for people.
 """
@@ -19,7 +23,15 @@ import argparse
 import sys
 from typing import Any
 
-from revcycle.calendars import BusinessDayAdjustment, BusinessDayConvention, CountryHolidays
+from revcycle.calendars import (
+    WEEKENDS,
+    BusinessDayAdjustment,
+    BusinessDayConvention,
+    CountryHolidays,
+    FinancialHolidays,
+    HolidayCalendar,
+    JointCalendar,
+)
 from revcycle.cli._common import (
     add_format_argument,
     add_verb,
@@ -36,6 +48,13 @@ def register(subparsers: Any) -> None:
     """Add the ``terms`` verb."""
     summary = "the payment schedule of an invoice under written payment terms"
     parser = add_verb(subparsers, "terms", summary, _handle, doc=__doc__)
+    add_schedule_arguments(parser)
+    add_format_argument(parser)
+
+
+def add_schedule_arguments(parser: argparse.ArgumentParser) -> None:
+    """The written terms, the invoice they schedule and the payments received (shared with
+    ``revcycle interest``)."""
     parser.add_argument("terms", help='written terms such as "Net 30" or "2/10 Net 30"')
     parser.add_argument(
         "--invoice-date", required=True, metavar="DATE", help="the invoice date (YYYY-MM-DD)"
@@ -59,6 +78,12 @@ def register(subparsers: Any) -> None:
         help="a country holiday calendar for --adjust (needs the holidays extra), e.g. US or DE-BY",
     )
     parser.add_argument(
+        "--market",
+        metavar="MARKET",
+        help="a financial calendar for --adjust (needs the holidays extra), e.g. ECB (TARGET2) "
+        "or NYSE; with --holidays, due dates need both open",
+    )
+    parser.add_argument(
         "--pay",
         nargs=2,
         action="append",
@@ -66,34 +91,46 @@ def register(subparsers: Any) -> None:
         metavar=("DATE", "MONEY"),
         help="apply a payment (repeatable, applied in order)",
     )
-    add_format_argument(parser)
 
 
-def _handle(args: argparse.Namespace) -> int:
-    if args.holidays and not args.adjust:
+def build_schedule(args: argparse.Namespace) -> tuple[PaymentTerms, PaymentSchedule] | None:
+    """The terms and the schedule of the invoice as issued; ``None`` after printing a usage
+    error (exit 2)."""
+    calendar_option = "--holidays" if args.holidays else "--market" if args.market else None
+    if calendar_option and not args.adjust:
         # A usage error (exit 2, like argparse's own), not a domain error.
         print(
-            "revcycle terms: error: --holidays needs --adjust (the convention that moves due "
-            "dates).",
+            f"revcycle {args.command}: error: {calendar_option} needs --adjust (the convention "
+            "that moves due dates).",
             file=sys.stderr,
         )
-        return 2
+        return None
     terms = PaymentTerms.parse(args.terms)
     if args.adjust:
+        calendars: list[HolidayCalendar] = []
         if args.holidays:
             country, _, subdivision = args.holidays.partition("-")
-            adjustment = BusinessDayAdjustment(
-                args.adjust, CountryHolidays(country.upper(), subdivision.upper() or None)
-            )
-        else:
-            adjustment = BusinessDayAdjustment(args.adjust)
-        terms = terms.with_adjustment(adjustment)
+            calendars.append(CountryHolidays(country.upper(), subdivision.upper() or None))
+        if args.market:
+            calendars.append(FinancialHolidays(args.market.upper()))
+        calendar: HolidayCalendar = WEEKENDS
+        if calendars:
+            calendar = calendars[0] if len(calendars) == 1 else JointCalendar(calendars)
+        terms = terms.with_adjustment(BusinessDayAdjustment(args.adjust, calendar))
     untaxed = None if args.untaxed is None else parse_money(args.untaxed, "--untaxed")
     schedule = terms.schedule(
         parse_date(args.invoice_date, "--invoice-date"),
         parse_money(args.amount, "--amount"),
         untaxed=untaxed,
     )
+    return terms, schedule
+
+
+def _handle(args: argparse.Namespace) -> int:
+    built = build_schedule(args)
+    if built is None:
+        return 2
+    terms, schedule = built
     for day, amount in args.pay:
         schedule = schedule.apply_payment(parse_date(day, "--pay"), parse_money(amount, "--pay"))
     title = f"{terms.describe()}, invoice of {args.invoice_date}"

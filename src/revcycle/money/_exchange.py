@@ -12,7 +12,7 @@ from typing import Any, final
 
 import attrs
 
-from revcycle._numbers import CTX, plain, to_decimal
+from revcycle._numbers import CTX, DecimalLike, plain, to_decimal
 from revcycle._validate import check_arguments
 from revcycle.errors import RevcycleTypeError, UnknownCodeError, ValidationError, shown
 from revcycle.money._currency import Currency, to_currency
@@ -20,7 +20,7 @@ from revcycle.money._money import Money
 
 
 def _to_rates(
-    value: Mapping[str, object] | Iterable[tuple[str, object]],
+    value: Mapping[str, DecimalLike] | Iterable[tuple[str, DecimalLike]],
 ) -> tuple[tuple[str, Decimal], ...]:
     data: object = value
     if isinstance(data, Mapping):

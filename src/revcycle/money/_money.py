@@ -83,7 +83,7 @@ _DECIMAL_ROUNDING: Final = {
 }
 
 
-def _to_mode(value: object) -> RoundingMode:
+def _to_mode(value: RoundingMode | str) -> RoundingMode:
     return to_choice(RoundingMode, value, "A rounding mode")
 
 
@@ -165,7 +165,7 @@ HALF_UP: Final = Rounding()
 # Money
 
 
-def _to_amount(value: object) -> Decimal:
+def _to_amount(value: DecimalLike) -> Decimal:
     return to_decimal(value, "Money amount")
 
 

@@ -17,7 +17,7 @@ from revcycle.errors import RevcycleTypeError, ValidationError, shown
 from revcycle.money._money import Money
 
 
-def _to_percent(value: object) -> Decimal:
+def _to_percent(value: DecimalLike) -> Decimal:
     return to_decimal(value, "Percent value")
 
 

@@ -13,7 +13,14 @@ import attrs
 from revcycle._numbers import CTX, DecimalLike, plain
 from revcycle._validate import check_type, require_aware, require_day, require_sequence, to_choice
 from revcycle.dates import as_of_instant
-from revcycle.errors import CloseRefusedError, RevcycleTypeError, StageError, UnknownCodeError
+from revcycle.errors import (
+    CloseRefusedError,
+    CurrencyMismatchError,
+    RevcycleTypeError,
+    StageError,
+    UnknownCodeError,
+    ValidationError,
+)
 from revcycle.money import Money, Percent
 from revcycle.opportunity._handoff import ClosePolicy, Handoff
 from revcycle.opportunity._stages import (
@@ -51,6 +58,16 @@ def _to_change_kind(value: ChangeKind | str) -> ChangeKind:
     return to_choice(ChangeKind, value, "A history entry kind")
 
 
+def _check_amount(instance: object, attribute: attrs.Attribute[Any], value: Any) -> None:
+    """An opportunity's amount (and a history entry's): Money, never below zero."""
+    _check_money(instance, attribute, value)
+    if value.amount < 0:
+        raise ValidationError(
+            f"An opportunity's amount must not be negative, got {value}; an opportunity is "
+            "never worth less than zero (record a credit or a churn elsewhere)."
+        )
+
+
 @final
 @attrs.frozen(kw_only=True)
 class StageChange:
@@ -64,7 +81,7 @@ class StageChange:
     at: datetime = attrs.field(validator=_check_aware)
     kind: ChangeKind = attrs.field(converter=_to_change_kind)
     stage: str = attrs.field(validator=_check_text)
-    amount: Money = attrs.field(validator=_check_money)
+    amount: Money = attrs.field(validator=_check_amount)
     probability: Percent = attrs.field(converter=_to_percent, validator=_check_probability)
     forecast_category: ForecastCategory = attrs.field(converter=_to_category)
     close_date: date = attrs.field(validator=_check_date)
@@ -111,6 +128,12 @@ def _check_history(instance: Opportunity, _: object, value: tuple[StageChange, .
             raise UnknownCodeError(
                 f"Opportunity {instance.id!r} history entry {i} is in stage {change.stage!r}, "
                 f"which stage model {instance.model.name!r} does not have."
+            )
+        if change.amount.currency != value[0].amount.currency:
+            raise CurrencyMismatchError(
+                f"Opportunity {instance.id!r} history entry {i} is in "
+                f"{change.amount.currency.code} but its first entry is in "
+                f"{value[0].amount.currency.code}; one opportunity keeps one currency."
             )
         if change.at < previous:
             raise StageError(
@@ -168,7 +191,7 @@ class Opportunity:
     id: str = attrs.field(validator=_check_text)
     account: str = attrs.field(validator=_check_text)
     name: str = attrs.field(validator=_check_text)
-    amount: Money = attrs.field(validator=_check_money)
+    amount: Money = attrs.field(validator=_check_amount)
     close_date: date = attrs.field(validator=_check_date)
     owner: str = attrs.field(validator=_check_text)
     created_at: datetime = attrs.field(validator=_check_aware)

@@ -49,6 +49,7 @@ from revcycle.pricing._models import (
     Package,
     PerUnit,
     Stairstep,
+    TieredModel,
     Volume,
 )
 from revcycle.pricing._schedules import DiscountRow, DiscountSchedule, DiscountTier, ScheduleKind
@@ -72,5 +73,6 @@ __all__ = [
     "ScheduleKind",
     "Stairstep",
     "Tier",
+    "TieredModel",
     "Volume",
 ]

@@ -11,6 +11,7 @@ from __future__ import annotations
 import decimal
 import enum
 from decimal import Decimal
+from fractions import Fraction
 from typing import Final, final
 
 import attrs
@@ -31,7 +32,7 @@ class DiscountKind(enum.StrEnum):
     TOTAL = "total"
 
 
-def _to_discount_kind(value: object) -> DiscountKind:
+def _to_discount_kind(value: DiscountKind | str) -> DiscountKind:
     return to_choice(DiscountKind, value, "A discount kind")
 
 
@@ -164,6 +165,20 @@ class Discount:
                 "over a zero quantity."
             )
         return value.amount / quantity
+
+    def _apply_exact(self, unit: Fraction, quantity: Decimal) -> Fraction:
+        """:meth:`_apply_in_context` on exact fractions, without its checks (the engine made
+        them when it priced the line): the same rule, step for step, for a contract's exact
+        price per pricing term (``revcycle.quotes._exact``)."""
+        value = self.value
+        if isinstance(value, Percent):
+            return unit * (1 - Fraction(value.value) / 100)
+        kind = self.kind
+        if kind is DiscountKind.AMOUNT:
+            return unit - Fraction(value.amount)
+        if kind is DiscountKind.UNIT_PRICE:
+            return Fraction(value.amount)
+        return Fraction(value.amount) / Fraction(quantity)
 
 
 def _on_line(number: int, sku: str, article: str, alone: str) -> str:

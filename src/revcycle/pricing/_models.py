@@ -437,6 +437,33 @@ class Stairstep(_Tiered):
             self, "_rows", tuple((t.up_to, _amount(t.flat_price)) for t in self.tiers)
         )
 
+    def to_records(self) -> list[dict[str, str | int | None]]:
+        """The tier table as flat records (as for every tier table), then, when there is an
+        ``overage_unit_price``, one more record for the units past the last bound: ``tier``
+        ``None``, ``above`` the last bound, ``up_to`` ``None`` and the overage as
+        ``unit_price`` (charged per unit on top of the last tier's flat price).
+
+        >>> steps = [Tier(Decimal("10"), flat_price=Money("100", "USD"))]
+        >>> Stairstep(steps, overage_unit_price=Money("9", "USD")).to_records()[-1]
+        {'tier': None, 'above': '10', 'up_to': None, 'unit_price': '9', 'flat_price': None, \
+'currency': 'USD'}
+        """
+        records = super().to_records()
+        overage = self.overage_unit_price
+        last = self.tiers[-1].up_to
+        if overage is not None and last is not None:
+            records.append(
+                {
+                    "tier": None,
+                    "above": plain(last),
+                    "up_to": None,
+                    "unit_price": plain(overage.amount),
+                    "flat_price": None,
+                    "currency": self._currency.code,
+                }
+            )
+        return records
+
     @classmethod
     def from_blocks(
         cls,
@@ -566,11 +593,11 @@ class Stairstep(_Tiered):
         )
 
 
-def _to_package_size(value: object) -> Decimal:
+def _to_package_size(value: DecimalLike) -> Decimal:
     return to_decimal(value, "A package size")
 
 
-def _to_free_units(value: object) -> Decimal:
+def _to_free_units(value: DecimalLike) -> Decimal:
     return to_decimal(value, "A package's free_units")
 
 
@@ -675,3 +702,7 @@ class Package:
 
 AnyPricingModel: TypeAlias = Flat | PerUnit | Graduated | Volume | Stairstep | Package
 """Every pricing model revcycle ships (a tagged union in JSON)."""
+
+TieredModel: TypeAlias = Graduated | Volume | Stairstep
+"""The models priced from a tier table: annotate a collection of them with this name
+(``dict[str, TieredModel]``) rather than leave the checker to infer their private base."""

@@ -15,7 +15,7 @@ from typing import NamedTuple, final
 
 import attrs
 
-from revcycle._display import html_table
+from revcycle._display import html_table, points_text
 from revcycle._numbers import CTX, HUNDRED, ZERO, DecimalLike, plain, to_decimal
 from revcycle._validate import check_annotated, require_sequence
 from revcycle.errors import (
@@ -54,7 +54,7 @@ class ScheduleKind(enum.StrEnum):
     SLAB = "slab"
 
 
-def _to_schedule_kind(value: object) -> ScheduleKind:
+def _to_schedule_kind(value: ScheduleKind | str) -> ScheduleKind:
     if isinstance(value, str):  # a ScheduleKind is a str too
         try:
             return ScheduleKind(value)
@@ -65,7 +65,7 @@ def _to_schedule_kind(value: object) -> ScheduleKind:
     )
 
 
-def _to_optional_percent(value: object) -> Percent | None:
+def _to_optional_percent(value: Percent | DecimalLike | None) -> Percent | None:
     if value is None or isinstance(value, Percent):
         return value
     return Percent(to_decimal(value, "A discount tier percent"))
@@ -378,7 +378,7 @@ class DiscountSchedule:
 
 def _discount_text(tier: DiscountTier) -> str:
     if tier.percent is not None:
-        return f"{tier.percent} off"
+        return f"{points_text(tier.percent.value)} off"
     if tier.amount is not None:
         return f"{tier.amount} off per unit"
     return "none"

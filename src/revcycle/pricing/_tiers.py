@@ -127,7 +127,7 @@ def _money_text(value: Money | None) -> str:
 # Tiers and breakdown rows
 
 
-def _to_bound(value: object) -> Decimal | None:
+def _to_bound(value: DecimalLike | None) -> Decimal | None:
     if value is None:
         return None
     return to_decimal(value, "Tier up_to")

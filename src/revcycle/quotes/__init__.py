@@ -10,8 +10,14 @@ Rounding: unit prices are never rounded; a line's net total is ``net unit price 
 rounded once (half-up at the currency's minor unit, or the quote's ``rounding``); every quote
 total is a sum of rounded line totals.
 
+A line may carry a :class:`LockedPrice` (a renewal's, from the contract): it replaces list at
+the ``contracted`` step and already holds the line's discounts, and its steps run ``list,
+contracted, volume, additional, partner, distributor, term`` and, with an uplift, ``uplift``
+(docs/reference/renewals.md).
+
 The names live in private modules (``_model``: the quote and priced values; ``_engine``:
-:func:`price_quote`; ``_explain``: the reasons of the steps); import them from here.
+:func:`price_quote`; ``_explain``: the reasons of the steps; ``_locked``: the locked price);
+import them from here.
 
 >>> from datetime import date
 >>> from revcycle.catalog import Catalog, ChargeKind, PriceBook, Product
@@ -44,6 +50,7 @@ from revcycle.approvals import (
     TotalAbove,
 )
 from revcycle.quotes._engine import price_quote
+from revcycle.quotes._locked import LockedPrice
 from revcycle.quotes._model import PricedLine, PricedQuote, Quote, QuoteLine
 from revcycle.waterfall import StepName, WaterfallStep
 
@@ -53,6 +60,7 @@ __all__ = [
     "ApprovalPolicy",
     "ApprovalRule",
     "DiscountAbove",
+    "LockedPrice",
     "MarginBelow",
     "PricedLine",
     "PricedQuote",

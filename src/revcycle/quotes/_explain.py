@@ -10,12 +10,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from decimal import Decimal
-from typing import Final, NamedTuple, final
+from typing import Final, NamedTuple, Protocol, final
 
-from revcycle._display import amount_text, fraction_text
+from revcycle._display import amount_text, points_text
 from revcycle._numbers import CTX, ZERO, plain
 from revcycle._validate import trusted
 from revcycle.catalog import ContractedPrice
+from revcycle.dates import Duration
 from revcycle.money import Currency, Money, Percent
 from revcycle.pricing import (
     AnyPricingModel,
@@ -26,6 +27,7 @@ from revcycle.pricing import (
     PerUnit,
 )
 from revcycle.proration import Proration
+from revcycle.quotes._locked import LockedPrice
 from revcycle.waterfall import StepName, WaterfallStep
 
 
@@ -76,13 +78,22 @@ class _Context:
         self.partner_reason = (
             "no partner discount"
             if partner_discount is None
-            else f"{partner_discount} partner discount"
+            else f"{points_text(partner_discount.value)} partner discount"
         )
         self.distributor_reason = (
             "no distributor discount"
             if distributor_discount is None
-            else f"{distributor_discount} distributor discount"
+            else f"{points_text(distributor_discount.value)} distributor discount"
         )
+
+
+class _SkuFacts(Protocol):
+    """What every line of one SKU shares within a priced quote (the engine's ``_Sku``)."""
+
+    @property
+    def model(self) -> AnyPricingModel: ...
+    @property
+    def pricing_term(self) -> Duration | None: ...
 
 
 class _Trace(NamedTuple):
@@ -95,9 +106,9 @@ class _Trace(NamedTuple):
 
     context: _Context
     prices: Sequence[Decimal]
-    model: AnyPricingModel
+    sku: _SkuFacts
     quantity: Decimal
-    contracted: ContractedPrice | None
+    contracted: ContractedPrice | LockedPrice | None  # the source of the contracted step
     schedule: DiscountSchedule | None
     schedule_quantity: Decimal
     proration: Proration | str
@@ -114,17 +125,23 @@ class _Trace(NamedTuple):
     def reason(self, name: StepName, index: int) -> str:
         context = self.context
         currency = context.currency
+        if isinstance(self.contracted, LockedPrice) and name is not StepName.TERM:
+            return self._locked_reason(name, self.contracted)
         if name is StepName.LIST:
-            return f"price book {context.price_book}: {_describe_model(self.model, self.quantity)}"
+            return (
+                f"price book {context.price_book}: {_describe_model(self.sku.model, self.quantity)}"
+            )
         before = self.prices[index - 1] if index else ZERO
         if name is StepName.CONTRACTED:
             contracted = self.contracted
+            assert not isinstance(contracted, LockedPrice)  # explained above
             if contracted is None:
                 return f"no contracted price for {context.account}"
             valid = "" if contracted.period is None else f", valid {contracted.period}"
             if contracted.price is not None:
                 return f"contracted price {contracted.price} for {context.account}{valid}"
-            return f"contracted discount {contracted.discount} for {context.account}{valid}"
+            off = "" if contracted.discount is None else points_text(contracted.discount.value)
+            return f"contracted discount {off} for {context.account}{valid}"
         if name is StepName.VOLUME:
             if self.schedule is None:
                 return "no discount schedule"
@@ -133,14 +150,7 @@ class _Trace(NamedTuple):
             proration = self.proration
             if isinstance(proration, str):
                 return proration
-            parts = " + ".join(
-                f"{fraction_text(p.value)} {p.description}" for p in proration.parts if p.value
-            )
-            return (
-                f"× {fraction_text(proration.exact)} = ({parts or '0'}) ÷ "
-                f"{fraction_text(proration.divisor)} {proration.divisor_description}, "
-                f"{proration.method.value}"
-            )
+            return proration.summary()
         if name is StepName.ADDITIONAL:
             return _describe_discount(
                 self.discount, before, self.prices[index], self.quantity, currency
@@ -149,10 +159,34 @@ class _Trace(NamedTuple):
             return context.partner_reason
         return context.distributor_reason
 
+    def _locked_reason(self, name: StepName, locked: LockedPrice) -> str:
+        """The reasons of a line priced from a contract's locked price (a renewal's), but for
+        its ``term`` step, which reads as on any line."""
+        if name is StepName.LIST:
+            model = _describe_model(self.sku.model, self.quantity)
+            return (
+                f"price book {self.context.price_book} now: {model} (for reference; the locked "
+                "price replaces it)"
+            )
+        if name is StepName.CONTRACTED:
+            per = "" if locked.pricing_term is None else f" per {locked.pricing_term}"
+            return (
+                f"locked net unit price {amount_text(locked.unit_price)}{per} from {locked.source}"
+            )
+        if name is StepName.UPLIFT:
+            assert locked.uplift is not None
+            factor = plain(locked.uplift_factor())
+            return f"{points_text(locked.uplift.value)} renewal uplift: × {factor}"
+        return "unchanged: the locked price already holds the contract's discounts"
 
-# Where a plain-tuple trace keeps the two fields read without building the steps.
+
+# Where a plain-tuple trace keeps the fields read without building the steps.
 _CONTEXT_AT: Final = _Trace._fields.index("context")
 _PRICES_AT: Final = _Trace._fields.index("prices")
+_PRORATION_AT: Final = _Trace._fields.index("proration")
+_SKU_AT: Final = _Trace._fields.index("sku")
+_DISCOUNT_AT: Final = _Trace._fields.index("discount")
+_CONTRACTED_AT: Final = _Trace._fields.index("contracted")
 
 
 def _units(quantity: Decimal) -> str:
@@ -212,7 +246,7 @@ def _describe_discount(
         return "no additional discount"
     value = discount.value
     if isinstance(value, Percent):
-        return f"{value} additional discount"
+        return f"{points_text(value.value)} additional discount"
     off = amount_text(Money._trusted(CTX.subtract(before, after), currency))
     if discount.kind is DiscountKind.AMOUNT:
         return f"{amount_text(value)} off each unit for its whole term (not scaled by the term)"

@@ -7,16 +7,18 @@ the first time they are read (:mod:`revcycle.quotes._explain`). Import the publi
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import typing
+from collections.abc import Iterable, Sequence
 from datetime import date
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any, final
+from fractions import Fraction
+from typing import TYPE_CHECKING, Any, Protocol, final, runtime_checkable
 
 import attrs
 
 from revcycle._display import amount_text, html_table
 from revcycle._display import to_pandas as _to_pandas
-from revcycle._numbers import CTX, ONE, ZERO, plain, to_decimal
+from revcycle._numbers import CTX, ONE, ZERO, DecimalLike, fraction_to_decimal, plain, to_decimal
 from revcycle._validate import (
     Validator,
     check_annotated,
@@ -25,12 +27,13 @@ from revcycle._validate import (
     check_type,
     require_day,
     require_sequence,
+    require_text,
     to_choice,
 )
 from revcycle.approvals import Approval, ApprovalPolicy
 from revcycle.catalog import ChargeKind
 from revcycle.dates import Duration, Period, anchored_date
-from revcycle.errors import UnknownCodeError, ValidationError, shown
+from revcycle.errors import RevcycleTypeError, UnknownCodeError, ValidationError, shown
 from revcycle.money import (
     Currency,
     Money,
@@ -40,17 +43,28 @@ from revcycle.money import (
     settled_percent,
     to_currency,
 )
-from revcycle.pricing import Discount
-from revcycle.proration import TERM_METHODS, ProrationMethod
-from revcycle.quotes._explain import _CONTEXT_AT, _PRICES_AT, _short, _Trace
-from revcycle.waterfall import StepName, WaterfallStep, waterfall_order
+from revcycle.pricing import AnyPricingModel, Discount
+from revcycle.proration import TERM_METHODS, Proration, ProrationMethod, term_multiplier_detail
+from revcycle.quotes._exact import unit_price_per_term
+from revcycle.quotes._explain import (
+    _CONTEXT_AT,
+    _CONTRACTED_AT,
+    _DISCOUNT_AT,
+    _PRICES_AT,
+    _PRORATION_AT,
+    _SKU_AT,
+    _short,
+    _Trace,
+)
+from revcycle.quotes._locked import LockedPrice
+from revcycle.waterfall import StepName, WaterfallStep, check_step_order, waterfall_order
 
 
 def _check_optional(kind: type[Any], what: str) -> Validator:
     return check_type(kind, f"a {kind.__name__} or None", what, optional=True)
 
 
-def _quantity(value: object) -> Decimal:
+def _quantity(value: DecimalLike) -> Decimal:
     quantity = to_decimal(value, "A quote line quantity")
     if quantity < 0:
         raise ValidationError(
@@ -68,23 +82,33 @@ def _as_tuple(value: object, kind: type[Any], what: str) -> tuple[Any, ...]:
     return require_sequence(value, what, kind=kind, allow_mapping=False)
 
 
-def _to_lines(value: object) -> tuple[QuoteLine, ...]:
+def _to_lines(value: Iterable[QuoteLine]) -> tuple[QuoteLine, ...]:
     return _as_tuple(value, QuoteLine, "Quote lines")
 
 
-def _to_steps(value: object) -> tuple[WaterfallStep, ...]:
+def _to_steps(value: Iterable[WaterfallStep]) -> tuple[WaterfallStep, ...]:
     return _as_tuple(value, WaterfallStep, "Waterfall steps")
 
 
-def _to_priced_lines(value: object) -> tuple[PricedLine, ...]:
+def _to_priced_lines(value: Iterable[PricedLine]) -> tuple[PricedLine, ...]:
     return _as_tuple(value, PricedLine, "Priced lines")
 
 
-def _to_approvals(value: object) -> tuple[Approval, ...]:
+def _to_approvals(value: Iterable[Approval]) -> tuple[Approval, ...]:
     return _as_tuple(value, Approval, "Approvals")
 
 
-def _to_charge_kind(value: object) -> ChargeKind:
+def _to_granted(value: Iterable[str]) -> tuple[str, ...]:
+    levels = require_sequence(value, "Granted approval levels", kind=str, allow_mapping=False)
+    return tuple(dict.fromkeys(levels))
+
+
+def _not_required(level: str, required: tuple[str, ...]) -> str:
+    needed = ", ".join(repr(r) for r in required) if required else "no approval"
+    return f"The quote does not need the approval level {level!r}; it needs {needed}."
+
+
+def _to_charge_kind(value: ChargeKind | str) -> ChargeKind:
     return to_choice(ChargeKind, value, "A charge kind")
 
 
@@ -100,7 +124,9 @@ class QuoteLine:
     ``discount`` is the rep's additional discount (:class:`~revcycle.pricing.Discount`:
     percent, amount off per unit, target unit price or target line total). ``start_date`` and
     ``end_date`` (inclusive, as CPQ users write them) default to the quote's; give them to
-    ramp a line within the quote term.
+    ramp a line within the quote term. ``locked_price`` (a :class:`LockedPrice`, as a renewal
+    carries it from the contract) replaces list at the ``contracted`` step and already holds the
+    line's discounts, so a line has a discount or a locked price, not both.
     """
 
     sku: str = attrs.field(validator=check_text("A quote line sku"))
@@ -114,12 +140,21 @@ class QuoteLine:
     end_date: date | None = attrs.field(
         default=None, kw_only=True, validator=check_day("A line end date", optional=True)
     )
+    locked_price: LockedPrice | None = attrs.field(
+        default=None, kw_only=True, validator=_check_optional(LockedPrice, "A locked price")
+    )
 
     def __attrs_post_init__(self) -> None:
         if self.start_date and self.end_date and self.end_date < self.start_date:
             raise ValidationError(
                 f"Quote line {shown(self.sku)} ends on {self.end_date.isoformat()}, before it "
                 f"starts on {self.start_date.isoformat()} (the end date is inclusive)."
+            )
+        if self.locked_price is not None and self.discount is not None:
+            raise ValidationError(
+                f"Quote line {shown(self.sku)} has a locked price ({self.locked_price.source}), "
+                "which already holds the line's discounts; give a discount or a locked price, "
+                "not both."
             )
 
     def with_quantity(self, quantity: Decimal | int | str) -> QuoteLine:
@@ -131,7 +166,34 @@ class QuoteLine:
         return attrs.evolve(self, discount=discount)
 
 
-def _to_method(value: object) -> ProrationMethod:
+@runtime_checkable
+class StructuredTerms(Protocol):
+    """What a quote reads of structured payment terms: a
+    :class:`revcycle.terms.PaymentTerms` (the terms engine comes after quotes in the layers, so
+    the quote names what it needs of it rather than the class)."""
+
+    def describe(self) -> str:
+        """The terms as people write them (``"Net 60"``)."""
+
+    def schedule(self, invoice_date: date, total: Money, untaxed: Money | None = None) -> Any:
+        """When an invoice of ``total`` dated ``invoice_date`` falls due."""
+
+
+def _check_payment_terms(_: object, __: object, value: Any) -> None:
+    if value is None or isinstance(value, str | StructuredTerms):
+        return
+    raise RevcycleTypeError(
+        'A quote\'s payment terms must be text such as "Net 60", a PaymentTerms or None, not '
+        f"{value!r}."
+    )
+
+
+def terms_text(terms: str | StructuredTerms) -> str:
+    """Payment terms as people write them, whether the quote holds text or terms."""
+    return terms if isinstance(terms, str) else terms.describe()
+
+
+def _to_method(value: ProrationMethod | str) -> ProrationMethod:
     method = value if isinstance(value, ProrationMethod) else None
     if method is None and isinstance(value, str):
         method = next((m for m in ProrationMethod if m.value == value), None)
@@ -154,8 +216,9 @@ class Quote:
     ``proration_method`` turns each line's span into a term multiplier. ``partner_discount``
     and ``distributor_discount`` are quote-level percents. ``additional_discount_last`` and
     ``partner_discount_first`` are the two documented re-orderings of the waterfall.
-    ``payment_terms`` is written text (``"Net 30"``) carried to the contract. ``rounding``
-    overrides half-up at the minor unit for line totals.
+    ``payment_terms`` is written text (``"Net 30"``) or a
+    :class:`~revcycle.terms.PaymentTerms`, carried to the contract. ``rounding`` overrides
+    half-up at the minor unit for line totals.
     """
 
     account: str = attrs.field(validator=check_text("A quote account"))
@@ -191,8 +254,8 @@ class Quote:
         kw_only=True,
         validator=_check_optional(ApprovalPolicy, "An approval policy"),
     )
-    payment_terms: str | None = attrs.field(
-        default=None, kw_only=True, validator=_check_optional(str, "Payment terms")
+    payment_terms: str | StructuredTerms | None = attrs.field(
+        default=None, kw_only=True, validator=_check_payment_terms
     )
     rounding: Rounding | None = attrs.field(
         default=None, kw_only=True, validator=_check_optional(Rounding, "A rounding rule")
@@ -271,12 +334,7 @@ def _line_bounds(line: QuoteLine, period: Period) -> tuple[date, date]:
 
 
 def _check_steps(_: object, __: object, value: tuple[WaterfallStep, ...]) -> None:
-    names = [step.name for step in value]
-    if sorted(names) != sorted(StepName):
-        raise ValidationError(
-            "A priced line needs each waterfall step exactly once "
-            f"({', '.join(StepName)}); got {', '.join(names) or 'none'}."
-        )
+    check_step_order([step.name for step in value])
 
 
 @final
@@ -287,7 +345,10 @@ class PricedLine:
     ``steps`` holds every step in the order applied; the unit prices after ``term`` (regular),
     ``additional`` (customer) and ``partner`` are named properties whatever the order, and
     :attr:`net_unit_price` is the price after the last step. Unit prices are unrounded term
-    prices; ``net_total`` is ``net unit price × quantity`` rounded once.
+    prices; ``net_total`` is ``net unit price × quantity`` rounded once. ``pricing_term`` (the
+    product's, ``None`` for a one-time product), ``model`` (the price book's pricing model),
+    ``discount`` (the rep's) and ``locked_price`` (a renewal's, from the contract) are what a
+    contract needs besides the prices, so that it is built from the priced quote alone.
     """
 
     number: int
@@ -299,6 +360,26 @@ class PricedLine:
     term_multiplier: Decimal
     steps: tuple[WaterfallStep, ...] = attrs.field(converter=_to_steps, validator=_check_steps)
     net_total: Money
+    # What a contract reads of the line besides its prices (on an engine-built line, read
+    # from its trace on first access).
+    pricing_term: Duration | None = attrs.field(
+        default=None, validator=_check_optional(Duration, "A priced line's pricing term")
+    )
+    model: AnyPricingModel | None = attrs.field(
+        default=None,
+        validator=check_type(
+            typing.get_args(AnyPricingModel),
+            "a pricing model or None",
+            "A priced line's model",
+            optional=True,
+        ),
+    )
+    discount: Discount | None = attrs.field(
+        default=None, validator=_check_optional(Discount, "A priced line's discount")
+    )
+    locked_price: LockedPrice | None = attrs.field(
+        default=None, validator=_check_optional(LockedPrice, "A priced line's locked price")
+    )
     # The engine fills this instead of ``steps`` and builds the steps on first access: the
     # arithmetic is eager, the explanation lazy. It holds the fields of an ``_explain._Trace``
     # as a plain tuple, the cheapest thing to build once per line.
@@ -309,13 +390,27 @@ class PricedLine:
     if not TYPE_CHECKING:  # hidden from type checkers, so a misspelt attribute is still caught
 
         def __getattr__(self, name: str) -> Any:
-            # Only reached when the ``steps`` slot is still empty (an engine-built line).
-            if name == "steps":
-                trace = object.__getattribute__(self, "_trace")
-                if trace is not None:
-                    steps = _Trace._make(trace).steps()
-                    object.__setattr__(self, "steps", steps)
-                    return steps
+            # Only reached when a slot the engine leaves empty is first read: ``steps``, built
+            # from the trace, or a field the trace holds (``model``, ``discount``,
+            # ``pricing_term``, ``locked_price``), cheaper to keep there than to set on every
+            # line.
+            trace = object.__getattribute__(self, "_trace")
+            if trace is not None:
+                if name == "steps":
+                    value = _Trace._make(trace).steps()
+                elif name == "discount":
+                    value = trace[_DISCOUNT_AT]
+                elif name == "locked_price":
+                    source = trace[_CONTRACTED_AT]
+                    value = source if isinstance(source, LockedPrice) else None
+                elif name in ("model", "pricing_term"):
+                    value = getattr(trace[_SKU_AT], name)
+                else:
+                    raise AttributeError(
+                        f"{shown(type(self).__name__)} object has no attribute {shown(name)}"
+                    )
+                object.__setattr__(self, name, value)
+                return value
             raise AttributeError(
                 f"{shown(type(self).__name__)} object has no attribute {shown(name)}"
             )
@@ -334,6 +429,39 @@ class PricedLine:
             if step.name is name:
                 return step.unit_price
         raise UnknownCodeError(f"Line {self.number} has no {name} step.")  # pragma: no cover
+
+    def _prices(self) -> tuple[Sequence[StepName], Sequence[Decimal]]:
+        """The names of the steps in order and the unit price after each, without building
+        the steps of an engine-built line."""
+        trace = self._trace
+        if trace is not None:
+            return trace[_CONTEXT_AT].order, trace[_PRICES_AT]
+        steps = self.steps
+        return [step.name for step in steps], [step.unit_price.amount for step in steps]
+
+    def _exact_multiplier(self, method: ProrationMethod) -> Fraction:
+        """The exact term multiplier of a recurring line under the quote's ``method``: the
+        engine's own, or counted again from the period and pricing term and checked against
+        :attr:`term_multiplier` (a line read from JSON)."""
+        trace = self._trace
+        if trace is not None and isinstance(trace[_PRORATION_AT], Proration):
+            exact: Fraction = trace[_PRORATION_AT].exact
+            return exact
+        if self.pricing_term is None:
+            raise ValidationError(
+                f"Line {self.number} ({self.sku}) is recurring but has no pricing term, so its "
+                "price per pricing term is unknown."
+            )
+        period = self.period
+        exact = term_multiplier_detail(period.start, period.end, self.pricing_term, method).exact
+        if fraction_to_decimal(exact) != self.term_multiplier:
+            raise ValidationError(
+                f"Line {self.number} ({self.sku}) has the term multiplier "
+                f"{plain(self.term_multiplier)}, but {period} counts "
+                f"{_short(fraction_to_decimal(exact))} terms of {self.pricing_term} under "
+                f"{method.value}."
+            )
+        return exact
 
     @property
     def list_unit_price(self) -> Money:
@@ -427,11 +555,73 @@ class PricedQuote:
     mrr: Money
     arr: Money
     approvals: tuple[Approval, ...] = attrs.field(converter=_to_approvals)
+    granted: tuple[str, ...] = attrs.field(default=(), converter=_to_granted)
+
+    def __attrs_post_init__(self) -> None:
+        required = self.approval_levels
+        for level in self.granted:
+            if level not in required:
+                raise UnknownCodeError(_not_required(level, required))
 
     @property
     def currency(self) -> Currency:
         """The quote currency."""
         return self.quote.currency
+
+    @property
+    def pending_approvals(self) -> tuple[str, ...]:
+        """The approval levels the quote needs and has not been granted, in the order the
+        rules fired; empty when it may become a contract."""
+        granted = self.granted
+        return tuple(level for level in self.approval_levels if level not in granted)
+
+    def approve(self, *levels: str) -> PricedQuote:
+        """This priced quote with the approval ``levels`` granted (kept in ``granted``).
+
+        A level the quote does not need is an :class:`~revcycle.errors.UnknownCodeError`;
+        granting a level twice is harmless. Prices and approvals are unchanged.
+        """
+        required = self.approval_levels
+        for level in levels:
+            require_text(level, "An approval level")
+            if level not in required:
+                raise UnknownCodeError(_not_required(level, required))
+        return attrs.evolve(self, granted=(*self.granted, *levels))
+
+    def unit_prices_per_term(self) -> tuple[Money, ...]:
+        """Each line's net unit price per pricing term, in line order: the final unit price ÷
+        the term multiplier, worked out from exact rationals (1,200.00 a year over 199 days
+        comes back as exactly 1,200.00), then to 50 significant digits. A one-time or usage
+        line's is its net unit price. This is the price a contract locks."""
+        currency = self.currency
+        return tuple(
+            Money._trusted(fraction_to_decimal(exact), currency)
+            for exact in self._exact_unit_prices_per_term()
+        )
+
+    def _exact_unit_prices_per_term(self) -> list[Fraction]:
+        quote = self.quote
+        method = quote.proration_method
+        found = []
+        for line in self.lines:
+            names, prices = line._prices()
+            if line.charge_kind is not ChargeKind.RECURRING:
+                found.append(Fraction(prices[-1]))
+                continue
+            found.append(
+                unit_price_per_term(
+                    names,
+                    prices,
+                    line._exact_multiplier(method),
+                    discount=line.discount,
+                    uplift=None if line.locked_price is None else line.locked_price.uplift,
+                    quantity=line.quantity,
+                    partner=quote.partner_discount,
+                    distributor=quote.distributor_discount,
+                    line=f"Line {line.number} ({line.sku})",
+                )
+            )
+        return found
 
     @property
     def needs_approval(self) -> bool:
@@ -442,6 +632,9 @@ class PricedQuote:
     def approval_levels(self) -> tuple[str, ...]:
         """The distinct approval levels needed, in the order the rules fired."""
         return tuple(dict.fromkeys(a.level for a in self.approvals))
+
+    def _granted(self, approval: Approval) -> str:
+        return " (granted)" if approval.level in self.granted else ""
 
     def explain(self) -> str:
         """The whole quote for people: each line's waterfall, the totals and the approvals."""
@@ -457,8 +650,13 @@ class PricedQuote:
         ]
         order = ", ".join(step.value for step in _order(quote))
         head.append(f"Waterfall order: {order}.")
+        if any(line.locked_price is not None for line in quote.lines):
+            head.append(
+                "Lines with a locked price (from a contract): list, contracted, volume, "
+                "additional, partner, distributor, term, then uplift when raised."
+            )
         if quote.payment_terms:
-            head.append(f"Payment terms: {quote.payment_terms}.")
+            head.append(f"Payment terms: {terms_text(quote.payment_terms)}.")
         body = [line.explain() for line in self.lines]
         totals = [
             "Totals (sums of rounded line totals):",
@@ -471,7 +669,7 @@ class PricedQuote:
         ]
         if self.approvals:
             totals.append("Approvals needed:")
-            totals += [f"  {a.level}: {a.reason}" for a in self.approvals]
+            totals += [f"  {a.level}: {a.reason}{self._granted(a)}" for a in self.approvals]
         else:
             totals.append("No approval needed.")
         return "\n\n".join(["\n".join(head), *body, "\n".join(totals)])
@@ -525,7 +723,7 @@ class PricedQuote:
                 f"TCV {self.tcv} · MRR {self.mrr} · ARR {self.arr} · usage (not in TCV) "
                 f"{self.usage_total}"
             ),
-            *(f"Approval ({a.level}): {a.reason}" for a in self.approvals),
+            *(f"Approval ({a.level}): {a.reason}{self._granted(a)}" for a in self.approvals),
         ]
         return html_table(
             f"Quote for {self.quote.account}",

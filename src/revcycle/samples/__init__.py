@@ -3,12 +3,12 @@
 :func:`names` lists them; :func:`read_text` reads one and :func:`path` finds its file. A name
 that is not a sample is an :class:`~revcycle.errors.UnknownCodeError` listing the names.
 
->>> names()[:2]
-('catalog.json', 'milestones.json')
+>>> names()[:3]
+('catalog.json', 'contracts.json', 'milestones.json')
 >>> read_text("quotes.json")
 Traceback (most recent call last):
     ...
-revcycle.errors.UnknownCodeError: Unknown sample 'quotes.json' (did you mean 'quote.json'?); the samples are catalog.json, milestones.json, open_items.json, opportunities.json, quote.json, stage_model.json, usage_events.json, usage_plan.json.
+revcycle.errors.UnknownCodeError: Unknown sample 'quotes.json' (did you mean 'quote.json'?); the samples are catalog.json, contracts.json, milestones.json, open_items.json, opportunities.json, quote.json, seed_deal.json, stage_model.json, usage_events.json, usage_plan.json.
 """  # noqa: E501
 
 from __future__ import annotations

@@ -45,7 +45,15 @@ from cattrs.preconf.json import make_converter as _make_json_converter
 
 from revcycle._numbers import MAX_WHOLE_DIGITS
 from revcycle.errors import RevcycleError, RevcycleTypeError, StructureError, shown
-from revcycle.serialization import _opportunity, _pricing, _quotes, _terms, _usage
+from revcycle.serialization import (
+    _billing,
+    _contracts,
+    _opportunity,
+    _pricing,
+    _quotes,
+    _terms,
+    _usage,
+)
 from revcycle.serialization._core import (
     MAX_LISTED_ERRORS,
     member_tag,
@@ -84,7 +92,7 @@ stays under 10 (a contract's version chain is a flat list)."""
 
 # The domains' hooks, applied in this order after the core ones; a new domain is one more entry
 # (and its import).
-_DOMAINS: Final = (_opportunity, _pricing, _quotes, _terms, _usage)
+_DOMAINS: Final = (_opportunity, _pricing, _quotes, _terms, _usage, _contracts, _billing)
 
 
 def make_converter() -> JsonConverter:
@@ -124,6 +132,8 @@ def unstructure(obj: Any, as_type: Any = None) -> Any:
         raise RevcycleTypeError(
             f"Cannot write {type(obj).__name__} as JSON: it is nested too deeply."
         ) from None
+    except RevcycleError:  # a hook's own refusal (a calendar no union names) says it best
+        raise
     except (AttributeError, TypeError, ValueError) as error:
         # The converter met a value that is not the type it was told to write (as_type).
         raise RevcycleTypeError(

@@ -7,8 +7,15 @@ from datetime import date
 from typing import Any
 
 import cattrs
+from cattrs.errors import AttributeValidationNote, ClassValidationError
 
-from revcycle.calendars import CountryHolidays, HolidayCalendar, WeekendCalendar
+from revcycle.calendars import (
+    CountryHolidays,
+    FinancialHolidays,
+    HolidayCalendar,
+    JointCalendar,
+    WeekendCalendar,
+)
 from revcycle.errors import RevcycleTypeError, shown
 from revcycle.serialization._core import register_tagged_union
 from revcycle.terms import DayOfMonth, DueRule, EndOfMonth, NetDays
@@ -43,20 +50,59 @@ def register(converter: cattrs.Converter) -> None:
         return WeekendCalendar(weekend=frozenset(weekend), holidays=frozenset(holidays))
 
     def unstructure_country(value: CountryHolidays) -> dict[str, Any]:
-        return {"country": value.country, "subdivision": value.subdivision}
+        return {
+            "country": value.country,
+            "subdivision": value.subdivision,
+            "categories": list(value.categories),
+        }
 
     def structure_country(data: Any, _: Any) -> CountryHolidays:
-        fields = _fields(data, {"country", "subdivision"}, "a country holiday calendar")
+        fields = _fields(data, {"country", "subdivision", "categories"}, "a country calendar")
         country = converter.structure(fields["country"], str)
         subdivision = fields.get("subdivision")
         if subdivision is not None:
             subdivision = converter.structure(subdivision, str)
-        return CountryHolidays(country, subdivision)
+        categories = fields.get("categories")  # absent or null: the package's default
+        if categories is not None:
+            categories = converter.structure(categories, tuple[str, ...])
+        return CountryHolidays(country, subdivision, categories=categories)
+
+    def structure_financial(data: Any, _: Any) -> FinancialHolidays:
+        fields = _fields(data, {"market"}, "a financial calendar")
+        return FinancialHolidays(converter.structure(fields["market"], str))
+
+    def unstructure_joint(value: JointCalendar) -> dict[str, Any]:
+        return {
+            "calendars": [
+                converter.unstructure(calendar, unstructure_as=HolidayCalendar)
+                for calendar in value.calendars
+            ]
+        }
+
+    def structure_joint(data: Any, _: Any) -> JointCalendar:
+        fields = _fields(data, {"calendars"}, "a joint calendar")
+        try:
+            calendars = converter.structure(fields["calendars"], tuple[HolidayCalendar, ...])
+        except Exception as error:
+            # As cattrs' own class hooks do, so that a message names $.calendar.calendars[1].
+            error.add_note(
+                AttributeValidationNote(
+                    "Structuring JointCalendar @ attribute calendars", "calendars", tuple
+                )
+            )
+            raise ClassValidationError(
+                "While structuring JointCalendar", [error], JointCalendar
+            ) from None
+        return JointCalendar(calendars)
 
     converter.register_unstructure_hook(WeekendCalendar, unstructure_weekends)
     converter.register_structure_hook(WeekendCalendar, structure_weekends)
     converter.register_unstructure_hook(CountryHolidays, unstructure_country)
     converter.register_structure_hook(CountryHolidays, structure_country)
+    converter.register_unstructure_hook(FinancialHolidays, lambda value: {"market": value.market})
+    converter.register_structure_hook(FinancialHolidays, structure_financial)
+    converter.register_unstructure_hook(JointCalendar, unstructure_joint)
+    converter.register_structure_hook(JointCalendar, structure_joint)
     register_tagged_union(
         converter,
         DueRule,
@@ -65,5 +111,10 @@ def register(converter: cattrs.Converter) -> None:
     register_tagged_union(
         converter,
         HolidayCalendar,
-        {"weekends": WeekendCalendar, "country_holidays": CountryHolidays},
+        {
+            "weekends": WeekendCalendar,
+            "country_holidays": CountryHolidays,
+            "financial_holidays": FinancialHolidays,
+            "joint": JointCalendar,
+        },
     )

@@ -34,11 +34,13 @@ from __future__ import annotations
 from revcycle.errors import TermsError
 from revcycle.terms._lines import DiscountBase, EarlyPaymentDiscount, Installment, InstallmentKind
 from revcycle.terms._model import PRESETS, PaymentTerms
-from revcycle.terms._rules import DayOfMonth, DueRule, EndOfMonth, NetDays
+from revcycle.terms._rules import MAX_DAYS, MAX_MONTHS, DayOfMonth, DueRule, EndOfMonth, NetDays
 from revcycle.terms._schedule import Payment, PaymentSchedule, ScheduledInstallment, apply_payment
 
 
 __all__ = [
+    "MAX_DAYS",
+    "MAX_MONTHS",
     "PRESETS",
     "DayOfMonth",
     "DiscountBase",

@@ -13,11 +13,11 @@ from typing import final
 
 import attrs
 
-from revcycle._numbers import CTX, HUNDRED, ZERO, plain, to_decimal
+from revcycle._numbers import CTX, HUNDRED, ZERO, DecimalLike, plain, to_decimal
 from revcycle._validate import to_choice
 from revcycle.errors import CurrencyMismatchError, RevcycleTypeError, TermsError
 from revcycle.money import Money, Percent
-from revcycle.terms._rules import DueRule, check_rule, whole
+from revcycle.terms._rules import MAX_DAYS, DueRule, check_rule, whole
 
 
 # --------------------------------------------------------------------------------------------
@@ -155,7 +155,7 @@ class DiscountBase(enum.StrEnum):
     UNTAXED = "untaxed"
 
 
-def _to_percent(value: object) -> Percent:
+def _to_percent(value: Percent | DecimalLike) -> Percent:
     return value if isinstance(value, Percent) else Percent(to_decimal(value, "A discount percent"))
 
 
@@ -170,7 +170,7 @@ class EarlyPaymentDiscount:
     """
 
     percent: Percent = attrs.field(converter=_to_percent)
-    days: int = attrs.field(validator=whole(0))
+    days: int = attrs.field(validator=whole(0, MAX_DAYS))
     base: DiscountBase = attrs.field(default=DiscountBase.TOTAL, converter=_to_discount_base)
 
     def __attrs_post_init__(self) -> None:

@@ -51,7 +51,10 @@ def _to_installments(value: Iterable[Installment]) -> tuple[Installment, ...]:
     return require_sequence(value, "Payment terms installments", kind=Installment)
 
 
-def _to_adjustment(value: object) -> BusinessDayAdjustment | None:
+def _to_adjustment(
+    adjustment: BusinessDayAdjustment | BusinessDayConvention | str | None,
+) -> BusinessDayAdjustment | None:
+    value: object = adjustment  # checked as it came, whatever the annotation promises
     if value is None or isinstance(value, BusinessDayAdjustment):
         return value
     if isinstance(value, BusinessDayConvention | str):
@@ -142,7 +145,8 @@ class PaymentTerms:
         revcycle.errors.TermsParseError: Cannot read payment terms 'Net thirty': did not understand
         'net thirty'; expected terms such as 'Net 30', ...
         """
-        return cls(*parse_terms(text))
+        lines, discount, adjustment = parse_terms(text)
+        return cls(lines, discount, adjustment=adjustment)
 
     @classmethod
     def net(cls, days: int) -> PaymentTerms:
@@ -173,19 +177,23 @@ class PaymentTerms:
     # -- use -----------------------------------------------------------------------------
 
     def describe(self) -> str:
-        """The terms in words; the common forms read back with :meth:`parse`.
+        """The terms in words, which :meth:`parse` reads back: the installments, the discount
+        (with its base when it is the untaxed amount) and the business-day convention. Not
+        written: the allocation policy and the adjustment's holiday calendar.
 
         >>> PaymentTerms.parse("2 / 10 net 30").describe()
         '2/10 Net 30'
         """
         lines = self.installments
-        if len(lines) == 1:
-            text = lines[0].due.describe()
+        if len(lines) == 1 and lines[0].kind is InstallmentKind.PERCENT:
+            text = lines[0].due.describe()  # the whole total: "Net 30", not "100% Net 30"
         else:
             text = ", ".join(line.describe() for line in lines)
         discount = self.early_payment_discount
         if discount is not None:
             text = f"{plain(discount.percent.value)}/{discount.days} {text}"
+            if discount.base is DiscountBase.UNTAXED:
+                text += " (discount on the untaxed amount)"
         if self.adjustment is not None:
             text += f" (adjusted {self.adjustment.convention.value})"
         return text

@@ -41,6 +41,15 @@ def _outside_calendar(rule: object, invoice_date: date) -> TermsError:
     )
 
 
+MAX_DAYS: Final = (date.max - date.min).days
+"""The most calendar days a due-date rule or a discount may count (3,652,058: the span of the
+calendar, years 1 to 9999); more could never give a date."""
+
+MAX_MONTHS: Final = 9999 * 12 - 1
+"""The most months a due-date rule may step ahead (119,987: January of year 1 to December of
+year 9999); more could never give a date."""
+
+
 def whole(low: int, high: int | None = None) -> Validator:
     """An int field from ``low`` to ``high``; out of range is a :class:`TermsError`."""
     return check_whole(low, high, error=TermsError)
@@ -61,7 +70,7 @@ class NetDays:
     datetime.date(2022, 3, 2)
     """
 
-    days: int = attrs.field(validator=whole(0))
+    days: int = attrs.field(validator=whole(0, MAX_DAYS))
 
     def due_date(self, invoice_date: date) -> date:
         """The invoice date plus ``days`` calendar days."""
@@ -96,8 +105,8 @@ class EndOfMonth:
     datetime.date(2024, 3, 1)
     """
 
-    months: int = attrs.field(default=0, validator=whole(0))
-    days: int = attrs.field(default=0, validator=whole(0))
+    months: int = attrs.field(default=0, validator=whole(0, MAX_MONTHS))
+    days: int = attrs.field(default=0, validator=whole(0, MAX_DAYS))
 
     def due_date(self, invoice_date: date) -> date:
         """The last day of the month ``months`` after the invoice month, plus ``days``."""
@@ -147,8 +156,8 @@ class DayOfMonth:
     """
 
     day: int = attrs.field(validator=whole(1, 31))
-    months: int = attrs.field(default=1, kw_only=True, validator=whole(0))
-    after_days: int = attrs.field(default=0, kw_only=True, validator=whole(0))
+    months: int = attrs.field(default=1, kw_only=True, validator=whole(0, MAX_MONTHS))
+    after_days: int = attrs.field(default=0, kw_only=True, validator=whole(0, MAX_DAYS))
     cutoff_day: int | None = attrs.field(default=None, kw_only=True)
 
     @cutoff_day.validator

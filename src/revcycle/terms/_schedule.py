@@ -16,7 +16,7 @@ import attrs
 from revcycle._display import html_table
 from revcycle._display import to_pandas as _to_pandas
 from revcycle._numbers import CTX, ZERO, plain
-from revcycle._validate import check_type, require_day, require_sequence, trusted
+from revcycle._validate import check_day, check_type, require_day, require_sequence, trusted
 from revcycle.errors import CurrencyMismatchError, RevcycleTypeError, TermsError
 from revcycle.money import Currency, Money
 
@@ -67,8 +67,8 @@ class ScheduledInstallment:
 class Payment:
     """Money received on a day."""
 
-    paid_on: date
-    amount: Money
+    paid_on: date = attrs.field(validator=check_day("A payment's {field}"))
+    amount: Money = attrs.field(validator=check_type(Money, "Money", "A payment amount"))
 
 
 def _scheduled_tuple(value: Iterable[ScheduledInstallment]) -> tuple[ScheduledInstallment, ...]:

@@ -20,13 +20,14 @@ Timestamps are taken at microsecond precision, like Python's ``datetime``.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from datetime import datetime
+import decimal
+from collections.abc import Iterable, Mapping
+from datetime import UTC, datetime
 from decimal import Decimal
 from itertools import repeat
 from typing import TYPE_CHECKING, Any
 
-from revcycle._numbers import CTX
+from revcycle._numbers import CTX, PRECISION, ZERO
 from revcycle._validate import require_extra
 from revcycle.errors import FloatNotAllowedError, RevcycleTypeError, ValidationError
 from revcycle.usage._charges import Percentage, UsageCharge
@@ -59,50 +60,141 @@ __all__ = ["scan_table"]
 _REQUIRED = ("id", "customer", "metric", "at")
 _CORE = frozenset((*_REQUIRED, "quantity"))
 _INDEX = "__revcycle_row"
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 
-def _check_schema(table: pa.Table) -> pa.Table:
+# The instants a Python datetime can hold, in microseconds since the epoch (UTC): the object
+# path cannot see an event outside them, so the table refuses one.
+_EARLIEST_US = -62_135_596_800 * 1_000_000  # 0001-01-01T00:00:00
+_LATEST_US = 253_402_300_799_999_999  # 9999-12-31T23:59:59.999999
+
+
+def _timestamps(column: pa.ChunkedArray[Any]) -> pa.ChunkedArray[Any]:
+    """The ``at`` column at microsecond precision, every instant one a datetime can hold."""
+    kind = column.type
+    if not pa.types.is_timestamp(kind):
+        raise RevcycleTypeError(f"The usage table's 'at' column must be a timestamp, not {kind}.")
+    if kind.tz is None:
+        raise ValidationError(
+            "The usage table's 'at' column must be timezone-aware (a timestamp with a "
+            "tz, such as timestamp('us', tz='UTC')), not naive."
+        )
+    try:
+        pa.scalar(0, type=kind).as_py()  # Arrow reads the zone only when it converts
+    except (pa.ArrowInvalid, ValueError, LookupError):
+        raise ValidationError(
+            f"The usage table's 'at' column has the timezone {kind.tz!r}, which is neither an "
+            "IANA name such as 'Europe/Paris' nor an offset such as '+05:00'."
+        ) from None
+    target = pa.timestamp("us", tz=kind.tz)
+    if kind.unit == "ns":
+        column = column.cast(target, safe=False)  # drops the nanoseconds, never overflows
+    elif kind.unit != "us":
+        try:  # seconds or milliseconds: the checked cast refuses an overflow
+            column = column.cast(target)
+        except pa.ArrowInvalid:
+            raise ValidationError(_OUT_OF_RANGE) from None
+    return column
+
+
+def _instants(column: pa.ChunkedArray[Any]) -> tuple[int, int] | None:
+    """The earliest and latest instants of the ``at`` column in microseconds (``None`` for no
+    rows), refused outside what a datetime holds: one pass over the column."""
+    if not len(column):
+        return None
+    span: Any = pc.min_max(column.cast(pa.int64())).as_py()
+    if span["min"] < _EARLIEST_US or span["max"] > _LATEST_US:
+        raise ValidationError(_OUT_OF_RANGE)
+    return span["min"], span["max"]
+
+
+_OUT_OF_RANGE = (
+    "The usage table's 'at' column holds an instant outside the years 1 to 9999 (UTC), "
+    "which no datetime can hold."
+)
+
+
+def _quantities(column: pa.ChunkedArray[Any]) -> pa.ChunkedArray[Any]:
+    """The ``quantity`` column as an integer, decimal128 or decimal256 column."""
+    kind = column.type
+    if pa.types.is_floating(kind):
+        raise FloatNotAllowedError(
+            f"The usage table's quantity column is {kind}; floats are not exact: cast it "
+            "to a decimal (pa.decimal128) or an integer type first."
+        )
+    if pa.types.is_integer(kind):
+        return column
+    if not pa.types.is_decimal(kind):
+        raise RevcycleTypeError(
+            f"The usage table's quantity column must be integer or decimal, not {kind}."
+        )
+    if kind.scale < 0:
+        # Arrow's kernels take no negative scale (1.23E+4 at scale -2): the same values at
+        # scale 0, exactly, when their digits fit in 76.
+        digits = kind.precision - kind.scale
+        if digits > 76:
+            raise ValidationError(
+                f"The usage table's quantity column is {kind}, whose values may have {digits} "
+                "digits; cast it to a decimal type of at most 76 digits."
+            )
+        return column.cast(pa.decimal128(digits, 0) if digits <= 38 else pa.decimal256(digits, 0))
+    if pa.types.is_decimal128(kind) or pa.types.is_decimal256(kind):
+        return column
+    return column.cast(pa.decimal128(38, kind.scale))  # decimal32, decimal64: 128 bits
+
+
+def _property_names(table: pa.Table, properties: Iterable[str] | None) -> list[str]:
+    """The property columns: those named, or every column that is not a core one."""
+    names = table.column_names
+    if properties is None:
+        return [name for name in names if name not in _CORE]
+    if isinstance(properties, str) or not isinstance(properties, Iterable):
+        raise RevcycleTypeError(f"properties must be a list of column names, not {properties!r}.")
+    chosen = list(dict.fromkeys(properties))
+    for name in chosen:
+        if not isinstance(name, str):
+            raise RevcycleTypeError(f"properties must name columns as strings, not {name!r}.")
+        if name in _CORE:
+            raise ValidationError(
+                f"properties names the column {name!r}, which is an event field, not a property."
+            )
+        if name not in names:
+            raise ValidationError(
+                f"properties names the column {name!r}, which the usage table does not have; "
+                f"its columns are {', '.join(names)}."
+            )
+    return chosen
+
+
+def _check_schema(table: pa.Table, properties: Iterable[str] | None = None) -> pa.Table:
     if not isinstance(table, pa.Table):
         raise RevcycleTypeError(f"rate_usage_table() needs a pyarrow.Table, not {table!r}.")
     names = table.column_names
+    repeated = sorted({name for name in names if names.count(name) > 1})
+    if repeated:
+        raise ValidationError(
+            f"The usage table has more than one column named {', '.join(map(repr, repeated))}; "
+            "give each column its own name."
+        )
     missing = [name for name in _REQUIRED if name not in names]
     if missing:
         raise ValidationError(
             f"The usage table lacks the column(s) {', '.join(missing)}; it needs id, customer, "
             "metric and at (and optionally quantity and property columns)."
         )
+    kept = _property_names(table, properties)
     columns: dict[str, Any] = {}
-    for name in names:
+    for name in [n for n in names if n in _CORE] + kept:
         column = table.column(name)
         kind = column.type
         if name == "at":
-            if not pa.types.is_timestamp(kind):
-                raise RevcycleTypeError(
-                    f"The usage table's 'at' column must be a timestamp, not {kind}."
-                )
-            if kind.tz is None:
-                raise ValidationError(
-                    "The usage table's 'at' column must be timezone-aware (a timestamp with a "
-                    "tz, such as timestamp('us', tz='UTC')), not naive."
-                )
-            if kind.unit != "us":
-                column = column.cast(pa.timestamp("us", tz=kind.tz), safe=False)
+            column = _timestamps(column)
         elif name == "quantity":
-            if pa.types.is_floating(kind):
-                raise FloatNotAllowedError(
-                    f"The usage table's quantity column is {kind}; floats are not exact: cast it "
-                    "to a decimal (pa.decimal128) or an integer type first."
-                )
-            if not (pa.types.is_integer(kind) or pa.types.is_decimal(kind)):
-                raise RevcycleTypeError(
-                    f"The usage table's quantity column must be integer or decimal, not {kind}."
-                )
-        elif pa.types.is_large_string(kind) or pa.types.is_dictionary(kind):
-            column = column.cast(pa.string())
+            column = _quantities(column)
         elif not pa.types.is_string(kind):
-            raise RevcycleTypeError(
-                f"The usage table's column {name!r} must hold strings, not {kind}."
-            )
+            if not _is_text(kind.value_type if pa.types.is_dictionary(kind) else kind):
+                raise RevcycleTypeError(_not_text(name, kind, properties))
+            column = column.cast(pa.string())
         if name in _CORE and column.null_count:
             raise ValidationError(f"The usage table's {name!r} column must not hold nulls.")
         if name in ("id", "customer", "metric") and len(column):
@@ -115,6 +207,37 @@ def _check_schema(table: pa.Table) -> pa.Table:
                 )
         columns[name] = column
     return pa.table(columns)
+
+
+def _is_text(kind: pa.DataType) -> bool:
+    return bool(
+        pa.types.is_string(kind) or pa.types.is_large_string(kind) or pa.types.is_string_view(kind)
+    )
+
+
+def _check_meters_see(
+    charges: Mapping[str, UsageCharge], given: list[str], kept: list[str]
+) -> None:
+    """Refuse ``properties`` that leave out a column a meter reads (its events would silently
+    count as lacking the property)."""
+    for charge in charges.values():
+        meter = charge.meter
+        for name in (*meter.filters, meter.group_by, meter.unique_property):
+            if name is not None and name in given and name not in kept:
+                raise ValidationError(
+                    f"The {meter.metric!r} meter reads the property {name!r}, but properties= "
+                    f"leaves the table's {name!r} column out; name it in properties."
+                )
+
+
+def _not_text(name: str, kind: pa.DataType, properties: Iterable[str] | None) -> str:
+    message = f"The usage table's column {name!r} must hold strings, not {kind}."
+    if properties is None and name not in _CORE:
+        message += (
+            " Every column besides id, customer, metric, at and quantity is read as an event "
+            "property; name the property columns with properties=[...] to leave the others out."
+        )
+    return message
 
 
 def _row_numbers(count: int) -> pa.Array[Any]:
@@ -307,25 +430,37 @@ def _deduplicate(table: pa.Table) -> tuple[pa.Table, list[UsageEvent], list[Usag
     return table.filter(kept), duplicates, conflicts
 
 
+def _extremes(quantity: pa.ChunkedArray[Any]) -> tuple[int, int]:
+    """Bounds ``(low, high)`` of the quantities in unscaled units (the integers a decimal
+    column stores; the values of an integer column): ``low < 0`` exactly when some
+    quantity is negative, and no quantity lies outside them (a decimal128 column's bounds
+    may be wider than its values: they are read from the high 64 bits alone)."""
+    kind = quantity.type
+    if not len(quantity):
+        return 0, 0
+    if np is not None and pa.types.is_decimal128(kind):
+        # A decimal128 is a 16-byte little-endian two's complement integer: its high 8
+        # bytes, read straight from the buffer, give its sign and its size within 2**64
+        # (two passes over the buffer instead of 10^7 Decimal comparisons).
+        tops = []
+        for chunk in quantity.chunks:
+            if len(chunk):
+                words = np.frombuffer(
+                    chunk.buffers()[1], dtype="<i8", count=2 * (chunk.offset + len(chunk))
+                )
+                high = words[2 * chunk.offset + 1 :: 2]
+                tops += [int(high.min()), int(high.max())]
+        return min(tops) << 64, (max(tops) + 1 << 64) - 1
+    span: Any = pc.min_max(quantity).as_py()
+    low, high = span["min"], span["max"]
+    if pa.types.is_decimal(kind):
+        return int(low.scaleb(kind.scale)), int(high.scaleb(kind.scale))
+    return int(low), int(high)
+
+
 def _has_negative(quantity: pa.ChunkedArray[Any]) -> bool:
     """True when some quantity is below zero."""
-    kind = quantity.type
-    if np is not None and pa.types.is_decimal128(kind):
-        # A decimal128 is a 16-byte little-endian two's complement integer: its sign is the
-        # sign of its high 8 bytes, read straight from the buffer (no 10^7 comparisons).
-        for chunk in quantity.chunks:
-            if not len(chunk):
-                continue
-            words = np.frombuffer(
-                chunk.buffers()[1], dtype="<i8", count=2 * (chunk.offset + len(chunk))
-            )
-            if words[2 * chunk.offset + 1 :: 2].min() < 0:
-                return True
-        return False
-    if pa.types.is_decimal(kind):
-        return bool(pc.any(pc.less(quantity, pa.scalar(0, kind))).as_py())
-    lowest = pc.min(quantity).as_py()
-    return lowest is not None and lowest < 0
+    return _extremes(quantity)[0] < 0
 
 
 def _check_negative(table: pa.Table, metric: str) -> None:
@@ -407,10 +542,25 @@ def _aggregate(
     if group is not None and group not in table.column_names:
         table = table.append_column(group, pa.nulls(table.num_rows, pa.string()))
     keys = ["customer"] if group is None else ["customer", group]
-    if refuses_negative(meter):
-        _check_negative(table, meter.metric)
     quantity = table.column("quantity")
+    low, high = _extremes(quantity)
+    if low < 0 and refuses_negative(meter):
+        _check_negative(table, meter.metric)
+    # Every partial sum of a SUM (and of a TIME_WEIGHTED_SUM's q × µs held) stays within
+    # this many units of the column's scale: the sum is exact in any type that holds it.
+    largest = max(-low, high) * table.num_rows
+    if kind is Aggregation.TIME_WEIGHTED_SUM:
+        largest *= span
+    wide = _exact_sum_type(quantity.type, largest)
+    if kind in _SUMS and wide is None:
+        return _sums_in_python(table, keys, kind, meter.metric, hi, span), _amounts(
+            table, charge, keys, meter.metric
+        )
     if kind is Aggregation.SUM:
+        if wide != quantity.type:
+            table = table.set_column(
+                table.column_names.index("quantity"), "quantity", quantity.cast(wide)
+            )
         result = table.group_by(keys).aggregate([("quantity", "sum")])
     elif kind is Aggregation.COUNT:
         result = table.group_by(keys).aggregate([([], "count_all")])
@@ -432,13 +582,15 @@ def _aggregate(
         )
         result = lasts.select(keys).append_column("latest", table.column("quantity").take(rows))
     else:
-        # Each change is held from its timestamp to the period end: Σ q × (end − at) in µs.
+        # Each change is held from its timestamp to the period end: Σ q × (end − at) in µs
+        # (below 10^50 units, so the 76 digits of decimal256 hold every product and sum).
         held = pc.cast(
             pc.subtract(pa.scalar(hi, type=table.column("at").type), table.column("at")),
             pa.int64(),
         )
         weighted = pc.multiply(
-            pc.cast(quantity, _wide_decimal(quantity.type)), pc.cast(held, pa.decimal256(19, 0))
+            pc.cast(quantity, pa.decimal256(76 - 20, _scale(quantity.type))),
+            pc.cast(held, pa.decimal256(19, 0)),
         )
         result = (
             table.select(keys)
@@ -462,15 +614,76 @@ def _aggregate(
             (customer, metric, grp): finish(kind, _raw(kind, value), span)
             for customer, grp, value in zip(customers, groups, values, strict=True)
         }
+    return quantities, _amounts(table, charge, keys, metric)
+
+
+def _amounts(
+    table: pa.Table, charge: UsageCharge, keys: list[str], metric: str
+) -> dict[UsageKey, list[Decimal]]:
+    """For a :class:`Percentage` charge, each key's event amounts in time order."""
     amounts: dict[UsageKey, list[Decimal]] = {}
     if isinstance(charge.model, Percentage):
         ordered = table.sort_by([("at", "ascending"), (_INDEX, "ascending")])
         columns: list[list[Any]] = [ordered.column(k).to_pylist() for k in keys]
         for position, amount in enumerate(ordered.column("quantity").to_pylist()):
             customer: str = columns[0][position]
-            key = (customer, metric, None if group is None else columns[1][position])
+            key = (customer, metric, None if len(keys) == 1 else columns[1][position])
             amounts.setdefault(key, []).append(_python(amount))
-    return quantities, amounts
+    return amounts
+
+
+_SUMS = (Aggregation.SUM, Aggregation.TIME_WEIGHTED_SUM)
+# revcycle's context holds 50 significant digits: below 10^50 units every partial sum is
+# exact in it (as in Arrow's types), so both paths give the same exact sum.
+_EXACT_UNITS = 10**PRECISION
+
+
+def _scale(kind: pa.DataType) -> int:
+    return int(kind.scale) if pa.types.is_decimal(kind) else 0
+
+
+def _exact_sum_type(kind: pa.DataType, largest: int) -> pa.DataType | None:
+    """The type in which Arrow sums a quantity column exactly when no partial sum exceeds
+    ``largest`` units (its own type when it holds them: an integer type below 2**63,
+    decimal128 below 10^38), or ``None`` when Arrow cannot: the sum is then added up in
+    Python, row by row, as :func:`~revcycle.usage.rate_usage` adds it. Arrow's sums wrap
+    around silently past their type's range (two int64 quantities of 2**62 sum to -2**63).
+    """
+    if largest >= _EXACT_UNITS:
+        return None
+    if pa.types.is_integer(kind) and largest < 2**63:
+        return kind
+    scale = _scale(kind)
+    if largest < 10**38:
+        return kind if pa.types.is_decimal128(kind) else pa.decimal128(38, scale)
+    if scale > 76 - 20:  # the time-weighted product needs 20 digits beside the scale
+        return None
+    return pa.decimal256(76, scale)
+
+
+def _sums_in_python(
+    table: pa.Table, keys: list[str], kind: Aggregation, metric: str, hi: datetime, span: int
+) -> dict[UsageKey, Decimal]:
+    """SUM or TIME_WEIGHTED_SUM quantities too large for Arrow's sums: added in revcycle's
+    context in row order, exactly as the object path adds its events."""
+    customers: list[Any] = table.column("customer").to_pylist()
+    groups: Iterable[str | None] = (
+        repeat(None) if len(keys) == 1 else table.column(keys[1]).to_pylist()
+    )
+    values: Iterable[Decimal] = map(_python, table.column("quantity").to_pylist())
+    sums: dict[tuple[str, str | None], Decimal] = {}
+    with decimal.localcontext(CTX):
+        if kind is Aggregation.TIME_WEIGHTED_SUM:
+            end = (hi - _EPOCH) // MICROSECOND
+            ats: list[Any] = table.column("at").cast(pa.int64()).to_pylist()
+            values = (q * (end - at) for q, at in zip(values, ats, strict=True))
+        for customer, grp, value in zip(customers, groups, values, strict=False):
+            key = (customer, grp)
+            sums[key] = sums.get(key, ZERO) + value
+    return {
+        (customer, metric, grp): finish(kind, value, span)
+        for (customer, grp), value in sums.items()
+    }
 
 
 def _raw(kind: Aggregation, value: Any) -> Any:
@@ -484,11 +697,6 @@ def _raw(kind: Aggregation, value: Any) -> Any:
     return _python(value)
 
 
-def _wide_decimal(kind: pa.DataType) -> pa.DataType:
-    scale = kind.scale if pa.types.is_decimal(kind) else 0
-    return pa.decimal256(76 - 20, scale)
-
-
 def scan_table(
     table: pa.Table,
     charges: Mapping[str, UsageCharge],
@@ -496,12 +704,19 @@ def scan_table(
     hi: datetime,
     *,
     deduplicate: bool = True,
+    properties: Iterable[str] | None = None,
 ) -> Scan:
     """Aggregate ``table`` for ``charges`` over ``[lo, hi)``: the columnar twin of the scan.
 
     ``deduplicate=False`` skips the search for repeated ids (the caller guarantees unique ids).
+    ``properties`` names the property columns (``None``: every column besides the event's
+    own fields).
     """
-    table = _check_schema(table)
+    columns = table.column_names if isinstance(table, pa.Table) else []
+    table = _check_schema(table, properties)
+    if properties is not None:
+        _check_meters_see(charges, columns, table.column_names)
+    instants = _instants(table.column("at"))  # before any row is read as an event
     if "quantity" not in table.column_names:
         table = table.append_column("quantity", pa.nulls(table.num_rows, pa.int64()).fill_null(1))
     # Row numbers break ties in time order and find first occurrences; plain sums over
@@ -520,10 +735,11 @@ def scan_table(
     late: list[UsageEvent] = []
     future: list[UsageEvent] = []
     at = table.column("at")
-    span_of_rows: Any = pc.min_max(at).as_py() if table.num_rows else None
-    # One pass for the earliest and latest instants; the two comparisons over every row are
-    # only needed when some event falls outside the period.
-    if span_of_rows is not None and not (lo <= span_of_rows["min"] and span_of_rows["max"] < hi):
+    # The earliest and latest instants (read once, before de-duplication, which they bound);
+    # the two comparisons over every row are only needed when some event may fall outside.
+    if instants is not None and not (
+        (lo - _EPOCH) // MICROSECOND <= instants[0] and instants[1] < (hi - _EPOCH) // MICROSECOND
+    ):
         low = pa.scalar(lo, type=at.type)
         high = pa.scalar(hi, type=at.type)
         before = pc.less(at, low)

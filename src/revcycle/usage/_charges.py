@@ -16,7 +16,8 @@ from typing import Any, TypeAlias, final
 
 import attrs
 
-from revcycle._numbers import CTX, ONE, ZERO, plain, to_decimal, to_int
+from revcycle._display import points_text
+from revcycle._numbers import CTX, ONE, ZERO, DecimalLike, plain, to_decimal, to_int
 from revcycle._validate import check_type
 from revcycle.errors import RevcycleTypeError, UsageError, ValidationError
 from revcycle.money import Currency, Money, Percent, to_currency
@@ -32,18 +33,18 @@ def _optional_money(what: str) -> Callable[[object, attrs.Attribute[Any], object
     return check
 
 
-def _percent(value: object) -> Percent:
+def _percent(value: Percent | DecimalLike) -> Percent:
     return value if isinstance(value, Percent) else Percent(value)
 
 
-def _free_events(value: object) -> int:
+def _free_events(value: int) -> int:
     number = to_int(value, "Percentage free_events")
     if number < 0:
         raise ValidationError(f"Percentage free_events must not be negative, got {number}.")
     return number
 
 
-def _included_units(value: object) -> Decimal:
+def _included_units(value: DecimalLike) -> Decimal:
     number = to_decimal(value, "Included units")
     if number < 0:
         raise ValidationError(f"Included units must not be negative, got {plain(number)}.")
@@ -191,7 +192,7 @@ class Percentage:
             rows.append(_row("free amount used", free_used, ZERO, cur))
         rows.append(
             _row(
-                f"{self.rate} of the chargeable amount",
+                f"{points_text(self.rate.value)} of the chargeable amount",
                 chargeable_sum,
                 rate_sum,
                 cur,

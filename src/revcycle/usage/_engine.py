@@ -570,6 +570,7 @@ def rate_usage_table(
     opening_levels: Mapping[UsageKey, Decimal | int | str] | None = None,
     customers: Iterable[str] = (),
     assume_unique_ids: bool = False,
+    properties: Iterable[str] | None = None,
 ) -> UsageRating:
     """:func:`rate_usage` over a ``pyarrow.Table`` of events (needs the ``arrow`` extra).
 
@@ -583,11 +584,25 @@ def rate_usage_table(
     sharing a key are compared exactly), which is the largest cost on large tables; pass
     ``assume_unique_ids=True`` only when the ids are known to be unique (a primary key in
     the warehouse the table came from): repeats are then neither removed nor reported.
+
+    ``properties`` names the property columns when the table holds other columns too (an
+    amount, a region code as a number): only those are read, as strings, and every other
+    column is left alone. By default every column besides ``id``, ``customer``, ``metric``,
+    ``at`` and ``quantity`` is a property and must hold strings.
+
+    Sums are exact whatever the quantities: Arrow's own sums wrap around past 64 or 128
+    bits, so a sum that could pass its type's range is taken in a wider decimal type, and
+    one that could pass 50 significant digits is added up in Python like :func:`rate_usage`
+    does. A table Arrow cannot read as events (a timestamp outside the years 1 to 9999, an
+    unknown timezone, a column of the wrong type) is refused with a ``RevcycleError`` naming
+    the column.
     """
     from revcycle.usage._arrow import scan_table  # here: pyarrow is an optional extra
 
     def scan(by_metric: Mapping[str, UsageCharge], lo: datetime, hi: datetime) -> Scan:
-        return scan_table(table, by_metric, lo, hi, deduplicate=not assume_unique_ids)
+        return scan_table(
+            table, by_metric, lo, hi, deduplicate=not assume_unique_ids, properties=properties
+        )
 
     return _rating(
         scan, charges, period, tz, full_period, already_billed, opening_levels, customers

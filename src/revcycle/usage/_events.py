@@ -15,7 +15,7 @@ from typing import Any, Final, TypeAlias, final
 
 import attrs
 
-from revcycle._numbers import ONE, to_decimal
+from revcycle._numbers import ONE, DecimalLike, to_decimal
 from revcycle.errors import RevcycleTypeError, ValidationError
 
 
@@ -55,11 +55,12 @@ def _aware(_: object, __: attrs.Attribute[Any], value: object) -> None:
         )
 
 
-def _quantity(value: object) -> Decimal:
+def _quantity(value: DecimalLike) -> Decimal:
     return to_decimal(value, "A usage event's quantity")
 
 
-def _properties(value: object) -> Mapping[str, str]:
+def _properties(properties: Mapping[str, str]) -> Mapping[str, str]:
+    value: object = properties  # checked as it came, whatever the annotation promises
     if isinstance(value, MappingProxyType) and not value:
         return _EMPTY
     if not isinstance(value, Mapping):

@@ -22,7 +22,8 @@ from revcycle.errors import RevcycleTypeError, ValidationError
 from revcycle.usage._events import UsageEvent, _optional_text, _text
 
 
-def _filters(value: object) -> Mapping[str, frozenset[str]]:
+def _filters(filters: Mapping[str, str | Iterable[str]]) -> Mapping[str, frozenset[str]]:
+    value: object = filters  # checked as it came, whatever the annotation promises
     if not isinstance(value, Mapping):
         raise RevcycleTypeError(
             f"Meter filters must map a property to a value or a set of values, not {value!r}."
@@ -86,17 +87,17 @@ def _choice(enum_type: type[enum.StrEnum], value: object, what: str) -> Any:
         raise ValidationError(f"{what} must be one of {allowed}, not {value!r}.") from None
 
 
-def _aggregation(value: object) -> Aggregation:
+def _aggregation(value: Aggregation | str) -> Aggregation:
     result: Aggregation = _choice(Aggregation, value, "A meter's aggregation")
     return result
 
 
-def _unit_rounding_mode(value: object) -> UnitRoundingMode:
+def _unit_rounding_mode(value: UnitRoundingMode | str) -> UnitRoundingMode:
     result: UnitRoundingMode = _choice(UnitRoundingMode, value, "A unit rounding mode")
     return result
 
 
-def _precision(value: object) -> int:
+def _precision(value: int) -> int:
     number = to_int(value, "Unit rounding precision")
     if abs(number) > PRECISION:
         raise ValidationError(

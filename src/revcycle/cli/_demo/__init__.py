@@ -2,7 +2,9 @@
 
 One section per part of the revenue cycle, each a private module of this package named
 ``s<NN>_<topic>`` with ``TITLE`` and ``run(console)``, run in the order of ``_SECTIONS``.
-They use only the public API, the built-in samples and the command line's own tables.
+They use only the public API, the built-in samples and the command line's own tables. The seed
+deal's story (contract, upsell, renewal, book) is built once in ``_seed``, for every section
+that tells it. Without Rich (the ``cli`` extra) the demo prints plain text.
 """
 
 from __future__ import annotations
@@ -11,14 +13,28 @@ import argparse
 from typing import TYPE_CHECKING, Any, Final
 
 from revcycle.cli._common import add_verb, console
-from revcycle.cli._demo import s10_foundation, s20_pipeline, s30_quote, s40_terms, s50_usage
+from revcycle.cli._demo import (
+    s10_foundation,
+    s20_pipeline,
+    s30_quote,
+    s35_contract,
+    s40_terms,
+    s50_usage,
+    s60_upsell_renewal,
+    s65_arr_bridge,
+)
+from revcycle.cli._plain import PlainText
+from revcycle.errors import MissingExtraError
 
 
 if TYPE_CHECKING:
     from rich.console import Console
 
 # The demo's sections in the order they are printed; a new section is one more entry.
-_SECTIONS: Final = (s10_foundation, s20_pipeline, s30_quote, s40_terms, s50_usage)
+_SECTIONS: Final = (
+    *(s10_foundation, s20_pipeline, s30_quote, s35_contract, s40_terms, s50_usage),
+    *(s60_upsell_renewal, s65_arr_bridge),
+)
 
 
 def register(subparsers: Any) -> None:
@@ -32,11 +48,15 @@ def register(subparsers: Any) -> None:
 
 
 def _handle(_: argparse.Namespace) -> int:
-    run_demo(console())
+    try:
+        out: Console | PlainText = console()
+    except MissingExtraError:
+        out = PlainText()
+    run_demo(out)
     return 0
 
 
-def run_demo(console: Console) -> None:
+def run_demo(console: Console | PlainText) -> None:
     """Print every section of the demo."""
     console.print("[bold]revcycle demo[/bold] — the revenue cycle on built-in sample data\n")
     for section in _SECTIONS:
