@@ -40,7 +40,7 @@ from typing import Any, ClassVar, Final
 
 from revcycle._numbers import CTX, HUNDRED, fraction_to_decimal, plain
 from revcycle._validate import require_extra
-from revcycle.errors import MissingExtraError, ValidationError
+from revcycle.errors import MissingExtraError, ValidationError, shown
 from revcycle.money import Money
 
 
@@ -281,7 +281,8 @@ def _decimal_column(
     digits = max((_integer_digits(v) for v in values), default=0) + scale
     if digits > 76:
         raise ValidationError(
-            f"{feature}: the column {name!r} holds a value with {digits - scale} digits before "
+            f"{feature}: the column {shown(name)} holds a value with {digits - scale} "
+            f"digits before "
             f"the point, too large for an Arrow decimal of 76 digits with {scale} places."
         )
     quantum = Decimal(1).scaleb(-scale)

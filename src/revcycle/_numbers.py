@@ -118,7 +118,8 @@ def to_decimal(value: object, what: str) -> Decimal:
         if len(value) > _MAX_TEXT:
             raise ValidationError(
                 f"{what} must be a number written as text such as '12.30', not a text of "
-                f"{len(value):,} characters ({value[:20]!r}…); numbers in revcycle have at most "
+                f"{len(value):,} characters ({shown(value[:20])}…); numbers in revcycle "
+                f"have at most "
                 f"{MAX_DIGITS} digits."
             )
         text = value.strip().replace("_", "")

@@ -50,7 +50,13 @@ from typing import Any, Final, TypeVar
 import attrs
 
 from revcycle._numbers import MAX_PLACES, MAX_WHOLE_DIGITS, in_range
-from revcycle.errors import MissingExtraError, RevcycleTypeError, ValidationError, shown
+from revcycle.errors import (
+    FloatNotAllowedError,
+    MissingExtraError,
+    RevcycleTypeError,
+    ValidationError,
+    shown,
+)
 
 
 __all__ = [
@@ -122,7 +128,7 @@ def require_text(value: object, what: str, *, allow_empty: bool = False) -> str:
         raise ValidationError(f"{what} must be a non-empty str, not {shown(value)}.")
     if _not_text(value):
         raise ValidationError(
-            f"{what} must be text, not {value[:40]!r}: it holds a lone surrogate, which UTF-8 "
+            f"{what} must be text, not {shown(value[:40])}: it holds a lone surrogate, which UTF-8 "
             "cannot write."
         )
     return value
@@ -453,10 +459,18 @@ class _AnnotationCheck:
             test = self.test = _compile(hint)
             self.expected = _describe(hint)
         if not test(value):
-            raise RevcycleTypeError(
-                f"{type(instance).__name__}.{self.name} must be {self.expected}, "
-                f"not {shown(value)}."
-            )
+            raise _refusal(f"{type(instance).__name__}.{self.name}", self.expected, value)
+
+
+def _refusal(subject: str, expected: str, value: object) -> RevcycleTypeError:
+    """The error for ``value`` where ``expected`` belongs; a float where a number belongs says
+    how to write it exactly, as :func:`~revcycle._numbers.to_decimal` does."""
+    if isinstance(value, float) and "Decimal" in expected:
+        return FloatNotAllowedError(
+            f"{subject} must be {expected}, not the float {shown(value)}; "
+            f'pass Decimal("{value}") instead.'
+        )
+    return RevcycleTypeError(f"{subject} must be {expected}, not {shown(value)}.")
 
 
 def check_arguments(func: F) -> F:
@@ -496,9 +510,7 @@ def check_arguments(func: F) -> F:
         for name, value in itertools.chain(zip(names, args, strict=False), kwargs.items()):
             test = found.get(name)
             if test is not None and not test[0](value):
-                raise RevcycleTypeError(
-                    f"{func.__name__}() {name} must be {test[1]}, not {shown(value)}."
-                )
+                raise _refusal(f"{func.__name__}() {name}", test[1], value)
         return func(*args, **kwargs)
 
     return typing.cast(F, wrapper)
@@ -591,7 +603,8 @@ def _describe(hint: Any) -> str:
         return "a finite Decimal within the number limits"
     if isinstance(hint, type) and not typing.get_args(hint):
         return hint.__name__
-    return str(hint).replace("typing.", "").replace("decimal.", "").replace("datetime.", "")
+    # A generic such as collections.abc.Sequence[revcycle.interest.DatedRate]: names only.
+    return re.sub(r"\b(?:[a-z_]\w*\.)+", "", str(hint))
 
 
 # --------------------------------------------------------------------------------------------

@@ -251,7 +251,9 @@ class Duration:
         try:
             parts = {k: int(v) for k, v in match.groupdict().items() if v is not None}
         except ValueError:  # more digits than int() reads
-            raise PeriodError(f"The duration {text[:40]!r}… has far too many digits.") from None
+            raise PeriodError(
+                f"The duration {shown(text[:40])}… has far too many digits."
+            ) from None
         return cls(**parts)
 
     @property

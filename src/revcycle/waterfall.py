@@ -47,7 +47,7 @@ from typing import Final, final
 
 import attrs
 
-from revcycle._validate import check_annotated, check_arguments
+from revcycle._validate import check_annotated, check_arguments, require_sequence
 from revcycle.errors import RevcycleTypeError, ValidationError, shown
 from revcycle.money import Money
 
@@ -134,6 +134,7 @@ def check_step_order(names: Sequence[StepName]) -> None:
         ...
     revcycle.errors.ValidationError: A priced line needs each waterfall step exactly once ...
     """
+    names = require_sequence(names, "A waterfall's steps", of="StepName", kind=StepName)
     classic = [name for name in names if name is not StepName.UPLIFT]
     uplifts = len(names) - len(classic)
     if len(classic) != len(_CLASSIC) or set(classic) != _CLASSIC:

@@ -32,7 +32,7 @@ from revcycle.cli import (
     _terms,
 )
 from revcycle.cli._common import one_line
-from revcycle.errors import CliError, RevcycleError
+from revcycle.errors import CliError, RevcycleError, shown
 
 
 __all__ = ["build_parser", "main"]
@@ -79,7 +79,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         # Standard output cannot write the result's text (a terminal that is not UTF-8).
         print(
             f"revcycle {args.command}: cannot write the result: standard output's encoding "
-            f"({error.encoding}) cannot write {error.object[error.start : error.end]!r}.",
+            f"({error.encoding}) cannot write {shown(error.object[error.start : error.end])}.",
             file=sys.stderr,
         )
         return 1

@@ -62,7 +62,7 @@ def read_items(text: str) -> tuple[OpenItem, ...]:
     if start not in ("[", "{"):
         raise StructureError(
             'Cannot read open items: expected {"items": [...]} or a JSON list of open items, '
-            f"got a document starting {text.lstrip()[:20]!r}."
+            f"got a document starting {shown(text.lstrip()[:20])}."
         )
     try:
         if start == "[":

@@ -31,6 +31,7 @@ from revcycle.errors import (
     RevcycleTypeError,
     UnknownCodeError,
     ValidationError,
+    shown,
 )
 from revcycle.money import Currency, Money
 
@@ -114,7 +115,7 @@ def _to_accounts(value: Iterable[AccountArr]) -> tuple[AccountArr, ...]:
 
 def _check_period(_: object, __: object, value: Any) -> None:
     if not isinstance(value, Period):
-        raise RevcycleTypeError(f"An ARR bridge's period must be a Period, not {value!r}.")
+        raise RevcycleTypeError(f"An ARR bridge's period must be a Period, not {shown(value)}.")
 
 
 # The movements and the figure of an account each one sums (the others count zero).
@@ -241,7 +242,7 @@ class ArrBridge(TypedRows):
             if row.account == name:
                 return row
         raise UnknownCodeError(
-            f"Account {name!r} has no ARR on {self._opening_day()} nor on "
+            f"Account {shown(name)} has no ARR on {self._opening_day()} nor on "
             f"{self.period.last_day.isoformat()}, so it has no movement in this bridge."
         )
 

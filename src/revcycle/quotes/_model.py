@@ -105,7 +105,7 @@ def _to_granted(value: Iterable[str]) -> tuple[str, ...]:
 
 def _not_required(level: str, required: tuple[str, ...]) -> str:
     needed = ", ".join(repr(r) for r in required) if required else "no approval"
-    return f"The quote does not need the approval level {level!r}; it needs {needed}."
+    return f"The quote does not need the approval level {shown(level)}; it needs {needed}."
 
 
 def _to_charge_kind(value: ChargeKind | str) -> ChargeKind:
@@ -184,7 +184,7 @@ def _check_payment_terms(_: object, __: object, value: Any) -> None:
         return
     raise RevcycleTypeError(
         'A quote\'s payment terms must be text such as "Net 60", a PaymentTerms or None, not '
-        f"{value!r}."
+        f"{shown(value)}."
     )
 
 

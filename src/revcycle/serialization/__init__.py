@@ -325,7 +325,8 @@ def _object(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
         for key, _ in pairs:
             if key in seen:
                 raise _DocumentError(
-                    f"a JSON object holds the key {key[:60]!r} twice; each key may appear once."
+                    f"a JSON object holds the key {shown(key[:60])} twice; each key may "
+                    f"appear once."
                 )
             seen.add(key)
     return result

@@ -157,7 +157,7 @@ def _structure_fraction(value: Any, _: Any) -> Fraction:
         # Refused before int() reads it: Python reads at most 4,300 digits.
         raise ValidationError(
             f"expected an exact fraction with at most {_FRACTION_DIGITS} digits in its "
-            f"numerator and denominator, got {value[:20]!r}… ({len(value):,} characters)"
+            f"numerator and denominator, got {shown(value[:20])}… ({len(value):,} characters)"
         )
     try:
         return check_fraction(Fraction(value.strip()), "The fraction")

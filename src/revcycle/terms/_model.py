@@ -19,7 +19,13 @@ import attrs
 from revcycle._numbers import CTX, HUNDRED, ZERO, plain
 from revcycle._validate import check_type, require_day, require_sequence, to_choice
 from revcycle.calendars import BusinessDayAdjustment, BusinessDayConvention
-from revcycle.errors import CurrencyMismatchError, RevcycleTypeError, TermsError, UnknownCodeError
+from revcycle.errors import (
+    CurrencyMismatchError,
+    RevcycleTypeError,
+    TermsError,
+    UnknownCodeError,
+    shown,
+)
 from revcycle.money import AllocationPolicy, Money, Percent, allocate_units
 from revcycle.terms._lines import (
     DiscountBase,
@@ -61,7 +67,7 @@ def _to_adjustment(
         return BusinessDayAdjustment(value)
     raise RevcycleTypeError(
         f"A business-day adjustment must be a BusinessDayAdjustment or a "
-        f"BusinessDayConvention, not {value!r}."
+        f"BusinessDayConvention, not {shown(value)}."
     )
 
 
@@ -159,7 +165,7 @@ class PaymentTerms:
         found = PRESETS.get(name)
         if found is None:
             raise UnknownCodeError(
-                f"No payment-terms preset named {name!r}; expected one of "
+                f"No payment-terms preset named {shown(name)}; expected one of "
                 f"{', '.join(repr(k) for k in PRESETS)}."
             )
         return found
@@ -235,7 +241,7 @@ class PaymentTerms:
         """
         require_day(invoice_date, "An invoice date")
         if not isinstance(total, Money):
-            raise RevcycleTypeError(f"An invoice total must be Money, not {total!r}.")
+            raise RevcycleTypeError(f"An invoice total must be Money, not {shown(total)}.")
         currency = total.currency
         units = total.minor_units
         if units < 0:
@@ -354,7 +360,7 @@ class PaymentTerms:
 
 def _check_untaxed(untaxed: object, total: Money) -> None:
     if not isinstance(untaxed, Money):
-        raise RevcycleTypeError(f"The untaxed amount must be Money, not {untaxed!r}.")
+        raise RevcycleTypeError(f"The untaxed amount must be Money, not {shown(untaxed)}.")
     if untaxed.currency != total.currency:
         raise CurrencyMismatchError(
             f"The untaxed amount {untaxed} is not in the invoice currency {total.currency.code}."

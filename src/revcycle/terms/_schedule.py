@@ -16,8 +16,15 @@ import attrs
 from revcycle._display import html_table
 from revcycle._display import to_pandas as _to_pandas
 from revcycle._numbers import CTX, ZERO, plain
-from revcycle._validate import check_day, check_type, require_day, require_sequence, trusted
-from revcycle.errors import CurrencyMismatchError, RevcycleTypeError, TermsError
+from revcycle._validate import (
+    check_annotated,
+    check_day,
+    check_type,
+    require_day,
+    require_sequence,
+    trusted,
+)
+from revcycle.errors import CurrencyMismatchError, RevcycleTypeError, TermsError, shown
 from revcycle.money import Currency, Money
 
 
@@ -26,7 +33,7 @@ from revcycle.money import Currency, Money
 
 
 @final
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, field_transformer=check_annotated)
 class ScheduledInstallment:
     """One installment of an invoice: when it is due, how much, and what is still open.
 
@@ -91,7 +98,7 @@ def _sum(amounts: Iterable[Money], currency: Currency) -> Money:
 
 
 @final
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, field_transformer=check_annotated)
 class PaymentSchedule:
     """The installments of one invoice, the payments applied so far, and any credit.
 
@@ -266,10 +273,10 @@ def apply_payment(schedule: PaymentSchedule, paid_on: date, amount: Money) -> Pa
     Money('20.00', 'USD')
     """
     if not isinstance(schedule, PaymentSchedule):
-        raise RevcycleTypeError(f"apply_payment() needs a PaymentSchedule, not {schedule!r}.")
+        raise RevcycleTypeError(f"apply_payment() needs a PaymentSchedule, not {shown(schedule)}.")
     require_day(paid_on, "A payment date")
     if not isinstance(amount, Money):
-        raise RevcycleTypeError(f"A payment amount must be Money, not {amount!r}.")
+        raise RevcycleTypeError(f"A payment amount must be Money, not {shown(amount)}.")
     currency = schedule.currency
     if amount.currency != currency:
         raise CurrencyMismatchError(

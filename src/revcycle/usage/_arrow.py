@@ -29,7 +29,7 @@ from typing import TYPE_CHECKING, Any
 
 from revcycle._numbers import CTX, PRECISION, ZERO
 from revcycle._validate import require_extra
-from revcycle.errors import FloatNotAllowedError, RevcycleTypeError, ValidationError
+from revcycle.errors import FloatNotAllowedError, RevcycleTypeError, ValidationError, shown
 from revcycle.usage._charges import Percentage, UsageCharge
 from revcycle.usage._events import UsageEvent, UsageKey
 from revcycle.usage._meters import Aggregation
@@ -83,7 +83,7 @@ def _timestamps(column: pa.ChunkedArray[Any]) -> pa.ChunkedArray[Any]:
         pa.scalar(0, type=kind).as_py()  # Arrow reads the zone only when it converts
     except (pa.ArrowInvalid, ValueError, LookupError):
         raise ValidationError(
-            f"The usage table's 'at' column has the timezone {kind.tz!r}, which is neither an "
+            f"The usage table's 'at' column has the timezone {shown(kind.tz)}, which is neither an "
             "IANA name such as 'Europe/Paris' nor an offset such as '+05:00'."
         ) from None
     target = pa.timestamp("us", tz=kind.tz)
@@ -149,18 +149,21 @@ def _property_names(table: pa.Table, properties: Iterable[str] | None) -> list[s
     if properties is None:
         return [name for name in names if name not in _CORE]
     if isinstance(properties, str) or not isinstance(properties, Iterable):
-        raise RevcycleTypeError(f"properties must be a list of column names, not {properties!r}.")
+        raise RevcycleTypeError(
+            f"properties must be a list of column names, not {shown(properties)}."
+        )
     chosen = list(dict.fromkeys(properties))
     for name in chosen:
         if not isinstance(name, str):
-            raise RevcycleTypeError(f"properties must name columns as strings, not {name!r}.")
+            raise RevcycleTypeError(f"properties must name columns as strings, not {shown(name)}.")
         if name in _CORE:
             raise ValidationError(
-                f"properties names the column {name!r}, which is an event field, not a property."
+                f"properties names the column {shown(name)}, which is an event field, "
+                f"not a property."
             )
         if name not in names:
             raise ValidationError(
-                f"properties names the column {name!r}, which the usage table does not have; "
+                f"properties names the column {shown(name)}, which the usage table does not have; "
                 f"its columns are {', '.join(names)}."
             )
     return chosen
@@ -168,7 +171,7 @@ def _property_names(table: pa.Table, properties: Iterable[str] | None) -> list[s
 
 def _check_schema(table: pa.Table, properties: Iterable[str] | None = None) -> pa.Table:
     if not isinstance(table, pa.Table):
-        raise RevcycleTypeError(f"rate_usage_table() needs a pyarrow.Table, not {table!r}.")
+        raise RevcycleTypeError(f"rate_usage_table() needs a pyarrow.Table, not {shown(table)}.")
     names = table.column_names
     repeated = sorted({name for name in names if names.count(name) > 1})
     if repeated:
@@ -196,14 +199,14 @@ def _check_schema(table: pa.Table, properties: Iterable[str] | None = None) -> p
                 raise RevcycleTypeError(_not_text(name, kind, properties))
             column = column.cast(pa.string())
         if name in _CORE and column.null_count:
-            raise ValidationError(f"The usage table's {name!r} column must not hold nulls.")
+            raise ValidationError(f"The usage table's {shown(name)} column must not hold nulls.")
         if name in ("id", "customer", "metric") and len(column):
             # UsageEvent refuses an empty id, customer or metric; so does the table (a row
             # billed to customer "" would otherwise pass silently).
             shortest = pc.min(pc.binary_length(column)).as_py()
             if shortest == 0:
                 raise ValidationError(
-                    f"The usage table's {name!r} column must not hold empty strings."
+                    f"The usage table's {shown(name)} column must not hold empty strings."
                 )
         columns[name] = column
     return pa.table(columns)
@@ -225,13 +228,14 @@ def _check_meters_see(
         for name in (*meter.filters, meter.group_by, meter.unique_property):
             if name is not None and name in given and name not in kept:
                 raise ValidationError(
-                    f"The {meter.metric!r} meter reads the property {name!r}, but properties= "
-                    f"leaves the table's {name!r} column out; name it in properties."
+                    f"The {shown(meter.metric)} meter reads the property {shown(name)}, "
+                    f"but properties= "
+                    f"leaves the table's {shown(name)} column out; name it in properties."
                 )
 
 
 def _not_text(name: str, kind: pa.DataType, properties: Iterable[str] | None) -> str:
-    message = f"The usage table's column {name!r} must hold strings, not {kind}."
+    message = f"The usage table's column {shown(name)} must hold strings, not {kind}."
     if properties is None and name not in _CORE:
         message += (
             " Every column besides id, customer, metric, at and quantity is read as an event "

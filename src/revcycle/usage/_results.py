@@ -17,9 +17,9 @@ import attrs
 from revcycle._display import html_table
 from revcycle._display import to_pandas as _to_pandas
 from revcycle._numbers import CTX, ZERO, plain
-from revcycle._validate import trusted
+from revcycle._validate import check_annotated, trusted
 from revcycle.dates import Period
-from revcycle.errors import UnknownCodeError
+from revcycle.errors import UnknownCodeError, shown
 from revcycle.money import Currency, Money
 from revcycle.money import total as _money_total
 from revcycle.pricing import PriceRow
@@ -50,7 +50,7 @@ def _line_rows(
 
 
 @final
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, field_transformer=check_annotated)
 class RatedCharge:
     """One rated usage line: what ``customer`` owes for ``metric`` (and ``group``).
 
@@ -88,7 +88,9 @@ class RatedCharge:
                     rows = _line_rows(charge, self.quantity, fraction, billed)
                     object.__setattr__(self, "breakdown", rows)
                     return rows
-            raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
+            raise AttributeError(
+                f"{shown(type(self).__name__)} object has no attribute {shown(name)}"
+            )
 
     def __reduce__(self) -> tuple[Any, ...]:
         # Pickle and deepcopy the rows themselves, never what rebuilds them (a charge).
@@ -193,7 +195,7 @@ shown, and how :meth:`UsageRating.explain` names them (the HTML footer shows the
 
 
 @final
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, field_transformer=check_annotated)
 class UsageRating:
     """The result of :func:`rate_usage`: rated lines and every event that was not counted.
 
@@ -218,7 +220,8 @@ class UsageRating:
             if candidate.key == (customer, metric, group):
                 return candidate
         raise UnknownCodeError(
-            f"No rated line for customer {customer!r}, metric {metric!r}, group {group!r}."
+            f"No rated line for customer {shown(customer)}, metric {shown(metric)}, "
+            f"group {shown(group)}."
         )
 
     def total(self, currency: Currency | str | None = None) -> Money:

@@ -18,7 +18,7 @@ from typing import Any, Final
 import attrs
 
 from revcycle._numbers import CTX, plain
-from revcycle.errors import UsageError
+from revcycle.errors import UsageError, shown
 from revcycle.usage._events import UsageEvent, UsageKey
 from revcycle.usage._meters import Aggregation, Meter
 
@@ -53,8 +53,8 @@ def refuses_negative(meter: Meter) -> bool:
 def negative_quantity(event: UsageEvent) -> UsageError:
     """The error for a negative quantity under a meter that does not allow one."""
     return UsageError(
-        f"Usage event {event.id!r} has the negative quantity {plain(event.quantity)} but the "
-        f"{event.metric!r} meter does not allow negative quantities; set allow_negative=True "
+        f"Usage event {shown(event.id)} has the negative quantity {plain(event.quantity)} but the "
+        f"{shown(event.metric)} meter does not allow negative quantities; set allow_negative=True "
         "on the meter to accept corrections."
     )
 
