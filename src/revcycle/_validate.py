@@ -36,7 +36,6 @@ from __future__ import annotations
 import enum
 import functools
 import inspect
-import itertools
 import re
 import sys
 import types
@@ -491,33 +490,40 @@ def check_arguments(func: F) -> F:
     revcycle.errors.RevcycleTypeError: days() start must be a datetime.date, not '2024-01-01'.
     """
     names = [p.name for p in inspect.signature(func).parameters.values()]
-    compiled: dict[str, tuple[Callable[[Any], bool], str]] = {}
+    # Compiled on the first call (annotations may name classes defined later): the checks of
+    # positional arguments by position, and every check by name for keyword arguments.
+    by_position: list[tuple[int, str, Callable[[Any], bool], str]] = []
+    by_name: dict[str, tuple[Callable[[Any], bool], str]] = {}
+    ready: list[bool] = []
 
-    def tests() -> dict[str, tuple[Callable[[Any], bool], str]]:
-        if not compiled:
-            for name in names:
-                if name in ("self", "cls") or name not in func.__annotations__:
-                    continue
-                hint = _evaluate(func.__annotations__[name], func.__globals__)
-                compiled[name] = (_compile(hint), _describe(hint))
-            compiled.setdefault("", (_always, ""))  # compiled once, even with nothing to check
-        return compiled
+    def compile_all() -> None:
+        checks = []
+        for position, name in enumerate(names):
+            if name in ("self", "cls") or name not in func.__annotations__:
+                continue
+            hint = _evaluate(func.__annotations__[name], func.__globals__)
+            if hint is not Any:
+                checks.append((position, name, _compile(hint), _describe(hint)))
+        # Replaced whole, so that two threads' first calls at once cannot add a check twice.
+        by_position[:] = checks
+        by_name.update({name: (test, expected) for _, name, test, expected in checks})
+        ready.append(True)
 
     @functools.wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
-        found = tests()
-        # Fewer positional arguments than parameters when defaults are used: not strict.
-        for name, value in itertools.chain(zip(names, args, strict=False), kwargs.items()):
-            test = found.get(name)
-            if test is not None and not test[0](value):
-                raise _refusal(f"{func.__name__}() {name}", test[1], value)
+        if not ready:
+            compile_all()
+        given = len(args)  # fewer positional arguments than parameters when defaults are used
+        for position, name, test, expected in by_position:
+            if position < given and not test(args[position]):
+                raise _refusal(f"{func.__name__}() {name}", expected, args[position])
+        for name, value in kwargs.items():
+            check = by_name.get(name)
+            if check is not None and not check[0](value):
+                raise _refusal(f"{func.__name__}() {name}", check[1], value)
         return func(*args, **kwargs)
 
     return typing.cast(F, wrapper)
-
-
-def _always(_: object) -> bool:
-    return True
 
 
 def _resolve(cls: type[Any], name: str) -> Any:

@@ -24,7 +24,7 @@ Decimal('2')
 from __future__ import annotations
 
 import enum
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from datetime import date
 from decimal import Decimal
 from fractions import Fraction
@@ -34,7 +34,7 @@ import attrs
 
 from revcycle._display import counted, fraction_text
 from revcycle._numbers import check_fraction, fraction_to_decimal
-from revcycle._validate import Validator, check_text, require_sequence, to_choice
+from revcycle._validate import Validator, check_text, require_sequence, to_choice, trusted
 from revcycle.dates import (
     Duration,
     Period,
@@ -169,6 +169,23 @@ the pricing term P12M, monthly_daily'
         return "\n".join(lines)
 
 
+# Built from what the counting functions computed themselves (the fields' checks are for
+# values that come from outside: JSON, a caller).
+_part: Final = trusted(CountedPart, "description", "value")
+_build: Final = trusted(Proration, "method", "question", "parts", "divisor", "divisor_description")
+
+
+def _made(
+    *,
+    method: ProrationMethod,
+    question: str,
+    parts: Iterable[CountedPart],
+    divisor: Fraction,
+    divisor_description: str,
+) -> Proration:
+    return _build(method, question, tuple(parts), divisor, divisor_description)
+
+
 def _method(method: object, allowed: tuple[ProrationMethod, ...], what: str) -> ProrationMethod:
     chosen = None
     if isinstance(method, str):  # a ProrationMethod is a str too
@@ -215,10 +232,10 @@ def period_fraction_detail(
         raise ProrationError(f"The part {part} must lie inside the full period {full}.")
     question = f"Share of {full} covered by {part}"
     if chosen is ProrationMethod.NONE:
-        return Proration(
+        return _made(
             method=chosen,
             question=question,
-            parts=(CountedPart("a started period bills in full", Fraction(1)),),
+            parts=(_part("a started period bills in full", Fraction(1)),),
             divisor=Fraction(1),
             divisor_description="(no proration)",
         )
@@ -231,10 +248,10 @@ def period_fraction_detail(
         unit = "30E/360 days"
         if whole == 0:
             raise ProrationError(f"The full period {full} has no 30E/360 days to divide by.")
-    return Proration(
+    return _made(
         method=chosen,
         question=question,
-        parts=(CountedPart(f"{unit} in the part", Fraction(counted)),),
+        parts=(_part(f"{unit} in the part", Fraction(counted)),),
         divisor=Fraction(whole),
         divisor_description=f"{unit} in the full period",
     )
@@ -294,7 +311,7 @@ def term_multiplier_detail(
         f"{'month' if per.total_months == 1 else 'months'} in the pricing term {per}"
     )
     parts = _MONTH_COUNTERS[chosen](span)
-    return Proration(
+    return _made(
         method=chosen,
         question=question,
         parts=parts,
@@ -311,7 +328,7 @@ def _whole_months(span: Period) -> tuple[int, date, int]:
 
 def _months_part(months: int, span: Period, boundary: date) -> CountedPart:
     word = "month" if months == 1 else "months"
-    return CountedPart(
+    return _part(
         f"whole {word} from {span.start.isoformat()} to {boundary.isoformat()}", Fraction(months)
     )
 
@@ -320,9 +337,7 @@ def _monthly_daily(span: Period) -> tuple[CountedPart, ...]:
     months, boundary, leftover = _whole_months(span)
     return (
         _months_part(months, span, boundary),
-        CountedPart(
-            f"{counted(leftover, 'leftover day')} × 12/365", leftover * _YEAR_DAYS_FOR_MONTHS
-        ),
+        _part(f"{counted(leftover, 'leftover day')} × 12/365", leftover * _YEAR_DAYS_FOR_MONTHS),
     )
 
 
@@ -331,7 +346,7 @@ def _monthly_round_up(span: Period) -> tuple[CountedPart, ...]:
     parts = [_months_part(months, span, boundary)]
     if leftover:
         parts.append(
-            CountedPart(
+            _part(
                 f"{counted(leftover, 'leftover day')} "
                 f"{'counts' if leftover == 1 else 'count'} as a month",
                 Fraction(1),
@@ -346,12 +361,12 @@ def _calendar_monthly_daily(span: Period) -> tuple[CountedPart, ...]:
     full_months = sum(1 for p in pieces if not p.is_partial)
     parts = []
     if full_months:
-        parts.append(CountedPart("full calendar months", Fraction(full_months)))
+        parts.append(_part("full calendar months", Fraction(full_months)))
     for piece in pieces:
         if piece.is_partial:
             month = piece.full.start.strftime("%Y-%m")
             parts.append(
-                CountedPart(
+                _part(
                     f"{piece.period.days} of {piece.full.days} days of {month}",
                     Fraction(piece.period.days, piece.full.days),
                 )
@@ -361,7 +376,7 @@ def _calendar_monthly_daily(span: Period) -> tuple[CountedPart, ...]:
 
 def _thirty_360(span: Period) -> tuple[CountedPart, ...]:
     days = days_30e_360(span.start, span.end)
-    return (CountedPart(f"{days} 30E/360 days ÷ 30 days a month", Fraction(days, 30)),)
+    return (_part(f"{days} 30E/360 days ÷ 30 days a month", Fraction(days, 30)),)
 
 
 _MONTH_COUNTERS: Final[dict[ProrationMethod, Callable[[Period], tuple[CountedPart, ...]]]] = {
@@ -377,7 +392,7 @@ def _daily_terms(span: Period, per: Duration, question: str) -> Proration:
     boundary = anchored_date(span.start, per, steps)
     leftover = (span.end - boundary).days
     parts = [
-        CountedPart(
+        _part(
             f"whole {'term' if steps == 1 else 'terms'} of {per} from {span.start.isoformat()} "
             f"to {boundary.isoformat()}",
             Fraction(steps),
@@ -387,13 +402,13 @@ def _daily_terms(span: Period, per: Duration, question: str) -> Proration:
         next_step = anchored_date(span.start, per, steps + 1)
         step_days = (next_step - boundary).days
         parts.append(
-            CountedPart(
+            _part(
                 f"{counted(leftover, 'leftover day')} of the {step_days}-day term starting "
                 f"{boundary.isoformat()}",
                 Fraction(leftover, step_days),
             )
         )
-    return Proration(
+    return _made(
         method=ProrationMethod.DAILY,
         question=question,
         parts=tuple(parts),

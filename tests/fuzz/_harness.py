@@ -284,6 +284,7 @@ class Stats:
     refused: int = 0
     escaped: int = 0
     over_bounds: int = 0
+    disagreements: int = 0
     cpu_max: float = 0.0
     peak_max: float = 0.0
 

@@ -23,25 +23,32 @@ import attrs
 from hypothesis import strategies as st
 
 from revcycle import samples
+from revcycle.amendments import AddProduct, Amendment, Cancel, ChangeQuantity, amend
+from revcycle.billing import BillingSettings, TaxRate, bill, billing_periods
 from revcycle.calendars import (
     WEEKENDS,
     BusinessDayAdjustment,
     BusinessDayConvention,
     CountryHolidays,
+    FinancialHolidays,
+    JointCalendar,
 )
 from revcycle.catalog import Catalog
+from revcycle.contracts import Contract
 from revcycle.dates import Duration, Period, aligned_periods
 from revcycle.engagement import AccountJourney, summarize
-from revcycle.interest import DatedRate, late_interest
+from revcycle.interest import DatedRate, RatePeriod, late_interest
+from revcycle.metrics import arr_bridge
 from revcycle.money import Money, Percent, Rounding, RoundingMode
 from revcycle.opportunity import ClosePolicy, StageModel
 from revcycle.pipeline import Pipeline
 from revcycle.pricing import DiscountSchedule, DiscountTier, ScheduleKind, Stairstep, Tier, Volume
 from revcycle.proration import period_fraction_detail, term_multiplier_detail
 from revcycle.quotes import Quote, price_quote
-from revcycle.receivables import OpenItem, aging
+from revcycle.receivables import OpenItem, aging, schedule_interest
+from revcycle.renewals import RenewalPricing, renew
 from revcycle.serialization import loads
-from revcycle.terms import DayOfMonth, PaymentTerms
+from revcycle.terms import DayOfMonth, Payment, PaymentTerms
 from revcycle.usage import Meter, Percentage, UsageCharge, UsageEvent, rate_usage
 
 
@@ -58,6 +65,63 @@ class _Plan:
 @attrs.frozen
 class _Items:
     items: tuple[OpenItem, ...]
+
+
+def _round_two_seeds(catalog: Catalog) -> list[Any]:
+    """Contracts, amendments, renewals, metrics, bill runs, interest on a schedule and the
+    financial calendars: the seed deal signed, amended, renewed, billed and measured, and the
+    sample book."""
+    seed = loads(samples.read_text("seed_deal.json"), Quote)
+    contract = Contract.from_quote(
+        price_quote(seed, catalog),
+        id="C-1",
+        billing=BillingSettings.stripe(frequency=Duration(months=3)),
+    )
+    changes = [
+        ChangeQuantity("PLATFORM-SEAT", quantity=120),
+        AddProduct("SEAT", quantity=5),
+    ]
+    upsell = amend(contract, Amendment(date(2026, 1, 1), changes, id="A-1"), catalog)
+    cancelled = amend(upsell.contract, Amendment(date(2027, 1, 1), [Cancel("SEAT")]), catalog)
+    renewal = renew(upsell.contract, catalog, pricing=RenewalPricing.UPLIFT, uplift=Percent("7"))
+    book = loads(samples.read_text("contracts.json"), list[Contract])
+    year = Period(date(2026, 1, 1), date(2027, 1, 1))
+    first = bill([cancelled.contract], through=date(2025, 4, 1))
+    vat = TaxRate(Percent("20"), "VAT")
+    second = bill([cancelled.contract], through=date(2026, 3, 31), issued=first.invoices, tax=vat)
+    schedule = PaymentTerms.parse("50% now, 50% Net 30").schedule(
+        date(2024, 1, 31), Money("1000.00", "USD")
+    )
+    return [
+        contract,
+        upsell,
+        cancelled,
+        renewal,
+        book,
+        arr_bridge(book, year),
+        [BillingSettings.lago(), BillingSettings.kill_bill(), BillingSettings.chargebee()],
+        BillingSettings.salesforce_billing(),
+        billing_periods(contract.subscriptions[0], contract.billing),
+        first,
+        second,
+        vat,
+        schedule_interest(
+            schedule,
+            [Payment(date(2024, 3, 1), Money("300.00", "USD"))],
+            as_of=date(2024, 4, 30),
+            rate=Percent("1.5"),
+            per=RatePeriod.MONTH,
+        ),
+        late_interest(
+            Money("1000.00", "USD"),
+            date(2024, 1, 31),
+            date(2024, 3, 15),
+            rate=Percent("1"),
+            per=RatePeriod.MONTH,
+        ),
+        JointCalendar([CountryHolidays("DE", "HE"), FinancialHolidays("ECB")]),
+        CountryHolidays("US", categories=["public", "government"]),
+    ]
 
 
 def _seeds() -> list[Any]:
@@ -139,6 +203,7 @@ def _seeds() -> list[Any]:
         Duration(weeks=2),
         Duration(days=30),
         Fraction(76, 73),
+        *_round_two_seeds(catalog),
     ]
 
 

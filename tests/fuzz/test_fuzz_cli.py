@@ -29,15 +29,40 @@ from fuzz._harness import BrokenPromiseError, limit_memory, measure, stats
 from fuzz._world import instances
 from fuzz.test_fuzz_json import mutated
 from revcycle import samples
+from revcycle.amendments import Amendment
 from revcycle.catalog import Catalog
 from revcycle.cli import _VERBS, main
+from revcycle.contracts import Contract
 from revcycle.quotes import Quote
 from revcycle.receivables import OpenItem
+from revcycle.serialization import dumps
 
 
 pytestmark = pytest.mark.fuzz
 
 _PER_UNIT = '{"type": "per_unit", "unit_price": {"amount": "0.01", "currency": "USD"}}'
+
+_TMP = Path(tempfile.mkdtemp(prefix="revcycle-fuzz-"))
+_counter = itertools.count()
+
+
+def _contract() -> Contract:
+    """The seed deal signed as C-1 and upsold (two versions): what amend and renew read."""
+    return next(c for c in instances(Contract) if c.id == "C-1" and c.previous is not None)
+
+
+def _written(name: str, value: object) -> str:
+    path = _TMP / name
+    path.write_text(dumps(value), encoding="utf-8")
+    return str(path)
+
+
+_CONTRACT = _written("contract.json", _contract())
+_AMENDMENT = (
+    '{"effective_date": "2026-03-01", "changes": [{"type": "change_quantity", '
+    '"sku": "PLATFORM-SEAT", "quantity": "105"}]}'
+)
+_INTEREST = ("--invoice-date", "2024-01-31", "--amount", "1000.00 USD", "--as-of", "2024-06-30")
 
 # THE table of verbs: valid command lines to start from. A new verb is one more entry (the
 # test below fails until it has one).
@@ -106,6 +131,91 @@ VERBS: dict[str, list[list[str]]] = {
             "table",
         ],
     ],
+    "interest": [
+        ["interest", "Net 30", *_INTEREST, "--rate", "8"],
+        [
+            "interest",
+            "50% now, 50% Net 30",
+            *_INTEREST,
+            "--rate",
+            "1.5",
+            "--per",
+            "month",
+            "--pay",
+            "2024-03-01",
+            "600.00 USD",
+            "--format",
+            "table",
+        ],
+    ],
+    "contract": [
+        [
+            "contract",
+            samples.path("seed_deal.json"),
+            "--catalog",
+            samples.path("catalog.json"),
+            "--id",
+            "C-1",
+        ],
+        [
+            "contract",
+            samples.path("quote.json"),
+            "--catalog",
+            samples.path("catalog.json"),
+            "--id",
+            "Q-1",
+            "--payment-terms",
+            "Net 30",
+            *("--approve", "sales manager", "--approve", "finance", "--approve", "cfo"),
+            "--format",
+            "table",
+        ],
+    ],
+    "amend": [
+        ["amend", _CONTRACT, _AMENDMENT, "--catalog", samples.path("catalog.json")],
+        ["amend", _CONTRACT, _AMENDMENT, "--catalog", samples.path("catalog.json"), "--explain"],
+        [
+            "amend",
+            _CONTRACT,
+            _AMENDMENT,
+            "--catalog",
+            samples.path("catalog.json"),
+            "--format",
+            "table",
+        ],
+    ],
+    "renew": [
+        ["renew", _CONTRACT, "--catalog", samples.path("catalog.json")],
+        [
+            "renew",
+            _CONTRACT,
+            "--catalog",
+            samples.path("catalog.json"),
+            "--pricing",
+            "uplift",
+            "--uplift",
+            "7",
+            "--id",
+            "C-2",
+            "--format",
+            "table",
+        ],
+        ["renew", _CONTRACT, "--catalog", samples.path("catalog.json"), "--term", "P1Y"],
+    ],
+    "arr": [
+        ["arr", samples.path("contracts.json"), "--on", "2026-06-30"],
+        ["arr", samples.path("contracts.json"), "--bridge", "2026-01-01", "2026-12-31"],
+        [
+            "arr",
+            samples.path("contracts.json"),
+            _CONTRACT,
+            "--bridge",
+            "2027-07-01",
+            "2028-06-30",
+            "--format",
+            "table",
+        ],
+    ],
     "terms": [
         ["terms", "2/10 Net 30", "--invoice-date", "2024-01-31", "--amount", "1000.00 USD"],
         [
@@ -129,6 +239,9 @@ _FILE_SAMPLES = {
     "open_items.json": lambda: tuple(instances(OpenItem)),
     "quote.json": lambda: instances(Quote)[0],
     "catalog.json": lambda: instances(Catalog)[0],
+    "contract.json": lambda: _contract(),
+    "amendment.json": lambda: instances(Amendment)[0],
+    "contracts.json": lambda: tuple(instances(Contract)[:4]),
 }
 
 _ARGUMENTS = st.one_of(
@@ -172,9 +285,6 @@ _ARGUMENTS = st.one_of(
     ),
     st.text(max_size=20),
 )
-
-_TMP = Path(tempfile.mkdtemp(prefix="revcycle-fuzz-"))
-_counter = itertools.count()
 
 
 def _hostile_file(data: st.DataObject) -> str:

@@ -20,6 +20,7 @@ from hypothesis import strategies as st
 from fuzz._harness import call, check_value
 from fuzz._targets import public_callables
 from fuzz._world import instances
+from revcycle.contracts import Contract
 from revcycle.engagement import AccountJourney
 from revcycle.pricing import AnyPricingModel
 from revcycle.receivables import OpenItem
@@ -42,6 +43,7 @@ def _documents() -> dict[str, tuple[Any, list[Any]]]:
     table["AnyPricingModel"] = (AnyPricingModel, instances(AnyPricingModel.__args__[0]))
     table["AnyUsageModel"] = (AnyUsageModel, instances(AnyUsageModel.__args__[-1]))
     table["tuple[OpenItem, ...]"] = (tuple[OpenItem, ...], [tuple(instances(OpenItem))])
+    table["list[Contract]"] = (list[Contract], [instances(Contract)[:4]])  # samples/contracts.json
     table["tuple[AccountJourney, ...]"] = (
         tuple[AccountJourney, ...],
         [tuple(instances(AccountJourney))],

@@ -24,7 +24,7 @@ from revcycle._display import (
     percent_text,
 )
 from revcycle._numbers import CTX, ZERO
-from revcycle._validate import check_text, check_type, require_sequence, to_choice
+from revcycle._validate import check_arguments, check_text, check_type, require_sequence, to_choice
 from revcycle.dates import Period
 from revcycle.errors import (
     CurrencyMismatchError,
@@ -254,6 +254,7 @@ class ArrBridge(TypedRows):
             counts[row.movement] += 1
         return counts
 
+    @check_arguments
     def explain(self, *, accounts: int = 20) -> str:
         """The bridge for people: each movement with how many accounts made it, the
         retention ratios, then the ``accounts`` largest account movements."""

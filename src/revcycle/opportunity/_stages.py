@@ -17,6 +17,7 @@ import attrs
 
 from revcycle._numbers import DecimalLike
 from revcycle._validate import (
+    check_arguments,
     check_aware,
     check_day,
     check_text,
@@ -197,6 +198,7 @@ class StageModel:
         return _HUBSPOT
 
     @classmethod
+    @check_arguments
     def preset(cls, name: str) -> StageModel:
         """A preset by name: ``"default"``, ``"salesforce"`` or ``"hubspot"``."""
         found = _PRESETS.get(name) if isinstance(name, str) else None

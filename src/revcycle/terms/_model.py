@@ -17,7 +17,7 @@ from typing import Final, final
 import attrs
 
 from revcycle._numbers import CTX, HUNDRED, ZERO, plain
-from revcycle._validate import check_type, require_day, require_sequence, to_choice
+from revcycle._validate import check_arguments, check_type, require_day, require_sequence, to_choice
 from revcycle.calendars import BusinessDayAdjustment, BusinessDayConvention
 from revcycle.errors import (
     CurrencyMismatchError,
@@ -160,6 +160,7 @@ class PaymentTerms:
         return cls((Installment.percent(HUNDRED, NetDays(days)),))
 
     @classmethod
+    @check_arguments
     def preset(cls, name: str) -> PaymentTerms:
         """One of :data:`PRESETS` by name (``"net_30"``, ``"2_10_net_30"`` ...)."""
         found = PRESETS.get(name)
