@@ -265,3 +265,25 @@ def test_the_demo_bills_the_seed_deal() -> None:
     # Aging the day before: both open invoices current (9,450.00 + 9,450.00), 9,450.00 overdue
     # under Net 30.
     assert "would show 9450.00 USD overdue today" in out
+
+
+def test_the_readme_bill_example_prints_what_the_readme_shows(c1: Path, tmp_path: Path) -> None:
+    readme = (Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8")
+    block = readme.split("--issued january.json --tax 20 --explain\n", 1)[1].split("```", 1)[0]
+    january = tmp_path / "january.json"
+    january.write_text(ok(revcycle("bill", str(c1), "--through", "2025-01-01")))
+    out = ok(
+        revcycle(
+            "bill",
+            str(c1),
+            "--through",
+            "2025-02-01",
+            "--issued",
+            str(january),
+            "--tax",
+            "20",
+            "--explain",
+        )
+    )
+    # February in advance: 9,000.00; 20 % tax = 1,800.00; due 2025-02-01 + 60 days = 2025-04-02.
+    assert out == block
