@@ -11,12 +11,12 @@ from __future__ import annotations
 
 import json
 import subprocess
-import sys
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
 
+from helpers import revcycle
 from revcycle import samples
 from revcycle.billing import BillRun, LineKind
 from revcycle.serialization import dumps, loads
@@ -26,17 +26,6 @@ CATALOG = samples.path("catalog.json")
 SEED = samples.path("seed_deal.json")
 BOOK = samples.path("contracts.json")  # a bare list of contracts
 EVENTS = samples.path("usage_events.json")
-
-
-def revcycle(*argv: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
-    """``revcycle ARGV`` in a subprocess, as a user runs it."""
-    return subprocess.run(
-        [sys.executable, "-m", "revcycle", *argv],
-        capture_output=True,
-        text=True,
-        input=stdin,
-        check=False,
-    )
 
 
 def ok(result: subprocess.CompletedProcess[str]) -> str:
@@ -245,26 +234,30 @@ def test_help_is_plain_words() -> None:
 
 def test_the_demo_bills_the_seed_deal() -> None:
     out = " ".join(ok(revcycle("demo")).split())  # one line, whatever the console wrapped
-    # The first invoice: dated 2025-01-01, due 60 days later under the contract's Net 60
-    # (January 1 + 30 = January 31, + 28 = February 28, + 2 = March 2).
-    assert "due 2025-03-02: 60 days after the invoice date, because the contract says Net 60" in out
-    # The upsell's line on the next invoice: 5 × 1,080.00 ÷ 12 = 450.00 a month; 22 months to
-    # 2027-12-31 add up to 9,900.00 = 5 × 1,080.00 × 11/6.
-    assert "5 × 90.00 USD a period × 1 of [2026-03-01, 2026-04-01) = 450.00 USD" in out
-    assert "Billed to the end, its pieces add up to 9900.00 USD" in out
-    # The what-if cancellation on 2026-03-16: March was billed 9,450.00 (105 seats × 90.00) in
-    # advance; 16 of its 31 days are left, so the credit is capped at 9,450.00 × 16/31 =
-    # 4,877.419… → 4,877.42, not the 203,420.96 of contract value the amendment gives back.
-    assert "The capped credit is 4877.42 USD" in out
-    assert "gives back 203420.96 USD of contract value" in out
-    # Paid on 2026-04-25, day 55 of the 2026-03-01 invoice (due 2026-04-30 under Net 60): no
-    # late fee. Under Net 30 it was due 2026-03-31, 25 days late: 9,450.00 × 18 % × 25/365 =
-    # 116.506… → 116.51, plus the 40.00 fee = 156.51.
-    assert "No late fee (0.00 USD): the payment on day 55 is within the contract's Net 60" in out
-    assert "would have charged 156.51 USD" in out
-    # Aging the day before: both open invoices current (9,450.00 + 9,450.00), 9,450.00 overdue
-    # under Net 30.
-    assert "would show 9450.00 USD overdue today" in out
+    said = [
+        # The first invoice: dated 2025-01-01, due 60 days later under the contract's Net 60
+        # (January 1 + 30 = January 31, + 28 = February 28, + 2 = March 2).
+        "due 2025-03-02: 60 days after the invoice date, because the contract says Net 60",
+        # The upsell's line on the next invoice: 5 × 1,080.00 ÷ 12 = 450.00 a month; its 22
+        # months to 2027-12-31 add up to 9,900.00 = 5 × 1,080.00 × 11/6.
+        "5 × 90.00 USD a period × 1 of [2026-03-01, 2026-04-01) = 450.00 USD",
+        "Billed to the end, its pieces add up to 9900.00 USD",
+        # The what-if cancellation on 2026-03-16: March was billed 9,450.00 (105 seats × 90.00)
+        # in advance; 16 of its 31 days are left, so the credit is capped at 9,450.00 × 16/31 =
+        # 4,877.419… → 4,877.42, not the 203,420.96 of contract value the amendment gives back
+        # (333,900.00 − 130,479.04).
+        "The capped credit is 4877.42 USD",
+        "gives back 203420.96 USD of contract value",
+        # Aging on 2026-04-24: the 2026-03-01 and 2026-04-01 invoices (9,450.00 each) are both
+        # current under Net 60; under Net 30 the first was due 2026-03-31, so 9,450.00 overdue.
+        "would show 9450.00 USD overdue today",
+        # Paid on 2026-04-25, day 55 of the 2026-03-01 invoice (due 2026-04-30 under Net 60):
+        # no late fee. Under Net 30 it was due 2026-03-31, 25 days late: 9,450.00 × 18 % ×
+        # 25/365 = 116.506… → 116.51, plus the 40.00 fee = 156.51.
+        "No late fee (0.00 USD): the payment on day 55 is within the contract's Net 60",
+        "would have charged 156.51 USD",
+    ]
+    assert [text for text in said if text not in out] == []
 
 
 def test_the_readme_bill_example_prints_what_the_readme_shows(c1: Path, tmp_path: Path) -> None:

@@ -36,17 +36,18 @@ from __future__ import annotations
 import argparse
 import json
 from collections.abc import Callable, Sequence
+from operator import attrgetter
 from typing import TYPE_CHECKING, Any, Final, TypeVar
 
 from revcycle._display import amount_text
 from revcycle.billing import BillRun, Invoice, TaxRate, bill
-from revcycle.cli._arr import read_book
+from revcycle.cli._arr import add_books_argument, read_book
 from revcycle.cli._common import (
     add_format_argument,
     add_verb,
     console,
     parse_date,
-    print_result,
+    print_json,
     print_table,
     read_text,
 )
@@ -68,15 +69,8 @@ def register(subparsers: Any) -> None:
     """Add the ``bill`` verb."""
     summary = "bill contracts through a date: invoices, due dates, credits (idempotent)"
     parser = add_verb(subparsers, "bill", summary, _handle, doc=__doc__)
-    parser.add_argument(
-        "books",
-        metavar="CONTRACTS.json",
-        nargs="+",
-        help="books of contracts, contracts or priced amendments (paths, or - for one of them)",
-    )
-    parser.add_argument(
-        "--through", required=True, metavar="DATE", help="bill what is due through this day"
-    )
+    add_books_argument(parser)
+    parser.add_argument("--through", required=True, metavar="DATE", help="bill what is due by DATE")
     parser.add_argument(
         "--issued",
         metavar="INVOICES.json",
@@ -84,11 +78,12 @@ def register(subparsers: Any) -> None:
         default=[],
         help="invoices billed before: an earlier run's output, a list or one (repeat for several)",
     )
-    parser.add_argument("--usage", metavar="EVENTS.json", help="usage events to rate in arrears")
-    parser.add_argument("--tax", metavar="PERCENT", help="a tax rate in percent, such as 20")
-    parser.add_argument(
-        "--invoice-date", metavar="DATE", help="the invoices' date (default: --through)"
-    )
+    for flag, metavar, text in (
+        ("--usage", "EVENTS.json", "usage events to rate in arrears"),
+        ("--tax", "PERCENT", "a tax rate in percent, such as 20"),
+        ("--invoice-date", "DATE", "the invoices' date (default: --through)"),
+    ):
+        parser.add_argument(flag, metavar=metavar, help=text)
     parser.add_argument(
         "--explain", action="store_true", help="print every invoice line's arithmetic (text)"
     )
@@ -108,8 +103,11 @@ def _handle(args: argparse.Namespace) -> int:
     run = bill(books, through=through, issued=issued, usage=usage, invoice_date=day, tax=tax)
     if args.explain:
         print(run.explain())
-        return 0
-    return print_result(run, args.format, print_bill_run)
+    elif args.format == "table":
+        print_bill_run(run)
+    else:
+        print_json(run)
+    return 0
 
 
 def _read(source: str, reader: Callable[[str], Sequence[T]]) -> Sequence[T]:
@@ -199,24 +197,10 @@ _HEADERS: Sequence[str] = (
     *("credit applied", "total", "credit generated"),
 )
 _AMOUNTS: Final = range(5, len(_HEADERS))
+_AMOUNTS_OF: Final = attrgetter("subtotal", "tax", "credit_applied", "total", "credit_generated")
 
 
 def _row(invoice: Invoice) -> list[object]:
-    return [
-        invoice.id,
-        invoice.account,
-        invoice.contract_id,
-        invoice.invoice_date.isoformat(),
-        invoice.due_date.isoformat(),
-        len(invoice.lines),
-        *(
-            amount_text(money)
-            for money in (
-                invoice.subtotal,
-                invoice.tax,
-                invoice.credit_applied,
-                invoice.total,
-                invoice.credit_generated,
-            )
-        ),
-    ]
+    named = (invoice.id, invoice.account, invoice.contract_id)
+    days = (invoice.invoice_date.isoformat(), invoice.due_date.isoformat())
+    return [*named, *days, len(invoice.lines), *map(amount_text, _AMOUNTS_OF(invoice))]

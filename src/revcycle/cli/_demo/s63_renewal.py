@@ -18,8 +18,7 @@ TITLE = "Interval 5 — the renewal, with a 7 % uplift"
 
 def run(console: Console) -> None:
     """Print the renewal section."""
-    story = seed_story()
-    renewal = story.renewal
+    renewal, signed = seed_story().renewal, seed_story().renewed
     (renewed,) = renewal.lines
     console.print(
         "Back to the signed story: C-1 runs to its end. The renewal reads version 2: one line "
@@ -32,8 +31,7 @@ def run(console: Console) -> None:
     console.print(
         f"Its steps say where each figure comes from: {steps[StepName.CONTRACTED].reason}; "
         f"{steps[StepName.TERM].reason}; {steps[StepName.UPLIFT].reason}. Payment terms and "
-        "proration method carry over; signed, it is contract "
-        f"{story.renewed.id} at {amount_text(story.renewed.subscriptions[0].net_unit_price)} a "
-        "seat a year "
-        f"(1080.00 × 1.07), TCV {story.renewed.tcv}."
+        f"proration method carry over; signed, it is contract {signed.id} at "
+        f"{amount_text(signed.subscriptions[0].net_unit_price)} a seat a year (1080.00 × 1.07), "
+        f"TCV {signed.tcv}."
     )
