@@ -4,7 +4,8 @@ Five functions, each taking one of the library's own results and returning the m
 :class:`~matplotlib.axes.Axes` it drew on (docs/reference/plotting.md):
 
 * :func:`price_waterfall` — a priced quote line's unit price, step by step;
-* :func:`pipeline_by_stage` — a pipeline's amount (or weighted amount) per stage, as a funnel;
+* :func:`pipeline_by_stage` — a pipeline's (or a pipeline report's) amount or weighted amount
+  per stage, as a funnel;
 * :func:`arr_bridge` — an :class:`~revcycle.metrics.ArrBridge` as a waterfall chart;
 * :func:`aging_buckets` — an :class:`~revcycle.receivables.AgingReport`'s buckets;
 * :func:`tier_curve` — a pricing model's total and effective unit price over quantities.
@@ -13,7 +14,7 @@ Five functions, each taking one of the library's own results and returning the m
 functions read the result objects' public fields and call no engine but a pricing model's own
 ``price`` and ``unit_price_at``. The drawing is the only place floats appear: each bar's base
 and size, and each point of a curve, is an exact Decimal converted once with ``float()`` to a
-position on the page (a differences of two figures is taken exactly first). Every number
+position on the page (a difference of two figures is taken exactly first). Every number
 written on a plot is the exact figure as text, through the same formatter as the library's
 explanations (``12.50 USD``; ``≈`` and six places past six decimals).
 
