@@ -13,6 +13,26 @@ from collections.abc import Callable
 from typing import NamedTuple
 
 
+class Row(NamedTuple):
+    """One line of the benchmark runner's table (``python -m benchmarks``).
+
+    Every ``bench_*.py`` module the runner lists exposes ``rows(quick: bool) -> list[Row]``:
+    ``quick`` keeps the sizes small enough for a smoke run. ``engine_cpu`` and ``floor_cpu`` are
+    CPU-second medians of interleaved rounds, ``ratio`` the median per-round ratio,
+    ``peak_mb`` the ``tracemalloc`` peak of one engine call (``None`` when not measured) and
+    ``target`` the ratio the issue sets (``None`` when none is set).
+    """
+
+    bench: str
+    case: str
+    n: int
+    engine_cpu: float
+    floor_cpu: float
+    ratio: float
+    peak_mb: float | None = None
+    target: float | None = None
+
+
 class Comparison(NamedTuple):
     """CPU-second medians of the engine and the floor, and the median per-round ratio."""
 
