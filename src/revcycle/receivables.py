@@ -455,6 +455,19 @@ class ScheduleInterest(TypedRows):
     installments: tuple[InstallmentInterest, ...]
     interest: Money
 
+    def _repr_html_(self) -> str:
+        rows = [
+            [item.number, item.due_date.isoformat(), item.amount, item.days, item.interest]
+            for item in self.installments
+        ]
+        return html_table(
+            f"Late interest as of {self.as_of.isoformat()}",
+            ["#", "due", "amount", "days late", "interest"],
+            rows,
+            right=[2, 3, 4],
+            footer=[f"Total interest (each installment rounded once): {self.interest}"],
+        )
+
     def explain(self) -> str:
         """How the interest was computed, for people: the rate and its period, then each
         installment's stretches of open amount and its interest rounded once."""
