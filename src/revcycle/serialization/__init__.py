@@ -45,12 +45,27 @@ from revcycle.serialization import (
 )
 from revcycle.serialization._core import name as _name
 from revcycle.serialization._core import register_core, register_tagged_union, structure_errors
+from revcycle.serialization._documents import (
+    DOCUMENTS,
+    ContractBookDocument,
+    OpenItemsDocument,
+    UsageEventsDocument,
+    UsagePlanDocument,
+)
+from revcycle.serialization._schema import json_schema
 
 
 __all__ = [
+    # JSON Schema and the named documents (issue 15)
+    "DOCUMENTS",
     "SCHEMA_VERSION",
+    "ContractBookDocument",
+    "OpenItemsDocument",
+    "UsageEventsDocument",
+    "UsagePlanDocument",
     "converter",
     "dumps",
+    "json_schema",
     "loads",
     "make_converter",
     "register_tagged_union",
