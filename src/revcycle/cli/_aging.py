@@ -25,11 +25,11 @@ from revcycle.cli._common import (
     parse_date,
     print_result,
     print_table,
-    read_text,
+    read_tabular,
 )
 from revcycle.errors import StructureError, ValidationError
 from revcycle.receivables import DEFAULT_EDGES, AgingReport, OpenItem, aging
-from revcycle.serialization import loads
+from revcycle.serialization import OpenItemsDocument, loads
 
 
 @final
@@ -87,7 +87,10 @@ def _handle(args: argparse.Namespace) -> int:
         raise ValidationError(
             f"--edges must be whole days separated by commas such as 30,60,90, not {args.edges!r}."
         ) from None
-    report = aging(read_items(read_text(args.items)), parse_date(args.as_of, "--as-of"), edges)
+    document = read_tabular(
+        args.items, OpenItemsDocument, lambda text: OpenItemsDocument(read_items(text))
+    )
+    report = aging(document.items, parse_date(args.as_of, "--as-of"), edges)
     return print_result(report, args.format, print_aging)
 
 

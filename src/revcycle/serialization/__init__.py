@@ -45,6 +45,7 @@ from revcycle.serialization import (
 )
 from revcycle.serialization._core import name as _name
 from revcycle.serialization._core import register_core, register_tagged_union, structure_errors
+from revcycle.serialization._csv import dumps_csv, loads_csv
 from revcycle.serialization._documents import (
     DOCUMENTS,
     ContractBookDocument,
@@ -65,8 +66,10 @@ __all__ = [
     "UsagePlanDocument",
     "converter",
     "dumps",
+    "dumps_csv",
     "json_schema",
     "loads",
+    "loads_csv",
     "make_converter",
     "register_tagged_union",
     "structure",
