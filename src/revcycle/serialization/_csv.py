@@ -102,7 +102,18 @@ def _located(message: str, columns: Sequence[str]) -> str:
     if found is None:
         return message
     number = int(found.group(1)) + 2  # the header is row 1
-    field = found.group(2).split(".")[0] or path
+    field = found.group(2).split(".")[0]
+    if not field:
+        # A rule checked by the class as a whole: the column its message names, if one.
+        lower = text.lower()
+        named = [
+            c
+            for c in columns
+            if re.search(rf"\b({re.escape(c)}|{re.escape(c.replace('_', ' '))})\b", lower)
+        ]
+        if not named:
+            return f"row {number}: {text}"
+        field = named[0]
     if field == "amount" and "currenc" in text.lower():
         field = "currency"
     if field == "properties":
