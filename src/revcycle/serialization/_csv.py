@@ -13,7 +13,7 @@ Columns (a header row is required; order is free; an empty optional cell is abse
 * usage events: ``id``, ``customer``, ``metric``, ``at``, optional ``quantity``, and one
   ``properties.NAME`` column per event property (an empty cell: no such property);
 * opportunities: ``id``, ``account``, ``name``, ``amount``, ``currency``, ``close_date``,
-  ``owner``, ``stage``, ``created_at``, optional ``probability``, ``forecast_category``,
+  ``owner``, ``stage``, ``created_at`` (aware), optional ``probability``, ``forecast_category``,
   ``model`` (a preset name), ``lost_reason``, ``quote_id``.
 
 :func:`dumps_csv` writes records (``to_records()`` of any aggregate) with a header row.
@@ -81,8 +81,9 @@ _LAYOUTS: Final[dict[Any, _Layout]] = {
     ),
     Pipeline: _Layout(
         "opportunities",
-        ("id", "account", "name", "amount", "currency", "close_date", "owner", "stage"),
-        ("created_at", "probability", "forecast_category", "model", "lost_reason", "quote_id"),
+        ("id", "account", "name", "amount", "currency", "close_date", "owner", "stage")
+        + ("created_at",),
+        ("probability", "forecast_category", "model", "lost_reason", "quote_id"),
         _with_money,
     ),
 }
