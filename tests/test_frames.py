@@ -17,7 +17,6 @@ from decimal import Decimal
 from functools import cache
 from typing import Any
 
-import attrs
 import pandas as pd
 import pyarrow as pa
 import pytest
@@ -39,9 +38,14 @@ from revcycle.engagement import AccountJourney, summarize
 from revcycle.errors import MissingExtraError, ValidationError
 from revcycle.metrics import arr_bridge
 from revcycle.receivables import OpenItem, schedule_interest
-from revcycle.serialization import loads
+from revcycle.serialization import (
+    OpenItemsDocument,
+    UsageEventsDocument,
+    UsagePlanDocument,
+    loads,
+)
 from revcycle.terms import Payment
-from revcycle.usage import UsageCharge, UsageEvent, rate_usage
+from revcycle.usage import rate_usage
 
 
 DECIMAL_KINDS = (ColumnKind.AMOUNT, ColumnKind.PRECISE, ColumnKind.QUANTITY)
@@ -62,19 +66,20 @@ class Case:
     totals: dict[str, Decimal]
 
 
+def _deal(
+    id: str, name: str, amount: Money, stage: str = "Prospecting", *, account: str = "Fabrikam"
+) -> Opportunity:
+    made = datetime(2025, 3, 1, 9, 0, tzinfo=UTC)
+    return Opportunity(
+        id=id, account=account, name=name, amount=amount, close_date=date(2025, 9, 30),
+        owner="lee", stage=stage, created_at=made,
+    )  # fmt: skip
+
+
 def _pipeline() -> Pipeline:
     deals = loads(samples.read_text("opportunities.json"), Pipeline).opportunities
     first = deals[0]
-    euro = Opportunity(
-        id="OPP-EUR",
-        account="Fabrikam",
-        name="Euro deal",
-        amount=Money("1234.56", "EUR"),
-        close_date=date(2025, 9, 30),
-        owner="lee",
-        stage="Negotiation/Review",
-        created_at=datetime(2025, 3, 1, 9, 0, tzinfo=UTC),
-    )
+    euro = _deal("OPP-EUR", "Euro deal", Money("1234.56", "EUR"), "Negotiation/Review")
     assert first.amount.currency.code == "USD"
     return Pipeline([*deals, euro])
 
@@ -98,11 +103,11 @@ def cases() -> dict[str, list[Case]]:
     interest = schedule_interest(
         three, [Payment(date(2025, 4, 1), Money("400.00", "USD"))], as_of=date(2025, 6, 30), rate=8
     )
-    items = loads(samples.read_text("open_items.json"), _OpenItems).items
+    items = loads(samples.read_text("open_items.json"), OpenItemsDocument).items
     items = (*items, OpenItem("K-1", "Kuwait Co", date(2025, 5, 1), Money("12.345", "KWD")))
     report = aging(items, date(2025, 6, 30))
-    events = loads(samples.read_text("usage_events.json"), _Events).events
-    charges = loads(samples.read_text("usage_plan.json"), _Plan).charges
+    events = loads(samples.read_text("usage_events.json"), UsageEventsDocument).events
+    charges = loads(samples.read_text("usage_plan.json"), UsagePlanDocument).charges
     rating = rate_usage(events, charges, Period.of_month(2024, 1))
     pipeline = _pipeline()
     by_currency = _by_currency(pipeline)
@@ -158,22 +163,6 @@ def cases() -> dict[str, list[Case]]:
             Case(summary, "accounts", {"": Decimal(sum(s.accounts for s in summary.intervals))})
         ],
     }
-
-
-# The envelopes of the sample files (the CLI reads the same shapes).
-@attrs.frozen
-class _OpenItems:
-    items: tuple[OpenItem, ...]
-
-
-@attrs.frozen
-class _Events:
-    events: tuple[UsageEvent, ...]
-
-
-@attrs.frozen
-class _Plan:
-    charges: tuple[UsageCharge, ...]
 
 
 def _classes_with_to_pandas() -> Iterator[type[Any]]:
@@ -260,34 +249,15 @@ def test_the_kwd_schedule_keeps_three_places_and_the_pipeline_its_instants() -> 
 
 
 def test_an_unrounded_amount_too_large_for_decimal256_is_refused_not_truncated() -> None:
-    huge = Opportunity(
-        id="X",
-        account="A",
-        name="Huge",
-        amount=Money("1E+40", "USD"),
-        close_date=date(2025, 1, 1),
-        owner="o",
-        stage="Prospecting",
-        created_at=datetime(2025, 1, 1, tzinfo=UTC),
-    )
+    huge = _deal("X", "Huge", Money("1E+40", "USD"))
     with pytest.raises(ValidationError, match="refused rather than truncated"):
         Pipeline([huge]).to_arrow()
 
 
 def _big_pipeline(size: int) -> Pipeline:
-    made = datetime(2025, 1, 1, tzinfo=UTC)
     return Pipeline(
         [
-            Opportunity(
-                id=f"OPP-{n}",
-                account=f"<Acct {n}>",
-                name=f"Deal {n} & co",
-                amount=Money(f"{n}.50", "USD"),
-                close_date=date(2025, 6, 30),
-                owner="dana",
-                stage="Prospecting",
-                created_at=made,
-            )
+            _deal(f"OPP-{n}", f"Deal {n} & co", Money(f"{n}.50", "USD"), account=f"<Acct {n}>")
             for n in range(size)
         ]
     )

@@ -15,9 +15,7 @@ from __future__ import annotations
 
 import argparse
 import json
-from typing import Any, final
-
-import attrs
+from typing import Any
 
 from revcycle.cli._common import (
     add_format_argument,
@@ -30,12 +28,6 @@ from revcycle.cli._common import (
 from revcycle.errors import StructureError, ValidationError
 from revcycle.receivables import DEFAULT_EDGES, AgingReport, OpenItem, aging
 from revcycle.serialization import OpenItemsDocument, loads
-
-
-@final
-@attrs.frozen
-class _OpenItems:
-    items: tuple[OpenItem, ...]
 
 
 def register(subparsers: Any) -> None:
@@ -73,9 +65,9 @@ def read_items(text: str) -> tuple[OpenItem, ...]:
     try:
         if isinstance(data, list):
             return loads(text, tuple[OpenItem, ...])
-        return loads(text, _OpenItems).items
+        return loads(text, OpenItemsDocument).items
     except StructureError as error:
-        # The model names ("tuple", "_OpenItems") mean nothing to the person who wrote the file.
+        # The model names ("tuple", "OpenItemsDocument") mean nothing to whoever wrote the file.
         _, colon, rest = error.summary.partition(":")
         raise StructureError(f"Cannot read open items{colon}{rest}", error.messages) from None
 

@@ -45,7 +45,7 @@ from revcycle.serialization import (
 )
 from revcycle.serialization._core import name as _name
 from revcycle.serialization._core import register_core, register_tagged_union, structure_errors
-from revcycle.serialization._csv import dumps_csv, loads_csv
+from revcycle.serialization._csv import csv_document, dumps_csv, located
 from revcycle.serialization._documents import (
     DOCUMENTS,
     ContractBookDocument,
@@ -161,3 +161,16 @@ def _refuse_float(text: str) -> Any:
 
 def _refuse_constant(text: str) -> Any:
     raise _FloatInJsonError(text)
+
+
+def loads_csv(text: str, cls: type[T]) -> T:
+    """Read a CSV table (a header row, then one row per item) into a document of type ``cls``:
+    :class:`OpenItemsDocument`, :class:`UsageEventsDocument` or
+    :class:`~revcycle.pipeline.Pipeline`, through the same converter as :func:`loads`; errors
+    name the row (the header is row 1) and the column
+    (docs/how-to/integrate-with-schemas-and-csv.md)."""
+    data, header = csv_document(text, cls)
+    try:
+        return structure(data, cls)
+    except StructureError as error:
+        raise located(error, header, cls) from None

@@ -16,7 +16,8 @@ Columns (a header row is required; order is free; an empty optional cell is abse
   ``owner``, ``stage``, ``created_at`` (aware), optional ``probability``, ``forecast_category``,
   ``model`` (a preset name), ``lost_reason``, ``quote_id``.
 
-:func:`dumps_csv` writes records (``to_records()`` of any aggregate) with a header row.
+:func:`~revcycle.serialization.loads_csv` reads them; :func:`dumps_csv` writes records
+(``to_records()`` of any aggregate) with a header row.
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ import csv
 import io
 import re
 from collections.abc import Callable, Mapping, Sequence
-from typing import Any, Final, TypeVar
+from typing import Any, Final
 
 from revcycle.errors import StructureError
 from revcycle.pipeline import Pipeline
@@ -33,9 +34,7 @@ from revcycle.serialization._core import name
 from revcycle.serialization._documents import OpenItemsDocument, UsageEventsDocument
 
 
-__all__ = ["dumps_csv", "loads_csv"]
-
-T = TypeVar("T")
+__all__ = ["csv_document", "dumps_csv", "located"]
 
 _PROPERTY: Final = "properties."
 _MONEY_COLUMNS: Final = ("amount", "currency")
@@ -81,8 +80,17 @@ _LAYOUTS: Final[dict[Any, _Layout]] = {
     ),
     Pipeline: _Layout(
         "opportunities",
-        ("id", "account", "name", "amount", "currency", "close_date", "owner", "stage")
-        + ("created_at",),
+        (
+            "id",
+            "account",
+            "name",
+            "amount",
+            "currency",
+            "close_date",
+            "owner",
+            "stage",
+            "created_at",
+        ),
         ("probability", "forecast_category", "model", "lost_reason", "quote_id"),
         _with_money,
     ),
@@ -122,11 +130,10 @@ def _located(message: str, columns: Sequence[str]) -> str:
     return f'row {number}, column "{field}": {text}'
 
 
-def loads_csv(text: str, cls: type[T]) -> T:
-    """Read CSV text into a document of type ``cls``: :class:`OpenItemsDocument`,
-    :class:`UsageEventsDocument` or :class:`~revcycle.pipeline.Pipeline`."""
-    from revcycle.serialization import structure
-
+def csv_document(text: str, cls: Any) -> tuple[dict[str, Any], list[str]]:
+    """The JSON shape of a CSV document of type ``cls`` (open items, usage events, a pipeline)
+    and its header; a malformed table (missing, unknown or empty required cells) is refused
+    here, the values by the converter (:func:`located` names their row and column)."""
     layout = _LAYOUTS.get(cls)
     what = name(cls)
     if layout is None:
@@ -160,12 +167,13 @@ def loads_csv(text: str, cls: type[T]) -> T:
             rows.append(layout.build(row))
     except csv.Error as error:
         raise _fail(what, f"row {reader.line_num}: {error}") from None
-    try:
-        document: T = structure({layout.key: rows}, cls)
-    except StructureError as error:
-        messages = [_located(m, header) for m in error.messages]
-        raise StructureError(f"Cannot read {what} from CSV:", messages) from None
-    return document
+    return {layout.key: rows}, header
+
+
+def located(error: StructureError, header: Sequence[str], cls: Any) -> StructureError:
+    """The converter's ``error`` on a CSV document, each message naming its row and column."""
+    messages = [_located(m, header) for m in error.messages]
+    return StructureError(f"Cannot read {name(cls)} from CSV:", messages)
 
 
 def dumps_csv(records: Sequence[Mapping[str, Any]], columns: Sequence[str] | None = None) -> str:
