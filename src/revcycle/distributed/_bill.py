@@ -23,20 +23,26 @@ from revcycle.billing import BillRun, Invoice, TaxPolicy, TaxRate
 from revcycle.billing import bill as _bill_here
 from revcycle.contracts import Contract
 from revcycle.distributed._dask import (
-    ORDER,
+    ROW_BITS,
     arrow,
     as_bag,
     bags,
     compute,
     dask,
-    frames,
     is_frame,
     is_path,
     resolve_client,
     slot,
     tag_partitions,
 )
-from revcycle.distributed._tables import check_rows, events, first_occurrences, normalised, to_table
+from revcycle.distributed._tables import (
+    check_rows,
+    events,
+    first_occurrences,
+    normalised,
+    orders,
+    to_table,
+)
 from revcycle.errors import RevcycleTypeError, ValidationError
 from revcycle.money import Money
 from revcycle.usage import UsageEvent
@@ -115,17 +121,17 @@ def _first_rows(frame: Any, schema: Any, slots: int) -> list[_Tagged]:
     table = to_table(frame, schema)
     check_rows(table)
     table = normalised(table).filter(first_occurrences(table))
-    rows = [divmod(o, 1 << 40) for o in table.column(ORDER).to_pylist()]
+    rows = [divmod(o, 1 << ROW_BITS) for o in orders(table)]
     return [
         (slot(event.customer, slots), _USAGE, (part, row), event)
         for (part, row), event in zip(rows, events(table), strict=True)
     ]
 
 
-def _usage_bag(usage: object, slots: int, client: Any) -> Any:
+def _usage_bag(usage: Any, slots: int) -> Any:
     """First occurrences of the run's usage, tagged by customer."""
     if is_path(usage) or is_frame(usage):
-        from revcycle.distributed._usage import numbered_frame  # noqa: PLC0415 - one module each
+        from revcycle.distributed._usage import numbered_frame
 
         frame, schema = numbered_frame(usage)
         by_id = frame.shuffle("id", npartitions=frame.npartitions, shuffle_method="tasks")
@@ -244,7 +250,7 @@ def bill(
     parts = [tag_partitions(given, _tag, _CONTRACT, slots)]
     parts.append(tag_partitions(as_bag(issued, "bill() issued"), _tag, _ISSUED, slots))
     if usage is not None:
-        parts.append(_usage_bag(usage, slots, client))
+        parts.append(_usage_bag(usage, slots))
     records = bags().concat(parts)
     grouped = records.groupby(itemgetter(0), npartitions=slots, shuffle="tasks")
     runs = grouped.map(_bill_group, through, invoice_date, tax)

@@ -58,7 +58,9 @@ def resolve_client(client: object) -> Any:
         except ValueError:  # no client was started in this process
             return None
     if not isinstance(client, dist.Client):
-        raise RevcycleTypeError(f"client must be a dask.distributed Client or None, not {client!r}.")
+        raise RevcycleTypeError(
+            f"client must be a dask.distributed Client or None, not {client!r}."
+        )
     return client
 
 
@@ -108,9 +110,7 @@ def default_partitions(count: int) -> int:
     return max(1, min(64, -(-count // 1000)))
 
 
-def tag_partitions(
-    bag: Any, tag: Callable[..., list[tuple[Any, ...]]], *args: Any
-) -> Any:
+def tag_partitions(bag: Any, tag: Callable[..., list[tuple[Any, ...]]], *args: Any) -> Any:
     """A bag of ``tag(partition, number, *args)`` for every partition of ``bag``: the partition
     number lets ``tag`` give each record its place in the input."""
     delayed = dask().delayed

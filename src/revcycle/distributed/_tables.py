@@ -155,5 +155,5 @@ def events(table: pa.Table) -> list[UsageEvent]:
 
 def orders(table: pa.Table) -> list[int]:
     """The :data:`ORDER` of every row."""
-    found: list[int] = table.column(ORDER).to_pylist()
+    found: list[int] = table.column(ORDER).to_numpy().tolist()
     return found

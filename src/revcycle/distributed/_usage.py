@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING, Any, Final, NamedTuple
 from revcycle.dates import Period
 from revcycle.distributed._dask import (
     ORDER,
+    arrow,
     compute,
     dask,
     frames,
@@ -84,7 +85,8 @@ class Screened(NamedTuple):
 def _charge_list(charges: Iterable[UsageCharge] | UsageCharge) -> list[UsageCharge]:
     if isinstance(charges, UsageCharge):
         return [charges]
-    if isinstance(charges, str | bytes) or not isinstance(charges, Iterable):
+    given: object = charges
+    if isinstance(given, str | bytes) or not isinstance(given, Iterable):
         raise RevcycleTypeError(
             f"The charges must be a UsageCharge or a list of them, not {charges!r}."
         )
@@ -117,6 +119,7 @@ def screen_partition(
     ``late``, at or after its end ``future``, of a metric no charge meters ``unmetered`` —
     the rules of :func:`~revcycle.usage.rate_usage_table`, which checks the schema first.
     """
+    arrow()
     given = _charge_list(charges)
     _validate(table, given, period, tz)
     check_rows(table)
@@ -163,6 +166,7 @@ def rate_partition(
     their rows as :func:`screen_partition` kept them (shuffled by ``customer``, so each
     customer's rows are all here), put back in input order (``__order``) before
     :func:`~revcycle.usage.rate_usage_table` rates them (ids known unique)."""
+    arrow()
     if ORDER in table.column_names:
         table = table.sort_by(ORDER).drop_columns([ORDER])
     return rate_usage_table(table, charges, period, tz, assume_unique_ids=True)
@@ -197,7 +201,7 @@ def merge_ratings(
 # On Dask
 
 
-def source_frame(source: object) -> tuple[Any, pa.Schema | None]:
+def source_frame(source: Any) -> tuple[Any, pa.Schema | None]:
     """A Parquet path or a Dask dataframe as a Dask dataframe and the Arrow schema every
     partition is cast to."""
     if is_path(source):
@@ -217,7 +221,7 @@ def _numbered_frame(frame: Any, schema: pa.Schema | None, partition_info: Any = 
     return to_frame(numbered(to_table(frame, schema), number))
 
 
-def numbered_frame(source: object) -> tuple[Any, pa.Schema | None]:
+def numbered_frame(source: Any) -> tuple[Any, pa.Schema | None]:
     """The source's rows with their order, and its Arrow schema with the order column."""
     frame, schema = source_frame(source)
     template = to_table(frame._meta, schema)
@@ -241,7 +245,7 @@ def _rate_frame(
 
 
 def rate_usage(
-    source: object,
+    source: Any,
     charges: Iterable[UsageCharge] | UsageCharge,
     period: Period,
     *,
@@ -252,6 +256,8 @@ def rate_usage(
     :class:`~revcycle.usage.UsageRating` as :func:`~revcycle.usage.rate_usage_table` over the
     whole table (files in order, then rows), a repeated id counted once across partitions
     and customers. ``client=None`` uses the current Dask client, or runs in this process."""
+    frames()
+    arrow()
     given = _charge_list(charges)
     frame, schema = numbered_frame(source)
     _validate(to_table(frame._meta, schema), given, period, tz)
