@@ -179,7 +179,7 @@ def _write_events(events: list[UsageEvent], folder: Path, files: int) -> Path:
                 "metric": [e.metric for e in chunk],
                 "at": pa.array([e.at for e in chunk], pa.timestamp("us", tz="UTC")),
                 "quantity": pa.array([e.quantity for e in chunk], pa.decimal128(18, 2)),
-                "region": [e.properties.get("region") for e in chunk],
+                "region": pa.array([e.properties.get("region") for e in chunk], pa.string()),
             }
         )
         pq.write_table(table, folder / f"part-{number}.parquet")
