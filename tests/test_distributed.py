@@ -231,7 +231,7 @@ def test_usage_rating_equals_rate_usage_table(client: Any, tmp_path: Path) -> No
 
 
 @settings(
-    max_examples=8,
+    max_examples=5,
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
