@@ -30,9 +30,9 @@ from typing import Any
 
 import pyarrow as pa
 import pyarrow.parquet as pq
+from benchmarks._rounds import Row
 from distributed import Client, LocalCluster
 
-from benchmarks._rounds import Row
 from revcycle import Money, Period, distributed
 from revcycle.billing import bill
 from revcycle.catalog import Catalog, ChargeKind, PriceBook, Product
