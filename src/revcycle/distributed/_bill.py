@@ -56,27 +56,11 @@ _USAGE: Final = 2
 _Tagged = tuple[int, int, tuple[int, int], Any]
 
 
-def bill_partition(
-    contracts: Iterable[Contract],
-    *,
-    through: date,
-    issued: Iterable[Invoice] = (),
-    usage: Iterable[UsageEvent] = (),
-    invoice_date: date | None = None,
-    tax: TaxRate | TaxPolicy | None = None,
-) -> BillRun:
-    """The bill run of one partition: :func:`revcycle.billing.bill` over its contracts, with
-    the issued invoices and usage events of the same accounts (every one of them: an account
-    is never split between partitions), usage in input order. A pure function; its
-    ``.to_arrow()`` is the lines table another engine returns (Spark's ``mapInArrow``)."""
-    return _bill_here(
-        contracts,
-        through=through,
-        issued=issued,
-        usage=usage,
-        invoice_date=invoice_date,
-        tax=tax,
-    )
+bill_partition: Final = _bill_here
+"""The bill run of one partition: :func:`revcycle.billing.bill` itself, given every contract,
+issued invoice and usage event of the partition's accounts (an account is never split), usage
+in input order. A pure function; its ``.to_arrow()`` is the lines table another engine returns
+(Spark's ``mapInArrow``)."""
 
 
 # --------------------------------------------------------------------------------------------
@@ -160,14 +144,8 @@ def _bill_group(
     contracts = [r[3] for r in records if r[1] == _CONTRACT]
     issued = [r[3] for r in records if r[1] == _ISSUED]
     usage = [r[3] for r in records if r[1] == _USAGE]
-    run = bill_partition(
-        contracts,
-        through=through,
-        issued=issued,
-        usage=usage,
-        invoice_date=invoice_date,
-        tax=tax,
-    )
+    options: dict[str, Any] = {"through": through, "invoice_date": invoice_date, "tax": tax}
+    run = bill_partition(contracts, issued=issued, usage=usage, **options)
     return run, _late_by_contract(run, contracts, issued, usage, through)
 
 

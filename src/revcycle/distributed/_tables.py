@@ -126,30 +126,19 @@ def conflicting(repeats: pa.Table, originals: pa.Table) -> list[bool]:
 
 
 def events(table: pa.Table) -> list[UsageEvent]:
-    """The rows of a normalised table as events (only rows reported or billed as objects)."""
+    """The rows of a normalised table as events (only rows reported or billed as objects):
+    every column besides the event's own fields is a property, missing where null."""
     names = [n for n in table.column_names if n not in _CORE and n != ORDER]
-    ids, customers, metrics, ats = (table.column(n).to_pylist() for n in _CORE[:4])
-    quantities: list[Any] = (
-        table.column("quantity").to_pylist()
-        if "quantity" in table.column_names
-        else [1] * table.num_rows
-    )
-    values = (
-        list(zip(*(table.column(n).to_pylist() for n in names), strict=True))
-        or [()] * table.num_rows
-    )
     return [
         UsageEvent(
-            id=event_id,
-            customer=customer,
-            metric=metric,
-            at=at,
-            quantity=quantity,
-            properties={p: v for p, v in zip(names, row, strict=True) if v is not None},
+            id=row["id"],
+            customer=row["customer"],
+            metric=row["metric"],
+            at=row["at"],
+            quantity=row.get("quantity", 1),
+            properties={n: row[n] for n in names if row[n] is not None},
         )
-        for event_id, customer, metric, at, quantity, row in zip(
-            ids, customers, metrics, ats, quantities, values, strict=True
-        )
+        for row in table.to_pylist()
     ]
 
 

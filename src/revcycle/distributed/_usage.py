@@ -65,6 +65,10 @@ if TYPE_CHECKING:
 else:
     from revcycle.distributed._tables import pa, pc
 
+Charges = Iterable[UsageCharge] | UsageCharge
+"""What the rating functions take as charges: one :class:`~revcycle.usage.UsageCharge` or
+several."""
+
 LeftOut = tuple[int, str, UsageEvent]
 """A reported event: its order in the input, the :class:`~revcycle.usage.UsageRating` field
 it belongs to (``"duplicates"``, ``"conflicts"``, ``"late"``, ``"future"`` or
@@ -156,11 +160,7 @@ def _report(rows: pa.Table, field: str, into: list[LeftOut]) -> None:
 
 
 def rate_partition(
-    table: pa.Table,
-    charges: Iterable[UsageCharge] | UsageCharge,
-    period: Period,
-    *,
-    tz: str | tzinfo = "UTC",
+    table: pa.Table, charges: Charges, period: Period, tz: str | tzinfo = "UTC"
 ) -> UsageRating:
     """Step 3 of a distributed rating: the lines of the customers of one partition, from
     their rows as :func:`screen_partition` kept them (shuffled by ``customer``, so each
