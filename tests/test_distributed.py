@@ -280,3 +280,14 @@ def test_without_the_extra_the_error_names_the_install(monkeypatch: pytest.Monke
         distributed.bill([], through=date(2025, 3, 1))
     with pytest.raises(errors.MissingExtraError, match=r"pip install 'revcycle\[dask\]'"):
         distributed.rate_usage("events.parquet", CHARGES, PERIOD)
+
+
+def test_importing_revcycle_imports_no_dask() -> None:
+    import subprocess
+
+    code = (
+        "import sys, revcycle, revcycle.billing, revcycle.usage; "
+        "print(sorted(m for m in sys.modules if m.split('.')[0] in ('dask', 'distributed')))"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "[]"
