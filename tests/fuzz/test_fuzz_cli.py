@@ -18,6 +18,7 @@ import resource
 import subprocess
 import sys
 import tempfile
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -30,6 +31,7 @@ from fuzz._world import instances
 from fuzz.test_fuzz_json import mutated
 from revcycle import samples
 from revcycle.amendments import Amendment
+from revcycle.billing import BillRun, bill
 from revcycle.catalog import Catalog
 from revcycle.cli import _VERBS, main
 from revcycle.contracts import Contract
@@ -62,6 +64,7 @@ _AMENDMENT = (
     '{"effective_date": "2026-03-01", "changes": [{"type": "change_quantity", '
     '"sku": "PLATFORM-SEAT", "quantity": "105"}]}'
 )
+_BILLED = _written("billed.json", bill([_contract()], through=date(2025, 4, 1)))
 _INTEREST = ("--invoice-date", "2024-01-31", "--amount", "1000.00 USD", "--as-of", "2024-06-30")
 
 # THE table of verbs: valid command lines to start from. A new verb is one more entry (the
@@ -216,6 +219,24 @@ VERBS: dict[str, list[list[str]]] = {
             "table",
         ],
     ],
+    "bill": [
+        ["bill", samples.path("contracts.json"), "--through", "2026-07-01"],
+        [
+            "bill",
+            _CONTRACT,
+            "--through",
+            "2026-03-31",
+            "--issued",
+            _BILLED,
+            "--tax",
+            "20",
+            "--format",
+            "table",
+        ],
+        ["bill", _CONTRACT, "--through", "2025-04-01", "--explain"],
+        ["bill", samples.path("contracts.json"), "--through", "2027-01-01", "--format", "csv"],
+    ],
+    "schema": [["schema", "contract"], ["schema", "--list"], ["schema", "bill-run"]],
     "terms": [
         ["terms", "2/10 Net 30", "--invoice-date", "2024-01-31", "--amount", "1000.00 USD"],
         [
@@ -242,6 +263,7 @@ _FILE_SAMPLES = {
     "contract.json": lambda: _contract(),
     "amendment.json": lambda: instances(Amendment)[0],
     "contracts.json": lambda: tuple(instances(Contract)[:4]),
+    "billed.json": lambda: instances(BillRun)[0],
 }
 
 _ARGUMENTS = st.one_of(
