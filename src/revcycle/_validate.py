@@ -147,17 +147,19 @@ def check_text(
     if allow_empty:
 
         def check_any(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
-            if not (isinstance(value, str) and not _not_text(value)) and not (
-                optional and value is None
-            ):
+            if not (
+                isinstance(value, str) and (value.isascii() or not _SURROGATE.search(value))
+            ) and not (optional and value is None):
                 fail(instance, attribute, value)
 
         return check_any
 
     def check(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
-        if not (isinstance(value, str) and value.strip() and not _not_text(value)) and not (
-            optional and value is None
-        ):
+        if not (
+            isinstance(value, str)
+            and value.strip()
+            and (value.isascii() or not _SURROGATE.search(value))
+        ) and not (optional and value is None):
             fail(instance, attribute, value)
 
     return check

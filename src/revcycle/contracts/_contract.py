@@ -670,7 +670,7 @@ def _check_version(contract: Contract, first: int) -> None:
                     f"Contract {cid} version {version} changes {name}, which every version "
                     f"shares with the first ({shown(getattr(previous, name))})."
                 )
-        check_effective_date(previous, amendment.effective_date)
+        _check_effective_date(previous, amendment.effective_date)
     origin = "quote" if previous is None else f"amendment:{version}"
     added = contract._added
     period = contract.period
@@ -723,6 +723,10 @@ def _check_version(contract: Contract, first: int) -> None:
 def check_effective_date(contract: Contract, effective: date) -> None:
     """Refuse an amendment of ``contract`` effective on ``effective``: outside the contract's
     term (its start to its inclusive end) or before the amendment that made ``contract``."""
+    _check_effective_date(contract, effective)
+
+
+def _check_effective_date(contract: Contract, effective: date) -> None:
     require_day(effective, "An amendment's effective date")
     if not contract.start_date <= effective <= contract.end_date:
         raise ValidationError(
