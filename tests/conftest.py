@@ -28,7 +28,7 @@ _FUZZ_HEALTH = [
 ]
 settings.register_profile(
     "fuzz-ci",
-    max_examples=12,
+    max_examples=4,
     deadline=None,
     derandomize=True,
     database=None,

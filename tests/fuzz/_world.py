@@ -45,26 +45,17 @@ from revcycle.pipeline import Pipeline
 from revcycle.pricing import DiscountSchedule, DiscountTier, ScheduleKind, Stairstep, Tier, Volume
 from revcycle.proration import period_fraction_detail, term_multiplier_detail
 from revcycle.quotes import Quote, price_quote
-from revcycle.receivables import OpenItem, aging, schedule_interest
+from revcycle.receivables import aging, schedule_interest
 from revcycle.renewals import RenewalPricing, renew
-from revcycle.serialization import loads
+from revcycle.serialization import (
+    ContractBookDocument,
+    OpenItemsDocument,
+    UsageEventsDocument,
+    UsagePlanDocument,
+    loads,
+)
 from revcycle.terms import DayOfMonth, Payment, PaymentTerms
-from revcycle.usage import Meter, Percentage, UsageCharge, UsageEvent, rate_usage
-
-
-@attrs.frozen
-class _Events:
-    events: tuple[UsageEvent, ...]
-
-
-@attrs.frozen
-class _Plan:
-    charges: tuple[UsageCharge, ...]
-
-
-@attrs.frozen
-class _Items:
-    items: tuple[OpenItem, ...]
+from revcycle.usage import Meter, Percentage, UsageCharge, rate_usage
 
 
 def _round_two_seeds(catalog: Catalog) -> list[Any]:
@@ -85,6 +76,12 @@ def _round_two_seeds(catalog: Catalog) -> list[Any]:
     cancelled = amend(upsell.contract, Amendment(date(2027, 1, 1), [Cancel("SEAT")]), catalog)
     renewal = renew(upsell.contract, catalog, pricing=RenewalPricing.UPLIFT, uplift=Percent("7"))
     book = loads(samples.read_text("contracts.json"), list[Contract])
+    documents = [
+        ContractBookDocument(tuple(book)),
+        loads(samples.read_text("open_items.json"), OpenItemsDocument),
+        loads(samples.read_text("usage_events.json"), UsageEventsDocument),
+        loads(samples.read_text("usage_plan.json"), UsagePlanDocument),
+    ]
     year = Period(date(2026, 1, 1), date(2027, 1, 1))
     first = bill([cancelled.contract], through=date(2025, 4, 1))
     vat = TaxRate(Percent("20"), "VAT")
@@ -93,6 +90,7 @@ def _round_two_seeds(catalog: Catalog) -> list[Any]:
         date(2024, 1, 31), Money("1000.00", "USD")
     )
     return [
+        documents,
         contract,
         upsell,
         cancelled,
@@ -131,9 +129,9 @@ def _seeds() -> list[Any]:
     priced = price_quote(quote, catalog)
     pipeline = loads(samples.read_text("opportunities.json"), Pipeline)
     journeys = loads(samples.read_text("milestones.json"), tuple[AccountJourney, ...])
-    items = loads(samples.read_text("open_items.json"), _Items).items
-    events = loads(samples.read_text("usage_events.json"), _Events).events
-    charges = loads(samples.read_text("usage_plan.json"), _Plan).charges
+    items = loads(samples.read_text("open_items.json"), OpenItemsDocument).items
+    events = loads(samples.read_text("usage_events.json"), UsageEventsDocument).events
+    charges = loads(samples.read_text("usage_plan.json"), UsagePlanDocument).charges
     month = Period(date(2024, 1, 1), date(2024, 2, 1))
     terms = [
         PaymentTerms.parse(text)

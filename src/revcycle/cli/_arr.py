@@ -21,7 +21,6 @@ or fails; ``--currency`` names the report currency (needed for an empty book).
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from typing import Any, ClassVar
 
@@ -33,6 +32,7 @@ from revcycle.cli._common import (
     add_verb,
     console,
     parse_date,
+    peek_json,
     print_json,
     print_result,
     print_table,
@@ -99,10 +99,7 @@ def read_book(source: str) -> list[Contract]:
 
 
 def _is_book(text: str) -> bool:
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError:
-        return False  # the contract reader says what is wrong
+    data = peek_json(text)  # None when it does not parse: the contract reader says why
     return isinstance(data, dict) and "contracts" in data
 
 

@@ -34,7 +34,6 @@ wrong command line.
 from __future__ import annotations
 
 import argparse
-import json
 from collections.abc import Callable, Sequence
 from operator import attrgetter
 from typing import TYPE_CHECKING, Any, Final, TypeVar
@@ -47,6 +46,7 @@ from revcycle.cli._common import (
     add_verb,
     console,
     parse_date,
+    peek_json,
     print_csv,
     print_json,
     print_table,
@@ -141,10 +141,7 @@ def read_invoices(source: str) -> tuple[Invoice, ...]:
     """The invoices of one file: a bill run (as ``revcycle bill`` writes it), a list of
     invoices, or one invoice."""
     text = read_text(source)
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError:
-        data = None  # loads() says what is wrong
+    data = peek_json(text)  # None when it does not parse: loads() says why
     if isinstance(data, list):
         return loads(text, tuple[Invoice, ...])
     if isinstance(data, dict) and "invoices" in data:

@@ -237,3 +237,13 @@ def print_table(
     for row in rows:
         table.add_row(*(str(cell) for cell in row))
     target.print(table)
+
+
+def peek_json(text: str) -> object:
+    """The parsed document, only to choose which type to read it as (a list, a book, a priced
+    amendment); ``None`` when it does not parse — bad JSON, nesting too deep for the parser, an
+    integer past Python's limit — so that ``loads`` says what is wrong within its limits."""
+    try:
+        return json.loads(text)
+    except (ValueError, RecursionError):
+        return None

@@ -21,7 +21,6 @@ prints its segments and terms.
 from __future__ import annotations
 
 import argparse
-import json
 from typing import Any
 
 from revcycle._display import amount_text, number_text
@@ -31,6 +30,7 @@ from revcycle.cli._common import (
     add_format_argument,
     add_verb,
     console,
+    peek_json,
     print_result,
     print_table,
     read_json_argument,
@@ -104,10 +104,7 @@ def contract_from_text(text: str) -> Contract:
 
 
 def _is_priced(text: str) -> bool:
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError:
-        return False  # loads() says what is wrong
+    data = peek_json(text)  # None when it does not parse: loads() says why
     return isinstance(data, dict) and "contract" in data and "versions" not in data
 
 

@@ -36,7 +36,6 @@ from __future__ import annotations
 
 import json
 import re
-import typing
 from collections.abc import Mapping
 from typing import Any, Final, TypeVar
 
@@ -59,6 +58,7 @@ from revcycle.serialization._core import (
     member_tag,
     register_core,
     register_tagged_union,
+    require_type,
     structure_errors,
 )
 from revcycle.serialization._core import name as _name
@@ -125,15 +125,6 @@ def make_converter() -> JsonConverter:
 converter: Final = make_converter()
 
 
-def _require_type(cls: Any, where: str) -> None:
-    """``cls`` must be what a converter dispatches on: a class or a type hint."""
-    if isinstance(cls, type) or typing.get_origin(cls) is not None:
-        return
-    raise RevcycleTypeError(
-        f"{where} needs a revcycle type (such as Money or tuple[OpenItem, ...]), not {shown(cls)}."
-    )
-
-
 def unstructure(obj: Any, as_type: Any = None) -> Any:
     """Turn a revcycle value into JSON-ready Python data (dicts, lists, strings).
 
@@ -141,7 +132,7 @@ def unstructure(obj: Any, as_type: Any = None) -> Any:
     written can be read wherever the union is expected.
     """
     if as_type is not None:
-        _require_type(as_type, "unstructure()")
+        require_type(as_type, "unstructure()")
     try:
         if as_type is not None:
             return converter.unstructure(obj, unstructure_as=as_type)
@@ -170,7 +161,7 @@ def structure(data: Any, cls: type[T]) -> T:
     For a member of a tagged union, the ``"type"`` tag :func:`unstructure` writes is accepted
     (and must be that member's).
     """
-    _require_type(cls, "structure()")
+    require_type(cls, "structure()")
     tag = member_tag(converter, cls)
     if tag is not None and isinstance(data, Mapping) and "type" in data:
         if data["type"] != tag:
@@ -216,7 +207,7 @@ def loads(text: str | bytes, cls: type[T]) -> T:
         raise RevcycleTypeError(
             f"loads() reads JSON text (str or bytes), not {type(text).__name__}."
         )
-    _require_type(cls, "loads()")
+    require_type(cls, "loads()")
     what = _name(cls)
     if len(text) > MAX_DOCUMENT_SIZE:
         raise StructureError(
@@ -364,6 +355,7 @@ def loads_csv(text: str, cls: type[T]) -> T:
     :class:`~revcycle.pipeline.Pipeline`, through the same converter as :func:`loads`; errors
     name the row (the header is row 1) and the column
     (docs/how-to/integrate-with-schemas-and-csv.md)."""
+    require_type(cls, "loads_csv()")
     data, header = csv_document(text, cls)
     try:
         return structure(data, cls)

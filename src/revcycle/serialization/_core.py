@@ -469,3 +469,12 @@ def structure_errors(cls: Any) -> Iterator[None]:
         StructureHandlerNotFoundError,
     ) as error:
         raise StructureError(f"Cannot read {name(cls)}:", [f"$: {_describe(error)}"]) from error
+
+
+def require_type(cls: Any, where: str) -> None:
+    """``cls`` must be what a converter dispatches on: a class or a type hint."""
+    if isinstance(cls, type) or typing.get_origin(cls) is not None:
+        return
+    raise RevcycleTypeError(
+        f"{where} needs a revcycle type (such as Money or tuple[OpenItem, ...]), not {shown(cls)}."
+    )

@@ -28,6 +28,7 @@ import re
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any, Final
 
+from revcycle._validate import require_sequence
 from revcycle.errors import StructureError, shown
 from revcycle.pipeline import Pipeline
 from revcycle.serialization._core import name
@@ -184,9 +185,12 @@ def dumps_csv(records: Sequence[Mapping[str, Any]], columns: Sequence[str] | Non
     sku,total,end
     SEAT,9900.00,
     """
-    header = list(columns if columns is not None else (records[0] if records else []))
+    rows = require_sequence(records, "CSV records", of="mappings", kind=Mapping)
+    if columns is not None:
+        columns = require_sequence(columns, "CSV columns", of="str", kind=str)
+    header = list(columns if columns is not None else (rows[0] if rows else []))
     out = io.StringIO(newline="")
     writer = csv.DictWriter(out, fieldnames=header, lineterminator="\n")
     writer.writeheader()
-    writer.writerows(records)
+    writer.writerows(rows)
     return out.getvalue()
