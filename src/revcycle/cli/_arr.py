@@ -57,12 +57,7 @@ def register(subparsers: Any) -> None:
     """Add the ``arr`` verb."""
     summary = "ARR on a day, or the ARR bridge over a period, of a book of contracts"
     parser = add_verb(subparsers, "arr", summary, _handle, doc=__doc__)
-    parser.add_argument(
-        "books",
-        metavar="CONTRACTS.json",
-        nargs="+",
-        help="books of contracts, contracts or priced amendments (paths, or - for one of them)",
-    )
+    add_books_argument(parser)
     when = parser.add_mutually_exclusive_group(required=True)
     when.add_argument("--on", metavar="DAY", help="the day of MRR and ARR, such as 2026-06-30")
     when.add_argument(
@@ -76,6 +71,16 @@ def register(subparsers: Any) -> None:
         "--rates", metavar="RATES.json", help="exchange rates (a file, or the JSON itself)"
     )
     add_format_argument(parser)
+
+
+def add_books_argument(parser: argparse.ArgumentParser) -> None:
+    """Add the ``CONTRACTS.json`` files a verb reads as one book (:func:`read_book` each)."""
+    parser.add_argument(
+        "books",
+        metavar="CONTRACTS.json",
+        nargs="+",
+        help="books of contracts, contracts or priced amendments (paths, or - for one of them)",
+    )
 
 
 def read_book(source: str) -> list[Contract]:
