@@ -409,14 +409,18 @@ else:
     )
 
     def __getattr__(name: str) -> object:
-        from importlib import import_module  # a small module over the built-in import system
+        import sys
 
+        # The import statement's own machinery (not importlib.import_module), so that
+        # `python -X importtime` shows each module under its name.
         module = _LAZY.get(name)
+        if module is None and name in _SUBMODULES:
+            __import__(f"{__name__}.{name}")
+            return sys.modules[f"{__name__}.{name}"]
         if module is None:
-            if name in _SUBMODULES:
-                return import_module(f"{__name__}.{name}")
             raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-        value = getattr(import_module(module), name)
+        __import__(module)
+        value = getattr(sys.modules[module], name)
         globals()[name] = value  # later accesses are plain attribute reads
         return value
 

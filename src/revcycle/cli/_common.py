@@ -15,7 +15,6 @@ from revcycle.cli._plain import PlainText
 from revcycle.dates import Duration, Period
 from revcycle.errors import CliError, RevcycleError
 from revcycle.money import Money
-from revcycle.serialization import SCHEMA_VERSION, loads, unstructure
 
 
 if TYPE_CHECKING:
@@ -91,6 +90,8 @@ def read_json_argument(value: str) -> str:
 
 def read_model(source: str, cls: type[T]) -> T:
     """Read a JSON document from a path (or ``-``) into a revcycle model."""
+    from revcycle.serialization import loads  # the JSON edge loads every engine
+
     return loads(read_text(source), cls)
 
 
@@ -134,6 +135,8 @@ def add_format_argument(parser: argparse.ArgumentParser) -> None:
 
 def print_json(obj: Any) -> None:
     """Write a revcycle value (or plain data) as JSON with ``schema_version`` on top."""
+    from revcycle.serialization import SCHEMA_VERSION, unstructure
+
     data = unstructure(obj)
     if isinstance(data, dict):
         data = {**data, "schema_version": SCHEMA_VERSION}
