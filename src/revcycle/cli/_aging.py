@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import argparse
 import json
-from typing import Any, final
+from typing import TYPE_CHECKING, Any, final
 
 import attrs
 
@@ -28,14 +28,20 @@ from revcycle.cli._common import (
     read_text,
 )
 from revcycle.errors import StructureError, ValidationError
-from revcycle.receivables import DEFAULT_EDGES, AgingReport, OpenItem, aging
-from revcycle.serialization import loads
+
+
+if TYPE_CHECKING:
+    from revcycle.receivables import AgingReport, OpenItem
+
+# revcycle.receivables.DEFAULT_EDGES, written out so that `revcycle aging --help` imports no
+# engine (tests/test_startup.py checks that they agree).
+DEFAULT_EDGES_TEXT = "30,60,90,120"
 
 
 @final
 @attrs.frozen
 class _OpenItems:
-    items: tuple[OpenItem, ...]
+    items: tuple[OpenItem, ...]  # resolved by read_items, which imports the engine
 
 
 def register(subparsers: Any) -> None:
@@ -50,7 +56,7 @@ def register(subparsers: Any) -> None:
     )
     parser.add_argument(
         "--edges",
-        default=",".join(str(e) for e in DEFAULT_EDGES),
+        default=DEFAULT_EDGES_TEXT,
         metavar="N,N,...",
         help="bucket edges in days past due (default 30,60,90,120)",
     )
@@ -59,6 +65,10 @@ def register(subparsers: Any) -> None:
 
 def read_items(text: str) -> tuple[OpenItem, ...]:
     """Open items from ``{"items": [...]}`` or a bare JSON list."""
+    from revcycle.receivables import OpenItem
+    from revcycle.serialization import loads
+
+    attrs.resolve_types(_OpenItems, localns={"OpenItem": OpenItem})
     try:
         data = json.loads(text)
     except json.JSONDecodeError:
@@ -81,6 +91,8 @@ def read_items(text: str) -> tuple[OpenItem, ...]:
 
 
 def _handle(args: argparse.Namespace) -> int:
+    from revcycle.receivables import aging
+
     try:
         edges = tuple(int(part) for part in args.edges.split(","))
     except ValueError:
