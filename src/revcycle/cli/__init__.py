@@ -54,6 +54,8 @@ _VERBS: Final = (
     ("arr", "_arr", "ARR on a day, or the ARR bridge over a period, of a book of contracts"),
     # and invoice
     ("bill", "_bill", "bill contracts through a date: invoices, due dates, credits (idempotent)"),
+    # the JSON Schema of each document
+    ("schema", "_schema", "print the JSON Schema of a document (quote, contract, open-items, ...)"),
 )
 
 

@@ -15,9 +15,7 @@ from __future__ import annotations
 
 import argparse
 import json
-from typing import TYPE_CHECKING, Any, final
-
-import attrs
+from typing import TYPE_CHECKING, Any
 
 from revcycle.cli._common import (
     add_format_argument,
@@ -25,7 +23,7 @@ from revcycle.cli._common import (
     parse_date,
     print_result,
     print_table,
-    read_text,
+    read_tabular,
 )
 from revcycle.errors import StructureError, ValidationError
 
@@ -36,12 +34,6 @@ if TYPE_CHECKING:
 # revcycle.receivables.DEFAULT_EDGES, written out so that `revcycle aging --help` imports no
 # engine (tests/test_startup.py checks that they agree).
 DEFAULT_EDGES_TEXT = "30,60,90,120"
-
-
-@final
-@attrs.frozen
-class _OpenItems:
-    items: tuple[OpenItem, ...]  # resolved by read_items, which imports the engine
 
 
 def register(subparsers: Any) -> None:
@@ -66,9 +58,8 @@ def register(subparsers: Any) -> None:
 def read_items(text: str) -> tuple[OpenItem, ...]:
     """Open items from ``{"items": [...]}`` or a bare JSON list."""
     from revcycle.receivables import OpenItem
-    from revcycle.serialization import loads
+    from revcycle.serialization import OpenItemsDocument, loads
 
-    attrs.resolve_types(_OpenItems, localns={"OpenItem": OpenItem})
     try:
         data = json.loads(text)
     except json.JSONDecodeError:
@@ -83,15 +74,16 @@ def read_items(text: str) -> tuple[OpenItem, ...]:
     try:
         if isinstance(data, list):
             return loads(text, tuple[OpenItem, ...])
-        return loads(text, _OpenItems).items
+        return loads(text, OpenItemsDocument).items
     except StructureError as error:
-        # The model names ("tuple", "_OpenItems") mean nothing to the person who wrote the file.
+        # The model names ("tuple", "OpenItemsDocument") mean nothing to whoever wrote the file.
         _, colon, rest = error.summary.partition(":")
         raise StructureError(f"Cannot read open items{colon}{rest}", error.messages) from None
 
 
 def _handle(args: argparse.Namespace) -> int:
     from revcycle.receivables import aging
+    from revcycle.serialization import OpenItemsDocument
 
     try:
         edges = tuple(int(part) for part in args.edges.split(","))
@@ -99,7 +91,10 @@ def _handle(args: argparse.Namespace) -> int:
         raise ValidationError(
             f"--edges must be whole days separated by commas such as 30,60,90, not {args.edges!r}."
         ) from None
-    report = aging(read_items(read_text(args.items)), parse_date(args.as_of, "--as-of"), edges)
+    document = read_tabular(
+        args.items, OpenItemsDocument, lambda text: OpenItemsDocument(read_items(text))
+    )
+    report = aging(document.items, parse_date(args.as_of, "--as-of"), edges)
     return print_result(report, args.format, print_aging)
 
 

@@ -83,10 +83,12 @@ def register(subparsers: Any) -> None:
 
 
 def read_events(source: str) -> tuple[UsageEvent, ...]:
-    """Usage events from a path (or ``-``): ``{"events": [...]}`` or a bare list."""
-    from revcycle.serialization import loads
+    """Usage events from a path (or ``-``): ``{"events": [...]}``, a bare list or a CSV file."""
+    from revcycle.serialization import UsageEventsDocument, loads, loads_csv
 
     _resolve_documents()
+    if source.lower().endswith(".csv"):
+        return loads_csv(read_text(source), UsageEventsDocument).events
     text = read_text(source)
     if text.lstrip().startswith("["):
         # A bare list: read as the events document it stands for (same checks, same errors).
