@@ -14,7 +14,7 @@ account and currency and one total per currency.
 from __future__ import annotations
 
 import argparse
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from revcycle.cli._common import (
     add_format_argument,
@@ -25,8 +25,14 @@ from revcycle.cli._common import (
     read_tabular,
 )
 from revcycle.errors import StructureError, ValidationError, shown
-from revcycle.receivables import DEFAULT_EDGES, AgingReport, OpenItem, aging
-from revcycle.serialization import OpenItemsDocument, loads
+
+
+if TYPE_CHECKING:
+    from revcycle.receivables import AgingReport, OpenItem
+
+# revcycle.receivables.DEFAULT_EDGES, written out so that `revcycle aging --help` imports no
+# engine (tests/test_startup.py checks that they agree).
+DEFAULT_EDGES_TEXT = "30,60,90,120"
 
 
 def register(subparsers: Any) -> None:
@@ -41,7 +47,7 @@ def register(subparsers: Any) -> None:
     )
     parser.add_argument(
         "--edges",
-        default=",".join(str(e) for e in DEFAULT_EDGES),
+        default=DEFAULT_EDGES_TEXT,
         metavar="N,N,...",
         help="bucket edges in days past due (default 30,60,90,120)",
     )
@@ -50,6 +56,9 @@ def register(subparsers: Any) -> None:
 
 def read_items(text: str) -> tuple[OpenItem, ...]:
     """Open items from ``{"items": [...]}`` or a bare JSON list."""
+    from revcycle.receivables import OpenItem
+    from revcycle.serialization import OpenItemsDocument, loads
+
     start = text.lstrip()[:1]
     if start not in ("[", "{"):
         raise StructureError(
@@ -67,6 +76,9 @@ def read_items(text: str) -> tuple[OpenItem, ...]:
 
 
 def _handle(args: argparse.Namespace) -> int:
+    from revcycle.receivables import aging
+    from revcycle.serialization import OpenItemsDocument
+
     try:
         edges = tuple(int(part) for part in args.edges.split(","))
     except ValueError:

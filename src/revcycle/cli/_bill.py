@@ -39,7 +39,6 @@ from operator import attrgetter
 from typing import TYPE_CHECKING, Any, Final, TypeVar
 
 from revcycle._display import amount_text
-from revcycle.billing import BillRun, Invoice, TaxRate, bill
 from revcycle.cli._arr import add_books_argument, read_book
 from revcycle.cli._common import (
     add_format_argument,
@@ -56,11 +55,12 @@ from revcycle.cli._plain import PlainText
 from revcycle.cli._rate import read_events
 from revcycle.errors import CliError, RevcycleError, StructureError, shown
 from revcycle.money import Percent
-from revcycle.serialization import loads
 
 
 if TYPE_CHECKING:
     from rich.console import Console
+
+    from revcycle.billing import BillRun, Invoice, TaxRate
 
 T = TypeVar("T")
 _SHOWN: Final = 3  # the problems of an unreadable file quoted in its one-line error
@@ -92,6 +92,8 @@ def register(subparsers: Any) -> None:
 
 
 def _handle(args: argparse.Namespace) -> int:
+    from revcycle.billing import bill
+
     sources = [*args.books, *args.issued, *([] if args.usage is None else [args.usage])]
     if sources.count("-") > 1:
         raise CliError("only one input can be read from standard input.")
@@ -128,6 +130,8 @@ def _read(source: str, reader: Callable[[str], Sequence[T]]) -> Sequence[T]:
 
 
 def _tax(text: str) -> TaxRate:
+    from revcycle.billing import TaxRate
+
     try:
         percent = Percent(text.strip().removesuffix("%").strip())
     except RevcycleError as error:
@@ -140,6 +144,9 @@ def _tax(text: str) -> TaxRate:
 def read_invoices(source: str) -> tuple[Invoice, ...]:
     """The invoices of one file: a bill run (as ``revcycle bill`` writes it), a list of
     invoices, or one invoice."""
+    from revcycle.billing import BillRun, Invoice
+    from revcycle.serialization import loads
+
     text = read_text(source)
     data = peek_json(text)  # None when it does not parse: loads() says why
     if isinstance(data, list):

@@ -15,14 +15,6 @@ from revcycle.cli._plain import PlainText, plain_help
 from revcycle.dates import Duration, Period
 from revcycle.errors import CliError, RevcycleError, StructureError, shown
 from revcycle.money import Money
-from revcycle.serialization import (
-    MAX_DOCUMENT_SIZE,
-    SCHEMA_VERSION,
-    dumps_csv,
-    loads,
-    loads_csv,
-    unstructure,
-)
 
 
 if TYPE_CHECKING:
@@ -79,6 +71,8 @@ def parse_period(text: str, flag: str) -> Period:
 def read_text(source: str) -> str:
     """Read a path, or standard input for ``-``: UTF-8 text of at most
     :data:`~revcycle.serialization.MAX_DOCUMENT_SIZE` characters (64 MiB)."""
+    from revcycle.serialization import MAX_DOCUMENT_SIZE  # a verb reading a file runs an engine
+
     shown = repr(source) if not source.isprintable() else source
     try:
         if source == "-":
@@ -109,6 +103,8 @@ def read_json_argument(value: str) -> str:
 
 def read_model(source: str, cls: type[T]) -> T:
     """Read a JSON document from a path (or ``-``) into a revcycle model."""
+    from revcycle.serialization import loads  # the JSON edge loads every engine
+
     return loads(read_text(source), cls)
 
 
@@ -170,6 +166,8 @@ def print_csv(result: Any) -> None:
     if to_records is None:
         raise CliError("this result is not a table; use --format json or table.")
     columns = getattr(result, "_table_columns", None)
+    from revcycle.serialization import dumps_csv
+
     sys.stdout.write(dumps_csv(to_records(), None if columns is None else list(columns())))
 
 
@@ -177,12 +175,16 @@ def read_tabular(source: str, cls: type[T], read_json: Callable[[str], T]) -> T:
     """A tabular document from a ``.csv`` path (:func:`~revcycle.serialization.loads_csv`),
     else its JSON text read by ``read_json``."""
     if source.lower().endswith(".csv"):
+        from revcycle.serialization import loads_csv
+
         return loads_csv(read_text(source), cls)
     return read_json(read_text(source))
 
 
 def print_json(obj: Any) -> None:
     """Write a revcycle value (or plain data) as JSON with ``schema_version`` on top."""
+    from revcycle.serialization import SCHEMA_VERSION, unstructure
+
     data = unstructure(obj)
     if isinstance(data, dict):
         data = {**data, "schema_version": SCHEMA_VERSION}

@@ -44,7 +44,6 @@ from revcycle.proration import (
     period_fraction_detail,
     term_multiplier_detail,
 )
-from revcycle.serialization import unstructure
 
 
 @attrs.frozen(kw_only=True)
@@ -117,6 +116,8 @@ def prorate(request: ProrationRequest) -> Proration:
 
 
 def _handle(args: argparse.Namespace) -> int:
+    from revcycle.serialization import unstructure
+
     request = _request(args)
     result = prorate(request)
     prorated = None if request.amount is None else result.apply(request.amount)

@@ -23,7 +23,6 @@ from typing import Any
 
 from revcycle.cli._common import add_verb
 from revcycle.errors import CliError, shown
-from revcycle.serialization import DOCUMENTS, json_schema
 
 
 def register(subparsers: Any) -> None:
@@ -37,6 +36,8 @@ def register(subparsers: Any) -> None:
 def document_name(text: str) -> str:
     """The document name ``text`` stands for: ``PricedQuote``, ``priced_quote`` and
     ``priced-quote`` are one name."""
+    from revcycle.serialization import DOCUMENTS  # the JSON edge, imported when the verb runs
+
     dashed = re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "-", text.strip()).replace("_", "-").lower()
     if dashed not in DOCUMENTS:
         known = ", ".join(DOCUMENTS)
@@ -46,11 +47,15 @@ def document_name(text: str) -> str:
 
 def schema_of(name: str) -> dict[str, Any]:
     """The published schema of the document ``name``, titled by that name."""
+    from revcycle.serialization import DOCUMENTS, json_schema
+
     schema = json_schema(DOCUMENTS[name], title=name)
     return {"$id": f"urn:revcycle:schema:{name}", **schema}
 
 
 def _handle(args: argparse.Namespace) -> int:
+    from revcycle.serialization import DOCUMENTS
+
     if args.list:
         sys.stdout.write("\n".join(DOCUMENTS) + "\n")
         return 0

@@ -6,14 +6,16 @@ Re-exported by :mod:`revcycle.money`; import from there.
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Final, final
+from typing import TYPE_CHECKING, Final, final
 
 import attrs
-import babel
-import babel.numbers
 
 from revcycle._iso4217 import MINOR_UNITS, NO_MINOR_UNIT
 from revcycle.errors import RevcycleTypeError, UnknownCodeError, shown
+
+
+if TYPE_CHECKING:
+    import babel
 
 
 def _check_code(_: object, __: object, code: str) -> None:
@@ -88,10 +90,14 @@ class Currency:
 
     def name(self, locale: str = "en") -> str:
         """The currency's display name in ``locale`` (from Babel's CLDR data)."""
+        import babel.numbers  # Babel loads when a name is asked for, not with every Money
+
         return str(babel.numbers.get_currency_name(self.code, locale=_locale(locale)))
 
     def symbol(self, locale: str = "en_US") -> str:
         """The currency's symbol in ``locale`` (``'$'`` for USD in ``en_US``)."""
+        import babel.numbers
+
         return str(babel.numbers.get_currency_symbol(self.code, locale=_locale(locale)))
 
     def __repr__(self) -> str:
@@ -110,6 +116,8 @@ def _locale(name: str) -> babel.Locale:
         raise RevcycleTypeError(
             f"A locale must be a CLDR locale identifier such as 'en_US', not {shown(name)}."
         )
+    import babel
+
     try:
         return babel.Locale.parse(name)
     except (ValueError, TypeError, babel.UnknownLocaleError):
