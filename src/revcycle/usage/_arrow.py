@@ -354,59 +354,75 @@ def _candidate_rows(ids: pa.ChunkedArray[Any]) -> Any:
     """Ascending positions of the rows whose id may repeat, or ``None`` without numpy.
 
     Two equal ids have equal keys (:func:`_id_keys`), so a row whose key is unique has a
-    unique id: sorting the keys (numpy's vectorised sort of 64-bit integers) rules out every
-    such row in one pass, and only the rows sharing a key (repeated ids, or rare unequal ids
-    with one key) are compared exactly. No hash table of 10^7 strings is built.
+    unique id: sorting a copy of the keys (numpy's vectorised sort of 64-bit integers) rules
+    out every such row in one pass, and only the rows sharing a key (repeated ids, or rare
+    unequal ids with one key) are compared exactly. No hash table of 10^7 strings is built:
+    Arrow's hash of 10^7 strings costs several times the sort, its hash of the 64-bit keys
+    about twice it.
     """
     if np is None:  # pragma: no cover - numpy ships with pandas and most Arrow installs
         return None
-    combined = ids.combine_chunks()
-    keys = _id_keys(combined)
-    keys.sort()  # in place: no second array of 8 bytes per row in the common case
-    if not (keys[1:] == keys[:-1]).any():
+    keys = _id_keys(ids.combine_chunks())
+    ordered = np.sort(keys)
+    same = ordered[1:] == ordered[:-1]
+    if not same.any():
         return np.empty(0, dtype=np.int64)
-    keys = _id_keys(combined)  # in row order again (only when some key repeats)
-    # Some key repeats: sort again with each row's number in the low bits, so that the rows
-    # sharing a key come out side by side with their positions (np.isin against the shared
-    # keys would sort ten million rows with a stable argsort: seconds). The high bits are
-    # those of key × an odd constant, a bijection mixing every bit of the key upward;
-    # rows whose truncated keys meet by chance are compared exactly like the others.
-    count = len(keys)
-    row_bits = max(1, (count - 1).bit_length())
-    rows_mask = np.uint64((1 << row_bits) - 1)
-    keys *= np.uint64(_MIX)
-    keys &= ~rows_mask
-    keys |= np.arange(count, dtype=np.uint64)
-    keys.sort()
-    high = keys >> np.uint64(row_bits)
-    same = high[1:] == high[:-1]
-    rows = np.concatenate((keys[1:][same], keys[:-1][same])) & rows_mask
-    return np.unique(rows).astype(np.int64)
+    shared = np.unique(ordered[1:][same])  # the keys held by more than one row (few)
+    del ordered, same
+    # The rows holding a shared key: a bitmap of the shared keys' mixed top bits rules out
+    # most rows in two vector operations, then Arrow's hash probe (is_in) checks the rest.
+    bits = max(16, (16 * len(shared)).bit_length())
+    shift = np.uint64(64 - bits)
+    mixed = keys * np.uint64(_MIX)
+    mixed >>= shift
+    bitmap = np.zeros(1 << bits, dtype=bool)
+    bitmap[(shared * np.uint64(_MIX)) >> shift] = True
+    maybe = np.flatnonzero(bitmap[mixed])
+    del mixed, bitmap
+    found: Any = pc.is_in(pa.array(keys[maybe]), value_set=pa.array(shared))
+    return maybe[found.to_numpy(zero_copy_only=False)]
 
 
-def _deduplicate(table: pa.Table) -> tuple[pa.Table, list[UsageEvent], list[UsageEvent]]:
+class Repeats:
+    """The later occurrences of repeated ids, kept as Arrow rows: they become
+    :class:`UsageEvent` values only when :attr:`UsageRating.duplicates` (or ``conflicts``)
+    is first read, never while rating (10^5 repeats would cost a second as events)."""
+
+    __slots__ = ("_conflicting", "_rows")
+
+    def __init__(self, rows: pa.Table, conflicting: list[bool]) -> None:
+        self._rows = rows
+        self._conflicting = conflicting
+
+    def __call__(self) -> tuple[tuple[UsageEvent, ...], tuple[UsageEvent, ...]]:
+        """``(duplicates, conflicts)`` in input order, ``conflicts`` a subset of the first."""
+        duplicates = tuple(_events(self._rows))
+        conflicts = tuple(e for e, x in zip(duplicates, self._conflicting, strict=True) if x)
+        return duplicates, conflicts
+
+
+def _deduplicate(table: pa.Table) -> tuple[pa.Table, Repeats | None]:
+    """The table without the later occurrences of repeated ids (the first, in row order,
+    is kept) and those occurrences, or ``None`` when every id is distinct."""
     candidates = _candidate_rows(table.column("id"))
     if candidates is None:  # pragma: no cover - without numpy every row is a candidate
         subset = table.append_column(_INDEX, _row_numbers(table.num_rows))
     elif not len(candidates):
-        return table, [], []  # every id is distinct (the common case)
+        return table, None  # every id is distinct (the common case)
     else:
         subset = table.take(pa.array(candidates)).append_column(_INDEX, pa.array(candidates))
-    # Exactly among the candidates (in input order): the first occurrence of each id is kept.
+    # Exactly among the candidates (in input order), by Arrow's hash of the id strings: the
+    # codes are numbered in order of first appearance, so a row is its id's first occurrence
+    # exactly when its code exceeds every code before it.
     encoded: Any = pc.dictionary_encode(subset.column("id").combine_chunks())
     if len(encoded.dictionary) == subset.num_rows:
-        return table, [], []  # keys shared by chance, no repeated id
-    positions = subset.column(_INDEX).combine_chunks()
-    codes = pa.table({"code": encoded.indices, _INDEX: positions})
-    firsts = codes.group_by("code").aggregate([(_INDEX, "min")]).column(f"{_INDEX}_min")
-    first = pc.is_in(positions, value_set=firsts.combine_chunks())
-    repeats = subset.filter(pc.invert(first))
-    duplicates = _events(repeats)  # filter keeps the input order
+        return table, None  # keys shared by chance, no repeated id
+    later, matching = _later_occurrences(encoded.indices)
+    repeats = subset.take(later)
+    matched = subset.take(matching)
     # A duplicate conflicts when a field differs from its id's first occurrence: compared
     # column by column in Arrow (a missing property equals a missing one), as UsageEvent
     # equality compares the same values, without building the first occurrences as events.
-    originals = subset.filter(first)
-    matched = originals.take(pc.index_in(repeats.column("id"), value_set=originals.column("id")))
     differs: Any = pa.nulls(repeats.num_rows, pa.bool_()).fill_null(False)
     for name in repeats.column_names:
         if name in ("id", _INDEX):
@@ -418,7 +434,6 @@ def _deduplicate(table: pa.Table) -> tuple[pa.Table, list[UsageEvent], list[Usag
             pc.and_(pc.is_null(mine), pc.is_null(theirs)),
         )
         differs = pc.or_(differs, pc.invert(same))
-    conflicts = [e for e, x in zip(duplicates, differs.to_pylist(), strict=True) if x]
     dropped = repeats.column(_INDEX).combine_chunks()
     kept: Any
     if np is None:  # pragma: no cover - numpy ships with pandas and most Arrow installs
@@ -427,7 +442,31 @@ def _deduplicate(table: pa.Table) -> tuple[pa.Table, list[UsageEvent], list[Usag
         mask = np.ones(table.num_rows, dtype=bool)
         mask[dropped.to_numpy()] = False
         kept = pa.array(mask)
-    return table.filter(kept), duplicates, conflicts
+    rows = repeats.drop_columns([_INDEX])
+    return table.filter(kept), Repeats(rows, differs.to_pylist())
+
+
+def _later_occurrences(codes: pa.Array[Any]) -> tuple[pa.Array[Any], pa.Array[Any]]:
+    """For dictionary codes numbered in order of first appearance: the positions of the rows
+    that are not their code's first occurrence, and for each the position of that first
+    occurrence (a row comes first exactly when its code exceeds every code before it)."""
+    if np is None:  # pragma: no cover - numpy ships with pandas and most Arrow installs
+        numbers = _row_numbers(len(codes))
+        firsts = (
+            pa.table({"code": codes, _INDEX: numbers})
+            .group_by("code")
+            .aggregate([(_INDEX, "min")])
+            .sort_by("code")
+            .column(f"{_INDEX}_min")
+            .combine_chunks()
+        )
+        later = pc.filter(numbers, pc.invert(pc.is_in(numbers, value_set=firsts)))
+        return later, firsts.take(pc.take(codes, later))
+    values = codes.to_numpy(zero_copy_only=False).astype(np.int64)
+    first = values > np.maximum.accumulate(np.concatenate(([-1], values[:-1])))
+    positions = np.flatnonzero(first)  # positions[c]: where code c first occurs
+    later_rows = np.flatnonzero(~first)
+    return pa.array(later_rows), pa.array(positions[values[later_rows]])
 
 
 def _extremes(quantity: pa.ChunkedArray[Any]) -> tuple[int, int]:
@@ -725,10 +764,9 @@ def scan_table(
         c.meter.aggregation is Aggregation.LATEST or isinstance(c.model, Percentage)
         for c in charges.values()
     )
-    duplicates: list[UsageEvent] = []
-    conflicts: list[UsageEvent] = []
+    repeats = None
     if deduplicate:
-        table, duplicates, conflicts = _deduplicate(table)
+        table, repeats = _deduplicate(table)
     if ordered:  # numbered after de-duplication: the kept rows keep their input order
         table = table.append_column(_INDEX, _row_numbers(table.num_rows))
 
@@ -774,4 +812,4 @@ def scan_table(
         found, timed = _aggregate(rows, charge, hi, span)
         quantities.update(found)
         amounts.update(timed)
-    return Scan(quantities, amounts, duplicates, conflicts, late, future, unmetered)
+    return Scan(quantities, amounts, [], [], late, future, unmetered, repeats)

@@ -27,7 +27,13 @@ from revcycle.proration import period_fraction
 from revcycle.usage._charges import Percentage, UsageCharge
 from revcycle.usage._events import UsageEvent, UsageKey
 from revcycle.usage._meters import Aggregation, Meter
-from revcycle.usage._results import RatedCharge, UsageRating, _rated_line, _RowSource
+from revcycle.usage._results import (
+    RatedCharge,
+    UsageRating,
+    _lazy_rating,
+    _rated_line,
+    _RowSource,
+)
 from revcycle.usage._scan import (
     MICROSECOND,
     Scan,
@@ -485,6 +491,16 @@ def _rating(
     scanned = scan(by_metric, lo, hi)
     quantities = _apply_opening(scanned.quantities, opening, by_metric)
     lines = _rate(quantities, scanned.amounts, by_metric, fraction, billed, _customers(customers))
+    if scanned.pending is not None:
+        return _lazy_rating(
+            period,
+            zone_name,
+            lines,
+            tuple(scanned.late),
+            tuple(scanned.future),
+            tuple(scanned.unmetered),
+            scanned.pending,
+        )
     return UsageRating(
         period=period,
         tz=zone_name,
