@@ -123,7 +123,6 @@ def _scan(
     late: list[UsageEvent] = []
     future: list[UsageEvent] = []
     unmetered: list[UsageEvent] = []
-    seen_get = seen.get
     SUM, COUNT, MAX, LATEST, UNIQUE = (  # noqa: N806 - local aliases for the hot loop
         Aggregation.SUM,
         Aggregation.COUNT,
@@ -146,10 +145,9 @@ def _scan(
         with decimal.localcontext(CTX):
             for event in events:
                 event_id = event.id
-                first = seen_get(event_id)
-                if first is not None:
+                if event_id in seen:  # an operator, cheaper than a call of seen.get
                     duplicates.append(event)
-                    if event != first:
+                    if event != seen[event_id]:
                         conflicts.append(event)
                     continue
                 seen[event_id] = event
@@ -169,7 +167,10 @@ def _scan(
                     if quantity < zero and accumulators[event.metric].refuse_negative:
                         raise negative_quantity(event)
                     customer = event.customer
-                    found[customer] = found.get(customer, zero) + quantity
+                    try:  # operators rather than a call of found.get per event
+                        found[customer] += quantity
+                    except KeyError:
+                        found[customer] = zero + quantity  # rounded to the context, like a sum
                     continue
                 acc = found
                 if acc.filters:
