@@ -98,7 +98,7 @@ HEADER = (
 def row_text(row: Row) -> str:
     """One line of the runner's table; the verdict is ``met`` when the ratio is at most the
     target."""
-    peak = "" if row.peak_mb is None else f"{row.peak_mb:.0f}"
+    peak = "" if row.peak_mb is None else f"{row.peak_mb:.1f}"
     ratio = "—" if math.isnan(row.ratio) else f"{row.ratio:.2f}×"
     floor = "—" if math.isnan(row.floor_cpu) else f"{row.floor_cpu:.4f}"
     if row.target is None:
