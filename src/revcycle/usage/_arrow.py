@@ -5,15 +5,11 @@ Used by :func:`revcycle.usage.rate_usage_table`, which imports this module only 
 returns, :func:`finish`, the negative-quantity rule) comes from ``usage/_scan.py``, never from
 the engine. Everything per row runs in Arrow compute kernels or numpy vector operations on
 Arrow's buffers (de-duplication by id, the period window, filters, group-by aggregation);
-Python sees one value per (customer, group), plus the rows that are reported rather than
-counted (duplicates, late, future and unmetered events), which become :class:`UsageEvent`
-values. A :class:`~revcycle.usage.Percentage` charge needs every event's amount in time
-order, so its rows are read into Python.
-
-Repeated ids are found without a hash table of strings: each id becomes a 64-bit key read
-from the string buffer, the keys are sorted (numpy), and only rows sharing a key are compared
-exactly. On 10^7 distinct ids that costs about as much as the group-by sum itself, several
-times less than Arrow's string hashing (``dictionary_encode``, ``unique``, ``group_by``).
+Python sees one value per (customer, group), plus the late, future and unmetered rows, which
+become :class:`UsageEvent` values; repeated ids stay Arrow rows until the rating's
+``duplicates`` are read (``usage/_arrow_rows.py``, which also finds them). A
+:class:`~revcycle.usage.Percentage` charge needs every event's amount in time order, so its
+rows are read into Python.
 
 Timestamps are taken at microsecond precision, like Python's ``datetime``.
 """

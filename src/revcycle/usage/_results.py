@@ -201,7 +201,9 @@ class UsageRating:
     ``lines`` are sorted by (customer, metric, group), group ``None`` first. ``duplicates``
     holds every repeated id's later occurrences, ``conflicts`` those of them whose fields
     differ from the first; ``late`` the events before the period, ``future`` those at or after
-    its end, ``unmetered`` those of a metric no charge meters — each in input order.
+    its end, ``unmetered`` those of a metric no charge meters — each in input order. From
+    :func:`rate_usage_table`, ``duplicates`` and ``conflicts`` are built from Arrow rows on
+    first read.
     """
 
     period: Period
