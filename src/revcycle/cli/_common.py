@@ -15,7 +15,7 @@ from revcycle.cli._plain import PlainText
 from revcycle.dates import Duration, Period
 from revcycle.errors import CliError, RevcycleError
 from revcycle.money import Money
-from revcycle.serialization import SCHEMA_VERSION, loads, unstructure
+from revcycle.serialization import SCHEMA_VERSION, dumps_csv, loads, loads_csv, unstructure
 
 
 if TYPE_CHECKING:
@@ -122,14 +122,33 @@ def add_verb(
     return parser
 
 
-def add_format_argument(parser: argparse.ArgumentParser) -> None:
-    """Add ``--format json|table`` (JSON by default)."""
+def add_format_argument(parser: argparse.ArgumentParser, *, csv: bool = True) -> None:
+    """Add ``--format json|table|csv`` (JSON by default; ``csv=False`` for an output that is
+    not a table)."""
     parser.add_argument(
         "--format",
-        choices=("json", "table"),
+        choices=("json", "table", "csv") if csv else ("json", "table"),
         default="json",
-        help="json (default) for programs, table for people",
+        help="json (default) for programs, table for people"
+        + (", csv for spreadsheets (one row per line of the result)" if csv else ""),
     )
+
+
+def print_csv(result: Any) -> None:
+    """Write a tabular result as CSV: its ``to_records()`` under its columns' header."""
+    to_records = getattr(result, "to_records", None)
+    if to_records is None:
+        raise CliError("this result is not a table; use --format json or table.")
+    columns = getattr(result, "_table_columns", None)
+    sys.stdout.write(dumps_csv(to_records(), None if columns is None else list(columns())))
+
+
+def read_tabular(source: str, cls: type[T], read_json: Callable[[str], T]) -> T:
+    """A tabular document from a ``.csv`` path (:func:`~revcycle.serialization.loads_csv`),
+    else its JSON text read by ``read_json``."""
+    if source.lower().endswith(".csv"):
+        return loads_csv(read_text(source), cls)
+    return read_json(read_text(source))
 
 
 def print_json(obj: Any) -> None:
@@ -142,9 +161,12 @@ def print_json(obj: Any) -> None:
 
 def print_result(result: T, output: str, print_for_people: Callable[[T], object]) -> int:
     """Write a verb's result as ``--format`` asks: JSON (:func:`print_json`), or for
-    ``table`` ``print_for_people(result)``; returns the exit code, 0."""
+    ``table`` ``print_for_people(result)``, for ``csv`` its records (:func:`print_csv`);
+    returns the exit code, 0."""
     if output == "table":
         print_for_people(result)
+    elif output == "csv":
+        print_csv(result)
     else:
         print_json(result)
     return 0
