@@ -45,6 +45,7 @@ MODULES = (
     "bench_amendments",
     "bench_pricing",
     "bench_pipeline",
+    "bench_distributed",
 )
 STARTUP_TARGETS = {"import revcycle": 0.08, "revcycle --help": 0.12}
 
