@@ -219,6 +219,7 @@ def duckdb_rows(count: int, rounds: int) -> list[Row]:
         path = os.path.join(folder, "usage.parquet")
         pq.write_table(table, path)
         connection = duckdb.connect()
+        connection.execute("SET enable_progress_bar = false")
         read = pq.read_table(path)
 
         def query() -> dict[str, Decimal]:
