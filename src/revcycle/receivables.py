@@ -46,6 +46,7 @@ from revcycle._validate import (
     check_type,
     is_day,
     require_day,
+    trusted,
 )
 from revcycle.dates import DayCount
 from revcycle.errors import CurrencyMismatchError, RevcycleTypeError, ValidationError, shown
@@ -152,6 +153,11 @@ class AgingRow:
     def overdue(self) -> Money:
         """Everything past due (every bucket but ``current``)."""
         return self.total - self.buckets[0].total
+
+
+# Rows and buckets of the sums aging() has just added up (no validators to re-run).
+_new_bucket: Final = trusted(AgingBucket, "label", "total")
+_new_row: Final = trusted(AgingRow, "account", "currency", "buckets", "total")
 
 
 def bucket_labels(edges: Sequence[int] = DEFAULT_EDGES) -> tuple[str, ...]:
@@ -391,14 +397,15 @@ def aging(
         )
 
     def make_row(account: str | None, cur: Currency, amounts: Sequence[Decimal]) -> AgingRow:
+        # One row per account: built from the sums above without re-checking them.
         buckets = tuple(
-            AgingBucket(label, Money._trusted(amount, cur))
+            _new_bucket(label, Money._trusted(amount, cur))
             for label, amount in zip(labels, amounts, strict=True)
         )
         whole = _zero(cur)
         for amount in amounts:
             whole = CTX.add(whole, amount)
-        return AgingRow(account=account, currency=cur, buckets=buckets, total=Money(whole, cur))
+        return _new_row(account, cur, buckets, Money._trusted(whole, cur))
 
     found = list(first.items())
     found.extend((account, row) for (account, _), row in other.items())

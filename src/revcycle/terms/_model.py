@@ -9,7 +9,7 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import date
-from decimal import ROUND_HALF_UP
+from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 from types import MappingProxyType
 from typing import Final, final
@@ -26,7 +26,7 @@ from revcycle.errors import (
     UnknownCodeError,
     shown,
 )
-from revcycle.money import AllocationPolicy, Money, Percent, allocate_units
+from revcycle.money import AllocationPolicy, Currency, Money, Percent, allocate_units
 from revcycle.terms._lines import (
     DiscountBase,
     EarlyPaymentDiscount,
@@ -250,30 +250,33 @@ class PaymentTerms:
         if untaxed is not None:
             _check_untaxed(untaxed, total)
         # Written with the currency's places ("5 USD" is shown as 5.00, like every other amount).
-        total = from_units(units, currency.minor_units, currency)
+        places = currency.minor_units
+        total = from_units(units, places, currency)
         lines = self.installments
-        zero = Money._trusted(ZEROS[currency.minor_units], currency)
+        zero = _zero(currency)
         discount = self.early_payment_discount
         deadline = None if discount is None else discount.deadline(invoice_date)
+        # The figures in between (the discount, the shares) stay whole minor units: only the
+        # amounts the schedule holds become Money.
         if len(lines) == 1:
             # The common single-line term: no allocation, one installment.
             due = self._due(lines[0].due, invoice_date)
             if discount is None or deadline is None:
                 only = new_installment(1, due, total, None, None, zero, zero, total)
             else:
-                off = self._discount(discount, total, untaxed)
+                off = self._discount_units(discount, total, untaxed)
+                discounted_total = from_units(units - off, places, currency)
                 only = new_installment(
-                    1, due, total, min(deadline, due), total - off, zero, zero, total
+                    1, due, total, min(deadline, due), discounted_total, zero, zero, total
                 )
             return new_schedule(invoice_date, total, (only,), zero, ())
 
-        places = currency.minor_units
         parts = self._amounts(total, units)
         amounts = [from_units(u, places, currency) for u in parts]
         dues = [self._due(line.due, invoice_date) for line in lines]
         discounted: Sequence[Money | None] = (None,) * len(lines)
         if discount is not None:
-            off_units = self._discount(discount, total, untaxed).minor_units
+            off_units = self._discount_units(discount, total, untaxed)
             if off_units == 0 or units == 0:
                 cuts = [0] * len(lines)
             else:
@@ -342,7 +345,9 @@ class PaymentTerms:
         ]
 
     @staticmethod
-    def _discount(discount: EarlyPaymentDiscount, total: Money, untaxed: Money | None) -> Money:
+    def _discount_units(discount: EarlyPaymentDiscount, total: Money, untaxed: Money | None) -> int:
+        """The discount in whole minor units: base × percent / 100, rounded once, half-up at
+        the minor unit."""
         if discount.base is DiscountBase.UNTAXED:
             if untaxed is None:
                 raise TermsError(
@@ -352,11 +357,22 @@ class PaymentTerms:
             base = untaxed
         else:
             base = total
-        # base × percent / 100, rounded once, half-up at the minor unit.
-        exact = CTX.multiply(base.amount, discount.percent.value).scaleb(-2, context=CTX)
-        currency = total.currency
-        rounded = exact.quantize(currency.quantum, rounding=ROUND_HALF_UP, context=CTX)
-        return Money._trusted(rounded, currency)
+        # In minor units (scaleb is exact), so rounding at 1 is rounding at the minor unit.
+        shift = total.currency.minor_units - 2
+        exact = CTX.multiply(base.amount, discount.percent.value).scaleb(shift, context=CTX)
+        return int(exact.quantize(_UNIT, rounding=ROUND_HALF_UP, context=CTX))
+
+
+_UNIT: Final = Decimal(1)
+_ZERO_MONEY: dict[Currency, Money] = {}
+
+
+def _zero(currency: Currency) -> Money:
+    """Zero in ``currency`` written with its places (one shared value per currency)."""
+    zero = _ZERO_MONEY.get(currency)
+    if zero is None:
+        zero = _ZERO_MONEY[currency] = Money._trusted(ZEROS[currency.minor_units], currency)
+    return zero
 
 
 def _check_untaxed(untaxed: object, total: Money) -> None:

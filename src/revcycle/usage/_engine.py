@@ -29,7 +29,13 @@ from revcycle.proration import period_fraction
 from revcycle.usage._charges import Percentage, UsageCharge
 from revcycle.usage._events import UsageEvent, UsageKey
 from revcycle.usage._meters import Aggregation, Meter
-from revcycle.usage._results import RatedCharge, UsageRating, _rated_line, _RowSource
+from revcycle.usage._results import (
+    RatedCharge,
+    UsageRating,
+    _lazy_rating,
+    _rated_line,
+    _RowSource,
+)
 from revcycle.usage._scan import (
     MICROSECOND,
     Scan,
@@ -119,7 +125,6 @@ def _scan(
     late: list[UsageEvent] = []
     future: list[UsageEvent] = []
     unmetered: list[UsageEvent] = []
-    seen_get = seen.get
     SUM, COUNT, MAX, LATEST, UNIQUE = (  # noqa: N806 - local aliases for the hot loop
         Aggregation.SUM,
         Aggregation.COUNT,
@@ -142,10 +147,9 @@ def _scan(
         with decimal.localcontext(CTX):
             for event in events:
                 event_id = event.id
-                first = seen_get(event_id)
-                if first is not None:
+                if event_id in seen:  # an operator, cheaper than a call of seen.get
                     duplicates.append(event)
-                    if event != first:
+                    if event != seen[event_id]:
                         conflicts.append(event)
                     continue
                 seen[event_id] = event
@@ -165,7 +169,10 @@ def _scan(
                     if quantity < zero and accumulators[event.metric].refuse_negative:
                         raise negative_quantity(event)
                     customer = event.customer
-                    found[customer] = found.get(customer, zero) + quantity
+                    try:  # operators rather than a call of found.get per event
+                        found[customer] += quantity
+                    except KeyError:
+                        found[customer] = zero + quantity  # rounded to the context, like a sum
                     continue
                 acc = found
                 if acc.filters:
@@ -487,6 +494,16 @@ def _rating(
     scanned = scan(by_metric, lo, hi)
     quantities = _apply_opening(scanned.quantities, opening, by_metric)
     lines = _rate(quantities, scanned.amounts, by_metric, fraction, billed, _customers(customers))
+    if scanned.pending is not None:
+        return _lazy_rating(
+            period,
+            zone_name,
+            lines,
+            tuple(scanned.late),
+            tuple(scanned.future),
+            tuple(scanned.unmetered),
+            scanned.pending,
+        )
     return _new_rating(
         period,
         zone_name,

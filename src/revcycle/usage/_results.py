@@ -9,6 +9,7 @@ its breakdown rows built on first read; a :class:`UsageRating` holds the lines o
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, ClassVar, Final, TypeAlias, final
 
@@ -217,7 +218,9 @@ class UsageRating(TypedRows):
     ``lines`` are sorted by (customer, metric, group), group ``None`` first. ``duplicates``
     holds every repeated id's later occurrences, ``conflicts`` those of them whose fields
     differ from the first; ``late`` the events before the period, ``future`` those at or after
-    its end, ``unmetered`` those of a metric no charge meters — each in input order.
+    its end, ``unmetered`` those of a metric no charge meters — each in input order. From
+    :func:`rate_usage_table`, ``duplicates`` and ``conflicts`` are built from Arrow rows on
+    first read.
     """
 
     period: Period
@@ -228,6 +231,30 @@ class UsageRating(TypedRows):
     late: tuple[UsageEvent, ...] = ()
     future: tuple[UsageEvent, ...] = ()
     unmetered: tuple[UsageEvent, ...] = ()
+    # rate_usage_table() leaves ``duplicates`` and ``conflicts`` empty and fills this with
+    # what builds them from Arrow rows on first read: repeated ids are no Python objects
+    # unless somebody looks at them.
+    _pending: Callable[[], tuple[tuple[UsageEvent, ...], tuple[UsageEvent, ...]]] | None = (
+        attrs.field(init=False, default=None, eq=False, hash=False, repr=False)
+    )
+
+    if not TYPE_CHECKING:  # hidden from type checkers, so a misspelt attribute is still caught
+
+        def __getattr__(self, name: str) -> Any:
+            # Only reached while the two slots are still empty (a rating of rate_usage_table).
+            if name in ("duplicates", "conflicts"):
+                pending = object.__getattribute__(self, "_pending")
+                if pending is not None:
+                    duplicates, conflicts = pending()
+                    object.__setattr__(self, "duplicates", duplicates)
+                    object.__setattr__(self, "conflicts", conflicts)
+                    object.__setattr__(self, "_pending", None)
+                    return duplicates if name == "duplicates" else conflicts
+            raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # Pickle and deepcopy the events themselves, never what builds them (Arrow rows).
+        return (_restore_rating, tuple(getattr(self, f.name) for f in _RATING_FIELDS))
 
     def line(self, customer: str, metric: str, group: str | None = None) -> RatedCharge:
         """The line for ``(customer, metric, group)``."""
@@ -282,3 +309,17 @@ class UsageRating(TypedRows):
             right=[3, 4],
             footer=footer,
         )
+
+
+_RATING_FIELDS: Final = tuple(f for f in attrs.fields(UsageRating) if f.init)
+
+
+def _restore_rating(*values: Any) -> UsageRating:
+    return UsageRating(**{f.name: v for f, v in zip(_RATING_FIELDS, values, strict=True)})
+
+
+# A rating whose duplicates and conflicts are built on first read (rate_usage_table with
+# repeated ids): the slots of both stay empty, the last value builds them.
+_lazy_rating: Final = trusted(
+    UsageRating, "period", "tz", "lines", "late", "future", "unmetered", "_pending"
+)

@@ -11,6 +11,7 @@ their results are equal. Neither scan imports the other.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import timedelta
 from decimal import Decimal
 from typing import Any, Final
@@ -38,6 +39,9 @@ class Scan:
     late: list[UsageEvent]
     future: list[UsageEvent]
     unmetered: list[UsageEvent]
+    # The columnar scan leaves ``duplicates`` and ``conflicts`` empty when it found repeats
+    # and gives instead what builds them, ``(duplicates, conflicts)``, when first read.
+    pending: Callable[[], tuple[tuple[UsageEvent, ...], tuple[UsageEvent, ...]]] | None = None
 
 
 def refuses_negative(meter: Meter) -> bool:
