@@ -104,16 +104,30 @@ class Proration:
     parts: tuple[CountedPart, ...]
     divisor: Fraction
     divisor_description: str
+    # ``exact`` and ``value``, worked out once on first read (a quote reads them on every
+    # line that shares this proration; ``Fraction`` arithmetic is slow).
+    _exact: Fraction | None = attrs.field(
+        init=False, default=None, eq=False, hash=False, repr=False
+    )
+    _value: Decimal | None = attrs.field(init=False, default=None, eq=False, hash=False, repr=False)
 
     @property
     def exact(self) -> Fraction:
         """The result as an exact fraction."""
-        return sum((p.value for p in self.parts), Fraction(0)) / self.divisor
+        exact = self._exact
+        if exact is None:
+            exact = sum((p.value for p in self.parts), Fraction(0)) / self.divisor
+            object.__setattr__(self, "_exact", exact)
+        return exact
 
     @property
     def value(self) -> Decimal:
         """The result as a Decimal (the exact fraction to 50 significant digits)."""
-        return fraction_to_decimal(self.exact)
+        value = self._value
+        if value is None:
+            value = fraction_to_decimal(self.exact)
+            object.__setattr__(self, "_value", value)
+        return value
 
     def apply(self, money: Money) -> Money:
         """``money × exact`` without intermediate rounding (still unrounded)."""

@@ -43,7 +43,7 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Sequence
-from typing import Final, final
+from typing import TYPE_CHECKING, Any, Final, Protocol, final
 
 import attrs
 
@@ -78,6 +78,13 @@ def _to_step_name(value: StepName | str) -> StepName:
     raise ValidationError(f"A waterfall step name must be one of {allowed}, not {value!r}.")
 
 
+class _Reasons(Protocol):
+    """Whatever writes the reasons of an engine-built line's steps (the quote engine's trace)."""
+
+    def reason(self, name: StepName, index: int) -> str:
+        """The reason of step ``name``, the ``index``-th of its line."""
+
+
 @final
 @attrs.frozen
 class WaterfallStep:
@@ -86,11 +93,30 @@ class WaterfallStep:
     name: StepName = attrs.field(converter=_to_step_name)
     unit_price: Money = attrs.field()
     reason: str = attrs.field()
+    # An engine-built step leaves ``reason`` empty and keeps where to write it from: the
+    # line's reasons and the step's place among them. The text is written the first time it
+    # is read (or the step is compared, printed or written out), so that reading a large
+    # quote's steps does not pay for every explanation.
+    _reasons: _Reasons | None = attrs.field(
+        init=False, default=None, eq=False, hash=False, repr=False
+    )
+    _index: int = attrs.field(init=False, default=0, eq=False, hash=False, repr=False)
 
     @unit_price.validator
     def _check_price(self, _: object, value: object) -> None:
         if not isinstance(value, Money):
             raise RevcycleTypeError(f"A waterfall step's unit price must be Money, not {value!r}.")
+
+    if not TYPE_CHECKING:  # hidden from type checkers, so a misspelt attribute is still caught
+
+        def __getattr__(self, name: str) -> Any:
+            # Only reached when the ``reason`` of an engine-built step is first read.
+            reasons = object.__getattribute__(self, "_reasons")
+            if name != "reason" or reasons is None:
+                raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
+            value = reasons.reason(self.name, self._index)
+            object.__setattr__(self, "reason", value)
+            return value
 
 
 _DEFAULT_ORDER: Final = tuple(name for name in StepName if name is not StepName.UPLIFT)

@@ -141,6 +141,23 @@ def _term(
     )
 
 
+def _shared_term(
+    shared: dict[tuple[ChargeKind, Duration | None, date, date], _Term],
+    plan: _Sku,
+    span: Period,
+    method: ProrationMethod,
+    number: int,
+    sku: str,
+) -> _Term:
+    """The term step of line ``number`` (``sku``, of ``plan``) over ``span``, counted once per
+    charge kind, pricing term and span of a quote and shared by every SKU that has them."""
+    key = (plan.kind, plan.per, span.start, span.end)
+    term = shared.get(key)
+    if term is None:
+        term = shared[key] = _term(plan.kind, plan.per, span, method, number, sku)
+    return term
+
+
 def _scale(unit: Decimal, term: _Term) -> Decimal:
     """``scale_exact(unit, multiplier)`` inside the engine's context: multiply, then divide."""
     if not term.scaled:
@@ -283,8 +300,12 @@ def _price_lines(
     # The contexts of lines with a locked price (without, then with an uplift), made on demand.
     locked_contexts: dict[bool, _Context] = {}
     # Lines of a large quote repeat SKUs, spans and terms: look each up and count each once.
+    # A term step depends on the charge kind, the pricing term and the span (the method is
+    # the quote's), not on the SKU: SKUs priced per the same term over the same span share
+    # one (``shared``); ``terms`` is the quick look-up of a ramped line's by SKU and span.
     skus: dict[str, _Sku] = {}
     spans: dict[tuple[date, date], Period] = {}
+    shared: dict[tuple[ChargeKind, Duration | None, date, date], _Term] = {}
     terms: dict[tuple[str, date, date], _Term] = {}
     contracts: dict[tuple[str, date], ContractedPrice | None] = {}
     one_day = timedelta(days=1)
@@ -312,7 +333,7 @@ def _price_lines(
             span = period
             term = plan.term
             if term is None:
-                term = plan.term = _term(kind, plan.per, span, method, number, sku)
+                term = plan.term = _shared_term(shared, plan, span, method, number, sku)
             contracted = plan.contracted
         else:
             start = period.start if line.start_date is None else line.start_date
@@ -323,7 +344,9 @@ def _price_lines(
             span = known
             term = terms.get((sku, start, end))
             if term is None:
-                term = terms[(sku, start, end)] = _term(kind, plan.per, span, method, number, sku)
+                term = terms[(sku, start, end)] = _shared_term(
+                    shared, plan, span, method, number, sku
+                )
             if (sku, start) in contracts:
                 contracted = contracts[(sku, start)]
             else:

@@ -31,10 +31,11 @@ from revcycle.quotes._locked import LockedPrice
 from revcycle.waterfall import StepName, WaterfallStep
 
 
-# Steps built from the engine's own numbers: the name is a StepName, the price a Money and the
-# reason a str by construction, so attrs' __init__ (converter and validator) would only repeat
-# the checks on every step of every line.
-_trusted_step: Final = trusted(WaterfallStep, "name", "unit_price", "reason")
+# Steps built from the engine's own numbers: the name is a StepName and the price a Money by
+# construction, so attrs' __init__ (converter and validator) would only repeat the checks on
+# every step of every line. The reason is left to WaterfallStep.__getattr__, which asks the
+# line's trace for it when it is first read.
+_trusted_step: Final = trusted(WaterfallStep, "name", "unit_price", "_reasons", "_index")
 
 
 def _short(value: Decimal) -> str:
@@ -115,12 +116,22 @@ class _Trace(NamedTuple):
     discount: Discount | None
 
     def steps(self) -> tuple[WaterfallStep, ...]:
+        """The line's steps; each writes its reason when it is first read."""
         context = self.context
         currency = context.currency
-        return tuple(
-            _trusted_step(name, Money._trusted(price, currency), self.reason(name, i))
-            for i, (name, price) in enumerate(zip(context.order, self.prices, strict=True))
-        )
+        step = _trusted_step
+        steps = []
+        last: Decimal | None = None
+        unit_price = None
+        for i, (name, price) in enumerate(zip(context.order, self.prices, strict=True)):
+            # A step that leaves the price alone holds the engine's very Decimal: it shares
+            # the Money of the step before (values are immutable), one object fewer to build
+            # and for the collector to trace.
+            if price is not last:
+                unit_price = Money._trusted(price, currency)
+                last = price
+            steps.append(step(name, unit_price, self, i))
+        return tuple(steps)
 
     def reason(self, name: StepName, index: int) -> str:
         context = self.context
