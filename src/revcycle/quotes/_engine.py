@@ -391,11 +391,17 @@ def _price_lines(
             if schedule_plan is not None:
                 unit = schedule_plan.unit_price(unit, schedule_quantity, currency, number, sku)
             volume_price = unit
-            if term.scaled:
-                unit = _scale(unit, term)
+            if term.scaled:  # _scale, inline
+                unit = unit * term.numerator
+                if term.denominator is not None:
+                    unit = unit / term.denominator
             regular = unit
             if discount is not None:
-                unit = discount._apply_in_context(unit, quantity, currency, number, sku)
+                factor = discount._factor
+                if factor is not None:  # a percent: Discount._apply_in_context, inline
+                    unit = unit * factor
+                else:
+                    unit = discount._apply_in_context(unit, quantity, currency, number, sku)
             customer = unit
             if partner_factor is not None:
                 unit = unit * partner_factor
