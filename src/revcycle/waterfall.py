@@ -78,8 +78,11 @@ def _to_step_name(value: StepName | str) -> StepName:
     raise ValidationError(f"A waterfall step name must be one of {allowed}, not {value!r}.")
 
 
-class _Reasons(Protocol):
-    """Whatever writes the reasons of an engine-built line's steps (the quote engine's trace)."""
+class _StepSource(Protocol):
+    """Where an engine-built step reads its unit price and reason (the quote engine's trace)."""
+
+    def unit_price(self, index: int) -> Money:
+        """The unit price after the ``index``-th step of the line."""
 
     def reason(self, name: StepName, index: int) -> str:
         """The reason of step ``name``, the ``index``-th of its line."""
@@ -93,11 +96,11 @@ class WaterfallStep:
     name: StepName = attrs.field(converter=_to_step_name)
     unit_price: Money = attrs.field()
     reason: str = attrs.field()
-    # An engine-built step leaves ``reason`` empty and keeps where to write it from: the
-    # line's reasons and the step's place among them. The text is written the first time it
-    # is read (or the step is compared, printed or written out), so that reading a large
-    # quote's steps does not pay for every explanation.
-    _reasons: _Reasons | None = attrs.field(
+    # An engine-built step holds only its name and where to read the rest: the line's trace
+    # and the step's place in it. Its unit price and reason are made the first time they are
+    # read (or the step is compared, printed or written out), so that reading a large quote's
+    # steps builds one small object per step and no text.
+    _source: _StepSource | None = attrs.field(
         init=False, default=None, eq=False, hash=False, repr=False
     )
     _index: int = attrs.field(init=False, default=0, eq=False, hash=False, repr=False)
@@ -110,12 +113,17 @@ class WaterfallStep:
     if not TYPE_CHECKING:  # hidden from type checkers, so a misspelt attribute is still caught
 
         def __getattr__(self, name: str) -> Any:
-            # Only reached when the ``reason`` of an engine-built step is first read.
-            reasons = object.__getattribute__(self, "_reasons")
-            if name != "reason" or reasons is None:
+            # Only reached when the unit price or reason of an engine-built step is first read.
+            source = object.__getattribute__(self, "_source")
+            if source is None:
                 raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
-            value = reasons.reason(self.name, self._index)
-            object.__setattr__(self, "reason", value)
+            if name == "unit_price":
+                value = source.unit_price(self._index)
+            elif name == "reason":
+                value = source.reason(self.name, self._index)
+            else:
+                raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
+            object.__setattr__(self, name, value)
             return value
 
 

@@ -32,7 +32,7 @@ from revcycle.errors import (
 from revcycle.money import Currency, Money, Percent, Rounding
 from revcycle.pricing import AnyPricingModel
 from revcycle.proration import Proration, ProrationMethod, term_multiplier_detail
-from revcycle.quotes._explain import _Context
+from revcycle.quotes._explain import _Context, _Trace
 from revcycle.quotes._locked import LockedPrice, renewal_order
 from revcycle.quotes._model import PricedLine, PricedQuote, Quote, _order
 from revcycle.waterfall import StepName, waterfall_order
@@ -312,6 +312,7 @@ def _price_lines(
     half_up = decimal.ROUND_HALF_UP
     default_order = order == _DEFAULT_ORDER
     new_line = _trusted_line
+    new_trace = tuple.__new__
     trusted_money = Money._trusted
 
     lines: list[PricedLine] = []
@@ -451,17 +452,20 @@ def _price_lines(
             span,
             term.value,
             trusted_money(net_total, currency),
-            # The fields of a _Trace, in order.
-            (
-                line_context,
-                prices,
-                plan,
-                quantity,
-                locked or contracted,  # the source of the contracted step
-                schedule,
-                schedule_quantity,
-                term.proration,
-                discount,
+            # A _Trace, made without its Python-level __new__; the steps read it as it is.
+            new_trace(
+                _Trace,
+                (
+                    line_context,
+                    prices,
+                    plan,
+                    quantity,
+                    locked or contracted,  # the source of the contracted step
+                    schedule,
+                    schedule_quantity,
+                    term.proration,
+                    discount,
+                ),
             ),
         )
         lines.append(priced)
