@@ -6,6 +6,8 @@ Import them by name: ``from helpers import usd``. pytest puts ``tests/`` on ``sy
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
@@ -221,4 +223,15 @@ def quotes(draw: st.DrawFn, percent_only: bool = False) -> Quote:
                 TotalAbove(usd("50000"), "cfo"),
             ]
         ),
+    )
+
+
+def revcycle(*argv: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
+    """``revcycle ARGV`` in a subprocess, as a user runs it."""
+    return subprocess.run(
+        [sys.executable, "-m", "revcycle", *argv],
+        capture_output=True,
+        text=True,
+        input=stdin,
+        check=False,
     )

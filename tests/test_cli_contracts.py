@@ -19,6 +19,7 @@ from pathlib import Path
 import pytest
 from rich.console import Console
 
+from helpers import revcycle
 from revcycle import samples
 from revcycle.amendments import PricedAmendment
 from revcycle.cli import main
@@ -36,17 +37,6 @@ UPSELL = {
     "effective_date": "2026-03-01",
     "changes": [{"type": "change_quantity", "sku": "PLATFORM-SEAT", "quantity": "105"}],
 }
-
-
-def revcycle(*argv: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
-    """``revcycle ARGV`` in a subprocess, as a user runs it."""
-    return subprocess.run(
-        [sys.executable, "-m", "revcycle", *argv],
-        capture_output=True,
-        text=True,
-        input=stdin,
-        check=False,
-    )
 
 
 def _run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:

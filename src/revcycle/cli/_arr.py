@@ -22,16 +22,19 @@ from __future__ import annotations
 
 import argparse
 import json
+import sys
 from typing import Any, ClassVar
 
 import attrs
 
+from revcycle._numbers import plain
 from revcycle.cli._common import (
     add_format_argument,
     add_verb,
     console,
     parse_date,
     print_json,
+    print_result,
     print_table,
     read_json_argument,
     read_text,
@@ -42,7 +45,7 @@ from revcycle.dates import Period
 from revcycle.errors import CliError, RevcycleError
 from revcycle.metrics import ArrBridge, arr, arr_bridge, mrr
 from revcycle.money import ExchangeRates
-from revcycle.serialization import loads
+from revcycle.serialization import dumps_csv, loads
 
 
 @attrs.frozen
@@ -57,12 +60,7 @@ def register(subparsers: Any) -> None:
     """Add the ``arr`` verb."""
     summary = "ARR on a day, or the ARR bridge over a period, of a book of contracts"
     parser = add_verb(subparsers, "arr", summary, _handle, doc=__doc__)
-    parser.add_argument(
-        "books",
-        metavar="CONTRACTS.json",
-        nargs="+",
-        help="books of contracts, contracts or priced amendments (paths, or - for one of them)",
-    )
+    add_books_argument(parser)
     when = parser.add_mutually_exclusive_group(required=True)
     when.add_argument("--on", metavar="DAY", help="the day of MRR and ARR, such as 2026-06-30")
     when.add_argument(
@@ -76,6 +74,16 @@ def register(subparsers: Any) -> None:
         "--rates", metavar="RATES.json", help="exchange rates (a file, or the JSON itself)"
     )
     add_format_argument(parser)
+
+
+def add_books_argument(parser: argparse.ArgumentParser) -> None:
+    """Add the ``CONTRACTS.json`` files a verb reads as one book (:func:`read_book` each)."""
+    parser.add_argument(
+        "books",
+        metavar="CONTRACTS.json",
+        nargs="+",
+        help="books of contracts, contracts or priced amendments (paths, or - for one of them)",
+    )
 
 
 def read_book(source: str) -> list[Contract]:
@@ -106,11 +114,9 @@ def _handle(args: argparse.Namespace) -> int:
     currency = args.currency
     if args.on is not None:
         day = parse_date(args.on, "--on")
-        figures = {
-            "on": day.isoformat(),
-            "mrr": mrr(book, day, currency=currency, rates=rates),
-            "arr": arr(book, day, currency=currency, rates=rates),
-        }
+        monthly = mrr(book, day, currency=currency, rates=rates)
+        yearly = arr(book, day, currency=currency, rates=rates)
+        figures = {"on": day.isoformat(), "mrr": monthly, "arr": yearly}
         if args.format == "table":
             print_table(
                 f"Recurring revenue on {day.isoformat()} ({len(book)} contracts)",
@@ -119,6 +125,9 @@ def _handle(args: argparse.Namespace) -> int:
                 right=[1],
                 out=console(),
             )
+        elif args.format == "csv":
+            row = {"on": day.isoformat(), "mrr": plain(monthly.amount), "arr": plain(yearly.amount)}
+            sys.stdout.write(dumps_csv([{**row, "currency": monthly.currency.code}]))
         else:
             print_json(figures)
         return 0
@@ -128,11 +137,7 @@ def _handle(args: argparse.Namespace) -> int:
     except RevcycleError as error:
         raise CliError(f"--bridge: {error}") from None
     bridge = arr_bridge(book, period, currency=currency, rates=rates)
-    if args.format == "table":
-        print_bridge(bridge)
-    else:
-        print_json(bridge)
-    return 0
+    return print_result(bridge, args.format, print_bridge)
 
 
 def print_bridge(bridge: ArrBridge, out: Any = None) -> None:

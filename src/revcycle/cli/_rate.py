@@ -18,7 +18,7 @@ from revcycle.cli._common import (
     read_text,
 )
 from revcycle.errors import CliError
-from revcycle.serialization import loads
+from revcycle.serialization import UsageEventsDocument, loads, loads_csv
 from revcycle.usage import (
     Aggregation,
     AnyUsageModel,
@@ -84,7 +84,10 @@ def register(subparsers: Any) -> None:
     parser.set_defaults(parser=parser)
 
 
-def _events(source: str) -> tuple[UsageEvent, ...]:
+def read_events(source: str) -> tuple[UsageEvent, ...]:
+    """Usage events from a path (or ``-``): ``{"events": [...]}``, a bare list or a CSV file."""
+    if source.lower().endswith(".csv"):
+        return loads_csv(read_text(source), UsageEventsDocument).events
     text = read_text(source)
     if text.lstrip().startswith("["):
         # A bare list: read as the events document it stands for (same checks, same errors).
@@ -135,7 +138,7 @@ def _handle(args: argparse.Namespace) -> int:
     period = parse_period(args.period, "--period")
     full = None if args.full_period is None else parse_period(args.full_period, "--full-period")
     charges = _charges(args)
-    rating = rate_usage(_events(args.events), charges, period, tz=args.tz, full_period=full)
+    rating = rate_usage(read_events(args.events), charges, period, tz=args.tz, full_period=full)
     return print_result(rating, args.format, _table)
 
 

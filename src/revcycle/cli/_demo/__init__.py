@@ -3,8 +3,8 @@
 One section per part of the revenue cycle, each a private module of this package named
 ``s<NN>_<topic>`` with ``TITLE`` and ``run(console)``, run in the order of ``_SECTIONS``.
 They use only the public API, the built-in samples and the command line's own tables. The seed
-deal's story (contract, upsell, renewal, book) is built once in ``_seed``, for every section
-that tells it. Without Rich (the ``cli`` extra) the demo prints plain text.
+deal's story (contract, invoices, upsell, renewal, book) is built once in ``_seed``, for every
+section that tells it. Without Rich (the ``cli`` extra) the demo prints plain text.
 """
 
 from __future__ import annotations
@@ -18,9 +18,13 @@ from revcycle.cli._demo import (
     s20_pipeline,
     s30_quote,
     s35_contract,
+    s37_first_invoice,
     s40_terms,
     s50_usage,
-    s60_upsell_renewal,
+    s60_upsell,
+    s61_bill_changes,
+    s62_late_fee,
+    s63_renewal,
     s65_arr_bridge,
 )
 from revcycle.cli._plain import PlainText
@@ -32,8 +36,8 @@ if TYPE_CHECKING:
 
 # The demo's sections in the order they are printed; a new section is one more entry.
 _SECTIONS: Final = (
-    *(s10_foundation, s20_pipeline, s30_quote, s35_contract, s40_terms, s50_usage),
-    *(s60_upsell_renewal, s65_arr_bridge),
+    *(s10_foundation, s20_pipeline, s30_quote, s35_contract, s37_first_invoice, s40_terms),
+    *(s50_usage, s60_upsell, s61_bill_changes, s62_late_fee, s63_renewal, s65_arr_bridge),
 )
 
 

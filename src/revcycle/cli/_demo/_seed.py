@@ -3,8 +3,8 @@
 Every demo section that tells the seed deal's story reads it from :func:`seed_story`: the quote
 (samples/seed_deal.json) signed as contract C-1 with its Net 60, the +5 seats co-termed from
 2026-03-01, the 7 % uplift renewal signed as C-2, and the book of contracts they belong to
-(samples/contracts.json). A later interval (the first invoice, a bill run) adds its figures
-here, next to the contract it reads.
+(samples/contracts.json). A later interval adds its figures here, next to the contract it
+reads: :func:`seed_invoices` bills the deal month by month, as a billing team would.
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ import attrs
 
 from revcycle import samples
 from revcycle.amendments import Amendment, ChangeQuantity, PricedAmendment, amend
+from revcycle.billing import Invoice, bill
 from revcycle.catalog import Catalog
 from revcycle.contracts import Contract
 from revcycle.dates import Period
@@ -29,6 +30,7 @@ from revcycle.serialization import loads
 SEATS: Final = "PLATFORM-SEAT"
 UPSELL_DAY: Final = date(2026, 3, 1)  # 14 months in
 UPLIFT: Final = Percent("7")
+FIRST_INVOICE_DAY: Final = date(2025, 1, 1)  # the contract's start: January billed in advance
 # The bridge's year: the one in which the seed deal renews.
 BRIDGE_YEAR: Final = Period.inclusive(date(2027, 7, 1), date(2028, 6, 30))
 
@@ -71,3 +73,16 @@ def seed_story() -> SeedStory:
         renewed=renewed,
         book=(*others, upsell.contract, renewed),
     )
+
+
+@cache
+def seed_invoices(last_run: date) -> tuple[Invoice, ...]:
+    """The seed deal (version 2, with the upsell) billed by one run on the 1st of each month
+    from the contract's start through ``last_run``, each run given the invoices before it."""
+    contract = seed_story().upsell.contract
+    issued: list[Invoice] = []
+    day = FIRST_INVOICE_DAY
+    while day <= last_run:
+        issued += bill([contract], through=day, issued=issued).invoices
+        day = date(day.year + day.month // 12, day.month % 12 + 1, 1)
+    return tuple(issued)
