@@ -320,12 +320,29 @@ def anchored_date(anchor: date, step: Duration, n: int) -> date:
     if isinstance(n, bool) or not isinstance(n, int):
         raise RevcycleTypeError(f"The step count must be an int, not {shown(n)}.")
     try:
-        result: date = anchor + step.times(n)
+        if step.weeks or step.days:
+            result: date = anchor + step.times(n)
+        else:
+            # Whole months: the month n steps on, the day clamped to its last day, as
+            # ``relativedelta`` does it, with integer arithmetic (about a tenth of the cost).
+            year, month = divmod(anchor.month - 1 + (step.years * 12 + step.months) * n, 12)
+            year += anchor.year
+            day = anchor.day
+            if day > 28:
+                day = min(day, _month_days(year, month + 1))
+            result = date(year, month + 1, day)
     except (OverflowError, ValueError):
         raise PeriodError(
             f"{anchor.isoformat()} + {n} × {step} falls outside {CALENDAR}."
         ) from None
     return result
+
+
+def _month_days(year: int, month: int) -> int:
+    """The number of days of ``month`` of ``year``."""
+    if month == 2:
+        return 29 if year % 4 == 0 and (year % 100 != 0 or year % 400 == 0) else 28
+    return 30 if month in (4, 6, 9, 11) else 31
 
 
 def schedule_index(anchor: date, step: Duration, day: date) -> int:

@@ -127,16 +127,30 @@ class Proration:
     parts: tuple[CountedPart, ...] = attrs.field(converter=_to_parts)
     divisor: Fraction = attrs.field(validator=_check_fraction(positive=True))
     divisor_description: str = attrs.field(validator=check_text(allow_empty=True))
+    # ``exact`` and ``value``, worked out once on first read (a quote reads them on every
+    # line that shares this proration; ``Fraction`` arithmetic is slow).
+    _exact: Fraction | None = attrs.field(
+        init=False, default=None, eq=False, hash=False, repr=False
+    )
+    _value: Decimal | None = attrs.field(init=False, default=None, eq=False, hash=False, repr=False)
 
     @property
     def exact(self) -> Fraction:
         """The result as an exact fraction."""
-        return sum((p.value for p in self.parts), Fraction(0)) / self.divisor
+        exact = self._exact
+        if exact is None:
+            exact = sum((p.value for p in self.parts), Fraction(0)) / self.divisor
+            object.__setattr__(self, "_exact", exact)
+        return exact
 
     @property
     def value(self) -> Decimal:
         """The result as a Decimal (the exact fraction to 50 significant digits)."""
-        return fraction_to_decimal(self.exact)
+        value = self._value
+        if value is None:
+            value = fraction_to_decimal(self.exact)
+            object.__setattr__(self, "_value", value)
+        return value
 
     def apply(self, money: Money) -> Money:
         """``money × exact`` without intermediate rounding (still unrounded)."""
@@ -172,7 +186,9 @@ the pricing term P12M, monthly_daily'
 # Built from what the counting functions computed themselves (the fields' checks are for
 # values that come from outside: JSON, a caller).
 _part: Final = trusted(CountedPart, "description", "value")
-_build: Final = trusted(Proration, "method", "question", "parts", "divisor", "divisor_description")
+_build: Final = trusted(
+    Proration, "method", "question", "parts", "divisor", "divisor_description", "_exact", "_value"
+)
 
 
 def _made(
@@ -183,7 +199,7 @@ def _made(
     divisor: Fraction,
     divisor_description: str,
 ) -> Proration:
-    return _build(method, question, tuple(parts), divisor, divisor_description)
+    return _build(method, question, tuple(parts), divisor, divisor_description, None, None)
 
 
 def _method(method: object, allowed: tuple[ProrationMethod, ...], what: str) -> ProrationMethod:

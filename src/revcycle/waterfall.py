@@ -43,7 +43,7 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Sequence
-from typing import Final, final
+from typing import TYPE_CHECKING, Any, Final, Protocol, final
 
 import attrs
 
@@ -79,6 +79,16 @@ def _to_step_name(value: StepName | str) -> StepName:
     raise ValidationError(f"A waterfall step name must be one of {allowed}, not {shown(value)}.")
 
 
+class _StepSource(Protocol):
+    """Where an engine-built step reads its unit price and reason (the quote engine's trace)."""
+
+    def unit_price(self, index: int) -> Money:
+        """The unit price after the ``index``-th step of the line."""
+
+    def reason(self, name: StepName, index: int) -> str:
+        """The reason of step ``name``, the ``index``-th of its line."""
+
+
 @final
 @attrs.frozen(field_transformer=check_annotated)
 class WaterfallStep:
@@ -87,6 +97,14 @@ class WaterfallStep:
     name: StepName = attrs.field(converter=_to_step_name)
     unit_price: Money = attrs.field()
     reason: str = attrs.field()
+    # An engine-built step holds only its name and where to read the rest: the line's trace
+    # and the step's place in it. Its unit price and reason are made the first time they are
+    # read (or the step is compared, printed or written out), so that reading a large quote's
+    # steps builds one small object per step and no text.
+    _source: _StepSource | None = attrs.field(
+        init=False, default=None, eq=False, hash=False, repr=False
+    )
+    _index: int = attrs.field(init=False, default=0, eq=False, hash=False, repr=False)
 
     @unit_price.validator
     def _check_price(self, _: object, value: object) -> None:
@@ -94,6 +112,22 @@ class WaterfallStep:
             raise RevcycleTypeError(
                 f"A waterfall step's unit price must be Money, not {shown(value)}."
             )
+
+    if not TYPE_CHECKING:  # hidden from type checkers, so a misspelt attribute is still caught
+
+        def __getattr__(self, name: str) -> Any:
+            # Only reached when the unit price or reason of an engine-built step is first read.
+            source = object.__getattribute__(self, "_source")
+            if source is None:
+                raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
+            if name == "unit_price":
+                value = source.unit_price(self._index)
+            elif name == "reason":
+                value = source.reason(self.name, self._index)
+            else:
+                raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
+            object.__setattr__(self, name, value)
+            return value
 
 
 _DEFAULT_ORDER: Final = tuple(name for name in StepName if name is not StepName.UPLIFT)

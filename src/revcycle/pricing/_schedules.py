@@ -174,6 +174,9 @@ class DiscountSchedule:
     kind: ScheduleKind = attrs.field(converter=_to_schedule_kind)
     tiers: tuple[DiscountTier, ...] = attrs.field(converter=_to_discount_tiers)
     aggregate: bool = attrs.field(default=False, kw_only=True)
+    # The quote engine's plan (``_plan()``), laid out on first use and kept: a quote over many
+    # products would otherwise lay out every product's schedule again for every quote.
+    _planned: _Plan | None = attrs.field(init=False, default=None, eq=False, hash=False, repr=False)
 
     def __attrs_post_init__(self) -> None:
         _check_bounds("A discount schedule", [t.up_to for t in self.tiers])
@@ -336,7 +339,14 @@ class DiscountSchedule:
     # on Python 3.11).
 
     def _plan(self) -> _Plan:
-        """This schedule laid out for the quote engine's hot loop (once per SKU of a quote)."""
+        """This schedule laid out for the quote engine's hot loop (once per schedule)."""
+        planned = self._planned
+        if planned is None:
+            planned = self._lay_out()
+            object.__setattr__(self, "_planned", planned)
+        return planned
+
+    def _lay_out(self) -> _Plan:
         rows = tuple(
             (
                 tier.up_to,

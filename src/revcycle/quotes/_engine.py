@@ -33,7 +33,7 @@ from revcycle.errors import (
 from revcycle.money import Currency, Money, Percent, Rounding
 from revcycle.pricing import AnyPricingModel
 from revcycle.proration import Proration, ProrationMethod, term_multiplier_detail
-from revcycle.quotes._explain import _Context
+from revcycle.quotes._explain import _Context, _Trace
 from revcycle.quotes._locked import LockedPrice, renewal_order
 from revcycle.quotes._model import PricedLine, PricedQuote, Quote, _order
 from revcycle.waterfall import StepName, waterfall_order
@@ -140,6 +140,23 @@ def _term(
         denominator=None if whole else Decimal(exact.denominator),
         scaled=exact != 1,
     )
+
+
+def _shared_term(
+    shared: dict[tuple[ChargeKind, Duration | None, date, date], _Term],
+    plan: _Sku,
+    span: Period,
+    method: ProrationMethod,
+    number: int,
+    sku: str,
+) -> _Term:
+    """The term step of line ``number`` (``sku``, of ``plan``) over ``span``, counted once per
+    charge kind, pricing term and span of a quote and shared by every SKU that has them."""
+    key = (plan.kind, plan.per, span.start, span.end)
+    term = shared.get(key)
+    if term is None:
+        term = shared[key] = _term(plan.kind, plan.per, span, method, number, sku)
+    return term
 
 
 def _scale(unit: Decimal, term: _Term) -> Decimal:
@@ -284,14 +301,19 @@ def _price_lines(
     # The contexts of lines with a locked price (without, then with an uplift), made on demand.
     locked_contexts: dict[bool, _Context] = {}
     # Lines of a large quote repeat SKUs, spans and terms: look each up and count each once.
+    # A term step depends on the charge kind, the pricing term and the span (the method is
+    # the quote's), not on the SKU: SKUs priced per the same term over the same span share
+    # one (``shared``); ``terms`` is the quick look-up of a ramped line's by SKU and span.
     skus: dict[str, _Sku] = {}
     spans: dict[tuple[date, date], Period] = {}
+    shared: dict[tuple[ChargeKind, Duration | None, date, date], _Term] = {}
     terms: dict[tuple[str, date, date], _Term] = {}
     contracts: dict[tuple[str, date], ContractedPrice | None] = {}
     one_day = timedelta(days=1)
     half_up = decimal.ROUND_HALF_UP
     default_order = order == _DEFAULT_ORDER
     new_line = _trusted_line
+    new_trace = tuple.__new__
     trusted_money = Money._trusted
 
     lines: list[PricedLine] = []
@@ -313,7 +335,7 @@ def _price_lines(
             span = period
             term = plan.term
             if term is None:
-                term = plan.term = _term(kind, plan.per, span, method, number, sku)
+                term = plan.term = _shared_term(shared, plan, span, method, number, sku)
             contracted = plan.contracted
         else:
             start = period.start if line.start_date is None else line.start_date
@@ -324,7 +346,9 @@ def _price_lines(
             span = known
             term = terms.get((sku, start, end))
             if term is None:
-                term = terms[(sku, start, end)] = _term(kind, plan.per, span, method, number, sku)
+                term = terms[(sku, start, end)] = _shared_term(
+                    shared, plan, span, method, number, sku
+                )
             if (sku, start) in contracts:
                 contracted = contracts[(sku, start)]
             else:
@@ -369,11 +393,17 @@ def _price_lines(
             if schedule_plan is not None:
                 unit = schedule_plan.unit_price(unit, schedule_quantity, currency, number, sku)
             volume_price = unit
-            if term.scaled:
-                unit = _scale(unit, term)
+            if term.scaled:  # _scale, inline
+                unit = unit * term.numerator
+                if term.denominator is not None:
+                    unit = unit / term.denominator
             regular = unit
             if discount is not None:
-                unit = discount._apply_in_context(unit, quantity, currency, number, sku)
+                factor = discount._factor
+                if factor is not None:  # a percent: Discount._apply_in_context, inline
+                    unit = unit * factor
+                else:
+                    unit = discount._apply_in_context(unit, quantity, currency, number, sku)
             customer = unit
             if partner_factor is not None:
                 unit = unit * partner_factor
@@ -423,17 +453,20 @@ def _price_lines(
             span,
             term.value,
             trusted_money(net_total, currency),
-            # The fields of a _Trace, in order.
-            (
-                line_context,
-                prices,
-                plan,
-                quantity,
-                locked or contracted,  # the source of the contracted step
-                schedule,
-                schedule_quantity,
-                term.proration,
-                discount,
+            # A _Trace, made without its Python-level __new__; the steps read it as it is.
+            new_trace(
+                _Trace,
+                (
+                    line_context,
+                    prices,
+                    plan,
+                    quantity,
+                    locked or contracted,  # the source of the contracted step
+                    schedule,
+                    schedule_quantity,
+                    term.proration,
+                    discount,
+                ),
             ),
         )
         lines.append(priced)

@@ -1,6 +1,6 @@
 """How a priced quote line explains itself: the steps of its waterfall, built on demand.
 
-The engine keeps each line's raw numbers as a :class:`_Trace` (a plain tuple of its fields)
+The engine keeps each line's raw numbers as a :class:`_Trace` (a named tuple of its fields)
 and the quote-wide facts as one :class:`_Context`, built from the quote's fields; the steps
 and their reasons (docs/explanation/price-waterfall.md) are written only when someone reads
 ``PricedLine.steps``.
@@ -31,10 +31,11 @@ from revcycle.quotes._locked import LockedPrice
 from revcycle.waterfall import StepName, WaterfallStep
 
 
-# Steps built from the engine's own numbers: the name is a StepName, the price a Money and the
-# reason a str by construction, so attrs' __init__ (converter and validator) would only repeat
-# the checks on every step of every line.
-_trusted_step: Final = trusted(WaterfallStep, "name", "unit_price", "reason")
+# Steps built from the engine's own numbers: the name is a StepName by construction, so
+# attrs' __init__ (converter and validator) would only repeat the checks on every step of every
+# line. The unit price and reason are left to WaterfallStep.__getattr__, which asks the line's
+# trace for them when they are first read.
+_trusted_step: Final = trusted(WaterfallStep, "name", "_source", "_index")
 
 
 def _short(value: Decimal) -> str:
@@ -99,9 +100,9 @@ class _SkuFacts(Protocol):
 class _Trace(NamedTuple):
     """The raw results of one line's waterfall, kept to build its steps on demand.
 
-    The engine makes one per line and keeps it as a plain tuple of these fields (cheaper to
-    build than a named tuple, let alone an object with an ``__init__``); it is wrapped with
-    ``_Trace._make`` only when the steps are asked for.
+    The engine makes one per line with ``tuple.__new__`` (a C call, where the named tuple's
+    own ``__new__`` is Python), and the line's steps read their prices and reasons from it, so
+    reading the steps wraps nothing.
     """
 
     context: _Context
@@ -115,12 +116,13 @@ class _Trace(NamedTuple):
     discount: Discount | None
 
     def steps(self) -> tuple[WaterfallStep, ...]:
-        context = self.context
-        currency = context.currency
-        return tuple(
-            _trusted_step(name, Money._trusted(price, currency), self.reason(name, i))
-            for i, (name, price) in enumerate(zip(context.order, self.prices, strict=True))
-        )
+        """The line's steps; each makes its unit price and reason when they are first read."""
+        step = _trusted_step
+        return tuple([step(name, self, i) for i, name in enumerate(self.context.order)])
+
+    def unit_price(self, index: int) -> Money:
+        """The unit price after the ``index``-th step."""
+        return Money._trusted(self.prices[index], self.context.currency)
 
     def reason(self, name: StepName, index: int) -> str:
         context = self.context
@@ -178,15 +180,6 @@ class _Trace(NamedTuple):
             factor = plain(locked.uplift_factor())
             return f"{points_text(locked.uplift.value)} renewal uplift: × {factor}"
         return "unchanged: the locked price already holds the contract's discounts"
-
-
-# Where a plain-tuple trace keeps the fields read without building the steps.
-_CONTEXT_AT: Final = _Trace._fields.index("context")
-_PRICES_AT: Final = _Trace._fields.index("prices")
-_PRORATION_AT: Final = _Trace._fields.index("proration")
-_SKU_AT: Final = _Trace._fields.index("sku")
-_DISCOUNT_AT: Final = _Trace._fields.index("discount")
-_CONTRACTED_AT: Final = _Trace._fields.index("contracted")
 
 
 def _units(quantity: Decimal) -> str:

@@ -45,16 +45,7 @@ from revcycle.money import (
 from revcycle.pricing import AnyPricingModel, Discount
 from revcycle.proration import TERM_METHODS, Proration, ProrationMethod, term_multiplier_detail
 from revcycle.quotes._exact import unit_price_per_term
-from revcycle.quotes._explain import (
-    _CONTEXT_AT,
-    _CONTRACTED_AT,
-    _DISCOUNT_AT,
-    _PRICES_AT,
-    _PRORATION_AT,
-    _SKU_AT,
-    _short,
-    _Trace,
-)
+from revcycle.quotes._explain import _short, _Trace
 from revcycle.quotes._locked import LockedPrice
 from revcycle.waterfall import StepName, WaterfallStep, check_step_order, waterfall_order
 
@@ -380,11 +371,9 @@ class PricedLine:
         default=None, validator=_check_optional(LockedPrice, "A priced line's locked price")
     )
     # The engine fills this instead of ``steps`` and builds the steps on first access: the
-    # arithmetic is eager, the explanation lazy. It holds the fields of an ``_explain._Trace``
-    # as a plain tuple, the cheapest thing to build once per line.
-    _trace: tuple[Any, ...] | None = attrs.field(
-        init=False, default=None, eq=False, hash=False, repr=False
-    )
+    # arithmetic is eager, the explanation lazy. The steps read their prices and reasons from
+    # it (an ``_explain._Trace``).
+    _trace: _Trace | None = attrs.field(init=False, default=None, eq=False, hash=False, repr=False)
 
     if not TYPE_CHECKING:  # hidden from type checkers, so a misspelt attribute is still caught
 
@@ -396,14 +385,14 @@ class PricedLine:
             trace = object.__getattribute__(self, "_trace")
             if trace is not None:
                 if name == "steps":
-                    value = _Trace._make(trace).steps()
+                    value = trace.steps()
                 elif name == "discount":
-                    value = trace[_DISCOUNT_AT]
+                    value = trace.discount
                 elif name == "locked_price":
-                    source = trace[_CONTRACTED_AT]
+                    source = trace.contracted
                     value = source if isinstance(source, LockedPrice) else None
                 elif name in ("model", "pricing_term"):
-                    value = getattr(trace[_SKU_AT], name)
+                    value = getattr(trace.sku, name)
                 else:
                     raise AttributeError(
                         f"{shown(type(self).__name__)} object has no attribute {shown(name)}"
@@ -422,8 +411,8 @@ class PricedLine:
     def _after(self, name: StepName) -> Money:
         trace = self._trace
         if trace is not None:
-            position = trace[_CONTEXT_AT].position[name]
-            return Money._trusted(trace[_PRICES_AT][position], self.currency)
+            position = trace.context.position[name]
+            return Money._trusted(trace.prices[position], self.currency)
         for step in self.steps:
             if step.name is name:
                 return step.unit_price
@@ -434,7 +423,7 @@ class PricedLine:
         the steps of an engine-built line."""
         trace = self._trace
         if trace is not None:
-            return trace[_CONTEXT_AT].order, trace[_PRICES_AT]
+            return trace.context.order, trace.prices
         steps = self.steps
         return [step.name for step in steps], [step.unit_price.amount for step in steps]
 
@@ -443,8 +432,8 @@ class PricedLine:
         engine's own, or counted again from the period and pricing term and checked against
         :attr:`term_multiplier` (a line read from JSON)."""
         trace = self._trace
-        if trace is not None and isinstance(trace[_PRORATION_AT], Proration):
-            exact: Fraction = trace[_PRORATION_AT].exact
+        if trace is not None and isinstance(trace.proration, Proration):
+            exact: Fraction = trace.proration.exact
             return exact
         if self.pricing_term is None:
             raise ValidationError(
@@ -487,7 +476,7 @@ class PricedLine:
         """The final unit price, after every step."""
         trace = self._trace
         if trace is not None:
-            return Money._trusted(trace[_PRICES_AT][-1], self.currency)
+            return Money._trusted(trace.prices[-1], self.currency)
         return self.steps[-1].unit_price
 
     @property
