@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from revcycle._validate import require_extra
-from revcycle.cli._plain import PlainText
+from revcycle.cli._plain import PlainText, plain_help
 from revcycle.dates import Duration, Period
 from revcycle.errors import CliError, RevcycleError
 from revcycle.money import Money
@@ -106,14 +106,15 @@ def add_verb(
     """Add the verb ``name`` and return its parser, for the verb's own arguments.
 
     ``summary`` is its line in ``revcycle --help``. ``revcycle NAME --help`` opens with
-    ``doc`` as written (the verb module's docstring, its examples laid out by hand), or else
-    with ``description`` wrapped to the terminal. ``handler`` runs with the parsed arguments
+    ``doc`` as laid out (the verb module's docstring, its examples laid out by hand) in plain
+    words (:func:`~revcycle.cli._plain.plain_help`: no reST markup), or else with
+    ``description`` wrapped to the terminal. ``handler`` runs with the parsed arguments
     and returns the exit code.
     """
     parser: argparse.ArgumentParser = subparsers.add_parser(
         name,
         help=summary,
-        description=description if doc is None else doc,
+        description=description if doc is None else plain_help(doc),
         formatter_class=argparse.HelpFormatter
         if doc is None
         else argparse.RawDescriptionHelpFormatter,
