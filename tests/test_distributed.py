@@ -7,7 +7,8 @@ from __future__ import annotations
 import itertools
 import sys
 import warnings
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from pathlib import Path
@@ -50,6 +51,13 @@ def client() -> Iterator[Any]:
         with dist.Client(cluster) as connected:
             yield connected
         cluster.close()
+
+
+def _together(*calls: Callable[[], Any]) -> list[Any]:
+    """The calls' results, the calls made at once from threads: the cluster works on their
+    graphs together instead of waiting for one round trip after another."""
+    with ThreadPoolExecutor(len(calls)) as pool:
+        return [future.result() for future in [pool.submit(call) for call in calls]]
 
 
 # --------------------------------------------------------------------------------------------
@@ -111,21 +119,29 @@ def _runs(contracts: list[Contract], events: list[UsageEvent]) -> tuple[BillRun,
     return first, second
 
 
-def test_bill_run_equals_the_single_process_run(client: Any) -> None:
+@pytest.fixture(scope="module")
+def runs() -> tuple[BillRun, BillRun]:
+    """The single-process runs of the book, computed once for the module."""
+    return _runs(_book(), _events())
+
+
+def test_bill_run_equals_the_single_process_run(client: Any, runs: tuple[BillRun, BillRun]) -> None:
     contracts, events = _book(), _events()
-    first, second = _runs(contracts, events)
+    first, second = runs
     assert second.late_usage  # the book exercises late usage and credits
     assert any(line.kind.value == "credit" for line in second.lines)
     bag = db.from_sequence(contracts, npartitions=3)
-    got_first = distributed.bill(bag, through=date(2025, 3, 15), usage=events[:30])
-    assert got_first == first
-    got = distributed.bill(
-        bag,
-        through=date(2025, 6, 1),
-        issued=db.from_sequence(first.invoices, npartitions=2),
-        usage=db.from_sequence(events, npartitions=4),
-        client=client,
+    got_first, got = _together(
+        lambda: distributed.bill(bag, through=date(2025, 3, 15), usage=events[:30]),
+        lambda: distributed.bill(
+            bag,
+            through=date(2025, 6, 1),
+            issued=db.from_sequence(first.invoices, npartitions=2),
+            usage=db.from_sequence(events, npartitions=4),
+            client=client,
+        ),
     )
+    assert got_first == first
     assert got.lines == second.lines  # line by line
     assert got.invoices == second.invoices
     assert got.late_usage == second.late_usage
@@ -208,12 +224,25 @@ def _whole(path: Path) -> Any:
     return pa.concat_tables([pq.read_table(f) for f in sorted(path.glob("part-*.parquet"))])
 
 
-def test_usage_rating_equals_rate_usage_table(client: Any, tmp_path: Path) -> None:
+@pytest.fixture(scope="module")
+def expected_rating(tmp_path_factory: Any) -> Any:
+    """``rate_usage_table`` over the whole sample (however it is cut into files)."""
+    folder = tmp_path_factory.mktemp("whole")
+    return rate_usage_table(_whole(_write_events(_usage(), folder, files=1)), CHARGES, PERIOD)
+
+
+def test_usage_rating_equals_rate_usage_table(
+    client: Any, tmp_path: Path, expected_rating: Any
+) -> None:
     path = _write_events(_usage(), tmp_path, files=4)
     expected = rate_usage_table(_whole(path), CHARGES, PERIOD)
+    assert expected == expected_rating  # the same rows in one file or four
     for field in ("duplicates", "conflicts", "late", "future", "unmetered"):
         assert getattr(expected, field), field  # the sample exercises every reported kind
+    # A Dask dataframe works the same, and so does a run without a client (in process).
+    frame = dd.read_parquet(str(path), dtype_backend="pyarrow")
     got = distributed.rate_usage(str(path), CHARGES, PERIOD, client=client)
+    got_paris = distributed.rate_usage(frame, CHARGES, PERIOD, tz="Europe/Paris")
     assert got.lines == expected.lines  # line by line, breakdowns included
     assert got.duplicates == expected.duplicates
     assert got.conflicts == expected.conflicts
@@ -223,15 +252,11 @@ def test_usage_rating_equals_rate_usage_table(client: Any, tmp_path: Path) -> No
         expected.unmetered,
     )
     assert got == expected
-    # A Dask dataframe works the same, and so does a run without a client (in process).
-    frame = dd.read_parquet(str(path), dtype_backend="pyarrow")
-    assert distributed.rate_usage(frame, CHARGES, PERIOD, tz="Europe/Paris") == (
-        rate_usage_table(_whole(path), CHARGES, PERIOD, tz="Europe/Paris")
-    )
+    assert got_paris == rate_usage_table(_whole(path), CHARGES, PERIOD, tz="Europe/Paris")
 
 
 @settings(
-    max_examples=5,
+    max_examples=4,
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
@@ -241,17 +266,16 @@ def test_usage_rating_equals_rate_usage_table(client: Any, tmp_path: Path) -> No
     cuts=st.lists(st.integers(0, 63), max_size=3),
 )
 def test_random_partitionings_bill_and_rate_alike(
-    client: Any, tmp_path_factory: Any, contract_parts: int, event_parts: int, cuts: list[int]
+    client: Any,
+    tmp_path_factory: Any,
+    runs: tuple[BillRun, BillRun],
+    expected_rating: Any,
+    contract_parts: int,
+    event_parts: int,
+    cuts: list[int],
 ) -> None:
     contracts, events = _book(), _events()
-    first, second = _runs(contracts, events)
-    got = distributed.bill(
-        db.from_sequence(contracts, npartitions=contract_parts),
-        through=date(2025, 6, 1),
-        issued=first.invoices,
-        usage=db.from_sequence(events, npartitions=event_parts),
-    )
-    assert got == second
+    first, second = runs
     # The same usage cut into files at random places: the rating does not move.
     usage = _usage()
     folder = tmp_path_factory.mktemp("usage")
@@ -259,11 +283,15 @@ def test_random_partitionings_bill_and_rate_alike(
     for number, (lo, hi) in enumerate(itertools.pairwise(edges)):
         _write_events(usage[lo:hi], folder / f"f{number}", files=1)
     paths = sorted(str(p) for p in folder.glob("f*/part-0.parquet"))
-    whole = pa.concat_tables([pq.read_table(p) for p in paths])
     frame = dd.read_parquet(paths, dtype_backend="pyarrow")
-    assert distributed.rate_usage(frame, CHARGES, PERIOD) == rate_usage_table(
-        whole, CHARGES, PERIOD
+    got = distributed.bill(
+        db.from_sequence(contracts, npartitions=contract_parts),
+        through=date(2025, 6, 1),
+        issued=first.invoices,
+        usage=db.from_sequence(events, npartitions=event_parts),
     )
+    assert got == second
+    assert distributed.rate_usage(frame, CHARGES, PERIOD) == expected_rating
 
 
 def test_partition_functions_are_the_engines(tmp_path: Path) -> None:

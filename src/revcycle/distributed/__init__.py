@@ -9,8 +9,9 @@
   customer: the first in file, then row, order.
 
 The work of one partition is a pure public function — :func:`bill_partition`,
-:func:`screen_partition`, :func:`rate_partition` — whose result converts to the engines'
-tables (``BillRun.to_arrow()``), so another engine (Spark's ``mapInArrow``) can call it too.
+:func:`repeated_rows`, :func:`screen_partition`, :func:`rate_partition` — whose result is an
+Arrow table or converts to the engines' tables (``BillRun.to_arrow()``,
+``UsageRating.to_arrow()``), so another engine (Spark's ``mapInArrow``) can call it too.
 Dask does all the scheduling and shuffling. ``client=None`` uses the current Dask client, or
 runs in this process on Dask's synchronous scheduler when there is none.
 
@@ -27,6 +28,7 @@ from revcycle.distributed._usage import (
     merge_ratings,
     rate_partition,
     rate_usage,
+    repeated_rows,
     screen_partition,
 )
 
@@ -39,5 +41,6 @@ __all__ = [
     "merge_ratings",
     "rate_partition",
     "rate_usage",
+    "repeated_rows",
     "screen_partition",
 ]

@@ -27,6 +27,10 @@ number with 33 bits for the row)."""
 
 ROW_BITS: Final = 40
 
+REPEAT: Final = "__repeat"
+"""The column that marks a later occurrence of an id (true) among the rows of a usage table;
+null or false for an id's first occurrence (the least :data:`ORDER`)."""
+
 
 def dask() -> Any:
     """The ``dask`` module, or :class:`~revcycle.errors.MissingExtraError` naming the extra."""

@@ -110,9 +110,12 @@ def first_occurrences(table: pa.Table) -> Any:
 
 def conflicting(repeats: pa.Table, originals: pa.Table) -> list[bool]:
     """For each repeated row, whether a field differs from its id's first occurrence (a
-    missing property equals a missing one), as ``UsageEvent`` equality compares them."""
-    matched = originals.take(pc.index_in(repeats.column("id"), value_set=originals.column("id")))
-    differs: Any = pa.array([False] * repeats.num_rows, pa.bool_())
+    missing property equals a missing one), as ``UsageEvent`` equality compares them. A
+    repeated row whose id has no row in ``originals`` conflicts: its first occurrence is
+    another customer's (every row of a customer is in one partition)."""
+    found = pc.index_in(repeats.column("id"), value_set=originals.column("id"))
+    matched = originals.take(found)
+    differs: Any = pc.is_null(found)
     for name in repeats.column_names:
         if name in ("id", ORDER):
             continue

@@ -1,15 +1,18 @@
 """Usage rated on Dask: events from Parquet (or a Dask dataframe), each id counted once across
 every partition and customer, each customer rated by the Arrow engine where its rows are.
 
-Three steps, each a pure function of one partition:
+Four steps, each a pure function of one partition, with one shuffle of whole rows:
 
 1. every input partition numbers its rows (:data:`ORDER`: partition, then row);
-2. Dask shuffles the rows by ``id``, so every occurrence of an id meets in one partition;
-   :func:`screen_partition` keeps each id's first occurrence (the least order) and reports the
-   rest as duplicates (and conflicts), then the late, future and unmetered events, each with
-   its order;
-3. Dask shuffles the kept rows by ``customer``; :func:`rate_partition` rates them with
-   :func:`~revcycle.usage.rate_usage_table`.
+2. Dask shuffles only the ``id`` and ``__order`` columns by ``id``, so every occurrence of an
+   id meets in one partition; :func:`repeated_rows` returns the order of each later
+   occurrence (usually few);
+3. Dask joins those marks back onto the rows (a left join on ``__order`` against the marks
+   gathered in one partition, so the rows stay where they are) and shuffles the rows by
+   ``customer``;
+4. :func:`screen_partition` reports the marked rows as duplicates (and conflicts), then the
+   late, future and unmetered events, each with its order; :func:`rate_partition` rates the
+   rest with :func:`~revcycle.usage.rate_usage_table`.
 
 The driver sorts the lines by (customer, metric, group) and the reported events by their
 order, which gives exactly ``rate_usage_table`` over the whole table.
@@ -27,6 +30,7 @@ from typing import TYPE_CHECKING, Any, Final, NamedTuple
 from revcycle.dates import Period
 from revcycle.distributed._dask import (
     ORDER,
+    REPEAT,
     arrow,
     compute,
     dask,
@@ -107,6 +111,18 @@ def _validate(
     rate_usage_table(empty, charges, period, tz)
 
 
+def repeated_rows(table: pa.Table) -> pa.Table:
+    """Step 2 of a distributed rating, on one partition of the ``id`` and ``__order`` columns
+    that holds **every** occurrence of its ids (shuffled by ``id``): the ``__order`` of each
+    occurrence after its id's first (the least order), with a ``__repeat`` column of true —
+    the marks :func:`screen_partition` reads."""
+    arrow()
+    check_rows(table.select(["id"]))
+    later = pc.invert(first_occurrences(table))
+    rows = table.select([ORDER]).filter(later)
+    return rows.append_column(REPEAT, pa.array([True] * rows.num_rows, pa.bool_()))
+
+
 def screen_partition(
     table: pa.Table,
     charges: Iterable[UsageCharge] | UsageCharge,
@@ -114,31 +130,40 @@ def screen_partition(
     *,
     tz: str | tzinfo = "UTC",
 ) -> Screened:
-    """Step 2 of a distributed rating, on one partition that holds **every** occurrence of
-    its ids (rows shuffled by ``id``), each row with its order in the input (the
-    ``__order`` column: partition, then row).
+    """Step 4 of a distributed rating, on one partition that holds **every** row of its
+    customers (shuffled by ``customer``), each row with its order in the input (the
+    ``__order`` column: partition, then row) and a ``__repeat`` column, true for a later
+    occurrence of an id (from :func:`repeated_rows`; null or false otherwise). Without the
+    ``__repeat`` column the partition must hold every occurrence of its ids, and the first
+    (the least order) is found here.
 
-    Each id's first occurrence (the least order) is kept; the later ones are ``duplicates``,
-    and ``conflicts`` too when a field differs. Of the kept rows, those before the period are
-    ``late``, at or after its end ``future``, of a metric no charge meters ``unmetered`` —
-    the rules of :func:`~revcycle.usage.rate_usage_table`, which checks the schema first.
+    The marked rows are ``duplicates``, and ``conflicts`` too when a field differs from the
+    id's first occurrence (always, when that is another customer's). Of the other rows, those
+    before the period are ``late``, at or after its end ``future``, of a metric no charge
+    meters ``unmetered`` — the rules of :func:`~revcycle.usage.rate_usage_table`, which checks
+    the schema first. ``kept`` holds the rows to rate.
     """
     arrow()
     given = _charge_list(charges)
+    repeat: Any
+    if REPEAT in table.column_names:
+        marks: Any = table.column(REPEAT)
+        repeat = pc.fill_null(marks, False)
+        table = table.drop_columns([REPEAT])
+    else:
+        repeat = pc.invert(first_occurrences(table))
     _validate(table, given, period, tz)
     check_rows(table)
     table = normalised(table)
     left_out: list[LeftOut] = []
-    first = first_occurrences(table)
-    if table.num_rows and not pc.all(first).as_py():
-        repeats = table.filter(pc.invert(first)).sort_by(ORDER)
-        kept = table.filter(first)
-        flags = conflicting(repeats, kept)
+    if table.num_rows and pc.any(repeat).as_py():
+        repeats = table.filter(repeat).sort_by(ORDER)
+        table = table.filter(pc.invert(repeat))
+        flags = conflicting(repeats, table)
         for order, event, flag in zip(orders(repeats), events(repeats), flags, strict=True):
             left_out.append((order, "duplicates", event))
             if flag:
                 left_out.append((order, "conflicts", event))
-        table = kept
     lo, hi = period_bounds(period, zone_of(tz)[1])
     at = table.column("at")
     before = pc.less(at, pa.scalar(lo, type=at.type))
@@ -162,9 +187,9 @@ def _report(rows: pa.Table, field: str, into: list[LeftOut]) -> None:
 def rate_partition(
     table: pa.Table, charges: Charges, period: Period, tz: str | tzinfo = "UTC"
 ) -> UsageRating:
-    """Step 3 of a distributed rating: the lines of the customers of one partition, from
-    their rows as :func:`screen_partition` kept them (shuffled by ``customer``, so each
-    customer's rows are all here), put back in input order (``__order``) before
+    """Step 4 of a distributed rating, after :func:`screen_partition`: the lines of the
+    customers of one partition from their kept rows (each customer's rows are all here),
+    put back in input order (``__order``) before
     :func:`~revcycle.usage.rate_usage_table` rates them (ids known unique)."""
     arrow()
     if ORDER in table.column_names:
@@ -231,17 +256,15 @@ def numbered_frame(source: Any) -> tuple[Any, pa.Schema | None]:
     return result, full
 
 
-def _screen_frame(
-    frame: Any, schema: pa.Schema | None, charges: list[UsageCharge], period: Period, tz: Any
-) -> tuple[Any, list[LeftOut]]:
-    screened = screen_partition(to_table(frame, schema), charges, period, tz=tz)
-    return to_frame(screened.kept), screened.left_out
+def _repeats_frame(frame: Any, schema: pa.Schema | None) -> Any:
+    return to_frame(repeated_rows(to_table(frame, schema)))
 
 
 def _rate_frame(
     frame: Any, schema: pa.Schema | None, charges: list[UsageCharge], period: Period, tz: Any
-) -> UsageRating:
-    return rate_partition(normalised(to_table(frame, schema)), charges, period, tz=tz)
+) -> tuple[UsageRating, list[LeftOut]]:
+    screened = screen_partition(to_table(frame, schema), charges, period, tz=tz)
+    return rate_partition(screened.kept, charges, period, tz=tz), screened.left_out
 
 
 def rate_usage(
@@ -262,21 +285,21 @@ def rate_usage(
     frame, schema = numbered_frame(source)
     _validate(to_table(frame._meta, schema), given, period, tz)
     client = resolve_client(client)
-    delayed = dask().delayed
     parts = frame.npartitions
-    by_id = frame.shuffle("id", npartitions=parts, shuffle_method="tasks")
-    screened = [
-        delayed(_screen_frame, pure=True)(part, schema, given, period, tz)
-        for part in by_id.to_delayed()
-    ]
-    kept = frames().from_delayed(
-        [delayed(itemgetter(0))(s) for s in screened], meta=frame._meta, verify_meta=False
-    )
-    by_customer = kept.shuffle("customer", npartitions=parts, shuffle_method="tasks")
-    ratings = [
+    narrow = frame[["id", ORDER]]
+    by_id = narrow.shuffle("id", npartitions=parts, shuffle_method="tasks")
+    meta = to_frame(repeated_rows(to_table(narrow._meta, None).slice(0, 0)))
+    marks = by_id.map_partitions(_repeats_frame, None, meta=meta, enforce_metadata=False)
+    # The marks (one row per later occurrence, usually few) in one partition: the join is
+    # then a pandas merge inside each partition of rows, which stay where they are.
+    marked = frame.merge(marks.repartition(npartitions=1), how="left", on=ORDER)
+    by_customer = marked.shuffle("customer", npartitions=parts, shuffle_method="tasks")
+    delayed = dask().delayed
+    done = [
         delayed(_rate_frame, pure=True)(part, schema, given, period, tz)
         for part in by_customer.to_delayed()
     ]
-    left_out = [delayed(itemgetter(1))(s) for s in screened]
-    rated, reported = compute(client, ratings, left_out)
-    return merge_ratings(rated, reported, period, tz)
+    (results,) = compute(client, done)
+    return merge_ratings(
+        (rating for rating, _ in results), (left for _, left in results), period, tz
+    )
