@@ -20,7 +20,13 @@ from _pytest.doctest import DoctestItem, get_optionflags
 import revcycle  # noqa: F401
 
 
-collect_ignore = ["src/revcycle/__main__.py", "benchmarks", "examples"]
+collect_ignore = [
+    "src/revcycle/__main__.py",
+    "benchmarks",
+    "examples",
+    "docs/conf.py",
+    "docs/_build",
+]
 
 _FENCE = re.compile(r"^\s*```.*$", re.MULTILINE)
 

@@ -218,7 +218,16 @@ def test_an_issued_invoice_in_another_currency_bills_nothing(c1: Path, tmp_path:
 def test_usage_errors_exit_2() -> None:
     assert revcycle("bill", BOOK).returncode == 2  # --through is required
     assert revcycle("bill", "--through", "2025-01-01").returncode == 2  # no CONTRACTS.json
-    assert revcycle("bill", BOOK, "--through", "2025-01-01", "--format", "csv").returncode == 2
+    assert revcycle("bill", BOOK, "--through", "2025-01-01", "--format", "xml").returncode == 2
+
+
+def test_csv_output_is_one_row_per_invoice_line() -> None:
+    done = revcycle("bill", BOOK, "--through", "2025-03-01", "--format", "csv")
+    assert done.returncode == 0, done.stderr
+    header, *rows = done.stdout.splitlines()
+    assert header.split(",")[:3] == ["invoice_id", "account", "contract_id"]
+    run = loads(revcycle("bill", BOOK, "--through", "2025-03-01").stdout, BillRun)
+    assert len(rows) == sum(len(invoice.lines) for invoice in run.invoices)
 
 
 def test_help_is_plain_words() -> None:

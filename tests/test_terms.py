@@ -807,7 +807,9 @@ def test_schedule_display() -> None:
     html = schedule._repr_html_()
     assert "<table>" in html
     assert "980.00 USD" in html
-    assert list(schedule.to_pandas()["due_date"]) == ["2024-03-01"]
+    frame = schedule.to_pandas()
+    assert list(frame["due_date"]) == [date(2024, 3, 1)]
+    assert list(frame["discounted_amount"]) == [Decimal("980.00")]
     assert "980.00 USD if paid in full by 2024-02-10" in schedule.explain()
     assert (
         str(PaymentTerms.parse("Net 30").with_adjustment(C.FOLLOWING))

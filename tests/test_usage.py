@@ -860,7 +860,7 @@ def test_rating_display_and_records() -> None:
         }
     ]
     frame = rating.to_pandas()
-    assert list(frame["amount"]) == ["107.00"]
+    assert list(frame["amount"]) == [Decimal("107.00")]
     assert isinstance(rating.lines[0], RatedCharge)
 
 

@@ -31,15 +31,20 @@ from __future__ import annotations
 import decimal
 import enum
 from collections.abc import Iterable, Mapping, Sequence
-from datetime import date
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from html import escape
-from typing import Any, ClassVar, Final
+from typing import TYPE_CHECKING, Any, ClassVar, Final
 
 from revcycle._numbers import CTX, HUNDRED, plain
 from revcycle._validate import require_extra
-from revcycle.errors import MissingExtraError, ValidationError
-from revcycle.money import Money
+from revcycle.errors import ValidationError
+from revcycle.money import Currency, Money
+
+
+if TYPE_CHECKING:
+    import pandas as pd
+    import pyarrow as pa
 
 
 MISSING: Final = "—"
@@ -132,8 +137,9 @@ def html_table(
 ) -> str:
     """Render a table as static HTML; every cell is escaped.
 
-    With ``max_rows``, a table of more rows is truncated like pandas: the first and the last
-    five rows around a row of ``…``, and a footer counting the rows.
+    A table of more than ``max_rows`` rows (:data:`MAX_ROWS` unless given; ``0`` for no
+    limit) is truncated like pandas: the first and the last five rows around a row of ``…``,
+    and a footer counting the rows, so a 5,000-deal pipeline stays a few kilobytes.
 
     >>> html = html_table("Q <1>", ["sku", "total"], [["A&B", "10.00 USD"]], right=[1])
     >>> "<caption>Q &lt;1&gt;</caption>" in html, ">A&amp;B</td>" in html
@@ -146,9 +152,10 @@ def html_table(
     def align(i: int) -> str:
         return "right" if i in right else "left"
 
-    if max_rows is not None:
+    limit = MAX_ROWS if max_rows is None else max_rows
+    if limit:
         rows = list(rows)
-        if len(rows) > max_rows:
+        if len(rows) > limit:
             footer = [*footer, f"{len(rows)} rows"]
             rows = [*rows[:_SHOWN], ["…"] * len(headers), *rows[-_SHOWN:]]
 
@@ -177,12 +184,6 @@ MAX_ROWS: Final = 50
 _SHOWN: Final = 5  # rows shown at each end of a truncated table (pandas' min_rows ÷ 2)
 
 
-def to_pandas(records: list[dict[str, Any]]) -> Any:
-    """A pandas DataFrame of ``records``; needs the ``pandas`` extra. Amounts stay Decimal."""
-    pd = require_extra("pandas", "pandas", "to_pandas()")
-    return pd.DataFrame.from_records(records)
-
-
 # --------------------------------------------------------------------------------------------
 # Typed columns for data frames
 
@@ -190,18 +191,21 @@ def to_pandas(records: list[dict[str, Any]]) -> Any:
 class ColumnKind(enum.StrEnum):
     """How a column of an aggregate's table is typed (its values in the rows, then in Arrow).
 
-    ``TEXT`` (str, ``string``), ``CHOICE`` (an enum or a currency code, dictionary-encoded),
-    ``INTEGER`` (int, ``int64``), ``DATE`` (``date32``), ``QUANTITY`` (a Decimal, as a
-    decimal with the places the column needs), ``AMOUNT`` (a rounded amount,
-    ``decimal128(38, s)`` with ``s`` the most places of any rounded amount in the table: the
-    largest minor unit) and ``PRECISE`` (an unrounded amount or ratio,
-    ``decimal256(76, 40)``, half-even at the 40th place). ``None`` is a null everywhere.
+    ``TEXT`` (str, ``string``), ``CHOICE`` (an enum or a currency code, dictionary-encoded,
+    a category in pandas), ``INTEGER`` (int, ``int64``), ``DATE`` (``date32``), ``INSTANT``
+    (an aware datetime, ``timestamp[us, tz=UTC]``), ``QUANTITY`` (a Decimal, as a decimal
+    with the places the column needs, at most 40, half-even), ``AMOUNT`` (a rounded amount,
+    ``decimal128(38, s)`` with ``s`` the largest minor unit in the table) and ``PRECISE``
+    (an unrounded amount or ratio, ``decimal256(76, 40)``, half-even at the 40th place). A
+    value too large for its column is refused, never truncated. ``None`` is a null
+    everywhere.
     """
 
     TEXT = "text"
     CHOICE = "choice"
     INTEGER = "integer"
     DATE = "date"
+    INSTANT = "instant"
     QUANTITY = "quantity"
     AMOUNT = "amount"
     PRECISE = "precise"
@@ -210,32 +214,37 @@ class ColumnKind(enum.StrEnum):
 Columns = Mapping[str, ColumnKind]
 """An aggregate's columns in order: each name and its kind."""
 
-# Wide enough to place any 50-digit value at 40 decimal places without rounding its digits.
+# Wide enough to place any 76-digit value at 40 decimal places without rounding its digits.
 _WIDE: Final = decimal.Context(
     prec=120, rounding=decimal.ROUND_HALF_EVEN, traps=[decimal.InvalidOperation]
 )
 _PRECISE_SCALE: Final = 40
+_AMOUNT_DIGITS: Final = 38
+_PRECISE_DIGITS: Final = 76
+
+
+def json_scalar(value: Any) -> Any:
+    """One cell as a JSON scalar: decimals as plain text, dates and instants ISO 8601,
+    choices their values, ints and text as they are, ``None`` as null."""
+    if isinstance(value, enum.Enum):
+        return value.value
+    if value is None or isinstance(value, int | str):
+        return value
+    if isinstance(value, Decimal):
+        return plain(value)
+    if isinstance(value, date):  # a datetime is a date too
+        return value.isoformat()
+    return str(value)
 
 
 def json_records(rows: Iterable[Mapping[str, Any]], columns: Columns) -> list[dict[str, Any]]:
-    """``rows`` as JSON scalars, in the order of ``columns``: decimals as plain text, dates
-    ISO 8601, choices their values, ints as they are, ``None`` as null.
+    """``rows`` as JSON scalars (:func:`json_scalar`), in the order of ``columns``.
 
     >>> json_records([{"day": date(2025, 1, 1), "total": Decimal("9900.00")}],
     ...              {"day": ColumnKind.DATE, "total": ColumnKind.AMOUNT})
     [{'day': '2025-01-01', 'total': '9900.00'}]
     """
-
-    def scalar(value: Any) -> Any:
-        if value is None or isinstance(value, int | str):
-            return value.value if isinstance(value, enum.Enum) else value
-        if isinstance(value, Decimal):
-            return plain(value)
-        if isinstance(value, date):
-            return value.isoformat()
-        return str(value)
-
-    return [{name: scalar(row[name]) for name in columns} for row in rows]
+    return [{name: json_scalar(row[name]) for name in columns} for row in rows]
 
 
 def _places(value: Decimal | None) -> int:
@@ -249,34 +258,27 @@ def _integer_digits(value: Decimal | None) -> int:
 
 
 def _decimal_column(
-    pa: Any, values: list[Decimal | None], scale: int, name: str, feature: str
+    pa: Any, values: list[Decimal | None], scale: int, most: int, name: str, feature: str
 ) -> Any:
-    """Decimals at ``scale`` places in the narrowest of ``decimal128(38, s)`` and
-    ``decimal256(76, s)`` that holds them all; a value too large for either is refused."""
-    digits = max((_integer_digits(v) for v in values), default=0) + scale
-    if digits > 76:
+    """Decimals at ``scale`` places (half-even) in ``decimal128(38, scale)`` when ``most`` is
+    38, else ``decimal256(76, scale)``; a value with more digits than that is refused."""
+    widest = max((_integer_digits(v) for v in values), default=0)
+    if widest + scale > most:
         raise ValidationError(
-            f"{feature}: the column {name!r} holds a value with {digits - scale} digits before "
-            f"the point, too large for an Arrow decimal of 76 digits with {scale} places."
+            f"{feature}: the column {name!r} holds a value with {widest} digits before the "
+            f"point, too large for an Arrow decimal of {most} digits with {scale} places; it "
+            "is refused rather than truncated."
         )
     quantum = Decimal(1).scaleb(-scale)
     placed = [None if v is None else v.quantize(quantum, context=_WIDE) for v in values]
-    kind = pa.decimal128(38, scale) if digits <= 38 else pa.decimal256(76, scale)
+    kind = pa.decimal128(most, scale) if most == _AMOUNT_DIGITS else pa.decimal256(most, scale)
     return pa.array(placed, kind)
 
 
-def arrow_table(rows: Sequence[Mapping[str, Any]], columns: Columns, feature: str) -> Any:
-    """``rows`` as a ``pyarrow.Table`` typed by ``columns`` (needs the ``arrow`` extra; the
-    missing-extra error names ``feature``, such as ``"Contract.to_arrow()"``).
-
-    >>> table = arrow_table([{"sku": "SEAT", "total": Decimal("9900.00")}],
-    ...                     {"sku": ColumnKind.CHOICE, "total": ColumnKind.AMOUNT}, "A doctest")
-    >>> str(table.schema.field("total").type), table.column("total").to_pylist()
-    ('decimal128(38, 2)', [Decimal('9900.00')])
-    """
-    pa = require_extra("pyarrow", "arrow", feature)
-    # One scale for every rounded amount of the table: its largest minor unit.
-    amount_scale = max(
+def _amount_scale(rows: Sequence[Mapping[str, Any]], columns: Columns) -> int:
+    """The places of every rounded amount of a table: the largest minor unit of the
+    currencies in its ``currency`` column, or of any amount written with more places."""
+    scale = max(
         (
             _places(row[name])
             for name, kind in columns.items()
@@ -285,41 +287,64 @@ def arrow_table(rows: Sequence[Mapping[str, Any]], columns: Columns, feature: st
         ),
         default=0,
     )
+    if "currency" in columns:
+        codes = {row["currency"] for row in rows} - {None}
+        scale = max([scale, *(Currency.of(code).minor_units for code in codes)])
+    return scale
+
+
+def _utc(value: datetime | None) -> datetime | None:
+    return None if value is None else value.astimezone(UTC)
+
+
+def arrow_table(rows: Sequence[Mapping[str, Any]], columns: Columns, feature: str) -> pa.Table:
+    """``rows`` as a ``pyarrow.Table`` typed by ``columns`` (needs the ``arrow`` extra; the
+    missing-extra error names ``feature``, such as ``"Contract.to_arrow()"``).
+
+    >>> table = arrow_table([{"sku": "SEAT", "total": Decimal("9900.00")}],
+    ...                     {"sku": ColumnKind.CHOICE, "total": ColumnKind.AMOUNT}, "A doctest")
+    >>> str(table.schema.field("total").type), table.column("total").to_pylist()
+    ('decimal128(38, 2)', [Decimal('9900.00')])
+    """
+    arrow = require_extra("pyarrow", "arrow", feature)
+    amount_scale = _amount_scale(rows, columns)
     arrays = []
     for name, kind in columns.items():
         values = [row[name] for row in rows]
         if kind is ColumnKind.TEXT:
-            array = pa.array(values, pa.string())
+            array = arrow.array(values, arrow.string())
         elif kind is ColumnKind.CHOICE:
             texts = [v.value if isinstance(v, enum.Enum) else v for v in values]
-            array = pa.array(texts, pa.string()).dictionary_encode()
+            array = arrow.array(texts, arrow.string()).dictionary_encode()
         elif kind is ColumnKind.INTEGER:
-            array = pa.array(values, pa.int64())
+            array = arrow.array(values, arrow.int64())
         elif kind is ColumnKind.DATE:
-            array = pa.array(values, pa.date32())
+            array = arrow.array(values, arrow.date32())
+        elif kind is ColumnKind.INSTANT:
+            array = arrow.array([_utc(v) for v in values], arrow.timestamp("us", tz="UTC"))
         elif kind is ColumnKind.AMOUNT:
-            array = _decimal_column(pa, values, amount_scale, name, feature)
+            array = _decimal_column(arrow, values, amount_scale, _AMOUNT_DIGITS, name, feature)
         elif kind is ColumnKind.QUANTITY:
             scale = min(max((_places(v) for v in values), default=0), _PRECISE_SCALE)
-            array = _decimal_column(pa, values, scale, name, feature)
+            widest = max((_integer_digits(v) for v in values), default=0)
+            most = _AMOUNT_DIGITS if widest + scale <= _AMOUNT_DIGITS else _PRECISE_DIGITS
+            array = _decimal_column(arrow, values, scale, most, name, feature)
         else:
-            array = _decimal_column(pa, values, _PRECISE_SCALE, name, feature)
+            array = _decimal_column(arrow, values, _PRECISE_SCALE, _PRECISE_DIGITS, name, feature)
         arrays.append(array)
-    return pa.Table.from_arrays(arrays, names=list(columns))
+    table: pa.Table = arrow.Table.from_arrays(arrays, names=list(columns))
+    return table
 
 
-def data_frame(rows: Sequence[Mapping[str, Any]], columns: Columns, feature: str) -> Any:
-    """``rows`` as a pandas DataFrame (needs the ``pandas`` extra): the :func:`arrow_table`
-    with ``pd.ArrowDtype`` columns when pyarrow is installed, else plain columns of the rows'
-    own values (Decimals and dates), so sums equal the library's totals either way."""
-    pd = require_extra("pandas", "pandas", feature)
-    try:
-        table = arrow_table(rows, columns, feature)
-    except MissingExtraError:
-        return pd.DataFrame.from_records(
-            [{name: row[name] for name in columns} for row in rows], columns=list(columns)
-        )
-    return table.to_pandas(types_mapper=pd.ArrowDtype)
+def data_frame(rows: Sequence[Mapping[str, Any]], columns: Columns, feature: str) -> pd.DataFrame:
+    """``rows`` as a pandas DataFrame: the :func:`arrow_table` with ``pd.ArrowDtype`` columns
+    (needs the ``pandas`` extra, which brings pyarrow), so sums and group-bys are exact."""
+    pandas = require_extra("pandas", "pandas", feature)
+    require_extra("pyarrow", "pandas", feature)
+    frame: pd.DataFrame = arrow_table(rows, columns, feature).to_pandas(
+        types_mapper=pandas.ArrowDtype
+    )
+    return frame
 
 
 class TypedRows:
@@ -333,15 +358,24 @@ class TypedRows:
     def _rows(self) -> list[dict[str, Any]]:
         raise NotImplementedError  # pragma: no cover - every aggregate lists its rows
 
+    def _table_columns(self) -> Columns:
+        """The columns of this value's table: ``_columns``, unless they depend on the value
+        (an aging report's buckets)."""
+        return self._columns
+
     def to_records(self) -> list[dict[str, Any]]:
         """One flat record per row (JSON scalars: decimals as text, dates ISO 8601)."""
-        return json_records(self._rows(), self._columns)
+        return json_records(self._rows(), self._table_columns())
 
-    def to_arrow(self) -> Any:
-        """The rows as a typed ``pyarrow.Table`` (the ``arrow`` extra)."""
-        return arrow_table(self._rows(), self._columns, f"{type(self).__name__}.to_arrow()")
+    def to_arrow(self) -> pa.Table:
+        """The rows as a typed ``pyarrow.Table`` (the ``arrow`` extra), which Polars and
+        DuckDB read as they are: rounded amounts ``decimal128(38, s)``, unrounded ones
+        ``decimal256(76, 40)``, dates ``date32``, currencies and enums dictionary-encoded."""
+        feature = f"{type(self).__name__}.to_arrow()"
+        return arrow_table(self._rows(), self._table_columns(), feature)
 
-    def to_pandas(self) -> Any:
-        """The rows as a pandas DataFrame (the ``pandas`` extra), Arrow-typed columns when
-        pyarrow is installed."""
-        return data_frame(self._rows(), self._columns, f"{type(self).__name__}.to_pandas()")
+    def to_pandas(self) -> pd.DataFrame:
+        """:meth:`to_arrow` as a pandas DataFrame with ``pd.ArrowDtype`` columns (the
+        ``pandas`` extra): decimals stay exact, so sums equal the library's totals."""
+        feature = f"{type(self).__name__}.to_pandas()"
+        return data_frame(self._rows(), self._table_columns(), feature)

@@ -39,12 +39,12 @@ import itertools
 from collections.abc import Iterable, Mapping
 from datetime import date
 from decimal import Decimal
-from typing import Any, Final, final
+from typing import Any, ClassVar, Final, final
 
 import attrs
 
-from revcycle._display import days_text, html_table, to_pandas
-from revcycle._numbers import CTX, plain
+from revcycle._display import ColumnKind, Columns, TypedRows, days_text, html_table
+from revcycle._numbers import CTX
 from revcycle._validate import check_day, check_text, require_day, require_sequence, to_choice
 from revcycle.errors import MilestoneOrderError, RevcycleTypeError, ValidationError
 from revcycle.opportunity import Opportunity
@@ -378,32 +378,40 @@ class IntervalStatistics:
     max_days: int | None
 
 
+# One row per interval, for to_records(), to_arrow() and to_pandas().
+_SUMMARY_COLUMNS: Final = {
+    "interval": ColumnKind.CHOICE,
+    "accounts": ColumnKind.INTEGER,
+    "mean_days": ColumnKind.QUANTITY,
+    "median_days": ColumnKind.QUANTITY,
+    "min_days": ColumnKind.INTEGER,
+    "max_days": ColumnKind.INTEGER,
+}
+
+
 @final
 @attrs.frozen(kw_only=True)
-class EngagementSummary:
+class EngagementSummary(TypedRows):
     """Per interval, how long accounts spent in it; see :func:`summarize`."""
 
     as_of: date | None
     accounts: int
     intervals: tuple[IntervalStatistics, ...]
 
-    def to_records(self) -> list[dict[str, Any]]:
-        """One flat record per interval (JSON scalars)."""
+    _columns: ClassVar[Columns] = _SUMMARY_COLUMNS
+
+    def _rows(self) -> list[dict[str, Any]]:
         return [
             {
-                "interval": s.interval.value,
+                "interval": s.interval,
                 "accounts": s.accounts,
-                "mean_days": None if s.mean_days is None else plain(s.mean_days),
-                "median_days": None if s.median_days is None else plain(s.median_days),
+                "mean_days": s.mean_days,
+                "median_days": s.median_days,
                 "min_days": s.min_days,
                 "max_days": s.max_days,
             }
             for s in self.intervals
         ]
-
-    def to_pandas(self) -> Any:
-        """A pandas DataFrame of :meth:`to_records`; needs the ``pandas`` extra."""
-        return to_pandas(self.to_records())
 
     def rows(self) -> list[tuple[str, ...]]:
         """Rows for people: interval, accounts, mean, median, min, max (days)."""

@@ -32,12 +32,11 @@ from collections.abc import Iterable, Mapping, Sequence
 from datetime import date
 from decimal import Decimal
 from types import MappingProxyType
-from typing import Any, Final, final
+from typing import Any, ClassVar, Final, final
 
 import attrs
 
-from revcycle._display import html_table
-from revcycle._display import to_pandas as _to_pandas
+from revcycle._display import ColumnKind, Columns, TypedRows, html_table
 from revcycle._numbers import CTX, ZERO, plain
 from revcycle._validate import check_day, check_text, check_type, is_day, require_day
 from revcycle.dates import DayCount
@@ -199,7 +198,7 @@ def _single(report: AgingReport, what: str) -> AgingRow:
 
 @final
 @attrs.frozen(kw_only=True)
-class AgingReport:
+class AgingReport(TypedRows):
     """Open items bucketed by days past due as of a date.
 
     ``rows`` has one :class:`AgingRow` per account and currency (sorted by account, then
@@ -247,22 +246,29 @@ class AgingReport:
             totals=tuple(r for r in self.totals if r.currency == code),
         )
 
-    def to_records(self) -> list[dict[str, Any]]:
-        """One flat record per account and currency, then one per currency overall (with
-        ``account`` ``None``); bucket totals as decimal strings keyed by label."""
+    _columns: ClassVar[Columns] = {}
+
+    def _table_columns(self) -> Columns:
+        return {
+            "account": ColumnKind.TEXT,
+            "currency": ColumnKind.CHOICE,
+            **dict.fromkeys(self.labels, ColumnKind.AMOUNT),
+            "total": ColumnKind.AMOUNT,
+        }
+
+    def _rows(self) -> list[dict[str, Any]]:
+        """One row per account and currency, each bucket's total under its label. The
+        per-currency totals are not rows (a sum of the column would count them twice): the
+        frame's sums by currency are :attr:`totals`."""
         return [
             {
                 "account": row.account,
                 "currency": row.currency.code,
-                **{b.label: plain(b.total.amount) for b in row.buckets},
-                "total": plain(row.total.amount),
+                **{b.label: b.total.amount for b in row.buckets},
+                "total": row.total.amount,
             }
-            for row in (*self.rows, *self.totals)
+            for row in self.rows
         ]
-
-    def to_pandas(self) -> Any:
-        """:meth:`to_records` as a pandas DataFrame (needs the ``pandas`` extra)."""
-        return _to_pandas(self.to_records())
 
     def table(self) -> tuple[list[str], list[list[str]]]:
         """Headers and rows of text for people: accounts, then each currency's total (the
@@ -424,9 +430,20 @@ class InstallmentInterest:
         return sum(charge.days for charge in self.charges)
 
 
+# One row per installment, for to_records(), to_arrow() and to_pandas().
+_INTEREST_COLUMNS: Final = {
+    "number": ColumnKind.INTEGER,
+    "due_date": ColumnKind.DATE,
+    "amount": ColumnKind.AMOUNT,
+    "currency": ColumnKind.CHOICE,
+    "days": ColumnKind.INTEGER,
+    "interest": ColumnKind.AMOUNT,
+}
+
+
 @final
 @attrs.frozen(kw_only=True)
-class ScheduleInterest:
+class ScheduleInterest(TypedRows):
     """Late interest on a payment schedule as of a date, installment by installment:
     ``interest`` is the sum of the installments' interests, each rounded once."""
 
@@ -437,6 +454,19 @@ class ScheduleInterest:
     day_count: DayCount
     installments: tuple[InstallmentInterest, ...]
     interest: Money
+
+    def _repr_html_(self) -> str:
+        rows = [
+            [item.number, item.due_date.isoformat(), item.amount, item.days, item.interest]
+            for item in self.installments
+        ]
+        return html_table(
+            f"Late interest as of {self.as_of.isoformat()}",
+            ["#", "due", "amount", "days late", "interest"],
+            rows,
+            right=[2, 3, 4],
+            footer=[f"Total interest (each installment rounded once): {self.interest}"],
+        )
 
     def explain(self) -> str:
         """How the interest was computed, for people: the rate and its period, then each
@@ -458,16 +488,18 @@ class ScheduleInterest:
         lines.append(f"  total interest: {self.interest}")
         return "\n".join(lines)
 
-    def to_records(self) -> list[dict[str, Any]]:
-        """One flat record per installment: number, due date, amount, late days, interest."""
+    _columns: ClassVar[Columns] = _INTEREST_COLUMNS
+
+    def _rows(self) -> list[dict[str, Any]]:
+        """One row per installment: number, due date, amount, late days, interest."""
         return [
             {
                 "number": item.number,
                 "due_date": item.due_date,
-                "amount": plain(item.amount.amount),
+                "amount": item.amount.amount,
                 "currency": item.amount.currency.code,
                 "days": item.days,
-                "interest": plain(item.interest.amount),
+                "interest": item.interest.amount,
             }
             for item in self.installments
         ]

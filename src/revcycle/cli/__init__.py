@@ -30,6 +30,7 @@ from revcycle.cli import (
     _prorate,
     _rate,
     _renew,
+    _schema,
     _terms,
 )
 from revcycle.errors import CliError, RevcycleError
@@ -42,6 +43,7 @@ _VERBS: Final = (
     *(_aging, _demo, _interest, _pipeline, _price, _prorate, _rate, _terms),
     *(_contract, _amend, _renew, _arr),  # the contract's life: sign, amend, renew, measure
     _bill,  # and invoice
+    _schema,  # the JSON Schema of each document
 )
 
 

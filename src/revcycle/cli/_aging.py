@@ -15,9 +15,7 @@ from __future__ import annotations
 
 import argparse
 import json
-from typing import Any, final
-
-import attrs
+from typing import Any
 
 from revcycle.cli._common import (
     add_format_argument,
@@ -25,17 +23,11 @@ from revcycle.cli._common import (
     parse_date,
     print_result,
     print_table,
-    read_text,
+    read_tabular,
 )
 from revcycle.errors import StructureError, ValidationError
 from revcycle.receivables import DEFAULT_EDGES, AgingReport, OpenItem, aging
-from revcycle.serialization import loads
-
-
-@final
-@attrs.frozen
-class _OpenItems:
-    items: tuple[OpenItem, ...]
+from revcycle.serialization import OpenItemsDocument, loads
 
 
 def register(subparsers: Any) -> None:
@@ -73,9 +65,9 @@ def read_items(text: str) -> tuple[OpenItem, ...]:
     try:
         if isinstance(data, list):
             return loads(text, tuple[OpenItem, ...])
-        return loads(text, _OpenItems).items
+        return loads(text, OpenItemsDocument).items
     except StructureError as error:
-        # The model names ("tuple", "_OpenItems") mean nothing to the person who wrote the file.
+        # The model names ("tuple", "OpenItemsDocument") mean nothing to whoever wrote the file.
         _, colon, rest = error.summary.partition(":")
         raise StructureError(f"Cannot read open items{colon}{rest}", error.messages) from None
 
@@ -87,7 +79,10 @@ def _handle(args: argparse.Namespace) -> int:
         raise ValidationError(
             f"--edges must be whole days separated by commas such as 30,60,90, not {args.edges!r}."
         ) from None
-    report = aging(read_items(read_text(args.items)), parse_date(args.as_of, "--as-of"), edges)
+    document = read_tabular(
+        args.items, OpenItemsDocument, lambda text: OpenItemsDocument(read_items(text))
+    )
+    report = aging(document.items, parse_date(args.as_of, "--as-of"), edges)
     return print_result(report, args.format, print_aging)
 
 

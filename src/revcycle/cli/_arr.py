@@ -22,16 +22,19 @@ from __future__ import annotations
 
 import argparse
 import json
+import sys
 from typing import Any, ClassVar
 
 import attrs
 
+from revcycle._numbers import plain
 from revcycle.cli._common import (
     add_format_argument,
     add_verb,
     console,
     parse_date,
     print_json,
+    print_result,
     print_table,
     read_json_argument,
     read_text,
@@ -42,7 +45,7 @@ from revcycle.dates import Period
 from revcycle.errors import CliError, RevcycleError
 from revcycle.metrics import ArrBridge, arr, arr_bridge, mrr
 from revcycle.money import ExchangeRates
-from revcycle.serialization import loads
+from revcycle.serialization import dumps_csv, loads
 
 
 @attrs.frozen
@@ -111,11 +114,9 @@ def _handle(args: argparse.Namespace) -> int:
     currency = args.currency
     if args.on is not None:
         day = parse_date(args.on, "--on")
-        figures = {
-            "on": day.isoformat(),
-            "mrr": mrr(book, day, currency=currency, rates=rates),
-            "arr": arr(book, day, currency=currency, rates=rates),
-        }
+        monthly = mrr(book, day, currency=currency, rates=rates)
+        yearly = arr(book, day, currency=currency, rates=rates)
+        figures = {"on": day.isoformat(), "mrr": monthly, "arr": yearly}
         if args.format == "table":
             print_table(
                 f"Recurring revenue on {day.isoformat()} ({len(book)} contracts)",
@@ -124,6 +125,9 @@ def _handle(args: argparse.Namespace) -> int:
                 right=[1],
                 out=console(),
             )
+        elif args.format == "csv":
+            row = {"on": day.isoformat(), "mrr": plain(monthly.amount), "arr": plain(yearly.amount)}
+            sys.stdout.write(dumps_csv([{**row, "currency": monthly.currency.code}]))
         else:
             print_json(figures)
         return 0
@@ -133,11 +137,7 @@ def _handle(args: argparse.Namespace) -> int:
     except RevcycleError as error:
         raise CliError(f"--bridge: {error}") from None
     bridge = arr_bridge(book, period, currency=currency, rates=rates)
-    if args.format == "table":
-        print_bridge(bridge)
-    else:
-        print_json(bridge)
-    return 0
+    return print_result(bridge, args.format, print_bridge)
 
 
 def print_bridge(bridge: ArrBridge, out: Any = None) -> None:

@@ -47,6 +47,7 @@ from revcycle.cli._common import (
     add_verb,
     console,
     parse_date,
+    print_csv,
     print_json,
     print_table,
     read_text,
@@ -105,6 +106,8 @@ def _handle(args: argparse.Namespace) -> int:
         print(run.explain())
     elif args.format == "table":
         print_bill_run(run)
+    elif args.format == "csv":
+        print_csv(run)
     else:
         print_json(run)
     return 0

@@ -11,11 +11,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from revcycle._validate import require_extra
-from revcycle.cli._plain import PlainText
+from revcycle.cli._plain import PlainText, plain_help
 from revcycle.dates import Duration, Period
 from revcycle.errors import CliError, RevcycleError
 from revcycle.money import Money
-from revcycle.serialization import SCHEMA_VERSION, loads, unstructure
+from revcycle.serialization import SCHEMA_VERSION, dumps_csv, loads, loads_csv, unstructure
 
 
 if TYPE_CHECKING:
@@ -106,14 +106,15 @@ def add_verb(
     """Add the verb ``name`` and return its parser, for the verb's own arguments.
 
     ``summary`` is its line in ``revcycle --help``. ``revcycle NAME --help`` opens with
-    ``doc`` as written (the verb module's docstring, its examples laid out by hand), or else
-    with ``description`` wrapped to the terminal. ``handler`` runs with the parsed arguments
+    ``doc`` as laid out (the verb module's docstring, its examples laid out by hand) in plain
+    words (:func:`~revcycle.cli._plain.plain_help`: no reST markup), or else with
+    ``description`` wrapped to the terminal. ``handler`` runs with the parsed arguments
     and returns the exit code.
     """
     parser: argparse.ArgumentParser = subparsers.add_parser(
         name,
         help=summary,
-        description=description if doc is None else doc,
+        description=description if doc is None else plain_help(doc),
         formatter_class=argparse.HelpFormatter
         if doc is None
         else argparse.RawDescriptionHelpFormatter,
@@ -122,14 +123,33 @@ def add_verb(
     return parser
 
 
-def add_format_argument(parser: argparse.ArgumentParser) -> None:
-    """Add ``--format json|table`` (JSON by default)."""
+def add_format_argument(parser: argparse.ArgumentParser, *, csv: bool = True) -> None:
+    """Add ``--format json|table|csv`` (JSON by default; ``csv=False`` for an output that is
+    not a table)."""
     parser.add_argument(
         "--format",
-        choices=("json", "table"),
+        choices=("json", "table", "csv") if csv else ("json", "table"),
         default="json",
-        help="json (default) for programs, table for people",
+        help="json (default) for programs, table for people"
+        + (", csv for spreadsheets (one row per line of the result)" if csv else ""),
     )
+
+
+def print_csv(result: Any) -> None:
+    """Write a tabular result as CSV: its ``to_records()`` under its columns' header."""
+    to_records = getattr(result, "to_records", None)
+    if to_records is None:
+        raise CliError("this result is not a table; use --format json or table.")
+    columns = getattr(result, "_table_columns", None)
+    sys.stdout.write(dumps_csv(to_records(), None if columns is None else list(columns())))
+
+
+def read_tabular(source: str, cls: type[T], read_json: Callable[[str], T]) -> T:
+    """A tabular document from a ``.csv`` path (:func:`~revcycle.serialization.loads_csv`),
+    else its JSON text read by ``read_json``."""
+    if source.lower().endswith(".csv"):
+        return loads_csv(read_text(source), cls)
+    return read_json(read_text(source))
 
 
 def print_json(obj: Any) -> None:
@@ -142,9 +162,12 @@ def print_json(obj: Any) -> None:
 
 def print_result(result: T, output: str, print_for_people: Callable[[T], object]) -> int:
     """Write a verb's result as ``--format`` asks: JSON (:func:`print_json`), or for
-    ``table`` ``print_for_people(result)``; returns the exit code, 0."""
+    ``table`` ``print_for_people(result)``, for ``csv`` its records (:func:`print_csv`);
+    returns the exit code, 0."""
     if output == "table":
         print_for_people(result)
+    elif output == "csv":
+        print_csv(result)
     else:
         print_json(result)
     return 0

@@ -26,7 +26,7 @@ from revcycle.cli._common import (
     parse_date,
     print_result,
     print_table,
-    read_text,
+    read_tabular,
 )
 from revcycle.dates import Period
 from revcycle.errors import CliError
@@ -58,11 +58,15 @@ def register(subparsers: Any) -> None:
 
 
 def read_pipeline(source: str) -> Pipeline:
-    """Read a pipeline document, or a bare JSON list of opportunities, from a path or ``-``."""
-    text = read_text(source)
-    if text.lstrip().startswith("["):
-        text = '{"opportunities": ' + text + "}"
-    return loads(text, Pipeline)
+    """Read a pipeline document, a bare JSON list of opportunities, or a CSV file of them
+    (a ``.csv`` path), from a path or ``-``."""
+
+    def read_json(text: str) -> Pipeline:
+        if text.lstrip().startswith("["):
+            text = '{"opportunities": ' + text + "}"
+        return loads(text, Pipeline)
+
+    return read_tabular(source, Pipeline, read_json)
 
 
 def _handle(args: argparse.Namespace) -> int:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import sys
+import textwrap
 from collections.abc import Sequence
 from typing import Final, TextIO, final
 
@@ -63,3 +64,38 @@ class PlainText:
         text = [title, line(cells[0]), "  ".join("─" * w for w in widths)]
         text += [line(row) for row in cells[1:]]
         self.file.write("\n".join(text) + "\n")
+
+
+# reST roles (:meth:`~revcycle.terms.PaymentTerms.parse`, :class:`Money <revcycle.Money>`) and
+# inline literals (``--format``), as the verb modules' docstrings write them for Sphinx.
+_ROLE: Final = re.compile(r":[a-z]+(?::[a-z]+)?:`(~?)([^`<]*?)(?:\s*<([^`>]*)>)?`")
+_LITERAL: Final = re.compile(r"``(.+?)``", re.DOTALL)
+
+
+def _role_text(match: re.Match[str]) -> str:
+    tilde, text, target = match.groups()
+    if target is not None:
+        return str(text)
+    return str(text).rsplit(".", 1)[-1] if tilde else str(text)
+
+
+def plain_help(doc: str) -> str:
+    """A docstring written for Sphinx, in plain words for ``--help``: roles become their text
+    (``:meth:`~a.B.c``` → ``c``), inline literals lose their backquotes, and a literal block's
+    ``::`` marker becomes a colon (or goes, when it stands alone); prose is wrapped again."""
+    lines: list[str] = []
+    for line in doc.splitlines():
+        if line.strip() == "::":
+            continue
+        lines.append(line[:-2].rstrip() + ":" if line.endswith("::") else line)
+    text = _LITERAL.sub(r"\1", _ROLE.sub(_role_text, "\n".join(lines)))
+    blocks = [block.strip("\n") for block in re.split(r"\n\s*\n", text) if block.strip()]
+    return "\n\n".join(_refill(block) for block in blocks) + "\n"
+
+
+def _refill(block: str) -> str:
+    """A paragraph of prose wrapped again (its markup gone, its lines are ragged); indented
+    blocks (examples) and lists stay as laid out."""
+    if any(line[:1].isspace() or line.startswith(("- ", "* ")) for line in block.splitlines()):
+        return block
+    return textwrap.fill(block, width=_WIDTH - 8, break_on_hyphens=False, break_long_words=False)

@@ -77,7 +77,7 @@ def register(subparsers: Any) -> None:
     parser.add_argument("--full-start", help="start of the full billing period")
     parser.add_argument("--full-end", help="exclusive end of the full period")
     parser.add_argument("--amount", help='an amount to prorate, e.g. "1200.00 USD"')
-    add_format_argument(parser)
+    add_format_argument(parser, csv=False)
 
 
 def _request(args: argparse.Namespace) -> ProrationRequest:

@@ -18,7 +18,7 @@ from revcycle.cli._common import (
     read_text,
 )
 from revcycle.errors import CliError
-from revcycle.serialization import loads
+from revcycle.serialization import UsageEventsDocument, loads, loads_csv
 from revcycle.usage import (
     Aggregation,
     AnyUsageModel,
@@ -85,7 +85,9 @@ def register(subparsers: Any) -> None:
 
 
 def read_events(source: str) -> tuple[UsageEvent, ...]:
-    """Usage events from a path (or ``-``): ``{"events": [...]}`` or a bare list."""
+    """Usage events from a path (or ``-``): ``{"events": [...]}``, a bare list or a CSV file."""
+    if source.lower().endswith(".csv"):
+        return loads_csv(read_text(source), UsageEventsDocument).events
     text = read_text(source)
     if text.lstrip().startswith("["):
         # A bare list: read as the events document it stands for (same checks, same errors).

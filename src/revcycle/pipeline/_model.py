@@ -8,12 +8,19 @@ from collections import Counter
 from collections.abc import Callable, Iterable
 from datetime import date, datetime, timedelta
 from decimal import Decimal
-from typing import Any, Final, TypeVar, final
+from typing import Any, ClassVar, Final, TypeVar, final
 
 import attrs
 
-from revcycle._display import html_table, to_pandas
-from revcycle._numbers import CTX, HUNDRED, ZERO, plain
+from revcycle._display import (
+    ColumnKind,
+    Columns,
+    TypedRows,
+    amount_text,
+    html_table,
+    points_text,
+)
+from revcycle._numbers import CTX, HUNDRED, ZERO
 from revcycle._validate import check_type, require_day, require_sequence, trusted
 from revcycle.dates import Period, as_of_instant
 from revcycle.errors import (
@@ -258,9 +265,26 @@ def _ratio(numerator: Decimal, denominator: Decimal) -> Decimal | None:
     return CTX.divide(numerator, denominator)
 
 
+# One row per opportunity, for to_records(), to_arrow() and to_pandas().
+_COLUMNS: Final = {
+    "id": ColumnKind.TEXT,
+    "account": ColumnKind.TEXT,
+    "name": ColumnKind.TEXT,
+    "owner": ColumnKind.CHOICE,
+    "stage": ColumnKind.CHOICE,
+    "amount": ColumnKind.AMOUNT,
+    "currency": ColumnKind.CHOICE,
+    "probability": ColumnKind.QUANTITY,
+    "weighted": ColumnKind.PRECISE,
+    "forecast_category": ColumnKind.CHOICE,
+    "close_date": ColumnKind.DATE,
+    "created_at": ColumnKind.INSTANT,
+}
+
+
 @final
 @attrs.frozen
-class Pipeline:
+class Pipeline(TypedRows):
     """A set of opportunities and the analytics sales leaders ask of it.
 
     ``rates`` converts other currencies into the report currency. Results are computed from
@@ -688,8 +712,13 @@ class Pipeline:
 
     # -- notebooks ---------------------------------------------------------------------------
 
-    def to_records(self) -> list[dict[str, Any]]:
-        """One flat record per opportunity (JSON scalars), for DataFrames."""
+    _columns: ClassVar[Columns] = _COLUMNS
+
+    def _rows(self) -> list[dict[str, Any]]:
+        """One row per opportunity in its own currency: ``probability`` in percent points,
+        ``weighted`` the amount × probability, unrounded (so the column sums to
+        :meth:`weighted_total`), ``created_at`` in UTC."""
+        divide, multiply = CTX.divide, CTX.multiply
         return [
             {
                 "id": o.id,
@@ -697,31 +726,28 @@ class Pipeline:
                 "name": o.name,
                 "owner": o.owner,
                 "stage": o.stage,
-                "amount": plain(o.amount.amount),
+                "amount": o.amount.amount,
                 "currency": o.amount.currency.code,
-                "probability": plain(o.probability.value),
-                "forecast_category": o.forecast_category.value,
-                "close_date": o.close_date.isoformat(),
-                "created_at": o.created_at.isoformat(),
+                "probability": o.probability.value,
+                "weighted": divide(multiply(o.amount.amount, o.probability.value), HUNDRED),
+                "forecast_category": o.forecast_category,
+                "close_date": o.close_date,
+                "created_at": o.created_at,
             }
             for o in self.opportunities
         ]
 
-    def to_pandas(self) -> Any:
-        """A pandas DataFrame of :meth:`to_records`; needs the ``pandas`` extra."""
-        return to_pandas(self.to_records())
-
     def _repr_html_(self) -> str:
         rows = [
             [
-                r["id"],
-                r["name"],
-                r["stage"],
-                r["probability"] + "%",
-                f"{r['amount']} {r['currency']}",
-                r["close_date"],
+                o.id,
+                o.name,
+                o.stage,
+                points_text(o.probability.value),
+                amount_text(o.amount),
+                o.close_date.isoformat(),
             ]
-            for r in self.to_records()
+            for o in self.opportunities
         ]
         return html_table(
             f"Pipeline ({len(rows)} opportunities)",

@@ -4,26 +4,38 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Any, final
+from typing import Any, ClassVar, Final, final
 
 import attrs
 
 from revcycle._display import (
     MISSING,
+    ColumnKind,
+    Columns,
+    TypedRows,
     amount_text,
     days_text,
     html_table,
     percent_text,
-    to_pandas,
 )
-from revcycle._numbers import plain
 from revcycle.money import Currency, Money
 from revcycle.pipeline import _results
 
 
+# One row per stage, for to_records(), to_arrow() and to_pandas().
+_COLUMNS: Final = {
+    "stage": ColumnKind.CHOICE,
+    "count": ColumnKind.INTEGER,
+    "amount": ColumnKind.PRECISE,
+    "weighted": ColumnKind.PRECISE,
+    "currency": ColumnKind.CHOICE,
+    "mean_days": ColumnKind.QUANTITY,
+}
+
+
 @final
 @attrs.frozen(kw_only=True)
-class PipelineReport:
+class PipelineReport(TypedRows):
     """Every pipeline metric as of a date, in one currency (what ``revcycle pipeline`` prints).
 
     ``total`` and ``weighted_total`` cover open deals; ``forecast`` and ``win_rate`` the
@@ -87,28 +99,26 @@ class PipelineReport:
             )
         return rows
 
-    def to_records(self) -> list[dict[str, Any]]:
-        """One flat record per stage (JSON scalars)."""
+    _columns: ClassVar[Columns] = _COLUMNS
+
+    def _rows(self) -> list[dict[str, Any]]:
+        """One row per stage in funnel order: the deals' count, amount and weighted amount in
+        the report currency (unrounded: converted amounts are exact), mean days in stage."""
         durations = {d.stage: d for d in self.stage_durations}
-        records = []
+        rows = []
         for total in self.by_stage:
             duration = durations.get(total.stage)
-            mean = duration.mean_days if duration else None
-            records.append(
+            rows.append(
                 {
                     "stage": total.stage,
                     "count": total.count,
-                    "amount": plain(total.amount.amount),
-                    "weighted": plain(total.weighted.amount),
+                    "amount": total.amount.amount,
+                    "weighted": total.weighted.amount,
                     "currency": self.currency.code,
-                    "mean_days": None if mean is None else plain(mean),
+                    "mean_days": duration.mean_days if duration else None,
                 }
             )
-        return records
-
-    def to_pandas(self) -> Any:
-        """A pandas DataFrame of :meth:`to_records`; needs the ``pandas`` extra."""
-        return to_pandas(self.to_records())
+        return rows
 
     def _repr_html_(self) -> str:
         return html_table(

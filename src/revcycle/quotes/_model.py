@@ -12,12 +12,11 @@ from collections.abc import Iterable, Sequence
 from datetime import date, timedelta
 from decimal import Decimal
 from fractions import Fraction
-from typing import TYPE_CHECKING, Any, Protocol, final, runtime_checkable
+from typing import TYPE_CHECKING, Any, ClassVar, Final, Protocol, final, runtime_checkable
 
 import attrs
 
-from revcycle._display import amount_text, html_table
-from revcycle._display import to_pandas as _to_pandas
+from revcycle._display import ColumnKind, Columns, TypedRows, amount_text, html_table
 from revcycle._numbers import CTX, ONE, ZERO, DecimalLike, fraction_to_decimal, plain, to_decimal
 from revcycle._validate import (
     Validator,
@@ -522,9 +521,29 @@ class PricedLine:
         return "\n".join(rows)
 
 
+# One row per line, for to_records(), to_arrow() and to_pandas().
+_LINE_COLUMNS: Final = {
+    "line": ColumnKind.INTEGER,
+    "sku": ColumnKind.CHOICE,
+    "name": ColumnKind.TEXT,
+    "charge_kind": ColumnKind.CHOICE,
+    "quantity": ColumnKind.QUANTITY,
+    "start_date": ColumnKind.DATE,
+    "end_date": ColumnKind.DATE,
+    "term_multiplier": ColumnKind.PRECISE,
+    "list_unit_price": ColumnKind.PRECISE,
+    "regular_unit_price": ColumnKind.PRECISE,
+    "customer_unit_price": ColumnKind.PRECISE,
+    "partner_unit_price": ColumnKind.PRECISE,
+    "net_unit_price": ColumnKind.PRECISE,
+    "net_total": ColumnKind.AMOUNT,
+    "currency": ColumnKind.CHOICE,
+}
+
+
 @final
 @attrs.frozen(kw_only=True)
-class PricedQuote:
+class PricedQuote(TypedRows):
     """A priced quote: its lines, the totals finance reads, and the approvals it needs.
 
     * ``one_time_total``: sum of one-time lines; ``recurring_total``: sum of recurring lines
@@ -669,32 +688,30 @@ class PricedQuote:
             totals.append("No approval needed.")
         return "\n\n".join(["\n".join(head), *body, "\n".join(totals)])
 
-    def to_records(self) -> list[dict[str, Any]]:
-        """One flat record per line (JSON scalars: amounts as strings)."""
+    _columns: ClassVar[Columns] = _LINE_COLUMNS
+
+    def _rows(self) -> list[dict[str, Any]]:
+        """One row per line: ``end_date`` is the line's last day (inclusive, as quoted)."""
         return [
             {
                 "line": line.number,
                 "sku": line.sku,
                 "name": line.name,
-                "charge_kind": line.charge_kind.value,
-                "quantity": plain(line.quantity),
-                "start_date": line.period.start.isoformat(),
-                "end_date": line.period.last_day.isoformat(),
-                "term_multiplier": plain(line.term_multiplier),
-                "list_unit_price": plain(line.list_unit_price.amount),
-                "regular_unit_price": plain(line.regular_unit_price.amount),
-                "customer_unit_price": plain(line.customer_unit_price.amount),
-                "partner_unit_price": plain(line.partner_unit_price.amount),
-                "net_unit_price": plain(line.net_unit_price.amount),
-                "net_total": plain(line.net_total.amount),
+                "charge_kind": line.charge_kind,
+                "quantity": line.quantity,
+                "start_date": line.period.start,
+                "end_date": line.period.last_day,
+                "term_multiplier": line.term_multiplier,
+                "list_unit_price": line.list_unit_price.amount,
+                "regular_unit_price": line.regular_unit_price.amount,
+                "customer_unit_price": line.customer_unit_price.amount,
+                "partner_unit_price": line.partner_unit_price.amount,
+                "net_unit_price": line.net_unit_price.amount,
+                "net_total": line.net_total.amount,
                 "currency": line.currency.code,
             }
             for line in self.lines
         ]
-
-    def to_pandas(self) -> Any:
-        """The lines as a pandas DataFrame (needs the ``pandas`` extra)."""
-        return _to_pandas(self.to_records())
 
     def _repr_html_(self) -> str:
         rows = [

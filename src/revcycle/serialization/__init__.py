@@ -45,13 +45,31 @@ from revcycle.serialization import (
 )
 from revcycle.serialization._core import name as _name
 from revcycle.serialization._core import register_core, register_tagged_union, structure_errors
+from revcycle.serialization._csv import csv_document, dumps_csv, located
+from revcycle.serialization._documents import (
+    DOCUMENTS,
+    ContractBookDocument,
+    OpenItemsDocument,
+    UsageEventsDocument,
+    UsagePlanDocument,
+)
+from revcycle.serialization._schema import json_schema
 
 
 __all__ = [
+    # JSON Schema and the named documents (issue 15)
+    "DOCUMENTS",
     "SCHEMA_VERSION",
+    "ContractBookDocument",
+    "OpenItemsDocument",
+    "UsageEventsDocument",
+    "UsagePlanDocument",
     "converter",
     "dumps",
+    "dumps_csv",
+    "json_schema",
     "loads",
+    "loads_csv",
     "make_converter",
     "register_tagged_union",
     "structure",
@@ -143,3 +161,16 @@ def _refuse_float(text: str) -> Any:
 
 def _refuse_constant(text: str) -> Any:
     raise _FloatInJsonError(text)
+
+
+def loads_csv(text: str, cls: type[T]) -> T:
+    """Read a CSV table (a header row, then one row per item) into a document of type ``cls``:
+    :class:`OpenItemsDocument`, :class:`UsageEventsDocument` or
+    :class:`~revcycle.pipeline.Pipeline`, through the same converter as :func:`loads`; errors
+    name the row (the header is row 1) and the column
+    (docs/how-to/integrate-with-schemas-and-csv.md)."""
+    data, header = csv_document(text, cls)
+    try:
+        return structure(data, cls)
+    except StructureError as error:
+        raise located(error, header, cls) from None

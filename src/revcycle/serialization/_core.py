@@ -33,6 +33,10 @@ from revcycle.money import Currency, Money, Percent
 
 
 _UNIONS = (typing.Union, types.UnionType)
+
+TAGGED_UNIONS: dict[Any, Mapping[str, type[Any]]] = {}
+"""Every union registered by :func:`register_tagged_union`, with its tags (the JSON Schema
+of a union is written from them)."""
 _FRACTION = re.compile(r"-?\d+(/\d+)?")
 _MONEY_KEYS = frozenset({"amount", "currency"})
 
@@ -187,6 +191,7 @@ def register_tagged_union(
     cannot break stored JSON.
     """
     by_class = {cls: tag for tag, cls in tags.items()}
+    TAGGED_UNIONS[union] = dict(tags)
 
     def unstructure_member(value: Any) -> dict[str, Any]:
         tag = by_class.get(type(value))

@@ -9,13 +9,12 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import date
 from decimal import Decimal
-from typing import Any, Final, final
+from typing import Any, ClassVar, Final, final
 
 import attrs
 
-from revcycle._display import html_table
-from revcycle._display import to_pandas as _to_pandas
-from revcycle._numbers import CTX, ZERO, plain
+from revcycle._display import ColumnKind, Columns, TypedRows, html_table
+from revcycle._numbers import CTX, ZERO
 from revcycle._validate import check_day, check_type, require_day, require_sequence, trusted
 from revcycle.errors import CurrencyMismatchError, RevcycleTypeError, TermsError
 from revcycle.money import Currency, Money
@@ -90,9 +89,23 @@ def _sum(amounts: Iterable[Money], currency: Currency) -> Money:
     return Money(result, currency)
 
 
+# One row per installment, for to_records(), to_arrow() and to_pandas().
+_COLUMNS: Final = {
+    "number": ColumnKind.INTEGER,
+    "due_date": ColumnKind.DATE,
+    "amount": ColumnKind.AMOUNT,
+    "currency": ColumnKind.CHOICE,
+    "discount_deadline": ColumnKind.DATE,
+    "discounted_amount": ColumnKind.AMOUNT,
+    "paid": ColumnKind.AMOUNT,
+    "discount_taken": ColumnKind.AMOUNT,
+    "open_amount": ColumnKind.AMOUNT,
+}
+
+
 @final
 @attrs.frozen(kw_only=True)
-class PaymentSchedule:
+class PaymentSchedule(TypedRows):
     """The installments of one invoice, the payments applied so far, and any credit.
 
     ``due_date`` is the invoice's due date (the latest installment's). ``credit`` is money
@@ -165,30 +178,27 @@ class PaymentSchedule:
             lines.append(f"  credit (overpaid): {self.credit}")
         return "\n".join(lines)
 
-    def to_records(self) -> list[dict[str, Any]]:
-        """One flat record per installment (JSON scalars; amounts as strings)."""
+    _columns: ClassVar[Columns] = _COLUMNS
+
+    def _rows(self) -> list[dict[str, Any]]:
+        """One row per installment (``discount_deadline`` and ``discounted_amount`` null
+        where no early-payment discount applies)."""
         return [
             {
                 "number": i.number,
-                "due_date": i.due_date.isoformat(),
-                "amount": plain(i.amount.amount),
+                "due_date": i.due_date,
+                "amount": i.amount.amount,
                 "currency": i.amount.currency.code,
-                "discount_deadline": None
-                if i.discount_deadline is None
-                else i.discount_deadline.isoformat(),
+                "discount_deadline": i.discount_deadline,
                 "discounted_amount": None
                 if i.discounted_amount is None
-                else plain(i.discounted_amount.amount),
-                "paid": plain(i.paid.amount),
-                "discount_taken": plain(i.discount_taken.amount),
-                "open_amount": plain(i.open_amount.amount),
+                else i.discounted_amount.amount,
+                "paid": i.paid.amount,
+                "discount_taken": i.discount_taken.amount,
+                "open_amount": i.open_amount.amount,
             }
             for i in self.installments
         ]
-
-    def to_pandas(self) -> Any:
-        """:meth:`to_records` as a pandas DataFrame (needs the ``pandas`` extra)."""
-        return _to_pandas(self.to_records())
 
     def _repr_html_(self) -> str:
         rows = [

@@ -10,12 +10,11 @@ its breakdown rows built on first read; a :class:`UsageRating` holds the lines o
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any, Final, TypeAlias, final
+from typing import TYPE_CHECKING, Any, ClassVar, Final, TypeAlias, final
 
 import attrs
 
-from revcycle._display import html_table
-from revcycle._display import to_pandas as _to_pandas
+from revcycle._display import ColumnKind, Columns, TypedRows, html_table, json_records
 from revcycle._numbers import CTX, ZERO, plain
 from revcycle._validate import trusted
 from revcycle.dates import Period
@@ -47,6 +46,19 @@ def _line_rows(
     before = charge._total(billed, minimum_fraction)
     label = f"already billed for {plain(billed)} units"
     return (*rows, _row(label, billed, CTX.minus(before), charge.currency))
+
+
+# One row per rated line, for to_records(), to_arrow() and to_pandas().
+_COLUMNS: Final = {
+    "customer": ColumnKind.TEXT,
+    "metric": ColumnKind.CHOICE,
+    "group": ColumnKind.TEXT,
+    "quantity": ColumnKind.QUANTITY,
+    "already_billed": ColumnKind.QUANTITY,
+    "amount": ColumnKind.AMOUNT,
+    "precise_amount": ColumnKind.PRECISE,
+    "currency": ColumnKind.CHOICE,
+}
 
 
 @final
@@ -132,14 +144,17 @@ class RatedCharge:
 
     def to_record(self) -> dict[str, Any]:
         """A flat dict of JSON scalars (Decimals as strings)."""
+        return json_records([self._row()], _COLUMNS)[0]
+
+    def _row(self) -> dict[str, Any]:
         return {
             "customer": self.customer,
             "metric": self.metric,
             "group": self.group,
-            "quantity": plain(self.quantity),
-            "already_billed": plain(self.already_billed),
-            "amount": plain(self.amount.amount),
-            "precise_amount": plain(self.precise_amount.amount),
+            "quantity": self.quantity,
+            "already_billed": self.already_billed,
+            "amount": self.amount.amount,
+            "precise_amount": self.precise_amount.amount,
             "currency": self.amount.currency.code,
         }
 
@@ -194,7 +209,7 @@ shown, and how :meth:`UsageRating.explain` names them (the HTML footer shows the
 
 @final
 @attrs.frozen(kw_only=True)
-class UsageRating:
+class UsageRating(TypedRows):
     """The result of :func:`rate_usage`: rated lines and every event that was not counted.
 
     ``lines`` are sorted by (customer, metric, group), group ``None`` first. ``duplicates``
@@ -240,13 +255,10 @@ class UsageRating:
         found = ((name, getattr(self, name)) for name in _LEFT_OUT)
         return [(name, events) for name, events in found if events]
 
-    def to_records(self) -> list[dict[str, Any]]:
-        """One flat dict per line (for DataFrames and CSV)."""
-        return [line.to_record() for line in self.lines]
+    _columns: ClassVar[Columns] = _COLUMNS
 
-    def to_pandas(self) -> Any:
-        """A pandas DataFrame of the lines; needs the ``pandas`` extra."""
-        return _to_pandas(self.to_records())
+    def _rows(self) -> list[dict[str, Any]]:
+        return [line._row() for line in self.lines]
 
     def _repr_html_(self) -> str:
         rows = [
