@@ -3,7 +3,8 @@
 ``sys.modules[name] = None`` is what an import sees when a package is not installed (the
 import raises ImportError). Blocked in turn, each optional package's entry points -- the
 ``to_pandas()`` and ``to_arrow()`` of every aggregate, every ``revcycle.plotting`` function,
-the holiday calendars, the command line's Rich tables and ``rate_usage_table`` -- raise the
+the holiday calendars, the command line's Rich tables, ``rate_usage_table`` and the Dask entry
+points of ``revcycle.distributed`` -- raise the
 same :class:`~revcycle.errors.MissingExtraError` naming ``pip install 'revcycle[extra]'``.
 The aggregates are found, not listed: a new public class with ``to_pandas``/``to_arrow`` fails
 :func:`test_every_aggregate_with_a_data_frame_is_covered` until it is added to
@@ -33,7 +34,7 @@ from revcycle.engagement import AccountJourney, summarize
 from revcycle.errors import MissingExtraError
 from revcycle.metrics import arr_bridge
 from revcycle.pipeline import Pipeline
-from revcycle.receivables import aging
+from revcycle.receivables import aging, schedule_interest
 from revcycle.serialization import loads
 from revcycle.terms import PaymentTerms
 from revcycle.usage import UsageCharge, UsageEvent, rate_usage
@@ -46,6 +47,7 @@ _PACKAGES = {
     "plot": ("matplotlib", "matplotlib.pyplot", "matplotlib.axes"),
     "holidays": ("holidays",),
     "cli": ("rich", "rich.console", "rich.table"),
+    "dask": ("dask", "dask.bag", "dask.dataframe", "distributed"),
 }
 # Where public aggregates live: the package face and the subpackages with their own.
 _MODULES = (
@@ -82,6 +84,7 @@ def _aggregates() -> list[object]:
     events = loads(samples.read_text("usage_events.json"), _Events).events
     charges = loads(samples.read_text("usage_plan.json"), _Plan).charges
     items = read_items(samples.read_text("open_items.json"))
+    schedule = PaymentTerms.parse("Net 30").schedule(date(2024, 1, 1), revcycle.Money("1", "USD"))
     return [
         story.priced,
         story.contract,
@@ -94,7 +97,8 @@ def _aggregates() -> list[object]:
         summarize(journeys),
         rate_usage(events, charges, revcycle.Period.of_month(2024, 1)),
         aging(items, date(2025, 6, 30)),
-        PaymentTerms.parse("Net 30").schedule(date(2024, 1, 1), revcycle.Money("1", "USD")),
+        schedule,
+        schedule_interest(schedule, as_of=date(2024, 3, 31), rate=revcycle.Percent("12")),
     ]
 
 
@@ -196,3 +200,20 @@ def test_rate_usage_table_needs_the_arrow_extra(
         "arrow",
         lambda: rate_usage_table(None, charge, revcycle.Period.of_month(2024, 1)),  # type: ignore[arg-type]
     )
+
+
+def test_the_distributed_engines_need_the_dask_extra(block: Callable[[str], None]) -> None:
+    import revcycle.distributed
+
+    charge = UsageCharge(
+        revcycle.Meter("m", revcycle.Aggregation.SUM), revcycle.PerUnit(revcycle.Money("1", "USD"))
+    )
+    block("dask")
+    for call in (
+        lambda: revcycle.distributed.bill([], through=date(2025, 3, 1)),
+        lambda: revcycle.distributed.rate_usage(
+            "events.parquet", charge, revcycle.Period.of_month(2024, 1)
+        ),
+    ):
+        error = _raises_missing("dask", call)
+        assert "revcycle.distributed" in str(error) or "Dask" in str(error), str(error)
