@@ -30,7 +30,7 @@ from typing import Any
 
 import pyarrow as pa
 import pyarrow.parquet as pq
-from benchmarks._rounds import Row
+from _rounds import Row
 from distributed import Client, LocalCluster
 
 from revcycle import Money, Period, distributed

@@ -16,6 +16,7 @@ import random
 import statistics
 import sys
 import time
+from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
 
 from revcycle.dates import Period
@@ -124,7 +125,7 @@ def per_metric(opportunities: list[Opportunity]) -> None:
     pipeline = Pipeline(opportunities)
     pipeline.weighted_total()
     print(f"  construction + summary + weighted_total: {time.perf_counter() - begin:.3f} s")
-    metrics = {
+    metrics: dict[str, Callable[[], object]] = {
         "by_stage": pipeline.by_stage,
         "by_forecast_category": pipeline.by_forecast_category,
         "forecast": lambda: pipeline.forecast(PERIOD),
