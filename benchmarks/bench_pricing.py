@@ -22,17 +22,9 @@ from collections.abc import Callable
 from decimal import ROUND_HALF_UP, Decimal
 from functools import partial
 
+from revcycle import AnyPricingModel
 from revcycle.money import Money
-from revcycle.pricing import (
-    AnyPricingModel,
-    Flat,
-    Graduated,
-    Package,
-    PerUnit,
-    Stairstep,
-    Tier,
-    Volume,
-)
+from revcycle.pricing import Flat, Graduated, Package, PerUnit, Stairstep, Tier, Volume
 
 
 def usd(text: str) -> Money:

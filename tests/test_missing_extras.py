@@ -21,7 +21,6 @@ from collections.abc import Callable
 from datetime import date
 from typing import Any
 
-import attrs
 import pytest
 
 import revcycle
@@ -30,6 +29,7 @@ from revcycle import samples
 from revcycle.cli._aging import read_items
 from revcycle.cli._common import print_table
 from revcycle.cli._demo._seed import BRIDGE_YEAR, seed_story
+from revcycle.cli._demo.s50_usage import _Events, _Plan
 from revcycle.engagement import AccountJourney, summarize
 from revcycle.errors import MissingExtraError
 from revcycle.metrics import arr_bridge
@@ -37,7 +37,7 @@ from revcycle.pipeline import Pipeline
 from revcycle.receivables import aging, schedule_interest
 from revcycle.serialization import loads
 from revcycle.terms import PaymentTerms
-from revcycle.usage import UsageCharge, UsageEvent, rate_usage
+from revcycle.usage import UsageCharge, rate_usage
 
 
 # The import names each extra brings (the first is the one an entry point imports first).
@@ -63,16 +63,6 @@ _MODULES = (
     "revcycle.terms",
     "revcycle.usage",
 )
-
-
-@attrs.frozen
-class _Events:
-    events: tuple[UsageEvent, ...]
-
-
-@attrs.frozen
-class _Plan:
-    charges: tuple[UsageCharge, ...]
 
 
 def _aggregates() -> list[object]:
