@@ -47,3 +47,24 @@ def test_aggregate_usage_checks_its_meter_and_period() -> None:
         aggregate_usage(EVENTS, "gb", JAN)  # type: ignore[arg-type]
     with pytest.raises(errors.RevcycleTypeError, match="must be a Period, not '2024-01'"):
         aggregate_usage(EVENTS, Meter("gb", Aggregation.SUM), "2024-01")  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    ("filters", "error", "message"),
+    [
+        ("eu", errors.RevcycleTypeError, "must map a property to a value or a set of values"),
+        ({1: "eu"}, errors.RevcycleTypeError, "filter's property must be a string, not 1"),
+        ({"region": 5}, errors.RevcycleTypeError, "'region' must accept a string or a set of"),
+        ({"region": {"a": 1}}, errors.RevcycleTypeError, "'region' must accept a string or a set"),
+        ({"region": []}, errors.ValidationError, "'region' must accept at least one string value"),
+    ],
+)
+def test_meter_filters_map_text_to_text(
+    filters: object, error: type[errors.RevcycleError], message: str
+) -> None:
+    with pytest.raises(error, match=message):
+        Meter("gb", Aggregation.SUM, filters=filters)  # type: ignore[arg-type]
+    # A property mapped to one text value accepts exactly that value.
+    assert Meter("gb", Aggregation.SUM, filters={"region": "eu"}).filters == {
+        "region": frozenset({"eu"})
+    }
