@@ -7,10 +7,13 @@ the median of the per-round ratios, beside the medians of each side.
 
 from __future__ import annotations
 
+import math
 import statistics
+import sys
 import time
-from collections.abc import Callable
-from typing import NamedTuple
+import tracemalloc
+from collections.abc import Callable, Iterable
+from typing import Any, NamedTuple
 
 
 class Row(NamedTuple):
@@ -61,3 +64,54 @@ def compare(engine: Callable[[], object], floor: Callable[[], object], rounds: i
     return Comparison(
         statistics.median(engines), statistics.median(floors), statistics.median(ratios)
     )
+
+
+def peak_mb(fn: Callable[[], object]) -> float:
+    """Peak memory of one untimed call of ``fn`` in MB: the ``tracemalloc`` peak (Python
+    objects and numpy buffers) plus, when pyarrow is loaded, the peak of Arrow's own memory
+    pool during the call (an upper bound: the two peaks need not coincide)."""
+    pa: Any = sys.modules.get("pyarrow")
+    base = proxy = None
+    if pa is not None:
+        base = pa.default_memory_pool()
+        proxy = pa.proxy_memory_pool(base)
+        pa.set_memory_pool(proxy)
+    tracemalloc.start()
+    try:
+        fn()
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+        if pa is not None:
+            pa.set_memory_pool(base)
+    if proxy is not None:
+        peak += proxy.max_memory()
+    return peak / 1e6
+
+
+HEADER = (
+    f"{'bench':<10} {'case':<46} {'N':>11} {'engine s':>10} {'floor s':>10} {'ratio':>7} "
+    f"{'peak MB':>8}  target"
+)
+
+
+def row_text(row: Row) -> str:
+    """One line of the runner's table; the verdict is ``met`` when the ratio is at most the
+    target."""
+    peak = "" if row.peak_mb is None else f"{row.peak_mb:.1f}"
+    ratio = "—" if math.isnan(row.ratio) else f"{row.ratio:.2f}×"
+    floor = "—" if math.isnan(row.floor_cpu) else f"{row.floor_cpu:.4f}"
+    if row.target is None:
+        verdict = ""
+    else:
+        verdict = f"≤ {row.target:g}× {'met' if row.ratio <= row.target else 'MISSED'}"
+    return (
+        f"{row.bench:<10} {row.case:<46} {row.n:>11,} {row.engine_cpu:>10.4f} {floor:>10} "
+        f"{ratio:>7} {peak:>8}  {verdict}"
+    )
+
+
+def print_rows(rows: Iterable[Row]) -> None:
+    print(HEADER)
+    for row in rows:
+        print(row_text(row), flush=True)

@@ -1,7 +1,8 @@
 """Benchmark: a contract of many subscriptions through a long chain of co-termed amendments.
 
 Run it by hand: ``.venv/bin/python benchmarks/bench_amendments.py`` (``--rounds 3`` for a quick
-look). A ten-year contract (2025-01-01 to 2034-12-31) of ``N`` lines, one SKU each at a 10 %
+look), or through the runner (``python -m benchmarks --only amendments``).
+A ten-year contract (2025-01-01 to 2034-12-31) of ``N`` lines, one SKU each at a 10 %
 discount, goes through ``A`` amendments, one a month from 2025-02-01, each changing one line's
 quantity (+2 or −1 seats) with :func:`revcycle.amendments.amend`, each on the version the one
 before made. The floor is a hand-written ``Decimal`` loop doing the same arithmetic on the same
@@ -21,7 +22,7 @@ from datetime import date
 from decimal import Decimal
 from functools import partial
 
-from _rounds import compare
+from _rounds import Row, compare, peak_mb, print_rows
 
 from revcycle._numbers import CTX
 from revcycle.amendments import Amendment, ChangeQuantity, amend
@@ -107,30 +108,32 @@ def floor(
     return held, tcv
 
 
+def size_row(lines: int, changes: int, rounds: int) -> Row:
+    contract, catalog, amendments, deltas = build(lines, changes)
+    last = engine(contract, catalog, amendments)
+    held, tcv = floor(contract, amendments, deltas)
+    assert last.tcv.amount == tcv, (last.tcv, tcv)
+    assert {sku: last.quantity(sku, on=LAST) for sku in held} == held
+    result = compare(
+        partial(engine, contract, catalog, amendments),
+        partial(floor, contract, amendments, deltas),
+        rounds,
+    )
+    peak = peak_mb(partial(engine, contract, catalog, amendments))
+    return Row("amend", f"{changes} amendments of a contract (N lines)", lines, *result, peak)
+
+
+def rows(quick: bool) -> list[Row]:
+    """Every size of :data:`SIZES` (``quick``: the first two); no target is set."""
+    return [size_row(n, a, 3 if quick else 7) for n, a in (SIZES[:2] if quick else SIZES)]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--rounds", type=int, default=7)
     args = parser.parse_args()
     print("amend() over a chain of amendments against a hand-written Decimal floor")
-    print(
-        f"{'lines':>6} {'amendments':>10} {'engine s':>10} {'floor s':>10} {'ratio':>8}"
-        f" {'ms per amendment':>17}"
-    )
-    for lines, changes in SIZES:
-        contract, catalog, amendments, deltas = build(lines, changes)
-        last = engine(contract, catalog, amendments)
-        held, tcv = floor(contract, amendments, deltas)
-        assert last.tcv.amount == tcv, (last.tcv, tcv)
-        assert {sku: last.quantity(sku, on=LAST) for sku in held} == held
-        result = compare(
-            partial(engine, contract, catalog, amendments),
-            partial(floor, contract, amendments, deltas),
-            args.rounds,
-        )
-        print(
-            f"{lines:>6,} {changes:>10} {result.engine:>10.4f} {result.floor:>10.5f} "
-            f"{result.ratio:>7.0f}× {1000 * result.engine / changes:>17.3f}"
-        )
+    print_rows(size_row(n, a, args.rounds) for n, a in SIZES)
 
 
 if __name__ == "__main__":

@@ -1,6 +1,7 @@
 """Benchmark a bill run against the floor of a hand-written Decimal loop doing the same work.
 
-Run: ``.venv/bin/python benchmarks/bench_billing.py`` (``--sizes 1000 10000`` for a quick look).
+Run: ``.venv/bin/python benchmarks/bench_billing.py`` (``--sizes 1000 10000`` for a quick look),
+or through the runner (``python -m benchmarks --only billing``).
 
 Each contract holds one recurring segment: a price per year (pricing term P12M) billed monthly
 in advance on the 1st, from a start in January (so a prorated first piece and a prorated last
@@ -24,13 +25,10 @@ import argparse
 import calendar
 import decimal
 import random
-import statistics
-import time
-import tracemalloc
-from collections.abc import Callable
 from datetime import date, timedelta
 from decimal import Decimal
-from typing import Any
+
+from _rounds import Row, compare, peak_mb, print_rows
 
 from revcycle.billing import BillingSettings, bill
 from revcycle.contracts import Contract, Subscription
@@ -166,49 +164,40 @@ def floor(rows: list[Plain], through: date, issued: set[str]) -> tuple[Decimal, 
 # Timing
 
 
-def cpu(work: Callable[[], Any]) -> float:
-    start = time.process_time()
-    work()
-    return time.process_time() - start
-
-
-def peak_mb(work: Callable[[], Any]) -> float:
-    tracemalloc.start()
-    work()
-    peak = tracemalloc.get_traced_memory()[1]
-    tracemalloc.stop()
-    return peak / 1e6
-
-
-def run_size(count: int, rounds: int) -> None:
+def size_row(count: int, rounds: int) -> Row:
     contracts = make_contracts(count)
-    rows = plain_inputs(contracts)
+    plain = plain_inputs(contracts)
     through = date(2026, 2, 1)
     issued: set[str] = set()
 
     run = bill(contracts, through=through)
     total = sum((invoice.total.amount for invoice in run.invoices), Decimal(0))
-    floor_total, floor_lines = floor(rows, through, issued)
+    floor_total, floor_lines = floor(plain, through, issued)
     assert total == floor_total, (total, floor_total)
     assert len(run.lines) == floor_lines, (len(run.lines), floor_lines)
     del run
 
-    engine_times, floor_times = [], []
-    for _ in range(rounds):
-        engine_times.append(cpu(lambda: bill(contracts, through=through)))
-        floor_times.append(cpu(lambda: floor(rows, through, issued)))
-    engine, base = statistics.median(engine_times), statistics.median(floor_times)
-    ratio = engine / base
-    verdict = "met" if ratio <= 10 else "MISSED"
-    print(
-        f"{count:>7,} contracts, {floor_lines:>9,} lines: engine {engine:7.3f} s CPU "
-        f"({engine / floor_lines * 1e6:5.2f} µs a line), floor {base:6.3f} s, "
-        f"{ratio:4.1f}× the floor (target ≤ 10×, {verdict}); {rounds} rounds"
+    result = compare(
+        lambda: bill(contracts, through=through), lambda: floor(plain, through, issued), rounds
     )
-    print(
-        f"{'':>35}peak memory: engine {peak_mb(lambda: bill(contracts, through=through)):7.1f}"
-        f" MB, floor {peak_mb(lambda: floor(rows, through, issued)):5.1f} MB"
+    peak = peak_mb(lambda: bill(contracts, through=through))
+    return Row(
+        "billing",
+        f"bill run, {floor_lines // count} lines a contract",
+        count,
+        *result,
+        peak,
+        TARGET,
     )
+
+
+TARGET = 10.0
+
+
+def rows(quick: bool) -> list[Row]:
+    """Bill runs of 10^3 … 10^5 contracts (``quick``: 10^3)."""
+    sizes = (1_000,) if quick else (1_000, 10_000, 100_000)
+    return [size_row(n, 5 if n < 100_000 else 3) for n in sizes]
 
 
 def main() -> None:
@@ -216,8 +205,9 @@ def main() -> None:
     parser.add_argument("--sizes", type=int, nargs="*", default=[1_000, 10_000, 100_000])
     parser.add_argument("--rounds", type=int, default=5)
     args = parser.parse_args()
-    for count in args.sizes:
-        run_size(count, args.rounds if count < 100_000 else max(3, args.rounds // 2))
+    print_rows(
+        size_row(n, args.rounds if n < 100_000 else max(3, args.rounds // 2)) for n in args.sizes
+    )
 
 
 if __name__ == "__main__":

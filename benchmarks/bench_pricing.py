@@ -1,6 +1,7 @@
 """Benchmark pricing models against a bare Decimal loop.
 
-Run: ``.venv/bin/python benchmarks/bench_pricing.py`` (``--runs 3`` for a quick look).
+Run: ``.venv/bin/python benchmarks/bench_pricing.py`` (``--runs 3`` for a quick look), or through
+the runner (``python -m benchmarks --only pricing``), which prints :func:`rows`.
 
 1. ``price()`` 10,000 times (what one usage-rating benchmark run does) for each model, against
    a bare loop that multiplies and adds the same Decimals by hand.
@@ -21,6 +22,8 @@ import time
 from collections.abc import Callable
 from decimal import ROUND_HALF_UP, Decimal
 from functools import partial
+
+from _rounds import Row, compare
 
 from revcycle import AnyPricingModel
 from revcycle.money import Money
@@ -141,6 +144,53 @@ def main() -> None:
         f"   list step + rounded line total       {priced_seconds * 1e3:8.3f} ms  "
         f"{priced_seconds / bare_seconds:5.2f}x  (the quote engine's budget is 8x in all)"
     )
+
+
+def rows(quick: bool) -> list[Row]:
+    """Graduated ``price()`` against the bare graduated loop, and Money's multiply-and-round
+    against ``(p × q).quantize``, on the same quantities and prices (results asserted equal);
+    the other models' ``price()`` without a floor (their arithmetic differs). 10^4 quantities
+    (``quick``: 10^3)."""
+    rng = random.Random(20261123)
+    count = 1_000 if quick else 10_000
+    rounds = 7
+    quantities = [Decimal(rng.randint(0, 300_000)) for _ in range(count)]
+    graduated = MODELS["graduated"]
+    assert [graduated.price(q).amount for q in quantities] == [
+        bare_graduated(q) for q in quantities
+    ]
+    found = [
+        Row(
+            "pricing",
+            "Graduated.price()",
+            count,
+            *compare(
+                lambda: [graduated.price(q) for q in quantities],
+                lambda: [bare_graduated(q) for q in quantities],
+                rounds,
+            ),
+        )
+    ]
+    prices = [Decimal(rng.randint(1, 100_000)) / 100 for _ in range(count)]
+    plain_lines = list(zip(prices, quantities, strict=True))
+    money_lines = [(usd(str(p)), q) for p, q in plain_lines]
+
+    def money() -> list[Money]:
+        return [(unit * q).round() for unit, q in money_lines]
+
+    def bare() -> list[Decimal]:
+        return [(p * q).quantize(CENT, rounding=ROUND_HALF_UP) for p, q in plain_lines]
+
+    assert [m.amount for m in money()] == bare()
+    found.append(Row("pricing", "Money (unit × q).round()", count, *compare(money, bare, rounds)))
+    nan = float("nan")
+    for name, model in MODELS.items():
+        if name != "graduated":
+            seconds = compare(lambda m=model: [m.price(q) for q in quantities], list, rounds)
+            found.append(
+                Row("pricing", f"{name} price() (no floor)", count, seconds.engine, nan, nan)
+            )
+    return found
 
 
 if __name__ == "__main__":

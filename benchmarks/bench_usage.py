@@ -1,40 +1,56 @@
-"""Benchmark usage rating against the floor of a minimal hand-written loop.
+"""Benchmark usage rating against floors doing the same work on the same inputs.
 
-Run: ``.venv/bin/python benchmarks/bench_usage.py`` (``--scale 0.1`` for a quick look).
+Run: ``.venv/bin/python benchmarks/bench_usage.py [--quick]`` or through the runner
+(``python -m benchmarks --only usage``).
 
-1. Object path: 1,000,000 ``UsageEvent`` values for 10,000 customers, rated on graduated
+1. Object path: N = 10^3 … 10^6 ``UsageEvent`` values (N/100 customers), rated on graduated
    tiers by ``rate_usage``, against a minimal loop over the same events (skip repeated ids
-   with a set, sum per customer in a dict, price the tiers by hand). Target: within 2× of
-   the loop.
-2. Columnar path: 10,000,000 rows in a ``pyarrow.Table``, rated by ``rate_usage_table``,
-   against a bare ``table.group_by("customer").aggregate([("quantity", "sum")])``.
-   Target: within 2× of the bare group-by. Timed with the search for repeated ids (the
-   default: every id read into a 64-bit key, the keys sorted), with
-   ``assume_unique_ids=True``, and (for information, no target) on the same table with 1% of
-   the rows repeating an earlier id. Two reference points explain the default's ratio: Arrow's
-   own string hashing of the ids (``pc.unique``), and numpy's sort of 10,000,000 64-bit
-   integers, which any search for repeats that does not trust the ids has to match.
+   with a set, sum per customer in a dict, price the tiers by hand). Target: ≤ 1.5×.
+2. Columnar path: 10^5 … 10^7 rows in a ``pyarrow.Table`` rated by ``rate_usage_table`` with
+   the default search for repeated ids, with every id distinct and with 1 % of the rows
+   repeating an earlier id. The floor is pyarrow itself doing the same work: the first row of
+   each id kept (Arrow's hash group-by of the ids, the minimum row number), then the
+   quantities summed per customer in a type that cannot overflow (``decimal128(38)``) and
+   the tiers priced by hand. Target: ≤ 2×.
+3. DuckDB (when installed): the exact ``DECIMAL`` query a warehouse user would write instead,
+   on the same rows written to Parquet (``DISTINCT ON (id)`` in file order, then ``sum`` per
+   customer, the tiers priced by hand), against ``rate_usage_table`` on the table in memory
+   (target: at most half of DuckDB's CPU time) and, for information, with the Parquet file
+   read inside the timing as DuckDB's scan is.
 
-Each timing is the median of several runs; building the inputs is not timed.
+Every engine and floor result is asserted equal (per customer quantity and amount, and the
+number of repeated rows dropped) before anything is timed. Engine and floor run in
+interleaved rounds; the figures are CPU-time medians (Arrow and DuckDB count every thread's
+time) and the median per-round ratio.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import random
 import statistics
-import time
-from collections.abc import Callable
+import tempfile
 from datetime import UTC, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
 
 import numpy as np
 import pyarrow as pa
-import pyarrow.compute as pc
+import pyarrow.parquet as pq
+from _rounds import Row, _cpu, compare, peak_mb, print_rows
 
 from revcycle import Money, Period
 from revcycle.pricing import Graduated, Tier
-from revcycle.usage import Aggregation, Meter, UsageCharge, UsageEvent, rate_usage, rate_usage_table
+from revcycle.usage import (
+    Aggregation,
+    Meter,
+    UsageCharge,
+    UsageEvent,
+    UsageRating,
+    rate_usage,
+    rate_usage_table,
+)
 
 
 PERIOD = Period.of_month(2024, 1)
@@ -47,29 +63,6 @@ CHARGE = UsageCharge(Meter("api_calls", Aggregation.SUM), Graduated(TIERS))
 # The same tiers as plain tuples for the hand-written loop: (upper bound, unit price).
 PLAIN_TIERS = [(Decimal("10000"), Decimal("0.001")), (Decimal("100000"), Decimal("0.0008"))]
 LAST_PRICE = Decimal("0.0005")
-
-
-def median_seconds(fn: Callable[[], object], runs: int) -> tuple[float, float]:
-    """Median wall-clock and median CPU seconds (CPU is steadier on a busy machine; for
-    Arrow it adds up every thread's time)."""
-    wall, cpu = [], []
-    for _ in range(runs):
-        start, start_cpu = time.perf_counter(), time.process_time()
-        fn()
-        wall.append(time.perf_counter() - start)
-        cpu.append(time.process_time() - start_cpu)
-    return statistics.median(wall), statistics.median(cpu)
-
-
-def report(
-    label: str, seconds: tuple[float, float], floor: tuple[float, float], target: bool = True
-) -> None:
-    ratios = [ours / base for ours, base in zip(seconds, floor, strict=True)]
-    verdict = (", met" if ratios[0] <= 2 else ", MISSED") if target else ""
-    print(
-        f"  {label:<46} wall {seconds[0]:.3f} s ({ratios[0]:.2f}×{verdict})"
-        f"   cpu {seconds[1]:.3f} s ({ratios[1]:.2f}×)"
-    )
 
 
 def make_events(count: int, customers: int) -> list[UsageEvent]:
@@ -98,6 +91,11 @@ def floor_loop(events: list[UsageEvent]) -> dict[str, Decimal]:
             continue
         seen.add(event.id)
         sums[event.customer] = sums.get(event.customer, Decimal(0)) + event.quantity
+    return price_tiers(sums)
+
+
+def price_tiers(sums: dict[str, Decimal]) -> dict[str, Decimal]:
+    """Each customer's quantity priced on the graduated tiers by hand, rounded half-up."""
     prices = {}
     for customer, quantity in sums.items():
         amount, lower = Decimal(0), Decimal(0)
@@ -130,52 +128,6 @@ def make_table(rows: int, customers: int) -> pa.Table:
     )
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--scale", type=float, default=1.0, help="fraction of the full sizes")
-    parser.add_argument("--runs", type=int, default=5)
-    args = parser.parse_args()
-    events_n = int(1_000_000 * args.scale)
-    rows_n = int(10_000_000 * args.scale)
-    customers = max(1, int(10_000 * args.scale))
-
-    print(f"Object path: {events_n:,} events, {customers:,} customers, graduated tiers")
-    events = make_events(events_n, customers)
-    expected = floor_loop(events)
-    rating = rate_usage(events, [CHARGE], PERIOD)
-    got = {line.customer: line.amount.amount for line in rating.lines}
-    assert got == expected, "rate_usage and the floor loop disagree"
-    floor = median_seconds(lambda: floor_loop(events), args.runs)
-    ours = median_seconds(lambda: rate_usage(events, [CHARGE], PERIOD), args.runs)
-    print(f"  floor loop (dedup, dict sum, tiers):  wall {floor[0]:.3f} s   cpu {floor[1]:.3f} s")
-    report("rate_usage (target ≤ 2× the floor)", ours, floor)
-
-    print(f"\nColumnar path: {rows_n:,} rows, {customers:,} customers")
-    table = make_table(rows_n, customers)
-    charge = UsageCharge(Meter("0", Aggregation.SUM), Graduated(TIERS))
-    bare = median_seconds(
-        lambda: table.group_by("customer").aggregate([("quantity", "sum")]), args.runs
-    )
-    columnar = median_seconds(lambda: rate_usage_table(table, [charge], PERIOD), args.runs)
-    trusted = median_seconds(
-        lambda: rate_usage_table(table, [charge], PERIOD, assume_unique_ids=True), args.runs
-    )
-    repeated = with_repeated_ids(table, share=100)
-    with_repeats = median_seconds(
-        lambda: rate_usage_table(repeated, [charge], PERIOD), min(args.runs, 3)
-    )
-    keys = np.random.default_rng(7).integers(0, 2**63, rows_n, dtype=np.uint64)
-    sort = median_seconds(lambda: np.sort(keys), args.runs)
-    hashing = median_seconds(lambda: pc.unique(table.column("id")), min(args.runs, 3))
-    print(f"  bare pyarrow group_by sum:            wall {bare[0]:.3f} s   cpu {bare[1]:.3f} s")
-    report("rate_usage_table (repeated ids searched)", columnar, bare)
-    report("rate_usage_table(assume_unique_ids=True)", trusted, bare)
-    report("rate_usage_table, 1% repeated ids (no target)", with_repeats, bare, target=False)
-    print("  reference points for the search of repeated ids (no target):")
-    report(f"  numpy sort of {rows_n:,} 64-bit keys", sort, bare, target=False)
-    report("  pyarrow unique() of the id strings", hashing, bare, target=False)
-
-
 def with_repeated_ids(table: pa.Table, share: int) -> pa.Table:
     """``table`` where one row in ``share`` repeats the id of the row before it."""
     rows = table.num_rows
@@ -184,6 +136,137 @@ def with_repeated_ids(table: pa.Table, share: int) -> pa.Table:
     ids = np.arange(rows)
     ids[repeats] = repeats - 1
     return table.set_column(0, "id", pa.array(ids).cast(pa.string()))
+
+
+def amounts(rating: UsageRating) -> dict[str, Decimal]:
+    return {line.customer: line.amount.amount for line in rating.lines}
+
+
+def object_row(count: int, rounds: int) -> Row:
+    events = make_events(count, max(10, count // 100))
+    assert amounts(rate_usage(events, [CHARGE], PERIOD)) == floor_loop(events)
+    result = compare(
+        lambda: rate_usage(events, [CHARGE], PERIOD), lambda: floor_loop(events), rounds
+    )
+    peak = peak_mb(lambda: rate_usage(events, [CHARGE], PERIOD))
+    return Row("usage", "rate_usage (objects)", count, *result, peak, 1.5)
+
+
+TABLE_CHARGE = UsageCharge(Meter("0", Aggregation.SUM), Graduated(TIERS))
+
+
+def arrow_floor(table: pa.Table) -> tuple[dict[str, Decimal], int]:
+    """pyarrow doing the same work: the first row of each id (hash group-by of the ids, the
+    least row number), the quantities summed per customer in decimal128(38) (no overflow for
+    any 64-bit quantity), the tiers priced by hand; and how many rows were dropped."""
+    numbered = pa.table({"id": table.column("id"), "row": np.arange(table.num_rows)})
+    firsts = numbered.group_by("id").aggregate([("row", "min")]).column("row_min")
+    keep = np.zeros(table.num_rows, dtype=bool)
+    keep[firsts.to_numpy()] = True
+    kept = table.select(["customer", "quantity"]).filter(pa.array(keep))
+    wide = kept.column("quantity").cast(pa.decimal128(38, 0))
+    sums = (
+        kept.set_column(1, "quantity", wide).group_by("customer").aggregate([("quantity", "sum")])
+    )
+    totals = dict(
+        zip(
+            sums.column("customer").to_pylist(),
+            sums.column("quantity_sum").to_pylist(),
+            strict=True,
+        )
+    )
+    return price_tiers(totals), table.num_rows - len(firsts)
+
+
+def rate_table(table: pa.Table) -> UsageRating:
+    return rate_usage_table(table, [TABLE_CHARGE], PERIOD)
+
+
+def arrow_rows(count: int, rounds: int, repeats: bool) -> Row:
+    table = make_table(count, max(10, min(10_000, count // 100)))
+    if repeats:
+        table = with_repeated_ids(table, share=100)
+    rating = rate_table(table)
+    expected, dropped = arrow_floor(table)
+    assert (amounts(rating), len(rating.duplicates)) == (expected, dropped)
+    result = compare(lambda: rate_table(table), lambda: arrow_floor(table), rounds)
+    peak = peak_mb(lambda: rate_table(table))
+    case = "rate_usage_table, 1 % repeated ids" if repeats else "rate_usage_table, distinct ids"
+    return Row("usage", case, count, *result, peak, 2.0)
+
+
+DUCKDB_QUERY = """
+SELECT customer, sum(quantity) AS quantity FROM (
+    SELECT DISTINCT ON (id) customer, quantity
+    FROM read_parquet(?, file_row_number = true)
+    ORDER BY id, file_row_number
+) GROUP BY customer
+"""
+
+
+def duckdb_rows(count: int, rounds: int) -> list[Row]:
+    """``rate_usage_table`` on ``count`` rows (1 % repeated ids) against DuckDB's exact query
+    on the same rows written to Parquet: the table in memory (the figure the issue compares,
+    as DuckDB's scan is part of its query) and, for information, with ``pq.read_table`` of
+    the same file inside the timing. The three run interleaved in each round."""
+    try:
+        import duckdb
+    except ImportError:
+        print("usage: duckdb not installed, the DuckDB comparison is skipped", flush=True)
+        return []
+    table = with_repeated_ids(make_table(count, max(10, min(10_000, count // 100))), share=100)
+    with tempfile.TemporaryDirectory() as folder:
+        path = os.path.join(folder, "usage.parquet")
+        pq.write_table(table, path)
+        connection = duckdb.connect()
+        connection.execute("SET enable_progress_bar = false")
+        read = pq.read_table(path)
+
+        def query() -> dict[str, Decimal]:
+            found: Any = connection.execute(DUCKDB_QUERY, [path]).fetchall()
+            return price_tiers(dict(found))
+
+        def from_file() -> UsageRating:
+            return rate_table(pq.read_table(path))
+
+        assert amounts(rate_table(read)) == amounts(from_file()) == query()
+        assert query() == arrow_floor(table)[0]
+        times: list[list[float]] = [[], [], []]
+        works = (lambda: rate_table(read), from_file, query)
+        for round_ in range(rounds):
+            order = range(3) if round_ % 2 == 0 else range(2, -1, -1)
+            for k in order:
+                times[k].append(_cpu(works[k]))
+        peaks = (peak_mb(lambda: rate_table(read)), peak_mb(from_file))
+    duck = statistics.median(times[2])
+    found = []
+    for k, case in enumerate(
+        ("… table in memory, against DuckDB", "… read from Parquet, against DuckDB")
+    ):
+        ratio = statistics.median(e / d for e, d in zip(times[k], times[2], strict=True))
+        target = 0.5 if k == 0 else None
+        found.append(
+            Row("usage", case, count, statistics.median(times[k]), duck, ratio, peaks[k], target)
+        )
+    return found
+
+
+def rows(quick: bool) -> list[Row]:
+    """The object path at 10^3 … 10^6 events, the columnar path at 10^5 … 10^7 rows, DuckDB
+    at 10^7 (``quick``: 10^3, 10^4 events and 10^4, 10^5 rows)."""
+    events = (1_000, 10_000) if quick else (1_000, 10_000, 100_000, 1_000_000)
+    tables = (10_000, 100_000) if quick else (100_000, 1_000_000, 10_000_000)
+    found = [object_row(n, 7 if n < 1_000_000 else 5) for n in events]
+    for n in tables:
+        rounds = 7 if n < 10_000_000 else 5
+        found += [arrow_rows(n, rounds, False), arrow_rows(n, rounds, True)]
+    return found + duckdb_rows(tables[-1], 7 if quick else 5)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--quick", action="store_true", help="small sizes only")
+    print_rows(rows(parser.parse_args().quick))
 
 
 if __name__ == "__main__":

@@ -195,3 +195,18 @@ def test_errors_moved_to_errors_keep_their_old_import_paths(module: str, name: s
     found = getattr(importlib.import_module(module), name)
     assert found is getattr(errors, name)
     assert found.__module__ == "revcycle.errors"  # no face rewrites __module__
+
+
+def test_samples_list_their_names_and_refuse_an_unknown_one() -> None:
+    # Issue 16, new-user item: samples listed no names and an unknown name leaked a
+    # FileNotFoundError with an absolute path.
+    from revcycle import samples
+
+    assert "quote.json" in samples.names()
+    assert all(samples.read_text(name) for name in samples.names())
+    with pytest.raises(errors.UnknownCodeError, match=r"did you mean 'quote\.json'") as caught:
+        samples.read_text("quotes.json")
+    assert "catalog.json" in str(caught.value)
+    assert "/" not in str(caught.value)
+    with pytest.raises(LookupError):
+        samples.path("nope.json")

@@ -527,7 +527,9 @@ def test_new_calendars_json_round_trip_and_shape() -> None:
     }
     assert loads(text, BusinessDayAdjustment) == adjustment
     # At the top level a calendar is a document of its own, with its schema version.
-    assert dumps(TARGET) == '{"market": "ECB", "schema_version": 1}'
+    # Issue 16: a union member on its own is written with its type tag, read back either way.
+    assert dumps(TARGET) == '{"type": "financial_holidays", "market": "ECB", "schema_version": 1}'
+    assert loads('{"market": "ECB", "schema_version": 1}', FinancialHolidays) == TARGET
     assert loads(dumps(TARGET), FinancialHolidays) == TARGET
     assert loads(dumps(joint), JointCalendar) == joint
     assert json.loads(dumps(CountryHolidays("US")))["categories"] == ["public"]

@@ -143,3 +143,120 @@ def test_python_dash_m_runs_the_cli() -> None:
     )
     assert result.returncode == 0
     assert result.stdout.startswith("revcycle ")
+
+
+# --------------------------------------------------------------------------------------------
+# Issue 16 item 6: no traceback ever; one line on stderr for an error, the verb's usage for a
+# usage error
+
+
+def _one_line_error(capsys: pytest.CaptureFixture[str], *argv: str) -> str:
+    code, out, err = _run(capsys, *argv)
+    assert code == 1, err
+    assert out == ""
+    assert "Traceback" not in err
+    assert err.count("\n") == 1
+    assert err.startswith(f"revcycle {argv[0]}: ")
+    return err
+
+
+def _catalog() -> str:
+    from revcycle import samples
+
+    return samples.path("catalog.json")
+
+
+def test_a_lone_surrogate_in_a_file_is_one_line(
+    capsys: pytest.CaptureFixture[str], tmp_path: pytest.TempPathFactory
+) -> None:
+    from revcycle import samples
+
+    path = tmp_path / "quote.json"  # type: ignore[operator]
+    text = samples.read_text("quote.json").replace('"Northwind Traders"', '"North\\ud800wind"')
+    path.write_text(text, encoding="utf-8")
+    assert "lone surrogate" in _one_line_error(capsys, "price", str(path), "--catalog", _catalog())
+
+
+def test_deep_nesting_and_long_integers_in_a_file_are_one_line(
+    capsys: pytest.CaptureFixture[str], tmp_path: pytest.TempPathFactory
+) -> None:
+    deep = tmp_path / "deep.json"  # type: ignore[operator]
+    deep.write_text("[" * 5000 + "]" * 5000)
+    assert "nested more than 32" in _one_line_error(
+        capsys, "price", str(deep), "--catalog", _catalog()
+    )
+    digits = tmp_path / "digits.json"  # type: ignore[operator]
+    digits.write_text('{"account": ' + "9" * 5000 + "}")
+    assert "integer of 5,000 digits" in _one_line_error(
+        capsys, "price", str(digits), "--catalog", _catalog()
+    )
+
+
+def test_a_structure_error_is_one_line_with_its_problems(
+    capsys: pytest.CaptureFixture[str], tmp_path: pytest.TempPathFactory
+) -> None:
+    bad = tmp_path / "items.json"  # type: ignore[operator]
+    bad.write_text('{"items": [{"id": 1}, {"id": 2}]}')
+    err = _one_line_error(capsys, "aging", str(bad), "--as-of", "2024-06-30")
+    assert "$.items[0]" in err
+    assert "$.items[1]" in err
+    assert "; " in err
+
+
+def test_the_last_day_of_the_calendar_is_one_line(capsys: pytest.CaptureFixture[str]) -> None:
+    err = _one_line_error(capsys, "prorate", "--start", "2024-01-01", "--last-day", "9999-12-31")
+    assert "9999-12-31" in err
+    assert "supported calendar" in err
+
+
+def test_a_nul_in_a_path_is_one_line(capsys: pytest.CaptureFixture[str]) -> None:
+    err = _one_line_error(capsys, "price", "quote\x00.json", "--catalog", _catalog())
+    assert "NUL" in err
+
+
+def test_huge_amounts_and_terms_are_one_line(capsys: pytest.CaptureFixture[str]) -> None:
+    # Issue 16 item 3: `revcycle terms` with an amount of 9e999997 ran for 45 s.
+    err = _one_line_error(
+        capsys, "terms", "Net 30", "--invoice-date", "2024-01-31", "--amount", "9e999997 USD"
+    )
+    assert "40 digits before the decimal point" in err
+    _one_line_error(
+        capsys, "terms", "Net " + "9" * 30, "--invoice-date", "2024-01-31", "--amount", "1 USD"
+    )
+
+
+def test_an_unknown_flag_after_a_verb_prints_that_verbs_usage(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    # Issue 16, new-user item: the top-level usage was printed.
+    with pytest.raises(SystemExit) as exit_info:
+        main(["prorate", "--start", "2024-01-01", "--end", "2024-02-01", "--bogus"])
+    assert exit_info.value.code == 2
+    err = capsys.readouterr().err
+    assert err.startswith("usage: revcycle prorate")
+    assert "unrecognized arguments: --bogus" in err
+
+
+def test_a_union_member_dumped_on_its_own_passes_to_rate_price(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    # Issue 16, new-user item: dumps(PerUnit(...)) had no "type" tag, so --price refused it.
+    from revcycle import samples
+    from revcycle.money import Money
+    from revcycle.pricing import PerUnit
+    from revcycle.serialization import dumps
+
+    price = dumps(PerUnit(Money("0.01", "USD")))
+    code, out, err = _run(
+        capsys,
+        "rate",
+        samples.path("usage_events.json"),
+        "--metric",
+        "api_calls",
+        "--price",
+        price,
+        "--period",
+        "2024-01-01/2024-02-01",
+    )
+    assert code == 0, err
+    assert json.loads(out)["lines"]

@@ -243,7 +243,9 @@ def test_the_kwd_schedule_keeps_three_places_and_the_pipeline_its_instants() -> 
 
 
 def test_an_unrounded_amount_too_large_for_decimal256_is_refused_not_truncated() -> None:
-    huge = _deal("X", "Huge", Money("1E+40", "USD"))
+    # Within revcycle's number limits (below 1E+40, docs/reference/limits.md) but 77 digits
+    # unrounded: more than an Arrow decimal holds.
+    huge = _deal("X", "Huge", Money("9" * 39 + "." + "9" * 38, "USD"))
     with pytest.raises(ValidationError, match="refused rather than truncated"):
         Pipeline([huge]).to_arrow()
 

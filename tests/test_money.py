@@ -451,3 +451,126 @@ def test_format_ignores_the_ambient_decimal_context() -> None:
 def test_format_rounded_to_hundreds_shows_no_fraction() -> None:
     # negative places round to tens or hundreds; Babel raised IndexError on (-2, -2) digits
     assert Money("1234", "USD").format(rounding=Rounding(places=-2)) == "$1,200"
+
+
+# --------------------------------------------------------------------------------------------
+# Issue 16: one range check for every way a number comes in, bounded work on every amount
+
+
+def _cpu(thunk: object) -> float:
+    import time
+
+    start = time.process_time()
+    assert callable(thunk)
+    with contextlib.suppress(errors.RevcycleError):
+        thunk()
+    return time.process_time() - start
+
+
+@pytest.mark.parametrize(
+    "amount",
+    [Decimal("1e999999999"), "1e999999999", 10**40, Decimal("9e999997"), Decimal("-1E+40")],
+)
+def test_a_decimal_instance_gets_the_range_check_a_string_gets(amount: object) -> None:
+    # Issue 16 item 4: Money(Decimal("1e999999999"), "USD") was accepted (a string was not),
+    # then printing it built a gigabyte string.
+    with pytest.raises(errors.ValidationError, match="40 digits before the decimal point"):
+        Money(amount, "USD")  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    ("amount", "message"),
+    [
+        (Decimal("1e-101"), "100th decimal place"),
+        ("0." + "0" * 100 + "1", "100th decimal place"),
+        ("1." + "1" * 100, "at most 100"),
+    ],
+)
+def test_tiny_and_long_numbers_name_their_limit(amount: object, message: str) -> None:
+    with pytest.raises(errors.ValidationError, match=message):
+        Money(amount, "USD")  # type: ignore[arg-type]
+
+
+def test_a_zero_with_an_absurd_exponent_is_zero() -> None:
+    assert Money(Decimal("0E-999999"), "USD") == Money.zero("USD")
+    assert str(Money(Decimal("0E+999999"), "USD")) == "0 USD"
+
+
+@given(
+    st.decimals(
+        min_value=Decimal("-9.99e39"), max_value=Decimal("9.99e39"), allow_nan=False, places=2
+    )
+)
+def test_work_on_any_accepted_amount_is_bounded(amount: Decimal) -> None:
+    # Issue 16 item 3: minor_units, round, allocate, split, format, str and repr ran for
+    # minutes on amounts inside the old range (9e999997). Every accepted amount now has at
+    # most 40 digits before the point, so each of them is small.
+    money = Money(amount, "USD")
+    assert money.minor_units == int(amount.scaleb(2, context=decimal.Context(prec=100)))
+    assert sum(money.split(7), Money.zero("USD")) == money.round()
+    assert len(money.format()) < 100
+    assert len(repr(money)) < 100
+    assert len(money.allocate([1, 2, 3])) == 3
+
+
+def test_the_issue_amounts_are_refused_at_once() -> None:
+    # Issue 16 item 3: `revcycle terms` with 9e999997 took 45 s; the amount is now refused
+    # as it comes in, so late_interest, allocate and minor_units never see it.
+    for thunk in (
+        lambda: Money("9e999997", "USD").minor_units,
+        lambda: Money("9e999997", "USD").allocate([1, 1]),
+        lambda: Money(Decimal("9e999997"), "USD").round(),
+    ):
+        assert _cpu(thunk) < 0.5
+
+
+def test_an_amount_an_operation_makes_is_checked_too() -> None:
+    big = Money("9e39", "USD")
+    with pytest.raises(errors.ValidationError, match="too large"):
+        big * 10
+    with pytest.raises(errors.ValidationError, match="too large"):
+        big + big
+    with pytest.raises(errors.ValidationError, match="too large"):
+        big * Decimal("1e999999999")
+
+
+def test_split_is_bounded() -> None:
+    # Issue 16 item 4: Money.split(n) had no bound on n.
+    assert len(Money("100", "USD").split(10_000)) == 10_000
+    with pytest.raises(errors.AllocationError, match="from 1 to 10,000 parts"):
+        Money("100", "USD").split(10**9)
+
+
+def test_rounding_places_are_bounded() -> None:
+    with pytest.raises(errors.ValidationError, match="from -39 to 100"):
+        Rounding(places=10**6)
+    with pytest.raises(errors.ValidationError, match="from -39 to 100"):
+        Rounding(places=-(10**18))
+
+
+def test_numpy_integers_are_exact_numbers() -> None:
+    # Issue 16, new-user item: np.int64(19257) was refused as a quantity.
+    np = pytest.importorskip("numpy")
+    from revcycle import PerUnit, QuoteLine
+
+    assert PerUnit(Money("0.01", "USD")).price(np.int64(19257)) == Money("192.57", "USD")
+    assert QuoteLine("SEAT", np.int64(3)).quantity == Decimal(3)
+    assert Money("1.50", "USD") * np.int64(3) == Money("4.50", "USD")
+    assert Money("100", "USD").split(np.int64(3))[0] == Money("33.34", "USD")
+    assert Money.from_minor_units(np.int64(1999), "USD") == Money("19.99", "USD")
+    with pytest.raises(errors.FloatNotAllowedError, match=r'Decimal\("1.5"\)'):
+        Money(np.float32(1.5), "USD")
+    with pytest.raises(errors.RevcycleTypeError):
+        Money(np.bool_(True), "USD")
+
+
+def test_a_float_multiplier_is_not_told_to_become_text() -> None:
+    # Issue 16, new-user item: `* 1.1` said 'pass Decimal("1.1") or "1.1"', then `* "1.1"`
+    # was refused. Text stays refused for multiplication; the message no longer offers it.
+    with pytest.raises(errors.FloatNotAllowedError) as caught:
+        Money("100", "USD") * 1.1  # type: ignore[operator]
+    assert 'Decimal("1.1")' in str(caught.value)
+    assert 'or "1.1"' not in str(caught.value)
+    with pytest.raises(errors.RevcycleTypeError):
+        Money("100", "USD") * "1.1"  # type: ignore[operator]
+    assert Money("100", "USD") * Decimal("1.1") == Money("110.0", "USD")

@@ -17,6 +17,8 @@ from revcycle.cli import main
 from revcycle.dates import Duration, Period, anchored_date, days_30e_360
 from revcycle.money import Money
 from revcycle.proration import (
+    CountedPart,
+    Proration,
     ProrationMethod,
     period_fraction,
     period_fraction_detail,
@@ -260,13 +262,15 @@ def _prorate(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, 
 def test_prorate_of_an_amount_too_large_to_round_exits_1(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    # 1E+60 USD rounded to cents needs 63 digits: a decimal.InvalidOperation traceback before
+    # 1E+60 USD rounded to cents needs 63 digits: a decimal.InvalidOperation traceback before;
+    # since issue 16 (items 3 and 4) the amount is refused as it comes in, naming the limit.
     code, out, err = _prorate(
         capsys, "--start", "2024-01-01", "--end", "2024-02-01", "--amount", "1E+60 USD"
     )
     assert code == 1
     assert out == ""
-    assert "Cannot round" in err
+    assert "too large" in err
+    assert "40 digits before the decimal point" in err
     assert "Traceback" not in err
 
 
@@ -297,3 +301,53 @@ def test_prorate_table_shows_a_terminating_decimal_in_full(
     assert code == 0
     assert "0.4827586207…" in out
     assert "14/29" in out
+
+
+# --------------------------------------------------------------------------------------------
+# Issue 16 item 7 and a new-user item
+
+
+def test_the_explanation_shows_each_fraction_once() -> None:
+    # One formatter (revcycle._display.fraction_text) for proration and quote explanations;
+    # a one-month pricing term reads "÷ 1 month".
+    text = term_multiplier_detail(
+        date(2024, 1, 15), date(2024, 3, 10), Duration(months=1)
+    ).explain()
+    assert "÷ 1  month in the pricing term P1M" in text
+    assert "≈ ≈" not in text
+    one = term_multiplier_detail(date(2024, 1, 1), date(2024, 2, 2), Duration(months=1))
+    assert "1  whole month from 2024-01-01 to 2024-02-01" in one.explain()
+    assert "1 leftover day × 12/365" in one.explain()
+
+
+def test_a_proration_refuses_a_zero_divisor_and_other_types() -> None:
+    with pytest.raises(errors.ValidationError, match="above zero"):
+        Proration(
+            method=ProrationMethod.DAILY,
+            question="q",
+            parts=(CountedPart("x", Fraction(1)),),
+            divisor=Fraction(0),
+            divisor_description="d",
+        )
+    with pytest.raises(errors.RevcycleTypeError):
+        CountedPart("x", 0.5)  # type: ignore[arg-type]
+    with pytest.raises(errors.RevcycleTypeError):
+        term_multiplier_detail(date(2024, 1, 1), date(2024, 2, 1)).apply([1])  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda: anchored_date(date(9999, 12, 1), Duration(months=1), 1),
+        lambda: Period.inclusive(date(9999, 1, 1), date(9999, 12, 31)),
+        lambda: term_multiplier(
+            date(9990, 1, 1), date(9999, 12, 31), Duration(years=20), ProrationMethod.DAILY
+        ),
+        lambda: Duration(years=10_000),
+    ],
+)
+def test_the_end_of_the_calendar_is_a_period_error_naming_it(call: object) -> None:
+    # Issue 16 item 7: OverflowError at year 9999.
+    assert callable(call)
+    with pytest.raises(errors.PeriodError, match="supported calendar"):
+        call()

@@ -13,6 +13,7 @@ import decimal
 import io
 import json
 from datetime import date
+from decimal import Decimal
 from fractions import Fraction
 from pathlib import Path
 from typing import Any
@@ -504,6 +505,28 @@ def test_cli_price_usage_errors_exit_2(args: list[str]) -> None:
 
 
 # --------------------------------------------------------------------------------------------
+# Issue 16, new-user item: every non-whole term multiplier printed "(≈ ≈1.833333)", and a
+# one-month pricing term "÷ 1 months"
+
+
+def test_a_non_whole_term_multiplier_reads_once_approximately() -> None:
+    # 22 months of a 12-month price: × 11/6 (STORAGE is priced per month: ÷ 1 month).
+    line = one_line(QuoteLine("SEAT", Decimal("1")), term=Duration(months=22))
+    reason = line.steps[3].reason
+    assert reason.startswith("× 11/6 (≈ 1.833333) = (22 whole months from 2025-01-01 to ")
+    assert "≈ ≈" not in reason
+    monthly = one_line(QuoteLine("STORAGE", Decimal("100")), term=Duration(months=1))
+    assert monthly.steps[3].reason.endswith("÷ 1 month in the pricing term P1M, monthly_daily")
+    half = one_line(QuoteLine("SEAT", Decimal("1")), term=Duration(months=18))
+    assert half.steps[3].reason.startswith("× 3/2 (= 1.5) = (18 whole months")
+
+
+def test_a_quote_ending_on_the_calendars_last_day_is_a_period_error() -> None:
+    # Issue 16 item 7: OverflowError at year 9999.
+    with pytest.raises(errors.PeriodError, match=r"9999-12-31.*supported calendar"):
+        quote(QuoteLine("SEAT", Decimal("1")), end_date=date(9999, 12, 31))
+
+
 # What a contract reads of a priced quote (issue 12): pricing term, model, discount, and the
 # exact net unit price per pricing term
 

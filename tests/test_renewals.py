@@ -355,7 +355,7 @@ def test_uplift_without_an_uplift_and_an_uplift_elsewhere_are_refused() -> None:
         renew(seed(), SEED_CATALOG, pricing="cheaper")
     with pytest.raises(errors.RevcycleTypeError, match="Duration"):
         renew(seed(), SEED_CATALOG, term="P3Y")  # type: ignore[arg-type]
-    with pytest.raises(errors.RevcycleTypeError, match="needs a Contract"):
+    with pytest.raises(errors.RevcycleTypeError, match=r"renew\(\) contract must be Contract"):
         renew(SEED_QUOTE, SEED_CATALOG)  # type: ignore[arg-type]
 
 

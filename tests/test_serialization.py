@@ -243,3 +243,134 @@ def test_a_non_object_where_an_object_belongs_is_said_plainly(text: str) -> None
 def test_bad_input_raises_revcycle_errors(call: object, error: type[Exception]) -> None:
     with pytest.raises(error):
         call()  # type: ignore[operator]
+
+
+# --------------------------------------------------------------------------------------------
+# Issue 16: documented limits for a JSON document, each named in its error
+
+
+def _refusal(document: str | bytes, cls: object = Money) -> errors.StructureError:
+    with pytest.raises(errors.StructureError) as caught:
+        loads(document, cls)  # type: ignore[call-overload]
+    return caught.value
+
+
+def test_a_list_of_100000_invalid_items_is_refused_in_bounded_time_and_memory() -> None:
+    # Issue 16 item 2: 12 s and 786 MB; every item's message was built. The first 20 problems
+    # are listed, the rest counted (speed is not asserted: measured, about 1 s and 30 MB).
+    from revcycle import samples
+    from revcycle.quotes import Quote
+
+    document = json.loads(samples.read_text("quote.json"))
+    document["lines"] = [{"sku": "X", "quantity": "abc"}] * 100_000
+    error = _refusal(json.dumps(document), Quote)
+    assert len(error.messages) == 21
+    assert error.messages[0].startswith("$.lines[0].quantity: ")
+    assert (
+        error.messages[-1] == "$.lines: 99,980 more items have problems (the first 20 are listed)"
+    )
+
+
+def test_deep_nesting_is_refused_before_parsing() -> None:
+    # Issue 16 item 2: deep nesting ended in a traceback.
+    error = _refusal("[" * 5000 + "]" * 5000)
+    assert "nested more than 32" in str(error)
+    # What revcycle itself writes is far shallower (a contract's chain is a flat list).
+    _refusal('{"amount": ' + "[" * 32 + "]" * 32 + ', "currency": "USD"}')
+
+
+def test_long_integers_are_a_structure_error() -> None:
+    # Issue 16 items 2 and 5: a 5,000-digit integer let Python's ValueError (4,300 digits) out.
+    error = _refusal('{"amount": ' + "9" * 5000 + ', "currency": "USD"}')
+    assert "integer of 5,000 digits" in str(error)
+    assert "at most 40 digits" in str(error)
+
+
+def test_bytes_that_do_not_decode_are_a_structure_error() -> None:
+    # Issue 16 item 5: UnicodeDecodeError escaped loads() for bytes input.
+    error = _refusal(b'{"amount": "1\xff", "currency": "USD"}')
+    assert "not UTF-8 text" in str(error)
+    assert loads(b'{"amount": "1", "currency": "USD"}', Money) == Money("1", "USD")
+
+
+def test_a_repeated_key_is_refused() -> None:
+    # Issue 16 item 5: duplicate keys were silently accepted (the last won).
+    error = _refusal('{"amount": "1", "currency": "USD", "amount": "100"}')
+    assert "holds the key 'amount' twice" in str(error)
+
+
+def test_a_lone_surrogate_is_refused() -> None:
+    error = _refusal('{"amount": "1", "currency": "\\ud800"}')
+    assert "lone surrogate" in str(error)
+    # an escaped backslash before "ud800" is not a surrogate, and a pair is a character
+    assert "ud800" in str(_refusal('{"amount": "\\\\ud800", "currency": "USD"}'))
+    assert "lone surrogate" not in str(_refusal('{"amount": "\\ud83d\\ude00", "currency": "USD"}'))
+
+
+def test_a_document_past_the_size_limit_is_refused() -> None:
+    from revcycle.serialization import MAX_DOCUMENT_SIZE
+
+    error = _refusal(" " * (MAX_DOCUMENT_SIZE + 1))
+    assert "at most 67,108,864" in str(error)
+
+
+def test_an_unknown_key_gets_a_did_you_mean() -> None:
+    # Issue 16, new-user item.
+    from revcycle.quotes import QuoteLine
+
+    error = _refusal('{"sku": "SEAT", "quantty": "2"}', QuoteLine)
+    assert "unknown keys ['quantty']; did you mean 'quantity'?" in str(error)
+    error = _refusal('{"amount": "1", "currncy": "USD"}')
+    assert "did you mean 'currency'?" in str(error)
+
+
+def test_a_naive_datetime_no_longer_loads() -> None:
+    # Issue 16, new-user item: a model accepting any datetime read a naive one from JSON.
+    from datetime import datetime
+
+    error = _refusal('"2024-01-31T09:30:00"', datetime)
+    assert "timezone-aware" in str(error)
+    assert loads('"2024-01-31T09:30:00+01:00"', datetime).utcoffset() == timedelta(hours=1)
+    assert loads('"2024-01-31"', date) == date(2024, 1, 31)  # dates are unaffected
+
+
+def test_a_union_member_is_written_with_its_tag() -> None:
+    # Issue 16, new-user item: dumps(PerUnit(...)) wrote no "type", so its output could not
+    # be passed where any pricing model is expected (revcycle rate --price).
+    from revcycle.pricing import AnyPricingModel, PerUnit
+
+    model = PerUnit(Money("0.01", "USD"))
+    text = dumps(model)
+    assert json.loads(text)["type"] == "per_unit"
+    assert loads(text, AnyPricingModel) == model  # type: ignore[arg-type]
+    assert loads(text, PerUnit) == model
+    wrong = _refusal(text.replace("per_unit", "flat"), PerUnit)
+    assert "$.type: expected 'per_unit'" in str(wrong)
+
+
+def test_a_zero_proration_divisor_is_refused() -> None:
+    # Issue 16 item 7: a JSON Proration with divisor "0" was accepted, then its value raised
+    # ZeroDivisionError.
+    document = dumps(term_multiplier_detail(date(2024, 1, 1), date(2024, 2, 15)))
+    error = _refusal(document.replace('"divisor": "12"', '"divisor": "0"'), Proration)
+    assert "divisor must be above zero" in str(error)
+
+
+def test_a_fraction_is_bounded_before_it_is_read() -> None:
+    error = _refusal('{"description": "x", "value": "1/' + "9" * 5000 + '"}', CountedPart)
+    assert "at most 100 digits" in str(error)
+
+
+# Every public model that has a strategy in revcycle.testing reads back what it writes
+# (issue 16 item 8: values the library writes but refuses to read back).
+def _strategy_types() -> list[type]:
+    from revcycle import testing
+
+    return list(testing.TYPE_STRATEGIES)
+
+
+@pytest.mark.parametrize("cls", _strategy_types(), ids=lambda cls: cls.__name__)
+@given(data=st.data())
+def test_every_value_a_strategy_makes_reads_back(cls: type, data: st.DataObject) -> None:
+    value = data.draw(st.from_type(cls))
+    assert loads(dumps(value), cls) == value

@@ -365,7 +365,7 @@ def test_absurd_day_counts_are_refused_naming_the_limit(text: str) -> None:
     assert len(str(caught.value)) < 400  # one short line, not the 5,000 digits twice
     with pytest.raises(TermsError, match="from 0 to 3652058"):
         NetDays(MAX_DAYS + 1)
-    with pytest.raises(TermsError, match="from 0 to 119987, got a number too large to show"):
+    with pytest.raises(TermsError, match="from 0 to 119987, got <an int of about 5,000 digits>"):
         EndOfMonth(10**5000)
 
 

@@ -153,7 +153,7 @@ def test_repeated_ids_are_found_whatever_the_lengths_chunks_and_slices(
     ]
     table = chunked(to_table(padding + events), cuts, skip)
     assert rate_usage_table(table, charge, JAN) == expected
-    from revcycle.usage import _arrow
+    from revcycle.usage import _arrow_rows as _arrow  # where the id keys are read
 
     with pytest.MonkeyPatch.context() as patch:
         # Tiny blocks and no tail read byte by byte: the same keys, block by block.
@@ -168,16 +168,17 @@ def test_shared_id_keys_and_missing_numpy_change_nothing(
 ) -> None:
     import numpy as np
 
-    from revcycle.usage import _arrow
+    from revcycle.usage import _arrow, _arrow_rows
 
     expected = rate_usage(events, charges, JAN)
     table = to_table(events)
     with pytest.MonkeyPatch.context() as patch:
         # Every row shares one key (the worst collisions): all are compared exactly.
-        patch.setattr(_arrow, "_id_keys", lambda ids: np.zeros(len(ids), np.uint64))
+        patch.setattr(_arrow_rows, "_id_keys", lambda ids: np.zeros(len(ids), np.uint64))
         assert rate_usage_table(table, charges, JAN) == expected
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(_arrow, "np", None)  # the Arrow-only fallbacks
+        patch.setattr(_arrow_rows, "np", None)
         assert rate_usage_table(table, charges, JAN) == expected
 
 
@@ -236,7 +237,8 @@ def test_decimal_sums_read_from_the_buffer_equal_arrows_own(
 
 
 def test_byte_level_checks_read_only_their_own_rows() -> None:
-    from revcycle.usage._arrow import _all_equal, _has_negative, _id_keys
+    from revcycle.usage._arrow import _all_equal, _has_negative
+    from revcycle.usage._arrow_rows import _id_keys
 
     # Offsets and lengths both matter: "ab","cd" has the right total length for "ab" × 2.
     assert _all_equal(pa.chunked_array([["ab", "ab"]]), "ab")
@@ -257,7 +259,7 @@ def test_byte_level_checks_read_only_their_own_rows() -> None:
     assert keys[0] == keys[2]
     assert keys[5] == keys[6]
     assert len({int(k) for k in keys}) == 5
-    from revcycle.usage import _arrow
+    from revcycle.usage import _arrow_rows as _arrow  # where the id keys are read
 
     with pytest.MonkeyPatch.context() as patch:
         for block, tail in ((1, 64), (2, 0), (4, 0)):

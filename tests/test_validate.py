@@ -38,6 +38,7 @@ from revcycle.errors import (
     RevcycleError,
     RevcycleTypeError,
     ValidationError,
+    shown,
 )
 
 
@@ -69,8 +70,9 @@ class Deal:
 
 
 def _names(message: str, subject: str, value: object) -> bool:
-    """True when ``message`` is a sentence naming ``subject`` and the bad ``value``."""
-    return message.startswith(subject) and repr(value) in message and message.endswith(".")
+    """True when ``message`` is a sentence naming ``subject`` and the bad ``value`` (as
+    ``errors.shown`` shows it: a long list by its first items, issue 16)."""
+    return message.startswith(subject) and shown(value) in message and message.endswith(".")
 
 
 texts_st = st.text(min_size=1).filter(lambda s: s.strip() != "")

@@ -2,9 +2,10 @@
 
 One formatter per kind of figure, used by every explanation, table and report:
 :func:`amount_text` for an amount of money, :func:`number_text` for a bare number (a quantity,
-a multiplier, an amount in a column whose header names the currency), :func:`percent_text`
-for a ratio shown as a percent and :func:`days_text` for a count of days; :data:`MISSING`
-stands for a figure that does not exist. None of them reads the ambient decimal context.
+a multiplier, an amount in a column whose header names the currency), :func:`fraction_text`
+for an exact fraction (a term multiplier and its parts), :func:`percent_text` for a ratio
+shown as a percent and :func:`days_text` for a count of days; :data:`MISSING` stands for a
+figure that does not exist. None of them reads the ambient decimal context.
 
 One renderer for every aggregate: a caption, a header row and body rows, amounts right-aligned,
 truncated like pandas past a number of rows. No scripts and no external styles, so it renders
@@ -33,12 +34,13 @@ import enum
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import UTC, date, datetime
 from decimal import Decimal
+from fractions import Fraction
 from html import escape
 from typing import TYPE_CHECKING, Any, ClassVar, Final
 
-from revcycle._numbers import CTX, HUNDRED, plain
+from revcycle._numbers import CTX, HUNDRED, fraction_to_decimal, plain
 from revcycle._validate import require_extra
-from revcycle.errors import ValidationError
+from revcycle.errors import ValidationError, shown
 from revcycle.money import Currency, Money
 
 
@@ -77,6 +79,29 @@ def number_text(value: Decimal, places: int = 0) -> str:
     if -exponent < places:
         value = value.quantize(Decimal(1).scaleb(-places), context=CTX)
     return plain(value)
+
+
+def fraction_text(value: Fraction) -> str:
+    """An exact fraction for people: a whole number as it is; else ``n/d`` and its decimal,
+    ``(= 1.5)`` when that decimal ends within six places, ``(≈ 1.833333)`` rounded half-even
+    to six places when it does not.
+
+    >>> fraction_text(Fraction(24)), fraction_text(Fraction(3, 2)), fraction_text(Fraction(11, 6))
+    ('24', '3/2 (= 1.5)', '11/6 (≈ 1.833333)')
+    """
+    if value.denominator == 1:
+        return str(value.numerator)
+    exact = fraction_to_decimal(value)
+    shown = exact.quantize(_SIX_PLACES, rounding=decimal.ROUND_HALF_EVEN, context=CTX)
+    if shown == exact and Fraction(exact) == value:
+        return f"{value.numerator}/{value.denominator} (= {plain(exact.normalize(CTX))})"
+    return f"{value.numerator}/{value.denominator} (≈ {plain(shown)})"
+
+
+def counted(count: int, unit: str) -> str:
+    """``count`` and ``unit``, the unit singular for one: ``counted(1, "month")`` is
+    ``'1 month'``, ``counted(15, "day")`` is ``'15 days'``."""
+    return f"{count} {unit}{'' if count == 1 else 's'}"
 
 
 def amount_text(money: Money | None, *, rounded: bool = False) -> str:
@@ -265,9 +290,9 @@ def _decimal_column(
     widest = max((_integer_digits(v) for v in values), default=0)
     if widest + scale > most:
         raise ValidationError(
-            f"{feature}: the column {name!r} holds a value with {widest} digits before the "
-            f"point, too large for an Arrow decimal of {most} digits with {scale} places; it "
-            "is refused rather than truncated."
+            f"{feature}: the column {shown(name)} holds a value with {widest} digits before "
+            f"the point, too large for an Arrow decimal of {most} digits with {scale} places; "
+            "it is refused rather than truncated."
         )
     quantum = Decimal(1).scaleb(-scale)
     placed = [None if v is None else v.quantize(quantum, context=_WIDE) for v in values]

@@ -34,20 +34,35 @@ revcycle.errors.ValidationError: An account must be a non-empty str, not '  '.
 from __future__ import annotations
 
 import enum
+import functools
+import inspect
+import re
 import sys
-from collections.abc import Callable, Iterable, Mapping
+import types
+import typing
+from collections.abc import Callable, Iterable, Mapping, Sized
 from datetime import date, datetime
+from decimal import Decimal
 from types import MemberDescriptorType, ModuleType
 from typing import Any, Final, TypeVar
 
 import attrs
 
-from revcycle.errors import MissingExtraError, RevcycleTypeError, ValidationError
+from revcycle._numbers import MAX_PLACES, MAX_WHOLE_DIGITS, in_range
+from revcycle.errors import (
+    FloatNotAllowedError,
+    MissingExtraError,
+    RevcycleTypeError,
+    ValidationError,
+    shown,
+)
 
 
 __all__ = [
     "FIELD",
     "Validator",
+    "check_annotated",
+    "check_arguments",
     "check_aware",
     "check_day",
     "check_text",
@@ -60,15 +75,20 @@ __all__ = [
     "require_extra",
     "require_sequence",
     "require_text",
+    "shown",
     "to_choice",
     "trusted",
 ]
 
 E = TypeVar("E", bound=enum.Enum)
 T = TypeVar("T")
+F = TypeVar("F", bound=Callable[..., Any])
 
 Validator = Callable[[Any, "attrs.Attribute[Any]", Any], None]
 """The attrs validator signature: ``(instance, attribute, value) -> None``."""
+
+MAX_ITEMS: Final = 10_000_000
+"""The most items a sequence argument may hold (:func:`require_sequence`)."""
 
 FIELD: Final = "{cls}.{field}"
 """The default subject of a validator's message: ``Opportunity.account``."""
@@ -82,8 +102,19 @@ def _subject(what: str, instance: object, attribute: attrs.Attribute[Any]) -> st
 # Text
 
 
+# A lone surrogate is a str that is not text: UTF-8 cannot write it (to JSON, a file or a
+# terminal), so text fields refuse it. Python makes one from bytes that are not UTF-8 (argv).
+_SURROGATE: Final = re.compile("[\ud800-\udfff]")
+
+
+def _not_text(value: str) -> bool:
+    """True for a str holding a lone surrogate (pure ASCII is answered without a search)."""
+    return not value.isascii() and _SURROGATE.search(value) is not None
+
+
 def require_text(value: object, what: str, *, allow_empty: bool = False) -> str:
-    """``value`` if it is a ``str`` that is not blank (or any ``str`` with ``allow_empty``).
+    """``value`` if it is a ``str`` that is not blank (or any ``str`` with ``allow_empty``),
+    and is text: no lone surrogate (UTF-8 could not write it).
 
     >>> require_text(5, "A stage name")
     Traceback (most recent call last):
@@ -91,9 +122,14 @@ def require_text(value: object, what: str, *, allow_empty: bool = False) -> str:
     revcycle.errors.RevcycleTypeError: A stage name must be a str, not 5.
     """
     if not isinstance(value, str):
-        raise RevcycleTypeError(f"{what} must be a str, not {value!r}.")
+        raise RevcycleTypeError(f"{what} must be a str, not {shown(value)}.")
     if not allow_empty and not value.strip():
-        raise ValidationError(f"{what} must be a non-empty str, not {value!r}.")
+        raise ValidationError(f"{what} must be a non-empty str, not {shown(value)}.")
+    if _not_text(value):
+        raise ValidationError(
+            f"{what} must be text, not {shown(value[:40])}: it holds a lone surrogate, which UTF-8 "
+            "cannot write."
+        )
     return value
 
 
@@ -111,13 +147,19 @@ def check_text(
     if allow_empty:
 
         def check_any(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
-            if not isinstance(value, str) and not (optional and value is None):
+            if not (
+                isinstance(value, str) and (value.isascii() or not _SURROGATE.search(value))
+            ) and not (optional and value is None):
                 fail(instance, attribute, value)
 
         return check_any
 
     def check(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
-        if not (isinstance(value, str) and value.strip()) and not (optional and value is None):
+        if not (
+            isinstance(value, str)
+            and value.strip()
+            and (value.isascii() or not _SURROGATE.search(value))
+        ) and not (optional and value is None):
             fail(instance, attribute, value)
 
     return check
@@ -132,9 +174,9 @@ def check_texts(what: str = FIELD) -> Validator:
 
     def check(instance: object, attribute: attrs.Attribute[Any], value: tuple[Any, ...]) -> None:
         for item in value:
-            if not isinstance(item, str) or not item.strip():
+            if not isinstance(item, str) or not item.strip() or _not_text(item):
                 raise ValidationError(
-                    f"{_subject(what, instance, attribute)} holds {item!r}; "
+                    f"{_subject(what, instance, attribute)} holds {shown(item)}; "
                     "expected non-empty strings."
                 )
 
@@ -174,7 +216,7 @@ def require_day(value: object, what: str) -> date:
     if type(value) is date:
         return value
     if not is_day(value):
-        raise RevcycleTypeError(f"{what} must be a datetime.date, not {value!r}.")
+        raise RevcycleTypeError(f"{what} must be a datetime.date, not {shown(value)}.")
     assert isinstance(value, date)
     return value
 
@@ -188,7 +230,8 @@ def check_day(what: str = FIELD, *, optional: bool = False) -> Validator:
             return
         if not is_day(value):
             raise RevcycleTypeError(
-                f"{_subject(what, instance, attribute)} must be a datetime.date, not {value!r}."
+                f"{_subject(what, instance, attribute)} must be a datetime.date, not "
+                f"{shown(value)}."
             )
 
     return check
@@ -201,7 +244,7 @@ def require_aware(value: object, what: str) -> datetime:
     """
     if not isinstance(value, datetime):
         raise RevcycleTypeError(
-            f"{what} must be a timezone-aware datetime, not {type(value).__name__} {value!r}."
+            f"{what} must be a timezone-aware datetime, not {type(value).__name__} {shown(value)}."
         )
     if value.tzinfo is None or value.utcoffset() is None:
         raise ValidationError(
@@ -237,13 +280,13 @@ def check_whole(
     def check(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
         if isinstance(value, bool) or not isinstance(value, int):
             raise RevcycleTypeError(
-                f"{_subject(what, instance, attribute)} must be an int, not {value!r}."
+                f"{_subject(what, instance, attribute)} must be an int, not {shown(value)}."
             )
         if value < low or (high is not None and value > high):
             limit = f"at least {low}" if high is None else f"from {low} to {high}"
-            # An int of thousands of digits cannot even be written out (Python's limit).
-            got = f"{value}" if value.bit_length() < 100 else "a number too large to show"
-            raise error(f"{_subject(what, instance, attribute)} must be {limit}, got {got}.")
+            raise error(
+                f"{_subject(what, instance, attribute)} must be {limit}, got {shown(value)}."
+            )
 
     return check
 
@@ -264,7 +307,7 @@ def check_type(
 
     def fail(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
         raise RevcycleTypeError(
-            f"{_subject(what, instance, attribute)} must be {expected}, not {value!r}."
+            f"{_subject(what, instance, attribute)} must be {expected}, not {shown(value)}."
         )
 
     if optional:
@@ -293,7 +336,8 @@ def require_sequence(
     allow_mapping: bool = True,
 ) -> tuple[Any, ...]:
     """``values`` as a tuple: any iterable but a ``str`` or ``bytes`` (whose items would be
-    characters), and no mapping unless ``allow_mapping`` (a dict would give its keys). ``of``
+    characters), and no mapping unless ``allow_mapping`` (a dict would give its keys); a sized
+    one of at most :data:`MAX_ITEMS` (10,000,000) items. ``of``
     names the items in the message; with ``kind`` every item must be an instance of it.
 
     >>> require_sequence(["a", "b"], "Decision criteria")
@@ -307,6 +351,15 @@ def require_sequence(
         ...
     revcycle.errors.RevcycleTypeError: Quote lines must not hold '2'.
     """
+    if isinstance(values, Sized) and not isinstance(values, str | bytes):
+        try:
+            count = len(values)
+        except OverflowError:  # a range of more items than a machine word counts
+            count = MAX_ITEMS + 1
+        if count > MAX_ITEMS:
+            raise ValidationError(
+                f"{what} must hold at most {MAX_ITEMS:,} items, not {shown(values)}."
+            )
     if isinstance(values, tuple):
         items = values
     elif (
@@ -315,13 +368,13 @@ def require_sequence(
         or (not allow_mapping and isinstance(values, Mapping))
     ):
         expected = "a sequence" if of is None else f"a sequence of {of}"
-        raise RevcycleTypeError(f"{what} must be {expected}, not {values!r}.")
+        raise RevcycleTypeError(f"{what} must be {expected}, not {shown(values)}.")
     else:
         items = tuple(values)
     if kind is not None:
         for item in items:
             if not isinstance(item, kind):
-                raise RevcycleTypeError(f"{what} must not hold {item!r}.")
+                raise RevcycleTypeError(f"{what} must not hold {shown(item)}.")
     return items
 
 
@@ -341,12 +394,225 @@ def to_choice(cls: type[E], value: object, what: str, *, str_only: bool = False)
     if isinstance(value, cls):
         return value
     if str_only and not isinstance(value, str):
-        raise RevcycleTypeError(f"{what} must be a {cls.__name__}, not {value!r}.")
+        raise RevcycleTypeError(f"{what} must be a {cls.__name__}, not {shown(value)}.")
+    # Only a str or an int can name a member: anything else is not even looked up (an enum
+    # builds its own message with repr(), which a hostile value can break).
+    if isinstance(value, str | int) and not isinstance(value, bool):
+        try:
+            return cls(value)
+        except ValueError:
+            pass
+    allowed = ", ".join(repr(member.value) for member in cls)
+    raise ValidationError(f"{what} must be one of {allowed}, not {shown(value)}.")
+
+
+# --------------------------------------------------------------------------------------------
+# Every field checked by its annotation
+
+
+def check_annotated(
+    cls: type[Any], fields: list[attrs.Attribute[Any]]
+) -> list[attrs.Attribute[Any]]:
+    """An attrs ``field_transformer``: every field without a validator of its own gets one
+    that checks the value against the field's annotation (``int``, ``Money | None``,
+    ``tuple[PricedLine, ...]`` ...), so a value class needs no hand-written type check per
+    field: ``@attrs.frozen(field_transformer=check_annotated)``.
+
+    The annotations are resolved on first use (they may name classes defined later in the
+    module); a name that cannot be resolved, a protocol or ``Any`` checks nothing. ``int``
+    refuses ``bool``; ``date`` refuses ``datetime`` (see :func:`is_day`); a ``Decimal`` must be
+    finite and within revcycle's number limits (docs/reference/limits.md).
+
+    >>> @attrs.frozen(field_transformer=check_annotated)
+    ... class Row:
+    ...     count: int
+    ...     label: str | None = None
+    >>> Row(3, "a")
+    Row(count=3, label='a')
+    >>> Row(1.5)
+    Traceback (most recent call last):
+        ...
+    revcycle.errors.RevcycleTypeError: Row.count must be an int of at most 40 digits, not 1.5.
+    """
+    return [
+        field.evolve(validator=_AnnotationCheck(field.name))
+        if field.validator is None and field.init
+        else field
+        for field in fields
+    ]
+
+
+class _AnnotationCheck:
+    """The validator :func:`check_annotated` gives a field; the annotation is compiled to a
+    test on the first value checked."""
+
+    __slots__ = ("expected", "name", "test")
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self.test: Callable[[Any], bool] | None = None
+        self.expected = ""
+
+    def __call__(self, instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+        test = self.test
+        if test is None:
+            hint = _resolve(type(instance), self.name)
+            test = self.test = _compile(hint)
+            self.expected = _describe(hint)
+        if not test(value):
+            raise _refusal(f"{type(instance).__name__}.{self.name}", self.expected, value)
+
+
+def _refusal(subject: str, expected: str, value: object) -> RevcycleTypeError:
+    """The error for ``value`` where ``expected`` belongs; a float where a number belongs says
+    how to write it exactly, as :func:`~revcycle._numbers.to_decimal` does."""
+    if isinstance(value, float) and "Decimal" in expected:
+        return FloatNotAllowedError(
+            f"{subject} must be {expected}, not the float {shown(value)}; "
+            f'pass Decimal("{value}") instead.'
+        )
+    return RevcycleTypeError(f"{subject} must be {expected}, not {shown(value)}.")
+
+
+def check_arguments(func: F) -> F:
+    """A decorator: every argument of ``func`` is checked against its annotation, as
+    :func:`check_annotated` checks fields, before ``func`` runs (``self`` and ``cls`` are
+    not). For public methods and functions off the hot paths, so that a wrong type is one
+    :class:`~revcycle.errors.RevcycleTypeError` naming the argument, never an
+    ``AttributeError`` from deep inside.
+
+    >>> @check_arguments
+    ... def days(start: date, count: int = 1) -> int:
+    ...     return count
+    >>> days(date(2024, 1, 1), count=2)
+    2
+    >>> days("2024-01-01")
+    Traceback (most recent call last):
+        ...
+    revcycle.errors.RevcycleTypeError: days() start must be a datetime.date, not '2024-01-01'.
+    """
+    names = [p.name for p in inspect.signature(func).parameters.values()]
+    # Compiled on the first call (annotations may name classes defined later): the checks of
+    # positional arguments by position, and every check by name for keyword arguments.
+    by_position: list[tuple[int, str, Callable[[Any], bool], str]] = []
+    by_name: dict[str, tuple[Callable[[Any], bool], str]] = {}
+    ready: list[bool] = []
+
+    def compile_all() -> None:
+        checks = []
+        for position, name in enumerate(names):
+            if name in ("self", "cls") or name not in func.__annotations__:
+                continue
+            hint = _evaluate(func.__annotations__[name], func.__globals__)
+            if hint is not Any:
+                checks.append((position, name, _compile(hint), _describe(hint)))
+        # Replaced whole, so that two threads' first calls at once cannot add a check twice.
+        by_position[:] = checks
+        by_name.update({name: (test, expected) for _, name, test, expected in checks})
+        ready.append(True)
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        if not ready:
+            compile_all()
+        given = len(args)  # fewer positional arguments than parameters when defaults are used
+        for position, name, test, expected in by_position:
+            if position < given and not test(args[position]):
+                raise _refusal(f"{func.__name__}() {name}", expected, args[position])
+        for name, value in kwargs.items():
+            check = by_name.get(name)
+            if check is not None and not check[0](value):
+                raise _refusal(f"{func.__name__}() {name}", check[1], value)
+        return func(*args, **kwargs)
+
+    return typing.cast(F, wrapper)
+
+
+def _resolve(cls: type[Any], name: str) -> Any:
+    module = sys.modules.get(cls.__module__)
+    namespace = dict(vars(module)) if module is not None else {}
+    return _evaluate(cls.__annotations__.get(name, Any), namespace)
+
+
+def _evaluate(raw: Any, namespace: dict[str, Any]) -> Any:
     try:
-        return cls(value)
-    except ValueError:
-        allowed = ", ".join(repr(member.value) for member in cls)
-        raise ValidationError(f"{what} must be one of {allowed}, not {value!r}.") from None
+        # As typing.get_type_hints() does, in the namespace of the class's module.
+        return eval(raw, namespace) if isinstance(raw, str) else raw
+    except Exception:  # a name imported only for type checking: check nothing
+        return Any
+
+
+def _compile(hint: Any) -> Callable[[Any], bool]:
+    origin = typing.get_origin(hint)
+    args = typing.get_args(hint)
+    if hint is Any or hint is object:
+        return lambda _: True
+    if hint is None or hint is type(None):
+        return lambda value: value is None
+    if origin in (typing.Union, types.UnionType):
+        tests = [_compile(arg) for arg in args]
+        return lambda value: any(test(value) for test in tests)
+    if origin is typing.Literal:
+        return lambda value: value in args
+    if origin is tuple:
+        if len(args) == 2 and args[1] is Ellipsis:
+            item = _compile(args[0])
+            return lambda value: isinstance(value, tuple) and all(item(v) for v in value)
+        items = [_compile(arg) for arg in args]
+        return lambda value: (
+            isinstance(value, tuple)
+            and len(value) == len(items)
+            and all(test(v) for test, v in zip(items, value, strict=True))
+        )
+    if origin is not None and isinstance(origin, type) and issubclass(origin, Mapping):
+        if len(args) != 2:
+            return lambda value: isinstance(value, Mapping)
+        key, item = _compile(args[0]), _compile(args[1])
+        return lambda value: (
+            isinstance(value, Mapping) and all(key(k) and item(v) for k, v in value.items())
+        )
+    if origin is not None:  # another generic (a Sequence, a Callable): its origin only
+        return _compile(origin) if isinstance(origin, type) else (lambda _: True)
+    if not isinstance(hint, type) or getattr(hint, "_is_protocol", False):
+        return lambda _: True
+    if hint is int:  # a count or a number of days: within the number limits too
+        return lambda value: (
+            isinstance(value, int)
+            and not isinstance(value, bool)
+            and -_INT_LIMIT < value < _INT_LIMIT
+        )
+    if hint is date:
+        return is_day
+    if hint is str:  # text: no lone surrogate (UTF-8, and so JSON, cannot write one)
+        return lambda value: isinstance(value, str) and not _not_text(value)
+    if hint is Decimal:
+        return lambda value: (
+            isinstance(value, Decimal)
+            and value.is_finite()
+            # a computed zero may carry a large exponent (0 ÷ a small number); never a long one
+            and (in_range(value) or (not value and value.adjusted() >= -MAX_PLACES))
+        )
+    return lambda value: isinstance(value, hint)
+
+
+_INT_LIMIT: Final = 10**MAX_WHOLE_DIGITS
+
+
+def _describe(hint: Any) -> str:
+    if hint is type(None) or hint is None:
+        return "None"
+    if typing.get_origin(hint) in (typing.Union, types.UnionType):
+        return " or ".join(_describe(arg) for arg in typing.get_args(hint))
+    if hint is date:
+        return "a datetime.date"
+    if hint is int:
+        return f"an int of at most {MAX_WHOLE_DIGITS} digits"
+    if hint is Decimal:
+        return "a finite Decimal within the number limits"
+    if isinstance(hint, type) and not typing.get_args(hint):
+        return hint.__name__
+    # A generic such as collections.abc.Sequence[revcycle.interest.DatedRate]: names only.
+    return re.sub(r"\b(?:[a-z_]\w*\.)+", "", str(hint))
 
 
 # --------------------------------------------------------------------------------------------

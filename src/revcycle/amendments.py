@@ -59,7 +59,7 @@ from revcycle._display import (
     html_table,
 )
 from revcycle._numbers import CTX, ONE, ZERO, fraction_to_decimal, plain
-from revcycle._validate import check_type
+from revcycle._validate import check_arguments, check_type
 from revcycle.catalog import Catalog, ChargeKind
 from revcycle.contracts import (
     AddProduct,
@@ -73,7 +73,7 @@ from revcycle.contracts import (
     check_effective_date,
 )
 from revcycle.dates import Period
-from revcycle.errors import RevcycleTypeError, UnknownCodeError, ValidationError
+from revcycle.errors import UnknownCodeError, ValidationError, shown
 from revcycle.money import Money
 from revcycle.proration import term_multiplier_detail
 from revcycle.quotes import QuoteLine, price_quote
@@ -267,6 +267,7 @@ _SIX: Final = Decimal("0.000001")
 # Pricing an amendment
 
 
+@check_arguments
 def amend(contract: Contract, amendment: Amendment, catalog: Catalog) -> PricedAmendment:
     """Price ``amendment`` on ``contract`` and return the next version with its lines.
 
@@ -277,12 +278,6 @@ def amend(contract: Contract, amendment: Amendment, catalog: Catalog) -> PricedA
     ``subscription=``, a quantity that would go below zero on any day to the contract end, and
     a quantity change on a one-time product (:class:`~revcycle.errors.ValidationError`).
     """
-    if not isinstance(contract, Contract):
-        raise RevcycleTypeError(f"amend() needs a Contract, not {contract!r}.")
-    if not isinstance(amendment, Amendment):
-        raise RevcycleTypeError(f"amend() needs an Amendment, not {amendment!r}.")
-    if not isinstance(catalog, Catalog):
-        raise RevcycleTypeError(f"amend() needs a Catalog, not {catalog!r}.")
     check_effective_date(contract, amendment.effective_date)
     book = _Book(contract, amendment)
     try:
@@ -395,7 +390,7 @@ class _Book:
         if not of_sku:
             skus = ", ".join(sorted({*self.contract.skus, *self.added_by_sku})) or "none"
             raise UnknownCodeError(
-                f"Contract {self.contract.id} has no sku {sku!r} to change; its skus are "
+                f"Contract {self.contract.id} has no sku {shown(sku)} to change; its skus are "
                 f"{skus}. Add a new product with AddProduct."
             )
         root = self._line(change, of_sku)
@@ -430,7 +425,7 @@ class _Book:
                         f"{change.sku}'s lines ({', '.join(by_id)})."
                     )
                 raise UnknownCodeError(
-                    f"Contract {self.contract.id} has no subscription {named!r}; the lines of "
+                    f"Contract {self.contract.id} has no subscription {shown(named)}; the lines of "
                     f"{change.sku} are {', '.join(by_id)}."
                 )
             root = by_id[self._root(named)]
@@ -447,13 +442,13 @@ class _Book:
                 "change; add a new line with AddProduct."
             )
         if len(lines) > 1:
-            shown = "; ".join(
+            listed = "; ".join(
                 f"{s.id} at {amount_text(s.net_unit_price)}"
                 + ("" if s.pricing_term is None else f" per {s.pricing_term}")
                 for s in lines
             )
             raise ValidationError(
-                f"{change.sku} is on {len(lines)} lines on {day.isoformat()} ({shown}); name "
+                f"{change.sku} is on {len(lines)} lines on {day.isoformat()} ({listed}); name "
                 "the one to change with subscription=."
             )
         return lines[0]

@@ -24,19 +24,16 @@ from __future__ import annotations
 import decimal
 from collections.abc import Iterable, Mapping, Sequence
 from decimal import Decimal
-from typing import TYPE_CHECKING, Final, Protocol, final
+from typing import Final, Protocol, final
 
 import attrs
 
 from revcycle._display import amount_text
 from revcycle._numbers import CTX, plain
-from revcycle._validate import check_text, check_type
-from revcycle.errors import CurrencyMismatchError, RevcycleTypeError, ValidationError
+from revcycle._validate import check_annotated, check_text, check_type, require_sequence
+from revcycle.catalog import Catalog
+from revcycle.errors import CurrencyMismatchError, RevcycleTypeError, ValidationError, shown
 from revcycle.money import Currency, Money, Percent, check_percent_range, settled_percent
-
-
-if TYPE_CHECKING:
-    from revcycle.catalog import Catalog
 
 
 __all__ = [
@@ -53,13 +50,13 @@ __all__ = [
 def _to_rules(rules: Iterable[ApprovalRule]) -> tuple[ApprovalRule, ...]:
     value: object = rules  # checked as it came, whatever the annotation promises
     if isinstance(value, str | bytes | Mapping) or not isinstance(value, Iterable):
-        raise RevcycleTypeError(f"Approval rules must be a sequence, not {value!r}.")
-    rules = tuple(value)
+        raise RevcycleTypeError(f"Approval rules must be a sequence, not {shown(value)}.")
+    rules = require_sequence(value, "Approval rules")
     for rule in rules:
         if not isinstance(rule, _RULE_TYPES):
             raise RevcycleTypeError(
                 "Approval rules must be DiscountAbove, MarginBelow or TotalAbove values, "
-                f"not {rule!r}."
+                f"not {shown(rule)}."
             )
     return rules
 
@@ -76,7 +73,12 @@ class DiscountAbove:
     no approval.
     """
 
-    percent: Percent = attrs.field(validator=check_percent_range("A discount limit"))
+    percent: Percent = attrs.field(
+        validator=[
+            check_type(Percent, "a Percent", "A discount limit"),
+            check_percent_range("A discount limit"),
+        ]
+    )
     level: str = attrs.field(validator=check_text("An approval level"))
 
 
@@ -134,7 +136,7 @@ class ApprovalPolicy:
 
 
 @final
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, field_transformer=check_annotated)
 class Approval:
     """An approval a priced quote needs: the level, the rule that asked, and why.
 
@@ -187,6 +189,12 @@ def evaluate(
     :func:`~revcycle.quotes.price_quote` calls this with the quote's own policy; call it to
     check a priced quote against another.
     """
+    if not isinstance(policy, ApprovalPolicy):
+        raise RevcycleTypeError(f"evaluate() needs an ApprovalPolicy, not {shown(policy)}.")
+    if not isinstance(catalog, Catalog):
+        raise RevcycleTypeError(f"evaluate() needs a Catalog, not {shown(catalog)}.")
+    if not all(hasattr(priced, name) for name in ("lines", "currency", "tcv")):
+        raise RevcycleTypeError(f"evaluate() needs a PricedQuote, not {shown(priced)}.")
     found: list[Approval] = []
     currency = priced.currency
     for rule in policy.rules:
@@ -226,10 +234,10 @@ def evaluate(
                     # the settled margin so that a price exactly at the floor passes.
                     margin = settled_percent(CTX.divide(CTX.subtract(net, term_cost), net))
                     below = margin.value < rule.margin.value
-                    shown = f"a margin of {_percent(margin)}"
+                    margin_text = f"a margin of {_percent(margin)}"
                 else:
                     below = term_cost > 0
-                    shown = "no margin"
+                    margin_text = "no margin"
                 if below:
                     found.append(
                         _line_approval(
@@ -238,7 +246,7 @@ def evaluate(
                             line,
                             f": net unit price {amount_text(line.net_unit_price)} over a unit "
                             f"cost of {amount_text(Money._trusted(term_cost, currency))} gives "
-                            f"{shown}, below the minimum {rule.margin}",
+                            f"{margin_text}, below the minimum {rule.margin}",
                         )
                     )
         else:

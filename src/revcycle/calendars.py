@@ -29,12 +29,21 @@ from typing import Any, Final, Protocol, final, runtime_checkable
 
 import attrs
 
-from revcycle._validate import check_text, is_day, require_day, require_extra, to_choice
+from revcycle._validate import (
+    check_arguments,
+    check_text,
+    is_day,
+    require_day,
+    require_extra,
+    require_sequence,
+    to_choice,
+)
 from revcycle.errors import (
     MissingExtraError,
     RevcycleTypeError,
     UnknownCodeError,
     ValidationError,
+    shown,
 )
 
 
@@ -71,14 +80,15 @@ def _to_weekdays(value: Iterable[int]) -> frozenset[int]:
     if isinstance(value, str | bytes) or not isinstance(value, Iterable):
         raise RevcycleTypeError(
             f"A weekend is a set of weekday numbers such as {{5, 6}} (Saturday and Sunday), "
-            f"not {value!r}."
+            f"not {shown(value)}."
         )
-    days = frozenset(value)
-    for day in days:
+    for day in require_sequence(value, "A weekend"):
         if isinstance(day, bool) or not isinstance(day, int) or not 0 <= day <= 6:
             raise ValidationError(
-                f"A weekend is a set of weekday numbers from 0 (Monday) to 6 (Sunday); got {day!r}."
+                "A weekend is a set of weekday numbers from 0 (Monday) to 6 (Sunday); got "
+                f"{shown(day)}."
             )
+    days = frozenset(value)
     if len(days) == 7:
         raise ValidationError("A weekend cannot cover all seven days of the week.")
     return days
@@ -87,11 +97,11 @@ def _to_weekdays(value: Iterable[int]) -> frozenset[int]:
 def _to_days(value: Iterable[date]) -> frozenset[date]:
     given: object = value  # a str is iterable too, and would give one "holiday" per character
     if isinstance(given, str | bytes) or not isinstance(given, Iterable):
-        raise RevcycleTypeError(f"Holidays are a set of datetime.date values, not {value!r}.")
-    days = frozenset(value)
+        raise RevcycleTypeError(f"Holidays are a set of datetime.date values, not {shown(value)}.")
+    days = require_sequence(value, "Holidays")
     for day in days:
         require_day(day, "A holiday")
-    return days
+    return frozenset(days)
 
 
 @final
@@ -108,6 +118,7 @@ class WeekendCalendar:
     weekend: frozenset[int] = attrs.field(default=frozenset({5, 6}), converter=_to_weekdays)
     holidays: frozenset[date] = attrs.field(default=frozenset(), converter=_to_days)
 
+    @check_arguments
     def is_business_day(self, day: date) -> bool:
         """True unless ``day`` falls on the weekend or is one of the holidays."""
         return day.weekday() not in self.weekend and day not in self.holidays
@@ -174,7 +185,7 @@ def _to_categories(value: Iterable[str] | None) -> tuple[str, ...]:
     if isinstance(given, str | bytes) or not isinstance(given, Iterable):
         raise RevcycleTypeError(
             f"Holiday categories are a collection of names such as ['public', 'bank'], "
-            f"not {value!r}."
+            f"not {shown(value)}."
         )
     names = set()
     for name in value:
@@ -190,7 +201,7 @@ def _to_categories(value: Iterable[str] | None) -> tuple[str, ...]:
 def _check_category(name: object) -> str:
     """``name`` if it is a non-blank ``str``; the package judges whether it exists."""
     if not isinstance(name, str) or not name.strip():
-        raise RevcycleTypeError(f"A holiday category must be a non-empty str, not {name!r}.")
+        raise RevcycleTypeError(f"A holiday category must be a non-empty str, not {shown(name)}.")
     return name
 
 
@@ -204,7 +215,7 @@ def _probe_country(country: str, subdivision: str | None) -> Any:
         return holidays.country_holidays(country, subdiv=subdivision)
     except NotImplementedError:
         raise UnknownCodeError(
-            f"The holidays package has no calendar for {_where(country, subdivision)!r}; "
+            f"The holidays package has no calendar for {shown(_where(country, subdivision))}; "
             "expected an ISO 3166 country code it supports, such as 'US' or 'DE' (and an "
             "optional subdivision such as 'BY')."
         ) from None
@@ -256,7 +267,7 @@ class CountryHolidays(_PackageCalendar):
         if unknown:
             raise UnknownCodeError(
                 f"The holidays package has no {', '.join(map(repr, unknown))} holidays for "
-                f"{_where(self.country, self.subdivision)!r}; it has "
+                f"{shown(_where(self.country, self.subdivision))}; it has "
                 f"{', '.join(map(repr, supported))}."
             )
 
@@ -303,7 +314,7 @@ class FinancialHolidays(_PackageCalendar):
         except NotImplementedError:
             codes = ", ".join(sorted(holidays.list_supported_financial()))
             raise UnknownCodeError(
-                f"The holidays package has no financial calendar {self.market!r}; "
+                f"The holidays package has no financial calendar {shown(self.market)}; "
                 f"expected one of {codes}."
             ) from None
 
@@ -314,7 +325,9 @@ class FinancialHolidays(_PackageCalendar):
 def _to_calendars(value: Iterable[HolidayCalendar]) -> tuple[HolidayCalendar, ...]:
     given: object = value
     if isinstance(given, str | bytes) or not isinstance(given, Iterable):
-        raise RevcycleTypeError(f"A joint calendar joins a sequence of calendars, not {value!r}.")
+        raise RevcycleTypeError(
+            f"A joint calendar joins a sequence of calendars, not {shown(value)}."
+        )
     calendars: list[HolidayCalendar] = []
     for calendar in value:
         _check_calendar(None, None, calendar)
@@ -344,6 +357,7 @@ class JointCalendar:
 
     calendars: tuple[HolidayCalendar, ...] = attrs.field(converter=_to_calendars)
 
+    @check_arguments
     def is_business_day(self, day: date) -> bool:
         """True when every calendar says ``day`` is a business day."""
         return all(calendar.is_business_day(day) for calendar in self.calendars)
@@ -360,6 +374,7 @@ class JointCalendar:
         return None
 
 
+@check_arguments
 def is_business_day(day: date, calendar: HolidayCalendar = WEEKENDS) -> bool:
     """True when ``day`` is a business day of ``calendar``."""
     require_day(day, "A day")
@@ -380,7 +395,7 @@ def _step(day: date, direction: int, calendar: HolidayCalendar) -> date:
             break
     raise ValidationError(
         f"Found no business day within {_MAX_SEARCH_DAYS} days of {day.isoformat()} "
-        f"searching {'forward' if direction > 0 else 'backward'} in {calendar!r}."
+        f"searching {'forward' if direction > 0 else 'backward'} in {shown(calendar)}."
     )
 
 
@@ -412,10 +427,10 @@ class BusinessDayConvention(enum.StrEnum):
         datetime.date(2024, 4, 1)
         """
         if not is_day(day):
-            raise RevcycleTypeError(f"adjust() needs a datetime.date, not {day!r}.")
+            raise RevcycleTypeError(f"adjust() needs a datetime.date, not {shown(day)}.")
         if not callable(getattr(calendar, "is_business_day", None)):
             raise RevcycleTypeError(
-                f"A holiday calendar needs an is_business_day(day) method; got {calendar!r}."
+                f"A holiday calendar needs an is_business_day(day) method; got {shown(calendar)}."
             )
         if self is BusinessDayConvention.UNADJUSTED or calendar.is_business_day(day):
             return day
@@ -441,7 +456,7 @@ def _to_convention(value: BusinessDayConvention | str) -> BusinessDayConvention:
 def _check_calendar(_: object, __: object, value: object) -> None:
     if not callable(getattr(value, "is_business_day", None)):
         raise RevcycleTypeError(
-            f"A holiday calendar needs an is_business_day(day) method; got {value!r}."
+            f"A holiday calendar needs an is_business_day(day) method; got {shown(value)}."
         )
 
 

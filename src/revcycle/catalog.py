@@ -43,13 +43,21 @@ import attrs
 
 from revcycle._display import html_table
 from revcycle._numbers import plain
-from revcycle._validate import Validator, check_text, check_type, require_sequence, to_choice
+from revcycle._validate import (
+    Validator,
+    check_arguments,
+    check_text,
+    check_type,
+    require_sequence,
+    to_choice,
+)
 from revcycle.dates import Duration, Period
 from revcycle.errors import (
     CurrencyMismatchError,
     RevcycleTypeError,
     UnknownCodeError,
     ValidationError,
+    shown,
 )
 from revcycle.money import Currency, Money, Percent, to_currency
 from revcycle.pricing import AnyPricingModel, DiscountSchedule
@@ -86,7 +94,7 @@ def _check_optional(kind: type[Any], what: str) -> Validator:
 def _check_model(what: str, value: object) -> None:
     if not isinstance(value, _MODEL_TYPES):
         names = ", ".join(t.__name__ for t in _MODEL_TYPES)
-        raise RevcycleTypeError(f"{what} must be a pricing model ({names}), not {value!r}.")
+        raise RevcycleTypeError(f"{what} must be a pricing model ({names}), not {shown(value)}.")
 
 
 def _to_charge_kind(value: ChargeKind | str) -> ChargeKind:
@@ -143,11 +151,11 @@ class Product:
     def __attrs_post_init__(self) -> None:
         if self.charge_kind is ChargeKind.RECURRING and self.pricing_term is None:
             raise ValidationError(
-                f"Product {self.sku!r} is recurring, so it needs a pricing_term (the span one "
+                f"Product {shown(self.sku)} is recurring, so it needs a pricing_term (the span one "
                 "list price covers, such as Duration(months=12))."
             )
         if self.cost is not None and self.cost.is_negative():
-            raise ValidationError(f"Product {self.sku!r} has a negative cost {self.cost}.")
+            raise ValidationError(f"Product {shown(self.sku)} has a negative cost {self.cost}.")
 
 
 # --------------------------------------------------------------------------------------------
@@ -158,13 +166,13 @@ def _freeze_prices(prices_given: Mapping[str, AnyPricingModel]) -> Mapping[str, 
     value: object = prices_given  # checked as it came, whatever the annotation promises
     if not isinstance(value, Mapping):
         raise RevcycleTypeError(
-            f"Price book prices must be a mapping of sku to pricing model, not {value!r}."
+            f"Price book prices must be a mapping of sku to pricing model, not {shown(value)}."
         )
     prices: dict[str, AnyPricingModel] = {}
     for sku, model in value.items():
         if not isinstance(sku, str):
-            raise RevcycleTypeError(f"A price book sku must be a str, not {sku!r}.")
-        _check_model(f"The price of {sku!r}", model)
+            raise RevcycleTypeError(f"A price book sku must be a str, not {shown(sku)}.")
+        _check_model(f"The price of {shown(sku)}", model)
         prices[sku] = model
     return types.MappingProxyType(prices)
 
@@ -196,16 +204,19 @@ class PriceBook:
         for sku, model in self.prices.items():
             if model.currency != self.currency:
                 raise CurrencyMismatchError(
-                    f"Price book {self.name!r} is in {self.currency.code} but prices {sku!r} in "
+                    f"Price book {shown(self.name)} is in {self.currency.code} but prices "
+                    f"{shown(sku)} in "
                     f"{model.currency.code}."
                 )
 
+    @check_arguments
     def model(self, sku: str) -> AnyPricingModel:
         """The pricing model of ``sku``; :class:`UnknownCodeError` when it has no price here."""
         found = self.prices.get(sku)
         if found is None:
             raise UnknownCodeError(
-                f"Price book {self.name!r} ({self.currency.code}) has no price for sku {sku!r}."
+                f"Price book {shown(self.name)} ({self.currency.code}) has no price for sku "
+                f"{shown(sku)}."
             )
         return found
 
@@ -247,20 +258,23 @@ one of price or discount.
     def __attrs_post_init__(self) -> None:
         if (self.price is None) == (self.discount is None):
             raise ValidationError(
-                f"The contracted price of {self.sku!r} for {self.account!r} needs exactly one "
+                f"The contracted price of {shown(self.sku)} for {shown(self.account)} needs "
+                "exactly one "
                 "of price or discount."
             )
         if self.price is not None and self.price.is_negative():
             raise ValidationError(
-                f"The contracted price of {self.sku!r} for {self.account!r} is negative: "
+                f"The contracted price of {shown(self.sku)} for {shown(self.account)} is negative: "
                 f"{self.price}."
             )
         if self.discount is not None and not 0 <= self.discount.value <= 100:
             raise ValidationError(
-                f"The contracted discount of {self.sku!r} for {self.account!r} must be between "
+                f"The contracted discount of {shown(self.sku)} for {shown(self.account)} must be "
+                "between "
                 f"0 and 100 percent, not {self.discount}."
             )
 
+    @check_arguments
     def applies_on(self, day: date) -> bool:
         """True when this price is valid on ``day``."""
         return self.period is None or self.period.start <= day < self.period.end
@@ -322,46 +336,53 @@ class Catalog:
     def __attrs_post_init__(self) -> None:
         for product in self.products:
             if product.sku in self._by_sku:
-                raise ValidationError(f"The catalog lists sku {product.sku!r} twice.")
+                raise ValidationError(f"The catalog lists sku {shown(product.sku)} twice.")
             self._by_sku[product.sku] = product
         for book in self.price_books:
             key = (book.name, book.currency.code)
             if key in self._by_book:
                 raise ValidationError(
-                    f"The catalog has two price books named {book.name!r} in {book.currency.code}."
+                    f"The catalog has two price books named {shown(book.name)} in "
+                    f"{book.currency.code}."
                 )
             self._by_book[key] = book
             for sku in book.prices:
                 if sku not in self._by_sku:
                     raise UnknownCodeError(
-                        f"Price book {book.name!r} ({book.currency.code}) prices sku {sku!r}, "
+                        f"Price book {shown(book.name)} ({book.currency.code}) prices sku "
+                        f"{shown(sku)}, "
                         "which is not a product in the catalog."
                     )
         grouped: dict[tuple[str, str], list[ContractedPrice]] = {}
         for contracted in self.contracted_prices:
             if contracted.sku not in self._by_sku:
                 raise UnknownCodeError(
-                    f"A contracted price for {contracted.account!r} names sku "
-                    f"{contracted.sku!r}, which is not a product in the catalog."
+                    f"A contracted price for {shown(contracted.account)} names sku "
+                    f"{shown(contracted.sku)}, which is not a product in the catalog."
                 )
             same = grouped.setdefault((contracted.account, contracted.sku), [])
             for other in same:
                 if _overlap(other.period, contracted.period):
                     raise ValidationError(
-                        f"Account {contracted.account!r} has two contracted prices for "
-                        f"{contracted.sku!r} valid at the same time ({_show(other.period)} and "
+                        f"Account {shown(contracted.account)} has two contracted prices for "
+                        f"{shown(contracted.sku)} valid at the same time ({_show(other.period)} "
+                        "and "
                         f"{_show(contracted.period)}); at most one may apply on any day."
                     )
             same.append(contracted)
         self._by_account.update({k: tuple(v) for k, v in grouped.items()})
 
+    @check_arguments
     def product(self, sku: str) -> Product:
         """The product with ``sku``."""
         found = self._by_sku.get(sku)
         if found is None:
-            raise UnknownCodeError(f"Unknown sku {sku!r}; the catalog has {_names(self._by_sku)}.")
+            raise UnknownCodeError(
+                f"Unknown sku {shown(sku)}; the catalog has {_names(self._by_sku)}."
+            )
         return found
 
+    @check_arguments
     def price_book(self, name: str, currency: Currency | str) -> PriceBook:
         """The price book ``name`` in ``currency``."""
         code = Currency.of(currency).code
@@ -370,19 +391,22 @@ class Catalog:
             currencies = [c for (n, c) in self._by_book if n == name]
             if currencies:
                 raise UnknownCodeError(
-                    f"Price book {name!r} has no {code} edition; it exists in {_names(currencies)}."
+                    f"Price book {shown(name)} has no {code} edition; it exists in "
+                    f"{_names(currencies)}."
                 )
             raise UnknownCodeError(
-                f"Unknown price book {name!r}; the catalog has "
+                f"Unknown price book {shown(name)}; the catalog has "
                 f"{_names(n for (n, _) in self._by_book)}."
             )
         return found
 
+    @check_arguments
     def price(self, price_book: str, currency: Currency | str, sku: str) -> AnyPricingModel:
         """The list pricing model of ``sku`` in price book ``price_book`` and ``currency``."""
         self.product(sku)
         return self.price_book(price_book, currency).model(sku)
 
+    @check_arguments
     def contracted_price(self, account: str, sku: str, on: date) -> ContractedPrice | None:
         """The contracted price of ``sku`` for ``account`` valid on ``on``, if there is one."""
         for contracted in self._by_account.get((account, sku), ()):

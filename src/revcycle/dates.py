@@ -28,21 +28,46 @@ from typing import Final, final
 import attrs
 from dateutil.relativedelta import relativedelta
 
-from revcycle._validate import check_day, check_whole, require_aware, require_day
-from revcycle.errors import PeriodError, RevcycleTypeError
+from revcycle._validate import (
+    check_annotated,
+    check_arguments,
+    check_day,
+    check_whole,
+    require_aware,
+    require_day,
+)
+from revcycle.errors import PeriodError, RevcycleTypeError, shown
 
 
 __all__ = [
+    "CALENDAR",
     "DayCount",
     "Duration",
     "Period",
     "SchedulePeriod",
     "aligned_periods",
     "anchored_date",
+    "day_after",
     "days_30e_360",
     "iter_aligned_periods",
     "schedule_index",
 ]
+
+
+CALENDAR: Final = "the supported calendar (0001-01-01 to 9999-12-31)"
+"""The days revcycle can count: Python's ``date.min`` to ``date.max``. A date computed past
+either end (the day after 9999-12-31) is a :class:`~revcycle.errors.PeriodError` naming it."""
+
+
+@check_arguments
+def day_after(day: date, what: str = "A period's last day") -> date:
+    """The day after ``day``, or a :class:`~revcycle.errors.PeriodError` naming the calendar's
+    last day when ``day`` is 9999-12-31 (``what`` names the day in that sentence)."""
+    if day == date.max:
+        raise PeriodError(
+            f"{what} cannot be {day.isoformat()}: the day after it is outside {CALENDAR}."
+        )
+    return day + timedelta(days=1)
 
 
 # A period is a range of calendar days, so a datetime (a subclass of date) is refused. The check
@@ -81,25 +106,22 @@ class Period:
     def inclusive(cls, start: date, last_day: date) -> Period:
         """Build from an inclusive last day: ``inclusive(2025-01-01, 2025-12-31)`` is one year."""
         _check_date(None, attrs.fields(Period).end, last_day)
-        if last_day == date.max:
-            raise PeriodError(
-                f"A period cannot end on {last_day.isoformat()}: the day after it is outside "
-                "the supported calendar."
-            )
-        return cls(start, last_day + timedelta(days=1))
+        return cls(start, day_after(last_day))
 
     @classmethod
     def of_month(cls, year: int, month: int) -> Period:
         """The calendar month ``year-month``."""
         for value, what, low, high in ((year, "year", 1, 9999), (month, "month", 1, 12)):
             if isinstance(value, bool) or not isinstance(value, int):
-                raise RevcycleTypeError(f"Period.of_month() {what} must be an int, not {value!r}.")
+                raise RevcycleTypeError(
+                    f"Period.of_month() {what} must be an int, not {shown(value)}."
+                )
             if not low <= value <= high:
                 raise PeriodError(
-                    f"Period.of_month() {what} must be from {low} to {high}, got {value}."
+                    f"Period.of_month() {what} must be from {low} to {high}, got {shown(value)}."
                 )
         if (year, month) == (9999, 12):
-            raise PeriodError("December 9999 ends outside the supported calendar.")
+            raise PeriodError(f"December 9999 ends outside {CALENDAR}.")
         start = date(year, month, 1)
         return cls(start, start + relativedelta(months=1))
 
@@ -154,13 +176,13 @@ class Period:
 
 def _require_period(value: object, where: str) -> Period:
     if not isinstance(value, Period):
-        raise RevcycleTypeError(f"{where} needs a Period, not {value!r}.")
+        raise RevcycleTypeError(f"{where} needs a Period, not {shown(value)}.")
     return value
 
 
 def _require_step(value: object) -> Duration:
     if not isinstance(value, Duration):
-        raise RevcycleTypeError(f"A schedule step must be a Duration, not {value!r}.")
+        raise RevcycleTypeError(f"A schedule step must be a Duration, not {shown(value)}.")
     return value
 
 
@@ -168,7 +190,19 @@ def _require_step(value: object) -> Duration:
 # Duration
 
 
-_non_negative_int: Final = check_whole(0, what="Duration {field}", error=PeriodError)
+_at_least_zero: Final = check_whole(0, what="Duration {field}", error=PeriodError)
+# A step longer than the calendar (0001-01-01 to 9999-12-31) could never be taken.
+_MAX_STEPS: Final = {"years": 9_999, "months": 119_988, "weeks": 521_722, "days": 3_652_059}
+
+
+def _non_negative_int(instance: object, attribute: attrs.Attribute[int], value: object) -> None:
+    _at_least_zero(instance, attribute, value)
+    most = _MAX_STEPS[attribute.name]
+    if value > most:  # type: ignore[operator]
+        raise PeriodError(
+            f"Duration {attribute.name} must be at most {most:,}, got {shown(value)}: a longer "
+            f"step would leave {CALENDAR}."
+        )
 
 
 _ISO_DURATION: Final = re.compile(
@@ -207,17 +241,19 @@ class Duration:
         Times of day (``PT1H``) and fractions are refused: billing steps are whole days.
         """
         if not isinstance(text, str):
-            raise RevcycleTypeError(f"Duration.parse() needs a str, not {text!r}.")
+            raise RevcycleTypeError(f"Duration.parse() needs a str, not {shown(text)}.")
         match = _ISO_DURATION.fullmatch(text.strip().upper())
         if match is None or not any(match.groupdict().values()):
             raise PeriodError(
-                f"Cannot read {text!r} as a calendar duration; expected ISO 8601 text such as "
+                f"Cannot read {shown(text)} as a calendar duration; expected ISO 8601 text such as "
                 "'P1M', 'P1Y', 'P2W' or 'P30D' (whole years, months, weeks and days only)."
             )
         try:
             parts = {k: int(v) for k, v in match.groupdict().items() if v is not None}
         except ValueError:  # more digits than int() reads
-            raise PeriodError(f"The duration {text[:40]!r}… has far too many digits.") from None
+            raise PeriodError(
+                f"The duration {shown(text[:40])}… has far too many digits."
+            ) from None
         return cls(**parts)
 
     @property
@@ -232,6 +268,7 @@ class Duration:
             raise PeriodError(f"{self} is not a whole number of months.")
         return self.years * 12 + self.months
 
+    @check_arguments
     def times(self, n: int) -> relativedelta:
         """The offset of ``n`` steps, as a :class:`dateutil.relativedelta.relativedelta`."""
         return relativedelta(
@@ -240,6 +277,7 @@ class Duration:
             days=(self.weeks * 7 + self.days) * n,
         )
 
+    @check_arguments
     def after(self, day: date, n: int = 1) -> date:
         """``day + n × self``, month ends clamped."""
         return anchored_date(day, self, n)
@@ -257,7 +295,7 @@ class Duration:
         return text
 
     def __repr__(self) -> str:
-        return f"Duration.parse({str(self)!r})"
+        return f"Duration.parse({shown(str(self))})"
 
 
 # --------------------------------------------------------------------------------------------
@@ -280,12 +318,12 @@ def anchored_date(anchor: date, step: Duration, n: int) -> date:
     if type(anchor) is not date:
         require_day(anchor, "A schedule anchor")
     if isinstance(n, bool) or not isinstance(n, int):
-        raise RevcycleTypeError(f"The step count must be an int, not {n!r}.")
+        raise RevcycleTypeError(f"The step count must be an int, not {shown(n)}.")
     try:
         result: date = anchor + step.times(n)
     except (OverflowError, ValueError):
         raise PeriodError(
-            f"{anchor.isoformat()} + {n} × {step} falls outside the supported calendar."
+            f"{anchor.isoformat()} + {n} × {step} falls outside {CALENDAR}."
         ) from None
     return result
 
@@ -326,7 +364,7 @@ def _at_or_before(anchor: date, step: Duration, n: int, day: date) -> bool:
 
 
 @final
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, field_transformer=check_annotated)
 class SchedulePeriod:
     """One piece of a span cut along an anchored schedule.
 
@@ -454,4 +492,4 @@ def as_of_instant(at: date | datetime) -> datetime:
         return require_aware(at, "as_of")
     if isinstance(at, date):
         return datetime.combine(at, time.max, tzinfo=UTC)
-    raise RevcycleTypeError(f"as_of must be a date or an aware datetime, not {at!r}.")
+    raise RevcycleTypeError(f"as_of must be a date or an aware datetime, not {shown(at)}.")

@@ -45,8 +45,15 @@ import attrs
 
 from revcycle._display import ColumnKind, Columns, TypedRows, days_text, html_table
 from revcycle._numbers import CTX
-from revcycle._validate import check_day, check_text, require_day, require_sequence, to_choice
-from revcycle.errors import MilestoneOrderError, RevcycleTypeError, ValidationError
+from revcycle._validate import (
+    check_annotated,
+    check_day,
+    check_text,
+    require_day,
+    require_sequence,
+    to_choice,
+)
+from revcycle.errors import MilestoneOrderError, RevcycleTypeError, ValidationError, shown
 from revcycle.opportunity import Opportunity
 
 
@@ -158,7 +165,7 @@ class Milestone:
 
 
 @final
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, field_transformer=check_annotated)
 class IntervalSpan:
     """A stretch of days spent in one interval: ``[start, end)`` in calendar days.
 
@@ -184,18 +191,22 @@ def _to_milestones(values: Iterable[Milestone]) -> tuple[Milestone, ...]:
 def _check_account(_: object, __: object, value: Any) -> None:
     # Not revcycle._validate.text(): a wrong type is a ValidationError here, as it always was.
     if not isinstance(value, str) or not value.strip():
-        raise ValidationError(f"An account journey needs a non-empty account name, not {value!r}.")
+        raise ValidationError(
+            f"An account journey needs a non-empty account name, not {shown(value)}."
+        )
 
 
 def _check_milestones(instance: AccountJourney, _: object, values: tuple[Milestone, ...]) -> None:
-    who = f"Account {instance.account!r}"
+    who = f"Account {shown(instance.account)}"
     if not values:
         raise MilestoneOrderError(f"{who} has no milestones; a journey starts with one.")
     seen: set[MilestoneKind] = set()
     previous: Milestone | None = None
     for i, milestone in enumerate(values):
         if not isinstance(milestone, Milestone):
-            raise RevcycleTypeError(f"{who} milestone {i} is {milestone!r}; expected a Milestone.")
+            raise RevcycleTypeError(
+                f"{who} milestone {i} is {shown(milestone)}; expected a Milestone."
+            )
         kind = milestone.kind
         if i == 0 and kind is not MilestoneKind.OPPORTUNITY_CREATED:
             raise MilestoneOrderError(
@@ -300,7 +311,7 @@ class AccountJourney:
             if as_of < self.last_day:
                 raise ValidationError(
                     f"as_of {as_of.isoformat()} is before the last milestone of account "
-                    f"{self.account!r}, on {self.last_day.isoformat()}; use until(as_of) for "
+                    f"{shown(self.account)}, on {self.last_day.isoformat()}; use until(as_of) for "
                     "the journey as it stood then, or interval_on() for one day."
                 )
         transitions = self._transitions()
@@ -327,7 +338,7 @@ class AccountJourney:
         require_day(day, "until() day")
         if day < self.first_day:
             raise ValidationError(
-                f"Account {self.account!r} has no journey yet on {day.isoformat()}; its first "
+                f"Account {shown(self.account)} has no journey yet on {day.isoformat()}; its first "
                 f"milestone is on {self.first_day.isoformat()}."
             )
         if day >= self.last_day:
@@ -349,7 +360,7 @@ def milestones_from_opportunity(opportunity: Opportunity) -> tuple[Milestone, ..
     date of a closed deal. Add quote, contract and invoice milestones from their own records.
     """
     if not isinstance(opportunity, Opportunity):
-        raise RevcycleTypeError(f"Expected an Opportunity, not {opportunity!r}.")
+        raise RevcycleTypeError(f"Expected an Opportunity, not {shown(opportunity)}.")
     result = [Milestone(MilestoneKind.OPPORTUNITY_CREATED, opportunity.created_at.date())]
     if opportunity.is_closed:
         kind = MilestoneKind.CLOSED_WON if opportunity.is_won else MilestoneKind.CLOSED_LOST
@@ -364,7 +375,7 @@ _PLACES: Final = Decimal("0.000001")
 
 
 @final
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, field_transformer=check_annotated)
 class IntervalStatistics:
     """Days spent in one interval over many accounts (``None`` where no account counted)."""
 
@@ -388,7 +399,7 @@ _SUMMARY_COLUMNS: Final = {
 
 
 @final
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, field_transformer=check_annotated)
 class EngagementSummary(TypedRows):
     """Per interval, how long accounts spent in it; see :func:`summarize`."""
 
@@ -465,10 +476,12 @@ def summarize(journeys: Iterable[AccountJourney], as_of: date | None = None) -> 
     counted = 0
     for journey in items:
         if not isinstance(journey, AccountJourney):
-            raise RevcycleTypeError(f"summarize() needs AccountJourney values, not {journey!r}.")
+            raise RevcycleTypeError(
+                f"summarize() needs AccountJourney values, not {shown(journey)}."
+            )
         if journey.account in accounts:
             raise ValidationError(
-                f"Account {journey.account!r} has two journeys; give one journey per account."
+                f"Account {shown(journey.account)} has two journeys; give one journey per account."
             )
         accounts.add(journey.account)
         if as_of is not None:

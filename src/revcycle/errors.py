@@ -31,7 +31,8 @@ error of its own, :class:`CliError`, for its own input::
                                                         it cannot read, a bad flag value);
                                                         ``revcycle`` prints it and exits 1
 
-Messages are full sentences that say what was expected and what was given.
+Messages are full sentences that say what was expected and what was given; a value is shown
+in them by :func:`shown`, which never fails and never runs long, whatever the value.
 
 >>> from revcycle import Money
 >>> try:
@@ -43,6 +44,7 @@ Money amount must be a Decimal, int or str, not the float 0.1; pass Decimal("0.1
 
 from __future__ import annotations
 
+import reprlib
 from collections.abc import Sequence
 from typing import Any, Final
 
@@ -203,3 +205,51 @@ class CliError(Exception):
     errors (an unknown flag, a missing argument) exit 2. It is not a :class:`RevcycleError`:
     the library never raises it, only the command line does.
     """
+
+
+# --------------------------------------------------------------------------------------------
+# Values in messages
+
+
+class _Shown(reprlib.Repr):
+    """:func:`shown`'s repr: the built-in one, bounded in size and depth."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.maxlevel = 3
+        self.maxstring = self.maxother = 120
+        self.maxlong = 60
+        self.maxlist = self.maxtuple = self.maxdict = self.maxset = self.maxfrozenset = 8
+        self.maxdeque = self.maxarray = 8
+
+    def repr_int(self, x: int, level: int) -> str:
+        if x.bit_length() > 1000:  # repr() itself refuses more than 4,300 digits
+            return f"<an int of about {x.bit_length() * 0.30103:,.0f} digits>"
+        return super().repr_int(x, level)
+
+
+_SHOWN: Final = _Shown()
+
+
+_SHORT: Final = 500
+
+
+def shown(value: object) -> str:
+    """``repr(value)`` for an error message; past 500 characters, or when ``repr`` fails, a
+    bounded one: at most about 120 characters per item, 8 items and 3 levels of a container,
+    an int past 300 digits by its size. It never fails, whatever the value (a 100,000-digit
+    int, a list nested 100,000 deep, a broken ``__repr__``).
+
+    >>> shown("12.30"), shown(10**5000), shown([[[[[[1]]]]]] * 100)[:30]
+    ("'12.30'", '<an int of about 5,000 digits>', '[[[[...]]], [[[...]]], [[[...]')
+    """
+    try:
+        text = repr(value)
+    except Exception:  # too many digits, too deep, or a __repr__ that fails
+        text = None
+    if text is not None and len(text) <= _SHORT:
+        return text
+    try:
+        return _SHOWN.repr(value)
+    except Exception:  # reprlib shields an instance's repr, not its parts'
+        return f"<{type(value).__name__} object>"

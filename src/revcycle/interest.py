@@ -38,9 +38,9 @@ import attrs
 
 from revcycle._display import points_text
 from revcycle._numbers import CTX, ZERO, scale_exact, to_decimal
-from revcycle._validate import check_day, require_day, to_choice
+from revcycle._validate import check_annotated, check_day, require_day, to_choice
 from revcycle.dates import DayCount
-from revcycle.errors import CurrencyMismatchError, RevcycleTypeError, ValidationError
+from revcycle.errors import CurrencyMismatchError, RevcycleTypeError, ValidationError, shown
 from revcycle.money import Money, Percent, Rounding
 
 
@@ -85,7 +85,7 @@ def _to_percent(value: Percent | Decimal | int | str) -> Percent:
         return value
     if isinstance(value, Decimal | int | str) and not isinstance(value, bool):
         return Percent(value)
-    raise RevcycleTypeError(f"An annual rate must be a Percent, not {value!r}.")
+    raise RevcycleTypeError(f"An annual rate must be a Percent, not {shown(value)}.")
 
 
 @final
@@ -102,7 +102,7 @@ class DatedRate:
 
 
 @final
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, field_transformer=check_annotated)
 class InterestPiece:
     """One stretch of late days at one rate: the days after ``start`` up to and including
     ``end``, counted under the day count, and the unrounded interest they earn."""
@@ -122,7 +122,7 @@ class InterestPiece:
 
 
 @final
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, field_transformer=check_annotated)
 class LateCharge:
     """What a late amount owes as of a date: the interest (rounded once), the fixed fee, and
     the stretches of days at each rate that make the interest up.
@@ -183,7 +183,7 @@ def describe_rate(
     if rate is None:
         return f"rates: the dated rates below, each a year's (per=year, the default), {count}"
     if not isinstance(rate, Percent):
-        raise RevcycleTypeError(f"A rate must be a Percent or None, not {rate!r}.")
+        raise RevcycleTypeError(f"A rate must be a Percent or None, not {shown(rate)}.")
     if per is RatePeriod.YEAR:
         return f"rate: {_rate_text(rate)} a year (per=year, the default), {count}"
     yearly = Percent(CTX.multiply(rate.value, Decimal(per.per_year)))
@@ -212,7 +212,7 @@ def _rates(annual_rate: Any) -> tuple[DatedRate, ...] | Percent:
         for rate in rates:
             if not isinstance(rate, DatedRate):
                 raise RevcycleTypeError(
-                    f"A rate schedule is a sequence of DatedRate values, not {rate!r}."
+                    f"A rate schedule is a sequence of DatedRate values, not {shown(rate)}."
                 )
         for before, after in itertools.pairwise(rates):
             if after.start <= before.start:
@@ -222,7 +222,8 @@ def _rates(annual_rate: Any) -> tuple[DatedRate, ...] | Percent:
                 )
         return rates
     raise RevcycleTypeError(
-        f"An annual rate must be a Percent or a sequence of DatedRate values, not {annual_rate!r}."
+        f"An annual rate must be a Percent or a sequence of DatedRate values, not "
+        f"{shown(annual_rate)}."
     )
 
 
@@ -268,7 +269,7 @@ def late_interest(
     period = to_choice(RatePeriod, per, "A rate period")
     stated = _stated_rate(rate, annual_rate, period)
     if not isinstance(amount, Money):
-        raise RevcycleTypeError(f"A late amount must be Money, not {amount!r}.")
+        raise RevcycleTypeError(f"A late amount must be Money, not {shown(amount)}.")
     if amount.amount < ZERO:
         raise ValidationError(f"A late amount must not be negative, got {amount}.")
     # The date checks are by type name, as they always were here (see _validate.is_day).
@@ -276,12 +277,12 @@ def late_interest(
     require_day(as_of, "An as-of date")
     day_count = to_choice(DayCount, day_count, "A day count")
     if rounding is not None and not isinstance(rounding, Rounding):
-        raise RevcycleTypeError(f"A rounding must be a Rounding or None, not {rounding!r}.")
+        raise RevcycleTypeError(f"A rounding must be a Rounding or None, not {shown(rounding)}.")
     currency = amount.currency
     if fixed_fee is None:
         fee = Money(ZERO, currency).round(rounding)
     elif not isinstance(fixed_fee, Money):
-        raise RevcycleTypeError(f"A fixed fee must be Money, not {fixed_fee!r}.")
+        raise RevcycleTypeError(f"A fixed fee must be Money, not {shown(fixed_fee)}.")
     elif fixed_fee.currency != currency:
         raise CurrencyMismatchError(
             f"The fixed fee {fixed_fee} is not in the currency of the late amount {amount}."

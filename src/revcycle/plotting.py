@@ -50,7 +50,7 @@ from typing import TYPE_CHECKING, Any, Final, NamedTuple
 from revcycle._display import amount_text, number_text
 from revcycle._numbers import CTX, ZERO, plain, to_decimal
 from revcycle._validate import require_extra
-from revcycle.errors import CurrencyMismatchError, RevcycleTypeError, ValidationError
+from revcycle.errors import CurrencyMismatchError, RevcycleTypeError, ValidationError, shown
 from revcycle.metrics import ArrBridge
 from revcycle.money import Currency, Money
 from revcycle.pipeline import Pipeline, PipelineReport
@@ -105,19 +105,21 @@ def _axes(ax: object, feature: str) -> Axes:
         return new
     axes = require_extra("matplotlib.axes", "plot", feature)
     if not isinstance(ax, axes.Axes):
-        raise RevcycleTypeError(f"{feature}'s ax must be a matplotlib Axes or None, not {ax!r}.")
+        raise RevcycleTypeError(
+            f"{feature}'s ax must be a matplotlib Axes or None, not {shown(ax)}."
+        )
     given: Axes = ax
     return given
 
 
 def _require(value: object, kind: type[Any] | tuple[type[Any], ...], what: str, a: str) -> None:
     if not isinstance(value, kind):
-        raise RevcycleTypeError(f"{what} must be {a}, not {value!r}.")
+        raise RevcycleTypeError(f"{what} must be {a}, not {shown(value)}.")
 
 
 def _flag(value: object, what: str) -> bool:
     if not isinstance(value, bool):
-        raise RevcycleTypeError(f"{what} must be True or False, not {value!r}.")
+        raise RevcycleTypeError(f"{what} must be True or False, not {shown(value)}.")
     return value
 
 
@@ -382,7 +384,7 @@ def _aging_row(
     rows = {row.account: row for row in report.rows}
     if account not in rows:
         known = ", ".join(repr(name) for name in rows) or "none"
-        raise ValidationError(f"No account {account!r} in this aging report; it has {known}.")
+        raise ValidationError(f"No account {shown(account)} in this aging report; it has {known}.")
     return rows[account]
 
 
@@ -403,7 +405,7 @@ def aging_buckets(
     _require(report, AgingReport, "aging_buckets()'s report", "an AgingReport")
     if account is not None and not isinstance(account, str):
         raise RevcycleTypeError(
-            f"aging_buckets()'s account must be a str or None, not {account!r}."
+            f"aging_buckets()'s account must be a str or None, not {shown(account)}."
         )
     row = _aging_row(report, currency, account)
     axes = _axes(ax, "aging_buckets()")
@@ -454,7 +456,7 @@ def _given(quantities: object) -> list[Decimal]:
     """The quantities given to tier_curve(), checked, sorted and each counted once."""
     if isinstance(quantities, (str, bytes)) or not isinstance(quantities, Iterable):
         raise RevcycleTypeError(
-            f"tier_curve()'s quantities must be a list of quantities, not {quantities!r}."
+            f"tier_curve()'s quantities must be a list of quantities, not {shown(quantities)}."
         )
     found = sorted({to_decimal(q, "a tier_curve() quantity") for q in quantities})
     if len(found) < 2:
@@ -498,7 +500,7 @@ def tier_curve(
     _matplotlib("tier_curve()")
     _require(model, _MODELS, "tier_curve()'s model", "a pricing model (revcycle.pricing)")
     if isinstance(points, bool) or not isinstance(points, int):
-        raise RevcycleTypeError(f"tier_curve()'s points must be an int, not {points!r}.")
+        raise RevcycleTypeError(f"tier_curve()'s points must be an int, not {shown(points)}.")
     if points < 2:
         raise ValidationError(f"tier_curve() needs at least 2 points, not {points}.")
     if (up_to is None) == (quantities is None):
@@ -521,7 +523,7 @@ def tier_curve(
             "tier_curve() has nothing to draw with total=False and unit_price=False."
         )
     if label is not None and not isinstance(label, str):
-        raise RevcycleTypeError(f"tier_curve()'s label must be a str or None, not {label!r}.")
+        raise RevcycleTypeError(f"tier_curve()'s label must be a str or None, not {shown(label)}.")
     name = type(model).__name__ if label is None else label
     totals = [model.price(q) for q in drawn] if total else []
     above_zero = [q for q in drawn if q > 0]

@@ -24,7 +24,7 @@ Decimal('2')
 from __future__ import annotations
 
 import enum
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from datetime import date
 from decimal import Decimal
 from fractions import Fraction
@@ -32,7 +32,9 @@ from typing import Final, final
 
 import attrs
 
-from revcycle._numbers import fraction_to_decimal, plain, round_to
+from revcycle._display import counted, fraction_text
+from revcycle._numbers import check_fraction, fraction_to_decimal
+from revcycle._validate import Validator, check_text, require_sequence, to_choice, trusted
 from revcycle.dates import (
     Duration,
     Period,
@@ -41,7 +43,7 @@ from revcycle.dates import (
     days_30e_360,
     schedule_index,
 )
-from revcycle.errors import ProrationError, RevcycleTypeError
+from revcycle.errors import ProrationError, RevcycleTypeError, ValidationError, shown
 from revcycle.money import Money
 
 
@@ -80,13 +82,33 @@ _MONTH: Final = Duration(months=1)
 _YEAR_DAYS_FOR_MONTHS: Final = Fraction(12, 365)
 
 
+def _check_fraction(positive: bool) -> Validator:
+    def check(instance: object, attribute: attrs.Attribute[object], value: object) -> None:
+        what = f"{type(instance).__name__}.{attribute.name}"
+        if not isinstance(value, Fraction):
+            raise RevcycleTypeError(f"{what} must be a Fraction, not {shown(value)}.")
+        check_fraction(value, what)
+        if positive and value <= 0:
+            raise ValidationError(f"{what} must be above zero, not {value}.")
+
+    return check
+
+
+def _to_method(value: object) -> ProrationMethod:
+    return to_choice(ProrationMethod, value, "A proration method")
+
+
+def _to_parts(value: object) -> tuple[CountedPart, ...]:
+    return require_sequence(value, "Proration parts", "CountedPart", kind=CountedPart)
+
+
 @final
 @attrs.frozen
 class CountedPart:
     """One counted piece of a proration: what was counted and its exact value."""
 
-    description: str
-    value: Fraction
+    description: str = attrs.field(validator=check_text(allow_empty=True))
+    value: Fraction = attrs.field(validator=_check_fraction(positive=False))
 
 
 @final
@@ -94,16 +116,17 @@ class CountedPart:
 class Proration:
     """An exact proration result that can explain itself.
 
-    ``exact`` is the sum of the counted parts divided by ``divisor``; ``value`` is that
-    fraction as a Decimal. :meth:`apply` scales money by the exact fraction, multiplying first
-    and dividing once, so no intermediate rounding happens before the caller's rounding point.
+    ``exact`` is the sum of the counted parts divided by ``divisor`` (above zero); ``value`` is
+    that fraction as a Decimal. :meth:`apply` scales money by the exact fraction, multiplying
+    first and dividing once, so no intermediate rounding happens before the caller's rounding
+    point.
     """
 
-    method: ProrationMethod
-    question: str
-    parts: tuple[CountedPart, ...]
-    divisor: Fraction
-    divisor_description: str
+    method: ProrationMethod = attrs.field(converter=_to_method)
+    question: str = attrs.field(validator=check_text(allow_empty=True))
+    parts: tuple[CountedPart, ...] = attrs.field(converter=_to_parts)
+    divisor: Fraction = attrs.field(validator=_check_fraction(positive=True))
+    divisor_description: str = attrs.field(validator=check_text(allow_empty=True))
 
     @property
     def exact(self) -> Fraction:
@@ -117,6 +140,8 @@ class Proration:
 
     def apply(self, money: Money) -> Money:
         """``money × exact`` without intermediate rounding (still unrounded)."""
+        if not isinstance(money, Money):
+            raise RevcycleTypeError(f"Proration.apply() takes Money, not {shown(money)}.")
         return money * self.exact
 
     def summary(self) -> str:
@@ -127,37 +152,51 @@ class Proration:
         '× 11/6 (≈ 1.833333) = (22 whole months from 2026-03-01 to 2028-01-01) ÷ 12 months in \
 the pricing term P12M, monthly_daily'
         """
-        parts = " + ".join(f"{_show(p.value)} {p.description}" for p in self.parts if p.value)
+        parts = " + ".join(
+            f"{fraction_text(p.value)} {p.description}" for p in self.parts if p.value
+        )
         return (
-            f"× {_show(self.exact)} = ({parts or '0'}) ÷ {_show(self.divisor)} "
+            f"× {fraction_text(self.exact)} = ({parts or '0'}) ÷ {fraction_text(self.divisor)} "
             f"{self.divisor_description}, {self.method.value}"
         )
 
     def explain(self) -> str:
         """How the result was counted, for people."""
         lines = [f"{self.question} ({self.method.value}):"]
-        lines += [f"  {_show(p.value)}  {p.description}" for p in self.parts]
-        lines.append(f"  ÷ {_show(self.divisor)}  {self.divisor_description}")
-        lines.append(f"  = {_show(self.exact)}")
+        lines += [f"  {fraction_text(p.value)}  {p.description}" for p in self.parts]
+        lines.append(f"  ÷ {fraction_text(self.divisor)}  {self.divisor_description}")
+        lines.append(f"  = {fraction_text(self.exact)}")
         return "\n".join(lines)
 
 
-def _show(value: Fraction) -> str:
-    if value.denominator == 1:
-        return str(value.numerator)
-    decimal_text = plain(round_to(fraction_to_decimal(value), 6))
-    return f"{value.numerator}/{value.denominator} (≈ {decimal_text})"
+# Built from what the counting functions computed themselves (the fields' checks are for
+# values that come from outside: JSON, a caller).
+_part: Final = trusted(CountedPart, "description", "value")
+_build: Final = trusted(Proration, "method", "question", "parts", "divisor", "divisor_description")
+
+
+def _made(
+    *,
+    method: ProrationMethod,
+    question: str,
+    parts: Iterable[CountedPart],
+    divisor: Fraction,
+    divisor_description: str,
+) -> Proration:
+    return _build(method, question, tuple(parts), divisor, divisor_description)
 
 
 def _method(method: object, allowed: tuple[ProrationMethod, ...], what: str) -> ProrationMethod:
-    try:
-        chosen = ProrationMethod(str(method))
-    except ValueError:
-        chosen = None
+    chosen = None
+    if isinstance(method, str):  # a ProrationMethod is a str too
+        try:
+            chosen = ProrationMethod(method)
+        except ValueError:
+            chosen = None
     if chosen not in allowed:
         names = ", ".join(m.name for m in allowed)
-        shown = method.name if isinstance(method, ProrationMethod) else repr(method)
-        raise ProrationError(f"{what} supports the methods {names}; got {shown}.")
+        given = method.name if isinstance(method, ProrationMethod) else shown(method)
+        raise ProrationError(f"{what} supports the methods {names}; got {given}.")
     assert chosen is not None
     return chosen
 
@@ -193,10 +232,10 @@ def period_fraction_detail(
         raise ProrationError(f"The part {part} must lie inside the full period {full}.")
     question = f"Share of {full} covered by {part}"
     if chosen is ProrationMethod.NONE:
-        return Proration(
+        return _made(
             method=chosen,
             question=question,
-            parts=(CountedPart("a started period bills in full", Fraction(1)),),
+            parts=(_part("a started period bills in full", Fraction(1)),),
             divisor=Fraction(1),
             divisor_description="(no proration)",
         )
@@ -209,10 +248,10 @@ def period_fraction_detail(
         unit = "30E/360 days"
         if whole == 0:
             raise ProrationError(f"The full period {full} has no 30E/360 days to divide by.")
-    return Proration(
+    return _made(
         method=chosen,
         question=question,
-        parts=(CountedPart(f"{unit} in the part", Fraction(counted)),),
+        parts=(_part(f"{unit} in the part", Fraction(counted)),),
         divisor=Fraction(whole),
         divisor_description=f"{unit} in the full period",
     )
@@ -257,7 +296,7 @@ def term_multiplier_detail(
     """
     chosen = _method(method, TERM_METHODS, "term_multiplier()")
     if not isinstance(per, Duration):
-        raise RevcycleTypeError(f"The pricing term must be a Duration, not {per!r}.")
+        raise RevcycleTypeError(f"The pricing term must be a Duration, not {shown(per)}.")
     span = Period(start, end)
     question = f"Terms of {per} in {span}"
     if chosen is ProrationMethod.DAILY:
@@ -268,9 +307,11 @@ def term_multiplier_detail(
             f"or years; got {per}. Use ProrationMethod.DAILY for a term in weeks or days."
         )
     divisor = Fraction(per.total_months)
-    divisor_description = f"months in the pricing term {per}"
+    divisor_description = (
+        f"{'month' if per.total_months == 1 else 'months'} in the pricing term {per}"
+    )
     parts = _MONTH_COUNTERS[chosen](span)
-    return Proration(
+    return _made(
         method=chosen,
         question=question,
         parts=parts,
@@ -285,27 +326,32 @@ def _whole_months(span: Period) -> tuple[int, date, int]:
     return months, boundary, (span.end - boundary).days
 
 
+def _months_part(months: int, span: Period, boundary: date) -> CountedPart:
+    word = "month" if months == 1 else "months"
+    return _part(
+        f"whole {word} from {span.start.isoformat()} to {boundary.isoformat()}", Fraction(months)
+    )
+
+
 def _monthly_daily(span: Period) -> tuple[CountedPart, ...]:
     months, boundary, leftover = _whole_months(span)
     return (
-        CountedPart(
-            f"whole months from {span.start.isoformat()} to {boundary.isoformat()}",
-            Fraction(months),
-        ),
-        CountedPart(f"{leftover} leftover days × 12/365", leftover * _YEAR_DAYS_FOR_MONTHS),
+        _months_part(months, span, boundary),
+        _part(f"{counted(leftover, 'leftover day')} × 12/365", leftover * _YEAR_DAYS_FOR_MONTHS),
     )
 
 
 def _monthly_round_up(span: Period) -> tuple[CountedPart, ...]:
     months, boundary, leftover = _whole_months(span)
-    parts = [
-        CountedPart(
-            f"whole months from {span.start.isoformat()} to {boundary.isoformat()}",
-            Fraction(months),
-        )
-    ]
+    parts = [_months_part(months, span, boundary)]
     if leftover:
-        parts.append(CountedPart(f"{leftover} leftover days count as a month", Fraction(1)))
+        parts.append(
+            _part(
+                f"{counted(leftover, 'leftover day')} "
+                f"{'counts' if leftover == 1 else 'count'} as a month",
+                Fraction(1),
+            )
+        )
     return tuple(parts)
 
 
@@ -315,12 +361,12 @@ def _calendar_monthly_daily(span: Period) -> tuple[CountedPart, ...]:
     full_months = sum(1 for p in pieces if not p.is_partial)
     parts = []
     if full_months:
-        parts.append(CountedPart("full calendar months", Fraction(full_months)))
+        parts.append(_part("full calendar months", Fraction(full_months)))
     for piece in pieces:
         if piece.is_partial:
             month = piece.full.start.strftime("%Y-%m")
             parts.append(
-                CountedPart(
+                _part(
                     f"{piece.period.days} of {piece.full.days} days of {month}",
                     Fraction(piece.period.days, piece.full.days),
                 )
@@ -330,7 +376,7 @@ def _calendar_monthly_daily(span: Period) -> tuple[CountedPart, ...]:
 
 def _thirty_360(span: Period) -> tuple[CountedPart, ...]:
     days = days_30e_360(span.start, span.end)
-    return (CountedPart(f"{days} 30E/360 days ÷ 30 days a month", Fraction(days, 30)),)
+    return (_part(f"{days} 30E/360 days ÷ 30 days a month", Fraction(days, 30)),)
 
 
 _MONTH_COUNTERS: Final[dict[ProrationMethod, Callable[[Period], tuple[CountedPart, ...]]]] = {
@@ -346,8 +392,9 @@ def _daily_terms(span: Period, per: Duration, question: str) -> Proration:
     boundary = anchored_date(span.start, per, steps)
     leftover = (span.end - boundary).days
     parts = [
-        CountedPart(
-            f"whole terms of {per} from {span.start.isoformat()} to {boundary.isoformat()}",
+        _part(
+            f"whole {'term' if steps == 1 else 'terms'} of {per} from {span.start.isoformat()} "
+            f"to {boundary.isoformat()}",
             Fraction(steps),
         )
     ]
@@ -355,13 +402,13 @@ def _daily_terms(span: Period, per: Duration, question: str) -> Proration:
         next_step = anchored_date(span.start, per, steps + 1)
         step_days = (next_step - boundary).days
         parts.append(
-            CountedPart(
-                f"{leftover} leftover days of the {step_days}-day term starting "
+            _part(
+                f"{counted(leftover, 'leftover day')} of the {step_days}-day term starting "
                 f"{boundary.isoformat()}",
                 Fraction(leftover, step_days),
             )
         )
-    return Proration(
+    return _made(
         method=ProrationMethod.DAILY,
         question=question,
         parts=tuple(parts),

@@ -38,9 +38,18 @@ import attrs
 
 from revcycle._display import ColumnKind, Columns, TypedRows, html_table
 from revcycle._numbers import CTX, ZERO, plain
-from revcycle._validate import check_day, check_text, check_type, is_day, require_day
+from revcycle._validate import (
+    check_annotated,
+    check_arguments,
+    check_day,
+    check_text,
+    check_type,
+    is_day,
+    require_day,
+    trusted,
+)
 from revcycle.dates import DayCount
-from revcycle.errors import CurrencyMismatchError, RevcycleTypeError, ValidationError
+from revcycle.errors import CurrencyMismatchError, RevcycleTypeError, ValidationError, shown
 from revcycle.interest import DatedRate, LateCharge, RatePeriod, describe_rate, late_interest
 from revcycle.money import Currency, Money, Percent, Rounding
 from revcycle.terms import Payment, PaymentSchedule
@@ -85,6 +94,7 @@ class OpenItem:
     amount: Money = attrs.field(validator=_check_money)
 
 
+@check_arguments
 def open_items(schedule: PaymentSchedule, invoice_id: str, account: str) -> tuple[OpenItem, ...]:
     """The open installments of a payment schedule as open items (each ages on its own due
     date, as NetSuite and ERPNext age installments). Ids are ``invoice_id`` for a single
@@ -98,8 +108,6 @@ def open_items(schedule: PaymentSchedule, invoice_id: str, account: str) -> tupl
     >>> [(i.id, i.due_date.isoformat()) for i in open_items(s, "INV-7", "ACME")]
     [('INV-7/1', '2024-01-31'), ('INV-7/2', '2024-03-01')]
     """
-    if not isinstance(schedule, PaymentSchedule):
-        raise RevcycleTypeError(f"open_items() needs a PaymentSchedule, not {schedule!r}.")
     single = len(schedule.installments) == 1
     return tuple(
         OpenItem(
@@ -114,7 +122,7 @@ def open_items(schedule: PaymentSchedule, invoice_id: str, account: str) -> tupl
 
 
 @final
-@attrs.frozen
+@attrs.frozen(field_transformer=check_annotated)
 class AgingBucket:
     """One aging bucket: its label (``current``, ``1-30`` ... ``120+``) and its total."""
 
@@ -123,7 +131,7 @@ class AgingBucket:
 
 
 @final
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, field_transformer=check_annotated)
 class AgingRow:
     """The buckets of one account in one currency; ``account`` is ``None`` on the overall row
     of a currency."""
@@ -139,12 +147,17 @@ class AgingRow:
             if b.label == label:
                 return b.total
         labels = ", ".join(repr(b.label) for b in self.buckets)
-        raise ValidationError(f"No aging bucket labelled {label!r}; expected one of {labels}.")
+        raise ValidationError(f"No aging bucket labelled {shown(label)}; expected one of {labels}.")
 
     @property
     def overdue(self) -> Money:
         """Everything past due (every bucket but ``current``)."""
         return self.total - self.buckets[0].total
+
+
+# Rows and buckets of the sums aging() has just added up (no validators to re-run).
+_new_bucket: Final = trusted(AgingBucket, "label", "total")
+_new_row: Final = trusted(AgingRow, "account", "currency", "buckets", "total")
 
 
 def bucket_labels(edges: Sequence[int] = DEFAULT_EDGES) -> tuple[str, ...]:
@@ -165,17 +178,17 @@ def bucket_labels(edges: Sequence[int] = DEFAULT_EDGES) -> tuple[str, ...]:
 
 def _check_edges(edges: Sequence[int]) -> tuple[int, ...]:
     if isinstance(edges, str | bytes) or not isinstance(edges, Sequence):
-        raise RevcycleTypeError(f"Aging edges must be a sequence of ints, not {edges!r}.")
+        raise RevcycleTypeError(f"Aging edges must be a sequence of ints, not {shown(edges)}.")
     result = tuple(edges)
     if not result:
         raise ValidationError("Aging needs at least one bucket edge, such as (30, 60, 90, 120).")
     previous = 0
     for edge in result:
         if isinstance(edge, bool) or not isinstance(edge, int):
-            raise RevcycleTypeError(f"Aging edges must be whole days (ints), not {edge!r}.")
+            raise RevcycleTypeError(f"Aging edges must be whole days (ints), not {shown(edge)}.")
         if edge <= previous:
             raise ValidationError(
-                f"Aging edges must be positive and strictly increasing; got {list(result)!r}."
+                f"Aging edges must be positive and strictly increasing; got {shown(list(result))}."
             )
         previous = edge
     return result
@@ -197,7 +210,7 @@ def _single(report: AgingReport, what: str) -> AgingRow:
 
 
 @final
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, field_transformer=check_annotated)
 class AgingReport(TypedRows):
     """Open items bucketed by days past due as of a date.
 
@@ -319,9 +332,11 @@ def aging(
     zero buckets even when there are no items. Item ids must be unique.
     """
     if not is_day(as_of):
-        raise RevcycleTypeError(f"aging() needs as_of as a datetime.date, not {as_of!r}.")
+        raise RevcycleTypeError(f"aging() needs as_of as a datetime.date, not {shown(as_of)}.")
     if not isinstance(items, Iterable):
-        raise RevcycleTypeError(f"aging() needs an iterable of OpenItem values, not {items!r}.")
+        raise RevcycleTypeError(
+            f"aging() needs an iterable of OpenItem values, not {shown(items)}."
+        )
     edges = _check_edges(edges)
     labels = bucket_labels(edges)
     only = None if currency is None else Currency.of(currency)
@@ -345,13 +360,15 @@ def aging(
 
     def new_row(item: OpenItem, cur: Currency) -> list[Any]:
         if only is not None and cur != only:
-            raise CurrencyMismatchError(f"Open item {item.id!r} is in {cur.code}, not {only.code}.")
+            raise CurrencyMismatchError(
+                f"Open item {shown(item.id)} is in {cur.code}, not {only.code}."
+            )
         return [*([_zero(cur)] * size), cur]
 
     with decimal.localcontext(CTX):
         for item in items:
             if type(item) is not OpenItem:
-                raise RevcycleTypeError(f"aging() takes OpenItem values, not {item!r}.")
+                raise RevcycleTypeError(f"aging() takes OpenItem values, not {shown(item)}.")
             money = item.amount
             cur = money.currency
             account = item.account
@@ -380,14 +397,15 @@ def aging(
         )
 
     def make_row(account: str | None, cur: Currency, amounts: Sequence[Decimal]) -> AgingRow:
+        # One row per account: built from the sums above without re-checking them.
         buckets = tuple(
-            AgingBucket(label, Money._trusted(amount, cur))
+            _new_bucket(label, Money._trusted(amount, cur))
             for label, amount in zip(labels, amounts, strict=True)
         )
         whole = _zero(cur)
         for amount in amounts:
             whole = CTX.add(whole, amount)
-        return AgingRow(account=account, currency=cur, buckets=buckets, total=Money(whole, cur))
+        return _new_row(account, cur, buckets, Money._trusted(whole, cur))
 
     found = list(first.items())
     found.extend((account, row) for (account, _), row in other.items())
@@ -412,7 +430,7 @@ def aging(
 
 
 @final
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, field_transformer=check_annotated)
 class InstallmentInterest:
     """The late interest of one installment: one :class:`~revcycle.interest.LateCharge` per
     stretch of late days at one open amount (each stretch ends on a payment date, the last
@@ -442,7 +460,7 @@ _INTEREST_COLUMNS: Final = {
 
 
 @final
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, field_transformer=check_annotated)
 class ScheduleInterest(TypedRows):
     """Late interest on a payment schedule as of a date, installment by installment:
     ``interest`` is the sum of the installments' interests, each rounded once."""
@@ -536,7 +554,8 @@ def _open_amounts(
     for k, payment in enumerate(history):
         if not isinstance(payment, Payment):
             raise RevcycleTypeError(
-                f"schedule_interest() takes payments as Payment(paid_on, amount), not {payment!r}."
+                f"schedule_interest() takes payments as Payment(paid_on, amount), not "
+                f"{shown(payment)}."
             )
         if k and payment.paid_on < history[k - 1].paid_on:
             raise ValidationError(
@@ -553,6 +572,7 @@ def _open_amounts(
     return changes
 
 
+@check_arguments
 def schedule_interest(
     schedule: PaymentSchedule,
     payments: Iterable[Payment] = (),
@@ -583,12 +603,12 @@ def schedule_interest(
     >>> late.interest  # 1000 for 30 days, then 400 for 30 days, at 18 % a year
     Money('20.71', 'USD')
     """
-    if not isinstance(schedule, PaymentSchedule):
-        raise RevcycleTypeError(f"schedule_interest() needs a PaymentSchedule, not {schedule!r}.")
     require_day(as_of, "An as-of date")
     given: object = payments
     if isinstance(given, str | bytes) or not isinstance(given, Iterable):
-        raise RevcycleTypeError(f"schedule_interest() needs payments as a list, not {given!r}.")
+        raise RevcycleTypeError(
+            f"schedule_interest() needs payments as a list, not {shown(given)}."
+        )
     changes = _open_amounts(schedule, tuple(payments))
     items: list[InstallmentInterest] = []
     charge: LateCharge | None = None

@@ -60,11 +60,11 @@ from typing import Final
 import attrs
 
 from revcycle._numbers import CTX, ZERO, DecimalLike
-from revcycle._validate import require_text, to_choice
+from revcycle._validate import check_arguments, require_text, to_choice
 from revcycle.catalog import Catalog, ChargeKind
 from revcycle.contracts import Contract, Subscription
 from revcycle.dates import Duration, anchored_date
-from revcycle.errors import PeriodError, RevcycleTypeError, ValidationError
+from revcycle.errors import PeriodError, RevcycleTypeError, ValidationError, shown
 from revcycle.money import Percent
 from revcycle.quotes import LockedPrice, PricedQuote, QuoteLine, price_quote
 
@@ -84,6 +84,7 @@ class RenewalPricing(enum.StrEnum):
 _ONE_DAY: Final = timedelta(days=1)
 
 
+@check_arguments
 def renewal_term(contract: Contract) -> Duration:
     """The term a renewal of ``contract`` runs for by default: the contract's own, in whole
     months when it spans whole months (``P36M`` for three years from 2025-01-01), else in days
@@ -95,6 +96,7 @@ def renewal_term(contract: Contract) -> Duration:
     return Duration(days=contract.period.days)
 
 
+@check_arguments
 def renew(
     contract: Contract,
     catalog: Catalog,
@@ -119,14 +121,10 @@ def renew(
     renewed (:class:`~revcycle.errors.UnknownCodeError` otherwise): the ``list`` step shows
     today's price, and a product now priced per another term cannot keep its locked price.
     """
-    if not isinstance(contract, Contract):
-        raise RevcycleTypeError(f"renew() needs a Contract, not {contract!r}.")
-    if not isinstance(catalog, Catalog):
-        raise RevcycleTypeError(f"renew() needs a Catalog, not {catalog!r}.")
     method = to_choice(RenewalPricing, pricing, "A renewal pricing")
     raised = _to_uplift(uplift, method)
     if term is not None and not isinstance(term, Duration):
-        raise RevcycleTypeError(f"A renewal term must be a Duration or None, not {term!r}.")
+        raise RevcycleTypeError(f"A renewal term must be a Duration or None, not {shown(term)}.")
     name = f"Renewal of {contract.id}" if id is None else require_text(id, "A renewal id")
 
     try:

@@ -16,9 +16,11 @@ produces values that the public constructors accept.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from datetime import date, timedelta
 from decimal import Decimal
-from typing import TYPE_CHECKING
+from types import MappingProxyType
+from typing import TYPE_CHECKING, Any, Final
 
 from revcycle._iso4217 import MINOR_UNITS
 from revcycle._validate import require_extra
@@ -32,6 +34,7 @@ else:
     st = require_extra("hypothesis.strategies", "testing", "revcycle.testing")
 
 __all__ = [
+    "TYPE_STRATEGIES",
     "amounts",
     "currencies",
     "dates",
@@ -133,13 +136,23 @@ def durations(*, month_based: bool | None = None) -> st.SearchStrategy[Duration]
     return month_only | day_based
 
 
+TYPE_STRATEGIES: Final[Mapping[type, Callable[[], st.SearchStrategy[Any]]]] = MappingProxyType(
+    {
+        Currency: currencies,
+        Money: money,
+        Percent: percents,
+        Period: periods,
+        Duration: durations,
+    }
+)
+"""The public models these strategies build, each with its strategy: what
+:func:`register_type_strategies` registers (and what the round-trip tests read back)."""
+
+
 def register_type_strategies() -> None:
     """Register these strategies for ``st.from_type`` (done for you by the Hypothesis plugin)."""
-    st.register_type_strategy(Currency, currencies())
-    st.register_type_strategy(Money, money())
-    st.register_type_strategy(Percent, percents())
-    st.register_type_strategy(Period, periods())
-    st.register_type_strategy(Duration, durations())
+    for cls, strategy in TYPE_STRATEGIES.items():
+        st.register_type_strategy(cls, strategy())
 
 
 register_type_strategies()

@@ -47,7 +47,8 @@ from typing import Final, final
 
 import attrs
 
-from revcycle.errors import RevcycleTypeError, ValidationError
+from revcycle._validate import check_annotated, check_arguments, require_sequence
+from revcycle.errors import RevcycleTypeError, ValidationError, shown
 from revcycle.money import Money
 
 
@@ -75,11 +76,11 @@ def _to_step_name(value: StepName | str) -> StepName:
         if value is name or value == name.value:
             return name
     allowed = ", ".join(repr(n.value) for n in StepName)
-    raise ValidationError(f"A waterfall step name must be one of {allowed}, not {value!r}.")
+    raise ValidationError(f"A waterfall step name must be one of {allowed}, not {shown(value)}.")
 
 
 @final
-@attrs.frozen
+@attrs.frozen(field_transformer=check_annotated)
 class WaterfallStep:
     """One step of a line's price waterfall: its name, the unit price after it, and why."""
 
@@ -90,7 +91,9 @@ class WaterfallStep:
     @unit_price.validator
     def _check_price(self, _: object, value: object) -> None:
         if not isinstance(value, Money):
-            raise RevcycleTypeError(f"A waterfall step's unit price must be Money, not {value!r}.")
+            raise RevcycleTypeError(
+                f"A waterfall step's unit price must be Money, not {shown(value)}."
+            )
 
 
 _DEFAULT_ORDER: Final = tuple(name for name in StepName if name is not StepName.UPLIFT)
@@ -99,6 +102,7 @@ _DEFAULT_ORDER: Final = tuple(name for name in StepName if name is not StepName.
 _CLASSIC: Final = frozenset(_DEFAULT_ORDER)
 
 
+@check_arguments
 def waterfall_order(
     *,
     additional_discount_last: bool = False,
@@ -130,6 +134,7 @@ def check_step_order(names: Sequence[StepName]) -> None:
         ...
     revcycle.errors.ValidationError: A priced line needs each waterfall step exactly once ...
     """
+    names = require_sequence(names, "A waterfall's steps", of="StepName", kind=StepName)
     classic = [name for name in names if name is not StepName.UPLIFT]
     uplifts = len(names) - len(classic)
     if len(classic) != len(_CLASSIC) or set(classic) != _CLASSIC:

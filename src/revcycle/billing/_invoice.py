@@ -33,7 +33,7 @@ from revcycle._validate import (
     to_choice,
 )
 from revcycle.dates import Period
-from revcycle.errors import CurrencyMismatchError, RevcycleTypeError, ValidationError
+from revcycle.errors import CurrencyMismatchError, RevcycleTypeError, ValidationError, shown
 from revcycle.money import Currency, Money, Percent, to_currency
 from revcycle.receivables import OpenItem, open_items
 from revcycle.terms import Payment, PaymentSchedule
@@ -112,8 +112,9 @@ class InvoiceLine:
         expected = line_key(self.contract_id, self.subscription_id, self.kind, self.period)
         if self.key != expected:
             raise ValidationError(
-                f"An invoice line's key must be {expected!r} (contract, subscription, kind and "
-                f"period), not {self.key!r}."
+                f"An invoice line's key must be {shown(expected)} (contract, "
+                f"subscription, kind and "
+                f"period), not {shown(self.key)}."
             )
         if not self.full_period.contains(self.period):
             raise ValidationError(
@@ -423,7 +424,7 @@ def require_tax(tax: object) -> TaxPolicy | None:
     if isinstance(tax, Percent | Decimal | int | float | str) or not callable(tax):
         raise RevcycleTypeError(
             f"tax must be a TaxRate (such as TaxRate(Percent('20'), 'VAT')) or a callable "
-            f"(Invoice) -> Money, not {tax!r}."
+            f"(Invoice) -> Money, not {shown(tax)}."
         )
     policy: TaxPolicy = tax
     return policy

@@ -20,11 +20,10 @@ from typing import Final, final
 import attrs
 
 from revcycle._numbers import ONE, ZERO, DecimalLike, to_decimal
-from revcycle._validate import check_type, require_day, trusted
+from revcycle._validate import check_arguments, check_type, trusted
 from revcycle.catalog import ChargeKind
 from revcycle.contracts import BillingSettings, FirstPeriod, Subscription
 from revcycle.dates import Duration, Period, anchored_date, schedule_index
-from revcycle.errors import RevcycleTypeError
 from revcycle.proration import ProrationMethod, period_fraction_detail
 
 
@@ -202,6 +201,7 @@ def usage_window(subscription: Subscription, settings: BillingSettings) -> Durat
     return term
 
 
+@check_arguments
 def billing_periods(
     subscription: Subscription,
     settings: BillingSettings,
@@ -230,12 +230,6 @@ def billing_periods(
     [2025-02-01, 2025-03-01) [2025-02-01, 2025-03-01) 1.0000
     [2025-03-01, 2025-04-01) [2025-03-01, 2025-04-01) 1.0000
     """
-    if not isinstance(subscription, Subscription):
-        raise RevcycleTypeError(f"billing_periods() needs a Subscription, not {subscription!r}.")
-    if not isinstance(settings, BillingSettings):
-        raise RevcycleTypeError(f"billing_periods() needs BillingSettings, not {settings!r}.")
-    if contract_start is not None:
-        require_day(contract_start, "A contract start")
     start = subscription.period.start if contract_start is None else contract_start
     settings = settings.resolved(start)
     span = subscription.period

@@ -43,7 +43,7 @@ from revcycle.billing._usage import (
 from revcycle.catalog import ChargeKind
 from revcycle.contracts import BillingTiming, Contract, Subscription, TrueUp
 from revcycle.dates import Period
-from revcycle.errors import CurrencyMismatchError, RevcycleTypeError, ValidationError
+from revcycle.errors import CurrencyMismatchError, RevcycleTypeError, ValidationError, shown
 from revcycle.money import Currency, Money
 from revcycle.usage import UsageEvent
 
@@ -92,11 +92,14 @@ def _to_invoices(value: Iterable[Invoice]) -> tuple[Invoice, ...]:
 
 def _to_balances(value: Mapping[str, Money]) -> Mapping[str, Money]:
     if not isinstance(value, Mapping):
-        raise RevcycleTypeError(f"Credit balances must map an account to Money, not {value!r}.")
+        raise RevcycleTypeError(
+            f"Credit balances must map an account to Money, not {shown(value)}."
+        )
     for account, money in value.items():
         if not isinstance(account, str) or not isinstance(money, Money):
             raise RevcycleTypeError(
-                f"Credit balances must map an account (str) to Money, not {account!r}: {money!r}."
+                f"Credit balances must map an account (str) to Money, not "
+                f"{shown(account)}: {shown(money)}."
             )
         if money.is_negative():
             raise ValidationError(f"The credit balance of {account} must not be negative.")
@@ -629,7 +632,7 @@ def _invoice(
         levy = tax(assemble(nothing, ZERO)[0])  # the invoice before tax and credit
         if not isinstance(levy, Money) or levy.currency != currency:
             raise RevcycleTypeError(
-                f"A tax policy must return Money in {currency.code}, not {levy!r}."
+                f"A tax policy must return Money in {currency.code}, not {shown(levy)}."
             )
         levied = rounder(contract.rounding, currency)(levy.amount)
     invoice, applied, generated = assemble(levied, balance)

@@ -23,7 +23,7 @@ from revcycle._numbers import CTX, ONE, ZERO
 from revcycle.catalog import ChargeKind
 from revcycle.contracts import Contract, Subscription
 from revcycle.dates import Period
-from revcycle.errors import RevcycleTypeError, ValidationError
+from revcycle.errors import RevcycleTypeError, ValidationError, shown
 from revcycle.money import Percent
 from revcycle.pricing import DiscountKind
 from revcycle.usage import UsageCharge, UsageEvent, rate_usage
@@ -42,12 +42,12 @@ class UsageBook:
     def __init__(self, events: Iterable[UsageEvent]) -> None:
         given: object = events
         if isinstance(given, str | bytes) or not isinstance(given, Iterable):
-            raise RevcycleTypeError(f"usage must be a sequence of UsageEvent, not {events!r}.")
+            raise RevcycleTypeError(f"usage must be a sequence of UsageEvent, not {shown(events)}.")
         seen: set[str] = set()
         buckets: dict[tuple[str, str], list[UsageEvent]] = {}
         for event in events:
             if not isinstance(event, UsageEvent):
-                raise RevcycleTypeError(f"usage must hold UsageEvent values, not {event!r}.")
+                raise RevcycleTypeError(f"usage must hold UsageEvent values, not {shown(event)}.")
             if event.id in seen:
                 continue
             seen.add(event.id)
@@ -166,5 +166,5 @@ def check_window(charge: UsageCharge, segment: Subscription) -> None:
         raise ValidationError(
             f"Usage line {segment.id} ({segment.sku}) accumulates its tiers over its pricing "
             f"term {segment.pricing_term}, which needs one running quantity; its meter groups "
-            f"by {charge.meter.group_by!r}."
+            f"by {shown(charge.meter.group_by)}."
         )

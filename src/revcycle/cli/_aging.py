@@ -14,8 +14,7 @@ account and currency and one total per currency.
 from __future__ import annotations
 
 import argparse
-import json
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from revcycle.cli._common import (
     add_format_argument,
@@ -25,9 +24,15 @@ from revcycle.cli._common import (
     print_table,
     read_tabular,
 )
-from revcycle.errors import StructureError, ValidationError
-from revcycle.receivables import DEFAULT_EDGES, AgingReport, OpenItem, aging
-from revcycle.serialization import OpenItemsDocument, loads
+from revcycle.errors import StructureError, ValidationError, shown
+
+
+if TYPE_CHECKING:
+    from revcycle.receivables import AgingReport, OpenItem
+
+# revcycle.receivables.DEFAULT_EDGES, written out so that `revcycle aging --help` imports no
+# engine (tests/test_startup.py checks that they agree).
+DEFAULT_EDGES_TEXT = "30,60,90,120"
 
 
 def register(subparsers: Any) -> None:
@@ -42,7 +47,7 @@ def register(subparsers: Any) -> None:
     )
     parser.add_argument(
         "--edges",
-        default=",".join(str(e) for e in DEFAULT_EDGES),
+        default=DEFAULT_EDGES_TEXT,
         metavar="N,N,...",
         help="bucket edges in days past due (default 30,60,90,120)",
     )
@@ -51,19 +56,17 @@ def register(subparsers: Any) -> None:
 
 def read_items(text: str) -> tuple[OpenItem, ...]:
     """Open items from ``{"items": [...]}`` or a bare JSON list."""
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError:
-        data = {}  # loads() below reports the JSON error with its position
-    except ValueError as error:
-        raise StructureError(f"Cannot read open items: {error}.") from None
-    if not isinstance(data, list | dict):
+    from revcycle.receivables import OpenItem
+    from revcycle.serialization import OpenItemsDocument, loads
+
+    start = text.lstrip()[:1]
+    if start not in ("[", "{"):
         raise StructureError(
             'Cannot read open items: expected {"items": [...]} or a JSON list of open items, '
-            f"got {data!r}."
+            f"got a document starting {shown(text.lstrip()[:20])}."
         )
     try:
-        if isinstance(data, list):
+        if start == "[":
             return loads(text, tuple[OpenItem, ...])
         return loads(text, OpenItemsDocument).items
     except StructureError as error:
@@ -73,11 +76,15 @@ def read_items(text: str) -> tuple[OpenItem, ...]:
 
 
 def _handle(args: argparse.Namespace) -> int:
+    from revcycle.receivables import aging
+    from revcycle.serialization import OpenItemsDocument
+
     try:
         edges = tuple(int(part) for part in args.edges.split(","))
     except ValueError:
         raise ValidationError(
-            f"--edges must be whole days separated by commas such as 30,60,90, not {args.edges!r}."
+            "--edges must be whole days separated by commas such as 30,60,90, not "
+            f"{shown(args.edges)}."
         ) from None
     document = read_tabular(
         args.items, OpenItemsDocument, lambda text: OpenItemsDocument(read_items(text))

@@ -19,10 +19,9 @@ price, co-term span and multiplier.
 from __future__ import annotations
 
 import argparse
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from revcycle._display import amount_text, number_text
-from revcycle.amendments import Amendment, PricedAmendment, amend
 from revcycle.cli._common import (
     add_format_argument,
     add_verb,
@@ -32,7 +31,10 @@ from revcycle.cli._common import (
     read_json_argument,
 )
 from revcycle.cli._contract import add_catalog_argument, read_catalog, read_contract
-from revcycle.serialization import loads
+
+
+if TYPE_CHECKING:
+    from revcycle.amendments import PricedAmendment
 
 
 def register(subparsers: Any) -> None:
@@ -51,6 +53,9 @@ def register(subparsers: Any) -> None:
 
 
 def _handle(args: argparse.Namespace) -> int:
+    from revcycle.amendments import Amendment, amend
+    from revcycle.serialization import loads
+
     catalog = read_catalog(args, args.contract, args.amendment)
     contract = read_contract(args.contract)
     amendment = loads(read_json_argument(args.amendment), Amendment)

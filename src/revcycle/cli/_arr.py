@@ -21,9 +21,8 @@ or fails; ``--currency`` names the report currency (needed for an empty book).
 from __future__ import annotations
 
 import argparse
-import json
 import sys
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 import attrs
 
@@ -33,6 +32,7 @@ from revcycle.cli._common import (
     add_verb,
     console,
     parse_date,
+    peek_json,
     print_json,
     print_result,
     print_table,
@@ -40,19 +40,21 @@ from revcycle.cli._common import (
     read_text,
 )
 from revcycle.cli._contract import contract_from_text
-from revcycle.contracts import Contract
 from revcycle.dates import Period
 from revcycle.errors import CliError, RevcycleError
-from revcycle.metrics import ArrBridge, arr, arr_bridge, mrr
 from revcycle.money import ExchangeRates
-from revcycle.serialization import dumps_csv, loads
+
+
+if TYPE_CHECKING:
+    from revcycle.contracts import Contract
+    from revcycle.metrics import ArrBridge
 
 
 @attrs.frozen
 class ContractBook:
     """A book of contracts file: ``{"contracts": [...]}`` (a bare JSON list is read too)."""
 
-    contracts: tuple[Contract, ...]
+    contracts: tuple[Contract, ...]  # resolved by read_book, which imports the engine
     json_name: ClassVar[str] = "a book of contracts"
 
 
@@ -88,6 +90,10 @@ def add_books_argument(parser: argparse.ArgumentParser) -> None:
 
 def read_book(source: str) -> list[Contract]:
     """The contracts of one file: a book, a bare list, a contract or a priced amendment."""
+    from revcycle.contracts import Contract
+    from revcycle.serialization import loads
+
+    attrs.resolve_types(ContractBook, localns={"Contract": Contract})
     text = read_text(source)
     start = text.lstrip()[:1]
     if start == "[":
@@ -99,14 +105,14 @@ def read_book(source: str) -> list[Contract]:
 
 
 def _is_book(text: str) -> bool:
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError:
-        return False  # the contract reader says what is wrong
+    data = peek_json(text)  # None when it does not parse: the contract reader says why
     return isinstance(data, dict) and "contracts" in data
 
 
 def _handle(args: argparse.Namespace) -> int:
+    from revcycle.metrics import arr, arr_bridge, mrr
+    from revcycle.serialization import dumps_csv, loads
+
     if sum(source == "-" for source in args.books) > 1:
         raise CliError("only one CONTRACTS.json can be read from standard input.")
     book = [contract for source in args.books for contract in read_book(source)]

@@ -34,19 +34,18 @@ wrong command line.
 from __future__ import annotations
 
 import argparse
-import json
 from collections.abc import Callable, Sequence
 from operator import attrgetter
 from typing import TYPE_CHECKING, Any, Final, TypeVar
 
 from revcycle._display import amount_text
-from revcycle.billing import BillRun, Invoice, TaxRate, bill
 from revcycle.cli._arr import add_books_argument, read_book
 from revcycle.cli._common import (
     add_format_argument,
     add_verb,
     console,
     parse_date,
+    peek_json,
     print_csv,
     print_json,
     print_table,
@@ -54,13 +53,14 @@ from revcycle.cli._common import (
 )
 from revcycle.cli._plain import PlainText
 from revcycle.cli._rate import read_events
-from revcycle.errors import CliError, RevcycleError, StructureError
+from revcycle.errors import CliError, RevcycleError, StructureError, shown
 from revcycle.money import Percent
-from revcycle.serialization import loads
 
 
 if TYPE_CHECKING:
     from rich.console import Console
+
+    from revcycle.billing import BillRun, Invoice, TaxRate
 
 T = TypeVar("T")
 _SHOWN: Final = 3  # the problems of an unreadable file quoted in its one-line error
@@ -92,6 +92,8 @@ def register(subparsers: Any) -> None:
 
 
 def _handle(args: argparse.Namespace) -> int:
+    from revcycle.billing import bill
+
     sources = [*args.books, *args.issued, *([] if args.usage is None else [args.usage])]
     if sources.count("-") > 1:
         raise CliError("only one input can be read from standard input.")
@@ -128,23 +130,25 @@ def _read(source: str, reader: Callable[[str], Sequence[T]]) -> Sequence[T]:
 
 
 def _tax(text: str) -> TaxRate:
+    from revcycle.billing import TaxRate
+
     try:
         percent = Percent(text.strip().removesuffix("%").strip())
     except RevcycleError as error:
         raise CliError(f"--tax: {error}") from None
     if percent.value < 0:
-        raise CliError(f"--tax must be a percent of zero or more, such as 20, not {text!r}.")
+        raise CliError(f"--tax must be a percent of zero or more, such as 20, not {shown(text)}.")
     return TaxRate(percent, "tax")
 
 
 def read_invoices(source: str) -> tuple[Invoice, ...]:
     """The invoices of one file: a bill run (as ``revcycle bill`` writes it), a list of
     invoices, or one invoice."""
+    from revcycle.billing import BillRun, Invoice
+    from revcycle.serialization import loads
+
     text = read_text(source)
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError:
-        data = None  # loads() says what is wrong
+    data = peek_json(text)  # None when it does not parse: loads() says why
     if isinstance(data, list):
         return loads(text, tuple[Invoice, ...])
     if isinstance(data, dict) and "invoices" in data:

@@ -13,9 +13,8 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from revcycle._validate import require_extra
 from revcycle.cli._plain import PlainText, plain_help
 from revcycle.dates import Duration, Period
-from revcycle.errors import CliError, RevcycleError
+from revcycle.errors import CliError, RevcycleError, StructureError, shown
 from revcycle.money import Money
-from revcycle.serialization import SCHEMA_VERSION, dumps_csv, loads, loads_csv, unstructure
 
 
 if TYPE_CHECKING:
@@ -29,7 +28,7 @@ def parse_date(text: str, flag: str) -> date:
     try:
         return date.fromisoformat(text.strip())
     except ValueError:
-        raise CliError(f"{flag} must be a date such as 2024-01-31, not {text!r}.") from None
+        raise CliError(f"{flag} must be a date such as 2024-01-31, not {shown(text)}.") from None
 
 
 def parse_money(text: str, flag: str) -> Money:
@@ -37,7 +36,7 @@ def parse_money(text: str, flag: str) -> Money:
     parts = text.split()
     if len(parts) != 2:
         raise CliError(
-            f'{flag} must be an amount and a currency such as "1000.00 USD", not {text!r}.'
+            f'{flag} must be an amount and a currency such as "1000.00 USD", not {shown(text)}.'
         )
     first, second = parts
     if first[:1].isalpha():
@@ -61,7 +60,7 @@ def parse_period(text: str, flag: str) -> Period:
     start, sep, end = text.partition("/")
     if not sep:
         raise CliError(
-            f"{flag} must be START/END dates such as 2024-01-01/2024-02-01, not {text!r}."
+            f"{flag} must be START/END dates such as 2024-01-01/2024-02-01, not {shown(text)}."
         )
     try:
         return Period(parse_date(start, flag), parse_date(end, flag))
@@ -70,15 +69,28 @@ def parse_period(text: str, flag: str) -> Period:
 
 
 def read_text(source: str) -> str:
-    """Read a path, or standard input for ``-``."""
+    """Read a path, or standard input for ``-``: UTF-8 text of at most
+    :data:`~revcycle.serialization.MAX_DOCUMENT_SIZE` characters (64 MiB)."""
+    from revcycle.serialization import MAX_DOCUMENT_SIZE  # a verb reading a file runs an engine
+
+    shown = repr(source) if not source.isprintable() else source
     try:
         if source == "-":
-            return sys.stdin.read()
-        return Path(source).read_text(encoding="utf-8")
+            # One character more than the limit, so that loads() names it for a longer input.
+            return sys.stdin.read(MAX_DOCUMENT_SIZE + 1)
+        path = Path(source)
+        if path.is_file() and path.stat().st_size > 4 * MAX_DOCUMENT_SIZE:
+            raise CliError(
+                f"cannot read {shown}: it is {path.stat().st_size:,} bytes long; revcycle reads "
+                f"JSON documents of at most {MAX_DOCUMENT_SIZE:,} characters (64 MiB)."
+            )
+        return path.read_text(encoding="utf-8")
     except OSError as error:
-        raise CliError(f"cannot read {source}: {error.strerror or error}.") from None
+        raise CliError(f"cannot read {shown}: {error.strerror or error}.") from None
     except UnicodeDecodeError as error:
-        raise CliError(f"cannot read {source}: it is not UTF-8 text ({error.reason}).") from None
+        raise CliError(f"cannot read {shown}: it is not UTF-8 text ({error.reason}).") from None
+    except ValueError:  # a NUL character: no file has such a name
+        raise CliError(f"cannot read {shown}: a path cannot hold a NUL character.") from None
 
 
 def read_json_argument(value: str) -> str:
@@ -91,7 +103,19 @@ def read_json_argument(value: str) -> str:
 
 def read_model(source: str, cls: type[T]) -> T:
     """Read a JSON document from a path (or ``-``) into a revcycle model."""
+    from revcycle.serialization import loads  # the JSON edge loads every engine
+
     return loads(read_text(source), cls)
+
+
+def one_line(error: BaseException) -> str:
+    """An error as the one line the command line prints: a :class:`StructureError`'s problems
+    joined with ``;``, and no line break from the message itself."""
+    if isinstance(error, StructureError) and error.messages:
+        text = f"{error.summary} {'; '.join(error.messages)}"
+    else:
+        text = str(error)
+    return " ".join(text.split("\n"))
 
 
 def add_verb(
@@ -119,7 +143,8 @@ def add_verb(
         if doc is None
         else argparse.RawDescriptionHelpFormatter,
     )
-    parser.set_defaults(handler=handler)
+    # The verb's own parser, for its usage errors (an unknown flag prints this verb's usage).
+    parser.set_defaults(handler=handler, parser=parser)
     return parser
 
 
@@ -141,6 +166,8 @@ def print_csv(result: Any) -> None:
     if to_records is None:
         raise CliError("this result is not a table; use --format json or table.")
     columns = getattr(result, "_table_columns", None)
+    from revcycle.serialization import dumps_csv
+
     sys.stdout.write(dumps_csv(to_records(), None if columns is None else list(columns())))
 
 
@@ -148,16 +175,26 @@ def read_tabular(source: str, cls: type[T], read_json: Callable[[str], T]) -> T:
     """A tabular document from a ``.csv`` path (:func:`~revcycle.serialization.loads_csv`),
     else its JSON text read by ``read_json``."""
     if source.lower().endswith(".csv"):
+        from revcycle.serialization import loads_csv
+
         return loads_csv(read_text(source), cls)
     return read_json(read_text(source))
 
 
 def print_json(obj: Any) -> None:
     """Write a revcycle value (or plain data) as JSON with ``schema_version`` on top."""
+    from revcycle.serialization import SCHEMA_VERSION, unstructure
+
     data = unstructure(obj)
     if isinstance(data, dict):
         data = {**data, "schema_version": SCHEMA_VERSION}
-    sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
+    text = json.dumps(data, indent=2, ensure_ascii=False)
+    try:
+        sys.stdout.write(text + "\n")
+    except UnicodeEncodeError:
+        # Text that standard output's encoding cannot write (a lone surrogate from a command
+        # line argument that was not UTF-8, or a terminal that is not UTF-8): JSON escapes.
+        sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=True) + "\n")
 
 
 def print_result(result: T, output: str, print_for_people: Callable[[T], object]) -> int:
@@ -203,3 +240,13 @@ def print_table(
     for row in rows:
         table.add_row(*(str(cell) for cell in row))
     target.print(table)
+
+
+def peek_json(text: str) -> object:
+    """The parsed document, only to choose which type to read it as (a list, a book, a priced
+    amendment); ``None`` when it does not parse — bad JSON, nesting too deep for the parser, an
+    integer past Python's limit — so that ``loads`` says what is wrong within its limits."""
+    try:
+        return json.loads(text)
+    except (ValueError, RecursionError):
+        return None

@@ -21,27 +21,26 @@ prints its segments and terms.
 from __future__ import annotations
 
 import argparse
-import json
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from revcycle._display import amount_text, number_text
-from revcycle.amendments import PricedAmendment
-from revcycle.catalog import Catalog
 from revcycle.cli._common import (
     add_format_argument,
     add_verb,
     console,
+    peek_json,
     print_result,
     print_table,
     read_json_argument,
     read_model,
     read_text,
 )
-from revcycle.contracts import BillingSettings, Contract
 from revcycle.errors import CliError
-from revcycle.quotes import Quote, price_quote
-from revcycle.serialization import loads
-from revcycle.usage import Meter
+
+
+if TYPE_CHECKING:
+    from revcycle.catalog import Catalog
+    from revcycle.contracts import Contract
 
 
 def register(subparsers: Any) -> None:
@@ -87,6 +86,8 @@ def read_catalog(args: argparse.Namespace, *sources: str) -> Catalog:
     input too."""
     if args.catalog == "-" and "-" in sources:
         raise CliError("only one input can be read from standard input.")
+    from revcycle.catalog import Catalog
+
     return read_model(args.catalog, Catalog)
 
 
@@ -98,20 +99,26 @@ def read_contract(source: str) -> Contract:
 def contract_from_text(text: str) -> Contract:
     """A contract from JSON ``text``: a contract document, or a priced amendment (the version
     it made), as ``revcycle amend`` writes it."""
+    from revcycle.amendments import PricedAmendment
+    from revcycle.contracts import Contract
+    from revcycle.serialization import loads
+
     if _is_priced(text):
         return loads(text, PricedAmendment).contract
     return loads(text, Contract)
 
 
 def _is_priced(text: str) -> bool:
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError:
-        return False  # loads() says what is wrong
+    data = peek_json(text)  # None when it does not parse: loads() says why
     return isinstance(data, dict) and "contract" in data and "versions" not in data
 
 
 def _handle(args: argparse.Namespace) -> int:
+    from revcycle.contracts import BillingSettings, Contract
+    from revcycle.quotes import Quote, price_quote
+    from revcycle.serialization import loads
+    from revcycle.usage import Meter
+
     catalog = read_catalog(args, args.quote)
     quote = read_model(args.quote, Quote)
     billing = (

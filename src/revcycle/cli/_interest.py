@@ -19,7 +19,7 @@ says otherwise. The JSON output is the :class:`~revcycle.receivables.ScheduleInt
 from __future__ import annotations
 
 import argparse
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from revcycle.cli._common import (
     add_format_argument,
@@ -34,8 +34,10 @@ from revcycle.cli._terms import add_schedule_arguments, build_schedule
 from revcycle.dates import DayCount
 from revcycle.interest import RatePeriod
 from revcycle.money import Percent
-from revcycle.receivables import ScheduleInterest, schedule_interest
-from revcycle.terms import Payment
+
+
+if TYPE_CHECKING:
+    from revcycle.receivables import ScheduleInterest
 
 
 def register(subparsers: Any) -> None:
@@ -65,6 +67,9 @@ def register(subparsers: Any) -> None:
 
 
 def _handle(args: argparse.Namespace) -> int:
+    from revcycle.receivables import schedule_interest
+    from revcycle.terms import Payment
+
     built = build_schedule(args)
     if built is None:
         return 2

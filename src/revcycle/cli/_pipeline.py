@@ -16,7 +16,7 @@ date; ``--period-end`` is exclusive.
 from __future__ import annotations
 
 import argparse
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from revcycle._display import amount_text, percent_text
 from revcycle.cli._common import (
@@ -30,8 +30,10 @@ from revcycle.cli._common import (
 )
 from revcycle.dates import Period
 from revcycle.errors import CliError
-from revcycle.pipeline import Pipeline, PipelineReport
-from revcycle.serialization import loads
+
+
+if TYPE_CHECKING:
+    from revcycle.pipeline import Pipeline, PipelineReport
 
 
 def register(subparsers: Any) -> None:
@@ -60,6 +62,8 @@ def register(subparsers: Any) -> None:
 def read_pipeline(source: str) -> Pipeline:
     """Read a pipeline document, a bare JSON list of opportunities, or a CSV file of them
     (a ``.csv`` path), from a path or ``-``."""
+    from revcycle.pipeline import Pipeline
+    from revcycle.serialization import loads
 
     def read_json(text: str) -> Pipeline:
         if text.lstrip().startswith("["):

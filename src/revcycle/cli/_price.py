@@ -16,10 +16,9 @@ prints every line's waterfall with the reason of each step.
 from __future__ import annotations
 
 import argparse
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from revcycle._display import number_text
-from revcycle.catalog import Catalog
 from revcycle.cli._common import (
     add_format_argument,
     add_verb,
@@ -29,7 +28,10 @@ from revcycle.cli._common import (
     read_model,
 )
 from revcycle.errors import CliError
-from revcycle.quotes import PricedQuote, Quote, price_quote
+
+
+if TYPE_CHECKING:
+    from revcycle.quotes import PricedQuote
 
 
 def register(subparsers: Any) -> None:
@@ -52,6 +54,9 @@ def register(subparsers: Any) -> None:
 
 
 def _handle(args: argparse.Namespace) -> int:
+    from revcycle.catalog import Catalog
+    from revcycle.quotes import Quote, price_quote
+
     if args.quote == "-" and args.catalog == "-":
         raise CliError("only one of QUOTE.json and --catalog can be read from standard input.")
     quote = read_model(args.quote, Quote)

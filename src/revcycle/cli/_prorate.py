@@ -17,7 +17,7 @@ the same request as JSON: ``{"start": ..., "end": ..., "per": "P1Y", "method":
 from __future__ import annotations
 
 import argparse
-from datetime import date, timedelta
+from datetime import date
 from fractions import Fraction
 from typing import Any
 
@@ -44,7 +44,6 @@ from revcycle.proration import (
     period_fraction_detail,
     term_multiplier_detail,
 )
-from revcycle.serialization import unstructure
 
 
 @attrs.frozen(kw_only=True)
@@ -89,7 +88,7 @@ def _request(args: argparse.Namespace) -> ProrationRequest:
     if args.end is not None:
         end = parse_date(args.end, "--end")
     else:
-        end = parse_date(args.last_day, "--last-day") + timedelta(days=1)
+        end = Period.inclusive(start, parse_date(args.last_day, "--last-day")).end
     full = None
     if args.full_start is not None or args.full_end is not None:
         if args.full_start is None or args.full_end is None:
@@ -117,6 +116,8 @@ def prorate(request: ProrationRequest) -> Proration:
 
 
 def _handle(args: argparse.Namespace) -> int:
+    from revcycle.serialization import unstructure
+
     request = _request(args)
     result = prorate(request)
     prorated = None if request.amount is None else result.apply(request.amount)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import argparse
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 import attrs
 
@@ -18,16 +18,14 @@ from revcycle.cli._common import (
     read_text,
 )
 from revcycle.errors import CliError
-from revcycle.serialization import UsageEventsDocument, loads, loads_csv
-from revcycle.usage import (
-    Aggregation,
-    AnyUsageModel,
-    Meter,
-    UsageCharge,
-    UsageEvent,
-    UsageRating,
-    rate_usage,
-)
+
+
+if TYPE_CHECKING:
+    from revcycle.usage import AnyUsageModel, UsageCharge, UsageEvent, UsageRating
+
+# revcycle.usage.Aggregation's values, written out so that `revcycle rate --help` imports no
+# engine (tests/test_startup.py checks that they agree).
+AGGREGATIONS = ("sum", "count", "max", "unique_count", "latest", "time_weighted_sum")
 
 
 @attrs.frozen
@@ -67,7 +65,7 @@ def register(subparsers: Any) -> None:
     source.add_argument("--metric", help="the metric of a single charge")
     parser.add_argument(
         "--aggregation",
-        choices=[a.value for a in Aggregation],
+        choices=AGGREGATIONS,
         help="how the single charge's meter aggregates (default sum)",
     )
     parser.add_argument("--unique-property", help="the property a unique_count meter counts")
@@ -86,6 +84,9 @@ def register(subparsers: Any) -> None:
 
 def read_events(source: str) -> tuple[UsageEvent, ...]:
     """Usage events from a path (or ``-``): ``{"events": [...]}``, a bare list or a CSV file."""
+    from revcycle.serialization import UsageEventsDocument, loads, loads_csv
+
+    _resolve_documents()
     if source.lower().endswith(".csv"):
         return loads_csv(read_text(source), UsageEventsDocument).events
     text = read_text(source)
@@ -95,10 +96,22 @@ def read_events(source: str) -> tuple[UsageEvent, ...]:
     return loads(text, _Events).events
 
 
-_MODEL: Any = AnyUsageModel  # a union, which loads() reads through its "type" tag
+def _resolve_documents() -> None:
+    """Resolve the documents' field types, which name the usage engine's classes (imported
+    here, when a verb runs, rather than with the module)."""
+    from revcycle.usage import UsageCharge, UsageEvent
+
+    names = {"UsageCharge": UsageCharge, "UsageEvent": UsageEvent}
+    attrs.resolve_types(_Events, localns=names)
+    attrs.resolve_types(_Plan, localns=names)
 
 
 def _charges(args: argparse.Namespace) -> tuple[UsageCharge, ...]:
+    from revcycle.serialization import loads
+    from revcycle.usage import AnyUsageModel, Meter, UsageCharge
+
+    _resolve_documents()
+    model_type: Any = AnyUsageModel  # a union, which loads() reads through its "type" tag
     parser: argparse.ArgumentParser = args.parser
     meter_flags = [
         flag
@@ -121,13 +134,13 @@ def _charges(args: argparse.Namespace) -> tuple[UsageCharge, ...]:
             "give --plan PLAN.json, or --price MODEL.json with --meter METER.json or with "
             "--metric (and --aggregation)."
         )
-    model: AnyUsageModel = loads(read_json_argument(args.price), _MODEL)
+    model: AnyUsageModel = loads(read_json_argument(args.price), model_type)
     if args.meter:
         meter = loads(read_json_argument(args.meter), Meter)
     else:
         meter = Meter(
             args.metric,
-            args.aggregation or Aggregation.SUM,
+            args.aggregation or "sum",
             unique_property=args.unique_property,
             group_by=args.group_by,
         )
@@ -135,6 +148,8 @@ def _charges(args: argparse.Namespace) -> tuple[UsageCharge, ...]:
 
 
 def _handle(args: argparse.Namespace) -> int:
+    from revcycle.usage import rate_usage
+
     period = parse_period(args.period, "--period")
     full = None if args.full_period is None else parse_period(args.full_period, "--full-period")
     charges = _charges(args)

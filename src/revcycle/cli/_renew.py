@@ -20,7 +20,7 @@ it is the renewal contract of that id, signed from the renewal quote and renewin
 from __future__ import annotations
 
 import argparse
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from revcycle._display import number_text
 from revcycle.cli._common import (
@@ -38,11 +38,16 @@ from revcycle.cli._contract import (
     read_contract,
 )
 from revcycle.cli._price import print_totals
-from revcycle.contracts import Contract
 from revcycle.errors import CliError
 from revcycle.money import Percent
-from revcycle.quotes import PricedQuote, StepName
-from revcycle.renewals import RenewalPricing, renew
+
+
+if TYPE_CHECKING:
+    from revcycle.quotes import PricedQuote
+
+# revcycle.renewals.RenewalPricing's values, written out so that `revcycle renew --help` imports
+# no engine (tests/test_startup.py checks that they agree).
+PRICINGS = ("same", "uplift", "list")
 
 
 def register(subparsers: Any) -> None:
@@ -53,8 +58,8 @@ def register(subparsers: Any) -> None:
     add_catalog_argument(parser)
     parser.add_argument(
         "--pricing",
-        choices=[p.value for p in RenewalPricing],
-        default=RenewalPricing.SAME.value,
+        choices=PRICINGS,
+        default="same",
         help="same (locked prices, the default), uplift (locked × (1 + uplift)) or list",
     )
     parser.add_argument("--uplift", metavar="PERCENT", help="the uplift in percent, such as 7")
@@ -71,6 +76,9 @@ def register(subparsers: Any) -> None:
 
 
 def _handle(args: argparse.Namespace) -> int:
+    from revcycle.contracts import Contract
+    from revcycle.renewals import RenewalPricing, renew
+
     if args.pricing == RenewalPricing.UPLIFT.value and args.uplift is None:
         raise CliError("--pricing uplift needs the uplift: give --uplift PERCENT, such as 7.")
     catalog = read_catalog(args, args.contract)
@@ -89,6 +97,8 @@ def _handle(args: argparse.Namespace) -> int:
 
 def print_renewal(renewal: PricedQuote, out: Any = None) -> None:
     """Print a renewal quote's lines and totals for people (the CLI and the demo)."""
+    from revcycle.quotes import StepName
+
     out = out or console()
     quote = renewal.quote
     places = quote.currency.minor_units

@@ -22,8 +22,7 @@ import sys
 from typing import Any
 
 from revcycle.cli._common import add_verb
-from revcycle.errors import CliError
-from revcycle.serialization import DOCUMENTS, json_schema
+from revcycle.errors import CliError, shown
 
 
 def register(subparsers: Any) -> None:
@@ -37,20 +36,26 @@ def register(subparsers: Any) -> None:
 def document_name(text: str) -> str:
     """The document name ``text`` stands for: ``PricedQuote``, ``priced_quote`` and
     ``priced-quote`` are one name."""
+    from revcycle.serialization import DOCUMENTS  # the JSON edge, imported when the verb runs
+
     dashed = re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "-", text.strip()).replace("_", "-").lower()
     if dashed not in DOCUMENTS:
         known = ", ".join(DOCUMENTS)
-        raise CliError(f"there is no document named {text!r}; the documents are: {known}.")
+        raise CliError(f"there is no document named {shown(text)}; the documents are: {known}.")
     return dashed
 
 
 def schema_of(name: str) -> dict[str, Any]:
     """The published schema of the document ``name``, titled by that name."""
+    from revcycle.serialization import DOCUMENTS, json_schema
+
     schema = json_schema(DOCUMENTS[name], title=name)
     return {"$id": f"urn:revcycle:schema:{name}", **schema}
 
 
 def _handle(args: argparse.Namespace) -> int:
+    from revcycle.serialization import DOCUMENTS
+
     if args.list:
         sys.stdout.write("\n".join(DOCUMENTS) + "\n")
         return 0

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import argparse
 import sys
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from revcycle.calendars import (
     WEEKENDS,
@@ -41,7 +41,10 @@ from revcycle.cli._common import (
     print_result,
     print_table,
 )
-from revcycle.terms import PaymentSchedule, PaymentTerms
+
+
+if TYPE_CHECKING:
+    from revcycle.terms import PaymentSchedule, PaymentTerms
 
 
 def register(subparsers: Any) -> None:
@@ -96,6 +99,8 @@ def add_schedule_arguments(parser: argparse.ArgumentParser) -> None:
 def build_schedule(args: argparse.Namespace) -> tuple[PaymentTerms, PaymentSchedule] | None:
     """The terms and the schedule of the invoice as issued; ``None`` after printing a usage
     error (exit 2)."""
+    from revcycle.terms import PaymentTerms
+
     calendar_option = "--holidays" if args.holidays else "--market" if args.market else None
     if calendar_option and not args.adjust:
         # A usage error (exit 2, like argparse's own), not a domain error.

@@ -17,7 +17,7 @@ import attrs
 
 from revcycle._validate import check_day, check_type, check_whole, to_choice
 from revcycle.dates import Duration
-from revcycle.errors import RevcycleTypeError, ValidationError
+from revcycle.errors import RevcycleTypeError, ValidationError, shown
 from revcycle.proration import PERIOD_METHODS, ProrationMethod
 
 
@@ -208,7 +208,7 @@ prorated (daily); the last piece trued up to the contracted total'
           as billed at zero and a later credit over it is zero.
         """
         if not isinstance(prorate, bool):
-            raise RevcycleTypeError(f"prorate must be True or False, not {prorate!r}.")
+            raise RevcycleTypeError(f"prorate must be True or False, not {shown(prorate)}.")
         return cls(
             frequency=frequency,
             anchor=anchor,
@@ -252,9 +252,11 @@ prorated (daily); the last piece trued up to the contracted total'
         """
         for name, flag in (("calendar", calendar), ("pay_in_advance", pay_in_advance)):
             if not isinstance(flag, bool):
-                raise RevcycleTypeError(f"{name} must be True or False, not {flag!r}.")
+                raise RevcycleTypeError(f"{name} must be True or False, not {shown(flag)}.")
         if not isinstance(frequency, Duration):
-            raise RevcycleTypeError(f"A billing frequency must be a Duration, not {frequency!r}.")
+            raise RevcycleTypeError(
+                f"A billing frequency must be a Duration, not {shown(frequency)}."
+            )
         anchor: date | None = None
         day: int | None = None
         if calendar:

@@ -25,6 +25,7 @@ from revcycle._display import (
 from revcycle._numbers import CTX, ZERO, fraction_to_decimal, plain
 from revcycle._validate import (
     Validator,
+    check_arguments,
     check_day,
     check_text,
     check_type,
@@ -47,6 +48,7 @@ from revcycle.errors import (
     RevcycleTypeError,
     UnknownCodeError,
     ValidationError,
+    shown,
 )
 from revcycle.money import Currency, Money, Percent, Rounding, check_percent_range, to_currency
 from revcycle.proration import TERM_METHODS, ProrationMethod, term_multiplier_detail
@@ -89,7 +91,7 @@ def _check_contract(what: str) -> Validator:
     # Contract is looked up when the check runs: it is the class being defined.
     def check(_: object, __: object, value: object) -> None:
         if value is not None and not isinstance(value, Contract):
-            raise RevcycleTypeError(f"{what} must be a Contract or None, not {value!r}.")
+            raise RevcycleTypeError(f"{what} must be a Contract or None, not {shown(value)}.")
 
     return check
 
@@ -194,7 +196,9 @@ class Contract(TypedRows):
                 gathered = _gather(self)
                 object.__setattr__(self, "subscriptions", gathered)
                 return gathered
-            raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
+            raise AttributeError(
+                f"{shown(type(self).__name__)} object has no attribute {shown(name)}"
+            )
 
     def __attrs_post_init__(self) -> None:
         if self.billing.anchor is None:
@@ -284,10 +288,10 @@ class Contract(TypedRows):
             if segment.id == id:
                 return segment
         raise UnknownCodeError(
-            f"Contract {self.id} (version {self.version}) has no subscription {id!r}; its "
+            f"Contract {self.id} (version {self.version}) has no subscription {shown(id)}; its "
             f"segments are {self.subscriptions[0].id} to {self.subscriptions[-1].id}."
             if self.subscriptions
-            else f"Contract {self.id} has no subscriptions, so none is {id!r}."
+            else f"Contract {self.id} has no subscriptions, so none is {shown(id)}."
         )
 
     def subscriptions_on(self, day: date) -> tuple[Subscription, ...]:
@@ -302,7 +306,9 @@ class Contract(TypedRows):
         segments = self.segments_of(sku)
         if not segments:
             skus = ", ".join(sorted(self.skus)) or "none"
-            raise UnknownCodeError(f"Contract {self.id} has no sku {sku!r}; its skus are {skus}.")
+            raise UnknownCodeError(
+                f"Contract {self.id} has no sku {shown(sku)}; its skus are {skus}."
+            )
         require_day(on, "A day")
         held = ZERO
         for segment in segments:
@@ -366,10 +372,12 @@ class Contract(TypedRows):
         <revcycle.quotes.PricedQuote.unit_prices_per_term>`).
         """
         if not isinstance(priced, PricedQuote):
-            raise RevcycleTypeError(f"Contract.from_quote() needs a PricedQuote, not {priced!r}.")
+            raise RevcycleTypeError(
+                f"Contract.from_quote() needs a PricedQuote, not {shown(priced)}."
+            )
         require_text(id, "A contract id")
         if renews is not None and not isinstance(renews, Contract):
-            raise RevcycleTypeError(f"renews must be a Contract or None, not {renews!r}.")
+            raise RevcycleTypeError(f"renews must be a Contract or None, not {shown(renews)}.")
         quote = priced.quote
         pending = priced.pending_approvals
         if pending:
@@ -426,7 +434,9 @@ class Contract(TypedRows):
         (and read from JSON) in time and memory that grow with what it adds.
         """
         if not isinstance(amendment, Amendment):
-            raise RevcycleTypeError(f"An amended version needs an Amendment, not {amendment!r}.")
+            raise RevcycleTypeError(
+                f"An amended version needs an Amendment, not {shown(amendment)}."
+            )
         new_segments = require_sequence(added, "Added segments", kind=Subscription)
         new_lines = _to_lines(lines)
         later = _new_version(
@@ -658,9 +668,9 @@ def _check_version(contract: Contract, first: int) -> None:
             if getattr(contract, name) != getattr(previous, name):
                 raise ValidationError(
                     f"Contract {cid} version {version} changes {name}, which every version "
-                    f"shares with the first ({getattr(previous, name)!r})."
+                    f"shares with the first ({shown(getattr(previous, name))})."
                 )
-        check_effective_date(previous, amendment.effective_date)
+        _check_effective_date(previous, amendment.effective_date)
     origin = "quote" if previous is None else f"amendment:{version}"
     added = contract._added
     period = contract.period
@@ -668,7 +678,7 @@ def _check_version(contract: Contract, first: int) -> None:
         if segment.id != f"{cid}-{number}":
             raise ValidationError(
                 f"Contract {cid}'s segment number {number} must have the id {cid}-{number} "
-                f"(ids count segments in order of creation), not {segment.id!r}."
+                f"(ids count segments in order of creation), not {shown(segment.id)}."
             )
         if segment.currency != contract.currency:
             raise CurrencyMismatchError(
@@ -683,7 +693,7 @@ def _check_version(contract: Contract, first: int) -> None:
         if segment.origin != origin:
             raise ValidationError(
                 f"Segment {segment.id} was made by version {version}, so its origin is "
-                f"{origin!r}, not {segment.origin!r}."
+                f"{shown(origin)}, not {shown(segment.origin)}."
             )
     made = [line.subscription_id for line in contract.amendment_lines]
     if previous is not None and made != [segment.id for segment in added]:
@@ -709,9 +719,14 @@ def _check_version(contract: Contract, first: int) -> None:
         )
 
 
+@check_arguments
 def check_effective_date(contract: Contract, effective: date) -> None:
     """Refuse an amendment of ``contract`` effective on ``effective``: outside the contract's
     term (its start to its inclusive end) or before the amendment that made ``contract``."""
+    _check_effective_date(contract, effective)
+
+
+def _check_effective_date(contract: Contract, effective: date) -> None:
     require_day(effective, "An amendment's effective date")
     if not contract.start_date <= effective <= contract.end_date:
         raise ValidationError(

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from revcycle.errors import RevcycleTypeError, ValidationError
+from revcycle.errors import RevcycleTypeError, ValidationError, shown
 from revcycle.terms import PaymentTerms
 from revcycle.usage import Meter
 
@@ -26,8 +26,8 @@ def payment_terms_of(
     ]
     if len(found) == 2 and found[0][1] != found[1][1]:
         raise ValidationError(
-            f"Contract {cid} has two payment terms that disagree: {found[0][1].describe()!r} "
-            f"on the quote and {found[1][1].describe()!r} given; pass the quote's or none."
+            f"Contract {cid} has two payment terms that disagree: {shown(found[0][1].describe())} "
+            f"on the quote and {shown(found[1][1].describe())} given; pass the quote's or none."
         )
     if found:
         return found[0][1]
@@ -43,7 +43,7 @@ def payment_terms_of(
 def _parse_terms(text: object, source: str) -> PaymentTerms:
     if not isinstance(text, str):
         raise RevcycleTypeError(
-            f"Payment terms from {source} must be a PaymentTerms or text, not {text!r}."
+            f"Payment terms from {source} must be a PaymentTerms or text, not {shown(text)}."
         )
     return PaymentTerms.parse(text)
 
@@ -61,13 +61,15 @@ def meters_of(
             return {}
         return {sku: meter for sku, meter in renewed.items() if sku in usage}
     if not isinstance(given, Mapping):
-        raise RevcycleTypeError(f"meters must map a usage sku to its Meter, not {given!r}.")
+        raise RevcycleTypeError(f"meters must map a usage sku to its Meter, not {shown(given)}.")
     for sku, meter in given.items():
         if not isinstance(meter, Meter):
-            raise RevcycleTypeError(f"The meter of {sku!r} must be a Meter, not {meter!r}.")
+            raise RevcycleTypeError(
+                f"The meter of {shown(sku)} must be a Meter, not {shown(meter)}."
+            )
         if sku not in usage:
             raise ValidationError(
-                f"Contract {cid} has a meter for {sku!r}, which is not a usage line of the "
+                f"Contract {cid} has a meter for {shown(sku)}, which is not a usage line of the "
                 f"quote (its usage lines: {', '.join(usage) or 'none'})."
             )
     return given

@@ -14,10 +14,17 @@ from typing import Final, final
 import attrs
 
 from revcycle._numbers import DecimalLike, to_decimal
-from revcycle._validate import Validator, check_text, check_type, to_choice
+from revcycle._validate import (
+    Validator,
+    check_arguments,
+    check_text,
+    check_type,
+    require_day,
+    to_choice,
+)
 from revcycle.catalog import ChargeKind
 from revcycle.dates import Duration, Period
-from revcycle.errors import CurrencyMismatchError, RevcycleTypeError, ValidationError
+from revcycle.errors import CurrencyMismatchError, RevcycleTypeError, ValidationError, shown
 from revcycle.money import Currency, Money
 from revcycle.pricing import AnyPricingModel, Discount
 from revcycle.quotes import PricedLine
@@ -41,11 +48,11 @@ def _check_money(what: str) -> Validator:
 
 def _check_origin(_: object, __: object, value: str) -> None:
     if not isinstance(value, str):
-        raise RevcycleTypeError(f"A subscription's origin must be a str, not {value!r}.")
+        raise RevcycleTypeError(f"A subscription's origin must be a str, not {shown(value)}.")
     if _ORIGIN.fullmatch(value) is None:
         raise ValidationError(
             f"A subscription's origin is 'quote' or 'amendment:N' (N the version the amendment "
-            f"made, from 2), not {value!r}."
+            f"made, from 2), not {shown(value)}."
         )
 
 
@@ -117,6 +124,7 @@ class Subscription:
             )
 
     @classmethod
+    @check_arguments
     def from_line(
         cls,
         line: PricedLine,
@@ -156,4 +164,4 @@ class Subscription:
 
     def covers(self, day: date) -> bool:
         """True when ``day`` lies in the segment's period."""
-        return self.period.start <= day < self.period.end
+        return self.period.start <= require_day(day, "A day") < self.period.end

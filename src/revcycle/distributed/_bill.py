@@ -43,7 +43,7 @@ from revcycle.distributed._tables import (
     orders,
     to_table,
 )
-from revcycle.errors import RevcycleTypeError, ValidationError
+from revcycle.errors import RevcycleTypeError, ValidationError, shown
 from revcycle.money import Money
 from revcycle.usage import UsageEvent
 
@@ -73,16 +73,18 @@ def _tag(part: Sequence[Any], number: int, kind: int, slots: int) -> list[_Tagge
         if kind == _CONTRACT:
             if not isinstance(record, Contract):
                 raise RevcycleTypeError(
-                    f"bill() contracts must hold Contract values, not {record!r}."
+                    f"bill() contracts must hold Contract values, not {shown(record)}."
                 )
             key = record.account
         elif kind == _ISSUED:
             if not isinstance(record, Invoice):
-                raise RevcycleTypeError(f"bill() issued must hold Invoice values, not {record!r}.")
+                raise RevcycleTypeError(
+                    f"bill() issued must hold Invoice values, not {shown(record)}."
+                )
             key = record.account
         else:
             if not isinstance(record, UsageEvent):
-                raise RevcycleTypeError(f"usage must hold UsageEvent values, not {record!r}.")
+                raise RevcycleTypeError(f"usage must hold UsageEvent values, not {shown(record)}.")
             key = record.id  # first by id: every occurrence of an id meets in one partition
         tagged.append((slot(key, slots), kind, (number, position), record))
     return tagged

@@ -13,7 +13,7 @@ from os import PathLike
 from typing import Any, Final
 
 from revcycle._validate import require_extra
-from revcycle.errors import RevcycleTypeError
+from revcycle.errors import RevcycleTypeError, shown
 
 
 FEATURE: Final = "revcycle.distributed"
@@ -59,7 +59,7 @@ def resolve_client(client: object) -> Any:
             return None
     if not isinstance(client, dist.Client):
         raise RevcycleTypeError(
-            f"client must be a dask.distributed Client or None, not {client!r}."
+            f"client must be a dask.distributed Client or None, not {shown(client)}."
         )
     return client
 
@@ -99,7 +99,7 @@ def as_bag(values: Iterable[Any], what: str, partitions: int | None = None) -> A
     if is_bag(values):
         return values
     if isinstance(values, str | bytes) or not isinstance(values, Iterable):
-        raise RevcycleTypeError(f"{what} must be a sequence or a Dask bag, not {values!r}.")
+        raise RevcycleTypeError(f"{what} must be a sequence or a Dask bag, not {shown(values)}.")
     items = list(values)
     count = partitions or default_partitions(len(items))
     return bags().from_sequence(items, npartitions=max(1, min(count, len(items) or 1)))

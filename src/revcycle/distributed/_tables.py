@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any, Final
 
 from revcycle._validate import require_extra
 from revcycle.distributed._dask import FEATURE, ORDER, ROW_BITS
-from revcycle.errors import ValidationError
+from revcycle.errors import ValidationError, shown
 from revcycle.usage import UsageEvent
 
 
@@ -92,9 +92,11 @@ def check_rows(table: pa.Table) -> None:
             continue
         column = table.column(name)
         if column.null_count:
-            raise ValidationError(f"The usage table's {name!r} column must not hold nulls.")
+            raise ValidationError(f"The usage table's {shown(name)} column must not hold nulls.")
         if name in _TEXT and len(column) and pc.min(pc.binary_length(column)).as_py() == 0:
-            raise ValidationError(f"The usage table's {name!r} column must not hold empty strings.")
+            raise ValidationError(
+                f"The usage table's {shown(name)} column must not hold empty strings."
+            )
 
 
 def first_occurrences(table: pa.Table) -> Any:

@@ -47,7 +47,7 @@ from revcycle.distributed._tables import (
     to_frame,
     to_table,
 )
-from revcycle.errors import RevcycleTypeError
+from revcycle.errors import RevcycleTypeError, shown
 from revcycle.usage import (
     RatedCharge,
     UsageCharge,
@@ -92,7 +92,7 @@ def _charge_list(charges: Iterable[UsageCharge] | UsageCharge) -> list[UsageChar
     given: object = charges
     if isinstance(given, str | bytes) or not isinstance(given, Iterable):
         raise RevcycleTypeError(
-            f"The charges must be a UsageCharge or a list of them, not {charges!r}."
+            f"The charges must be a UsageCharge or a list of them, not {shown(charges)}."
         )
     return list(charges)
 
@@ -212,7 +212,7 @@ def source_frame(source: Any) -> tuple[Any, pa.Schema | None]:
     if is_frame(source):
         return source, frame_schema(source._meta)
     raise RevcycleTypeError(
-        f"Usage must come from a Parquet path or a Dask dataframe, not {source!r}."
+        f"Usage must come from a Parquet path or a Dask dataframe, not {shown(source)}."
     )
 
 

@@ -24,13 +24,14 @@ from revcycle._display import (
     percent_text,
 )
 from revcycle._numbers import CTX, ZERO
-from revcycle._validate import check_text, check_type, require_sequence, to_choice
+from revcycle._validate import check_arguments, check_text, check_type, require_sequence, to_choice
 from revcycle.dates import Period
 from revcycle.errors import (
     CurrencyMismatchError,
     RevcycleTypeError,
     UnknownCodeError,
     ValidationError,
+    shown,
 )
 from revcycle.money import Currency, Money
 
@@ -114,7 +115,7 @@ def _to_accounts(value: Iterable[AccountArr]) -> tuple[AccountArr, ...]:
 
 def _check_period(_: object, __: object, value: Any) -> None:
     if not isinstance(value, Period):
-        raise RevcycleTypeError(f"An ARR bridge's period must be a Period, not {value!r}.")
+        raise RevcycleTypeError(f"An ARR bridge's period must be a Period, not {shown(value)}.")
 
 
 # The movements and the figure of an account each one sums (the others count zero).
@@ -241,7 +242,7 @@ class ArrBridge(TypedRows):
             if row.account == name:
                 return row
         raise UnknownCodeError(
-            f"Account {name!r} has no ARR on {self._opening_day()} nor on "
+            f"Account {shown(name)} has no ARR on {self._opening_day()} nor on "
             f"{self.period.last_day.isoformat()}, so it has no movement in this bridge."
         )
 
@@ -253,6 +254,7 @@ class ArrBridge(TypedRows):
             counts[row.movement] += 1
         return counts
 
+    @check_arguments
     def explain(self, *, accounts: int = 20) -> str:
         """The bridge for people: each movement with how many accounts made it, the
         retention ratios, then the ``accounts`` largest account movements."""

@@ -12,11 +12,11 @@ from fractions import Fraction
 from typing import Final
 
 from revcycle._numbers import CTX, ZERO
-from revcycle._validate import require_day, trusted
+from revcycle._validate import check_arguments, require_day, trusted
 from revcycle.catalog import ChargeKind
 from revcycle.contracts import Contract
 from revcycle.dates import Duration, Period
-from revcycle.errors import CurrencyMismatchError, RevcycleTypeError, ValidationError
+from revcycle.errors import CurrencyMismatchError, RevcycleTypeError, ValidationError, shown
 from revcycle.metrics._bridge import SUMS, AccountArr, ArrBridge, ArrMovement, classify, movements
 from revcycle.money import Currency, ExchangeRates, Money
 
@@ -30,6 +30,7 @@ _ONE_DAY: Final = timedelta(days=1)
 _Key = tuple[str, str, Decimal, int]
 
 
+@check_arguments
 def months_in(term: Duration) -> Fraction:
     """The months in a pricing term: its years and months, and its weeks and days at 365/12
     days a month (``P30D`` is 360/365 of a month).
@@ -53,15 +54,18 @@ class _Book:
         given: object = contracts  # checked as it came, whatever the annotation promises
         if isinstance(given, Contract) or not isinstance(given, Iterable):
             raise RevcycleTypeError(
-                f"The metrics read a book of contracts (a list of Contract), not {contracts!r}."
+                f"The metrics read a book of contracts (a list of Contract), not "
+                f"{shown(contracts)}."
             )
         if rates is not None and not isinstance(rates, ExchangeRates):
-            raise RevcycleTypeError(f"rates must be an ExchangeRates or None, not {rates!r}.")
+            raise RevcycleTypeError(f"rates must be an ExchangeRates or None, not {shown(rates)}.")
         book = tuple(contracts)
         by_id: dict[str, Contract] = {}
         for contract in book:
             if not isinstance(contract, Contract):
-                raise RevcycleTypeError(f"A book of contracts holds Contracts, not {contract!r}.")
+                raise RevcycleTypeError(
+                    f"A book of contracts holds Contracts, not {shown(contract)}."
+                )
             if contract.id in by_id:
                 raise ValidationError(
                     f"Contract {contract.id} is in the book twice; pass each contract once, at "
@@ -231,6 +235,7 @@ def _day(on: object) -> date:
     return require_day(on, "The day of a metric")
 
 
+@check_arguments
 def mrr(
     contracts: Iterable[Contract],
     on: date,
@@ -248,6 +253,7 @@ def mrr(
     return _revenue(contracts, on, currency, rates, 1)
 
 
+@check_arguments
 def arr(
     contracts: Iterable[Contract],
     on: date,
@@ -291,6 +297,7 @@ _new_bridge: Final = trusted(
 )
 
 
+@check_arguments
 def arr_bridge(
     contracts: Iterable[Contract],
     period: Period,
@@ -306,8 +313,6 @@ def arr_bridge(
     are one account's ARR, so a renewal is an expansion, a contraction or no movement — never
     churn and new.
     """
-    if not isinstance(period, Period):
-        raise RevcycleTypeError(f"arr_bridge() needs a Period, not {period!r}.")
     if period.start == date.min:
         raise ValidationError(
             f"An ARR bridge opens on the day before its period, and {period} starts on the "
@@ -342,6 +347,7 @@ def arr_bridge(
     return _new_bridge(*money, period, tuple(rows))
 
 
+@check_arguments
 def net_revenue_retention(
     contracts: Iterable[Contract],
     period: Period,
@@ -356,6 +362,7 @@ def net_revenue_retention(
     return bridge.net_revenue_retention
 
 
+@check_arguments
 def gross_revenue_retention(
     contracts: Iterable[Contract],
     period: Period,

@@ -29,13 +29,23 @@ from revcycle.money._currency import Currency
 from revcycle.money._currency import to_currency as to_currency
 from revcycle.money._exchange import ExchangeRates
 from revcycle.money._money import HALF_UP as HALF_UP
-from revcycle.money._money import Money, Rounding, RoundingMode, allocate, total
+from revcycle.money._money import (
+    MAX_SPLIT_PARTS,
+    MIN_ROUNDING_PLACES,
+    Money,
+    Rounding,
+    RoundingMode,
+    allocate,
+    total,
+)
 from revcycle.money._percent import Percent
 from revcycle.money._percent import check_percent_range as check_percent_range
 from revcycle.money._percent import settled_percent as settled_percent
 
 
 __all__ = [
+    "MAX_SPLIT_PARTS",
+    "MIN_ROUNDING_PLACES",
     "AllocationPolicy",
     "Currency",
     "ExchangeRates",

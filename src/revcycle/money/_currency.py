@@ -6,20 +6,22 @@ Re-exported by :mod:`revcycle.money`; import from there.
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Final, final
+from typing import TYPE_CHECKING, Final, final
 
 import attrs
-import babel
-import babel.numbers
 
 from revcycle._iso4217 import MINOR_UNITS, NO_MINOR_UNIT
-from revcycle.errors import RevcycleTypeError, UnknownCodeError
+from revcycle.errors import RevcycleTypeError, UnknownCodeError, shown
+
+
+if TYPE_CHECKING:
+    import babel
 
 
 def _check_code(_: object, __: object, code: str) -> None:
     if not isinstance(code, str):
         raise RevcycleTypeError(
-            f"A currency code must be a three-letter str such as 'USD', not {code!r}."
+            f"A currency code must be a three-letter str such as 'USD', not {shown(code)}."
         )
     if code not in MINOR_UNITS:
         raise _unknown_currency(code)
@@ -28,11 +30,11 @@ def _check_code(_: object, __: object, code: str) -> None:
 def _unknown_currency(code: object) -> UnknownCodeError:
     if isinstance(code, str) and code.upper() in NO_MINOR_UNIT:
         return UnknownCodeError(
-            f"Currency code {code!r} is an ISO 4217 code with no minor unit (a metal, fund or "
+            f"Currency code {shown(code)} is an ISO 4217 code with no minor unit (a metal, fund or "
             "testing code); revcycle amounts need a currency with a minor unit, such as 'USD'."
         )
     return UnknownCodeError(
-        f"Unknown currency code {code!r}; expected an active ISO 4217 code such as 'USD'."
+        f"Unknown currency code {shown(code)}; expected an active ISO 4217 code such as 'USD'."
     )
 
 
@@ -73,7 +75,7 @@ class Currency:
                 raise _unknown_currency(value)
             return found
         raise RevcycleTypeError(
-            f"A currency must be a Currency or an ISO 4217 code string, not {value!r}."
+            f"A currency must be a Currency or an ISO 4217 code string, not {shown(value)}."
         )
 
     @property
@@ -88,14 +90,18 @@ class Currency:
 
     def name(self, locale: str = "en") -> str:
         """The currency's display name in ``locale`` (from Babel's CLDR data)."""
+        import babel.numbers  # Babel loads when a name is asked for, not with every Money
+
         return str(babel.numbers.get_currency_name(self.code, locale=_locale(locale)))
 
     def symbol(self, locale: str = "en_US") -> str:
         """The currency's symbol in ``locale`` (``'$'`` for USD in ``en_US``)."""
+        import babel.numbers
+
         return str(babel.numbers.get_currency_symbol(self.code, locale=_locale(locale)))
 
     def __repr__(self) -> str:
-        return f"Currency({self.code!r})"
+        return f"Currency({shown(self.code)})"
 
     def __str__(self) -> str:
         return self.code
@@ -106,11 +112,17 @@ _CURRENCIES: Final = {code: Currency(code) for code in MINOR_UNITS}
 
 
 def _locale(name: str) -> babel.Locale:
+    if not isinstance(name, str):
+        raise RevcycleTypeError(
+            f"A locale must be a CLDR locale identifier such as 'en_US', not {shown(name)}."
+        )
+    import babel
+
     try:
         return babel.Locale.parse(name)
     except (ValueError, TypeError, babel.UnknownLocaleError):
         raise UnknownCodeError(
-            f"Unknown locale {name!r}; expected a CLDR locale identifier such as 'en_US'."
+            f"Unknown locale {shown(name)}; expected a CLDR locale identifier such as 'en_US'."
         ) from None
 
 

@@ -13,7 +13,8 @@ from typing import Any, final
 import attrs
 
 from revcycle._numbers import CTX, DecimalLike, plain, to_decimal
-from revcycle.errors import RevcycleTypeError, UnknownCodeError, ValidationError
+from revcycle._validate import check_arguments
+from revcycle.errors import RevcycleTypeError, UnknownCodeError, ValidationError, shown
 from revcycle.money._currency import Currency, to_currency
 from revcycle.money._money import Money
 
@@ -26,7 +27,7 @@ def _to_rates(
         pairs: Iterable[Any] = data.items()
     elif isinstance(data, str | bytes) or not isinstance(data, Iterable):
         raise RevcycleTypeError(
-            f"Exchange rates must be a mapping of currency code to rate, not {value!r}."
+            f"Exchange rates must be a mapping of currency code to rate, not {shown(value)}."
         )
     else:
         pairs = data
@@ -34,7 +35,7 @@ def _to_rates(
     for pair in pairs:
         if isinstance(pair, str | bytes) or not isinstance(pair, tuple | list) or len(pair) != 2:
             raise RevcycleTypeError(
-                f"Exchange rates must be (currency code, rate) pairs, not {pair!r}."
+                f"Exchange rates must be (currency code, rate) pairs, not {shown(pair)}."
             )
         code, rate = pair
         currency = Currency.of(code)
@@ -90,6 +91,7 @@ class ExchangeRates:
         """The multiplier that turns an amount in ``source`` into ``target``."""
         return CTX.divide(self.rate(source), self.rate(target))
 
+    @check_arguments
     def convert(self, money: Money, to: Currency | str | None = None) -> Money:
         """``money`` in ``to`` (the report currency by default), unrounded."""
         target = self.currency if to is None else Currency.of(to)

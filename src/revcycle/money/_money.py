@@ -9,6 +9,7 @@ import copy
 import decimal
 import enum
 import math
+import numbers
 from collections.abc import Callable, Iterable, Sequence
 from decimal import Decimal
 from fractions import Fraction
@@ -16,13 +17,26 @@ from typing import ClassVar, Final, final, overload
 
 import attrs
 
-from revcycle._numbers import CTX, ZERO, DecimalLike, plain, scale_exact, to_decimal
-from revcycle._validate import require_sequence, to_choice, trusted
+from revcycle._numbers import (
+    CTX,
+    MAX_PLACES,
+    MAX_WHOLE_DIGITS,
+    ZERO,
+    DecimalLike,
+    check_fraction,
+    plain,
+    scale_exact,
+    to_decimal,
+    to_int,
+)
+from revcycle._validate import check_arguments, require_sequence, to_choice, trusted
 from revcycle.errors import (
     AllocationError,
     CurrencyMismatchError,
+    FloatNotAllowedError,
     RevcycleTypeError,
     ValidationError,
+    shown,
 )
 from revcycle.money._allocation import AllocationPolicy, allocate_units
 from revcycle.money._currency import (
@@ -75,7 +89,9 @@ def _to_mode(value: RoundingMode | str) -> RoundingMode:
 
 def _check_rounding(rounding: object) -> Rounding:
     if not isinstance(rounding, Rounding):
-        raise RevcycleTypeError(f"A rounding rule must be a Rounding or None, not {rounding!r}.")
+        raise RevcycleTypeError(
+            f"A rounding rule must be a Rounding or None, not {shown(rounding)}."
+        )
     return rounding
 
 
@@ -86,9 +102,24 @@ def _too_precise(amount: Decimal, places: int) -> ValidationError:
     )
 
 
+MIN_ROUNDING_PLACES: Final = 1 - MAX_WHOLE_DIGITS
+"""The fewest decimal places a :class:`Rounding` may keep (-39: to a multiple of 1E+39)."""
+
+MAX_SPLIT_PARTS: Final = 10_000
+"""The most parts :meth:`Money.split` makes (far more than any real split needs)."""
+
+
 def _check_places(_: object, __: object, places: int | None) -> None:
-    if places is not None and (isinstance(places, bool) or not isinstance(places, int)):
-        raise RevcycleTypeError(f"Rounding places must be an int or None, not {places!r}.")
+    if places is None:
+        return
+    if isinstance(places, bool) or not isinstance(places, int):
+        raise RevcycleTypeError(f"Rounding places must be an int or None, not {shown(places)}.")
+    if not MIN_ROUNDING_PLACES <= places <= MAX_PLACES:
+        raise ValidationError(
+            f"Rounding places must be from {MIN_ROUNDING_PLACES} to {MAX_PLACES} (numbers in "
+            f"revcycle have at most {MAX_WHOLE_DIGITS} digits before the decimal point and none "
+            f"beyond the {MAX_PLACES}th place), got {shown(places)}."
+        )
 
 
 @final
@@ -110,13 +141,18 @@ class Rounding:
 
     def quantize(self, amount: Decimal, currency: Currency) -> Decimal:
         """Round a bare amount in ``currency`` by this rule."""
+        if type(amount) is not Decimal or not amount.is_finite() or type(currency) is not Currency:
+            amount = to_decimal(amount, "The amount to round")
+            if not isinstance(currency, Currency):
+                raise RevcycleTypeError(f"A currency must be a Currency, not {shown(currency)}.")
         places = currency.minor_units if self.places is None else self.places
-        quantum = _QUANTA.get(places) or Decimal(1).scaleb(-places)
+        quantum = _QUANTA.get(places) or Decimal(1).scaleb(-places, context=CTX)
         try:
             return amount.quantize(quantum, rounding=_DECIMAL_ROUNDING[self.mode], context=CTX)
         except decimal.InvalidOperation:
             raise _too_precise(amount, places) from None
 
+    @check_arguments
     def apply(self, money: Money) -> Money:
         """Round ``money`` by this rule."""
         return Money(self.quantize(money.amount, money.currency), money.currency)
@@ -130,8 +166,6 @@ HALF_UP: Final = Rounding()
 
 
 def _to_amount(value: DecimalLike) -> Decimal:
-    if type(value) is Decimal and value.is_finite():
-        return value
     return to_decimal(value, "Money amount")
 
 
@@ -173,10 +207,11 @@ class Money:
         >>> Money.from_minor_units(1999, "JPY")
         Money('1999', 'JPY')
         """
-        if isinstance(units, bool) or not isinstance(units, int):
-            raise RevcycleTypeError(f"Minor units must be an int, not {units!r}.")
+        whole = to_int(units, "Minor units")
         cur = Currency.of(currency)
-        return cls(Decimal(units).scaleb(-cur.minor_units, context=CTX), cur)
+        # Checked as minor units first, so that an absurd int is refused before it is converted.
+        to_decimal(whole // 10**cur.minor_units, "Money amount")
+        return cls(Decimal(whole).scaleb(-cur.minor_units, context=CTX), cur)
 
     # Build from values revcycle computed itself, skipping the converters: only for a finite
     # Decimal and a Currency; the engines' hot paths use it. Set below, once the class exists.
@@ -260,12 +295,12 @@ class Money:
 
     def __add__(self, other: Money) -> Money:
         if not isinstance(other, Money):
-            return NotImplemented
+            raise _not_money(other, "add")
         return Money._trusted(CTX.add(self.amount, other.amount), self._same(other, "add"))
 
     def __sub__(self, other: Money) -> Money:
         if not isinstance(other, Money):
-            return NotImplemented
+            raise _not_money(other, "subtract")
         return Money(CTX.subtract(self.amount, other.amount), self._same(other, "subtract"))
 
     def __neg__(self) -> Money:
@@ -279,16 +314,16 @@ class Money:
 
     def __mul__(self, factor: Decimal | int | Fraction) -> Money:
         if type(factor) is Decimal:  # the common case first
-            if not factor.is_finite():
-                to_decimal(factor, "A money multiplier")
-            return Money._trusted(CTX.multiply(self.amount, factor), self.currency)
+            value = to_decimal(factor, "A money multiplier")
+            return Money._trusted(CTX.multiply(self.amount, value), self.currency)
         if isinstance(factor, Fraction):
-            return Money(scale_exact(self.amount, factor), self.currency)
+            exact = check_fraction(factor, "A money multiplier")
+            return Money._trusted(scale_exact(self.amount, exact), self.currency)
         if isinstance(factor, Money):  # type: ignore[unreachable]
             raise RevcycleTypeError("Cannot multiply two amounts of money together.")
-        if isinstance(factor, Decimal | int) and not isinstance(factor, bool):
+        if _is_factor(factor):
             value = to_decimal(factor, "A money multiplier")
-            return Money(CTX.multiply(self.amount, value), self.currency)
+            return Money._trusted(CTX.multiply(self.amount, value), self.currency)
         raise _not_a_factor(factor, "multiply")
 
     __rmul__ = __mul__
@@ -303,34 +338,34 @@ class Money:
             if divisor.amount.is_zero():
                 raise ValidationError(f"Cannot divide {self} by a zero amount.")
             return CTX.divide(self.amount, divisor.amount)
-        if isinstance(divisor, Decimal | int) and not isinstance(divisor, bool):
+        if _is_factor(divisor):
             value = to_decimal(divisor, "A money divisor")
             if value.is_zero():
                 raise ValidationError(f"Cannot divide {self} by zero.")
-            return Money(CTX.divide(self.amount, value), self.currency)
+            return Money._trusted(CTX.divide(self.amount, value), self.currency)
         raise _not_a_factor(divisor, "divide")
 
     def __lt__(self, other: Money) -> bool:
         if not isinstance(other, Money):
-            return NotImplemented
+            raise _not_money(other, "compare")
         self._same(other, "compare")
         return self.amount < other.amount
 
     def __le__(self, other: Money) -> bool:
         if not isinstance(other, Money):
-            return NotImplemented
+            raise _not_money(other, "compare")
         self._same(other, "compare")
         return self.amount <= other.amount
 
     def __gt__(self, other: Money) -> bool:
         if not isinstance(other, Money):
-            return NotImplemented
+            raise _not_money(other, "compare")
         self._same(other, "compare")
         return self.amount > other.amount
 
     def __ge__(self, other: Money) -> bool:
         if not isinstance(other, Money):
-            return NotImplemented
+            raise _not_money(other, "compare")
         self._same(other, "compare")
         return self.amount >= other.amount
 
@@ -351,29 +386,75 @@ class Money:
         policy: AllocationPolicy = AllocationPolicy.LARGEST_REMAINDER,
         rounding: Rounding | None = None,
     ) -> tuple[Money, ...]:
-        """Split into ``n`` parts as equal as whole minor units allow."""
-        if isinstance(n, bool) or not isinstance(n, int) or n < 1:
-            raise AllocationError(f"Cannot split into {n!r} parts; expected a positive int.")
-        return allocate(self, [1] * n, policy, rounding)
+        """Split into ``n`` parts as equal as whole minor units allow (``n`` from 1 to
+        :data:`MAX_SPLIT_PARTS`, 10,000)."""
+        if isinstance(n, bool) or not isinstance(n, int | numbers.Integral):
+            raise AllocationError(f"Cannot split into {shown(n)} parts; expected a positive int.")
+        parts = to_int(n, "The number of parts")
+        if not 1 <= parts <= MAX_SPLIT_PARTS:
+            raise AllocationError(
+                f"Cannot split into {shown(parts)} parts; split() makes from 1 to "
+                f"{MAX_SPLIT_PARTS:,} parts."
+            )
+        return allocate(self, [1] * parts, policy, rounding)
 
     # -- text ----------------------------------------------------------------------------
 
     def __repr__(self) -> str:
-        return f"Money({plain(self.amount)!r}, {self.currency.code!r})"
+        return f"Money({shown(plain(self.amount))}, {shown(self.currency.code)})"
 
     def __str__(self) -> str:
         return f"{plain(self.amount)} {self.currency.code}"
 
 
+def _not_money(value: object, verb: str) -> RevcycleTypeError:
+    """The error for adding, subtracting or comparing money and something else."""
+    return RevcycleTypeError(
+        f"Cannot {verb} money and {shown(value)}; use Money in the same currency (an int or a "
+        "Decimal multiplies or divides)."
+    )
+
+
+def _is_factor(value: object) -> bool:
+    """True for what money may be multiplied or divided by besides a Fraction: a Decimal or an
+    int (numpy's integers too), never a bool."""
+    return isinstance(value, Decimal | int | numbers.Integral) and not isinstance(value, bool)
+
+
 def _not_a_factor(value: object, verb: str) -> RevcycleTypeError:
-    """The error for money arithmetic with anything but an int, a Decimal or a Fraction."""
-    if isinstance(value, float):
-        to_decimal(value, "A money multiplier" if verb == "multiply" else "A money divisor")
-    hint = f" (convert text with Decimal({value!r}) first)" if isinstance(value, str) else ""
-    return RevcycleTypeError(f"Cannot {verb} money by {value!r}; use an int or a Decimal{hint}.")
+    """The error for money arithmetic with anything but an int, a Decimal or a Fraction.
+
+    Text is refused here (unlike amounts), so the fix offered for a float is a Decimal only.
+    """
+    if isinstance(value, float | numbers.Real) and not isinstance(value, numbers.Rational):
+        return FloatNotAllowedError(
+            f'Cannot {verb} money by the float {shown(value)}; pass Decimal("{value}") or an int '
+            "(text is not accepted here)."
+        )
+    hint = f" (convert text with Decimal({shown(value)}) first)" if isinstance(value, str) else ""
+    return RevcycleTypeError(
+        f"Cannot {verb} money by {shown(value)}; use an int or a Decimal{hint}."
+    )
 
 
-Money._trusted = staticmethod(trusted(Money, "amount", "currency"))
+_build_money: Final = trusted(Money, "amount", "currency")
+
+
+def _trusted_money(amount: Decimal, currency: Currency) -> Money:
+    """A Money from an amount revcycle computed in :data:`CTX` (so finite, with no digit
+    beyond the 100th place) and a Currency: only the size is checked, as a sum or product of
+    accepted amounts may pass the limit of 40 digits before the decimal point."""
+    if amount.adjusted() >= MAX_WHOLE_DIGITS:
+        if amount.is_zero():  # 0 ÷ a small number: zero with a large exponent
+            return _build_money(ZERO, currency)
+        raise ValidationError(
+            f"An amount in {currency.code} is too large: about 1E+{amount.adjusted()}; numbers in "
+            f"revcycle have at most {MAX_WHOLE_DIGITS} digits before the decimal point."
+        )
+    return _build_money(amount, currency)
+
+
+Money._trusted = staticmethod(_trusted_money)
 
 
 def allocate(
@@ -395,14 +476,14 @@ def allocate(
     (Money('33.33', 'USD'), Money('33.33', 'USD'), Money('33.34', 'USD'))
     """
     if not isinstance(money, Money):
-        raise RevcycleTypeError(f"allocate() needs a Money amount, not {money!r}.")
+        raise RevcycleTypeError(f"allocate() needs a Money amount, not {shown(money)}.")
     # A str is a sequence too, but "37" is not the ratios 3 and 7: refuse it (and mappings).
     given = require_sequence(ratios, "Allocation ratios", "numbers", allow_mapping=False)
     weights = [Fraction(to_decimal(r, "An allocation ratio")) for r in given]
     if not weights:
         raise AllocationError("Cannot allocate over no ratios; give at least one.")
     if any(w < 0 for w in weights):
-        raise AllocationError(f"Allocation ratios must not be negative, got {list(given)!r}.")
+        raise AllocationError(f"Allocation ratios must not be negative, got {shown(list(given))}.")
     if not any(weights):
         raise AllocationError("Allocation ratios must not all be zero.")
     policy = to_choice(AllocationPolicy, policy, "An allocation policy")
@@ -435,10 +516,10 @@ def total(amounts: Iterable[Money], currency: Currency | str | None = None) -> M
     result: Money | None = None if currency is None else Money.zero(currency)
     given: object = amounts  # checked as it came, whatever the annotation promises
     if isinstance(given, str | bytes) or not isinstance(given, Iterable):
-        raise RevcycleTypeError(f"total() sums an iterable of Money values, not {amounts!r}.")
+        raise RevcycleTypeError(f"total() sums an iterable of Money values, not {shown(amounts)}.")
     for amount in amounts:
         if not isinstance(amount, Money):
-            raise RevcycleTypeError(f"total() sums Money values, not {amount!r}.")
+            raise RevcycleTypeError(f"total() sums Money values, not {shown(amount)}.")
         result = amount if result is None else result + amount
     if result is None:
         raise ValidationError("Cannot total an empty list of amounts without a currency.")

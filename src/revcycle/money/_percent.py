@@ -13,7 +13,7 @@ import attrs
 
 from revcycle._numbers import CTX, HUNDRED, ONE, DecimalLike, plain, to_decimal
 from revcycle._validate import Validator
-from revcycle.errors import RevcycleTypeError, ValidationError
+from revcycle.errors import RevcycleTypeError, ValidationError, shown
 from revcycle.money._money import Money
 
 
@@ -22,7 +22,7 @@ def _to_percent(value: DecimalLike) -> Decimal:
 
 
 @final
-@attrs.frozen(repr=False, order=True)
+@attrs.frozen(repr=False, order=False)
 class Percent:
     """A percentage: ``Percent("12.5")`` is 12.5 % and its ``ratio`` is 0.125.
 
@@ -50,15 +50,33 @@ class Percent:
     def of(self, money: Money) -> Money:
         """This share of ``money``, unrounded."""
         if not isinstance(money, Money):
-            raise RevcycleTypeError(f"Percent.of() takes Money, not {money!r}.")
+            raise RevcycleTypeError(f"Percent.of() takes Money, not {shown(money)}.")
         return money * self.ratio
 
     def complement(self) -> Decimal:
         """``1 - ratio``: the factor a discount of this size leaves (10 % → 0.9)."""
         return CTX.subtract(Decimal(1), self.ratio)
 
+    # Ordered by value, like numbers; comparing with anything but a Percent is an error.
+    def _other(self, other: object) -> Decimal:
+        if not isinstance(other, Percent):
+            raise RevcycleTypeError(f"Cannot compare a Percent with {shown(other)}.")
+        return other.value
+
+    def __lt__(self, other: Percent) -> bool:
+        return self.value < self._other(other)
+
+    def __le__(self, other: Percent) -> bool:
+        return self.value <= self._other(other)
+
+    def __gt__(self, other: Percent) -> bool:
+        return self.value > self._other(other)
+
+    def __ge__(self, other: Percent) -> bool:
+        return self.value >= self._other(other)
+
     def __repr__(self) -> str:
-        return f"Percent({plain(self.value)!r})"
+        return f"Percent({shown(plain(self.value))})"
 
     def __str__(self) -> str:
         return f"{plain(self.value)}%"
@@ -71,7 +89,7 @@ def check_percent_range(what: str) -> Validator:
         if value is None:
             return
         if not isinstance(value, Percent):
-            raise RevcycleTypeError(f"{what} must be a Percent or None, not {value!r}.")
+            raise RevcycleTypeError(f"{what} must be a Percent or None, not {shown(value)}.")
         if not 0 <= value.value <= 100:
             raise ValidationError(f"{what} must be between 0 and 100 percent, not {value}.")
 

@@ -10,7 +10,7 @@ from typing import Final, final
 import attrs
 
 from revcycle._validate import check_texts, require_sequence
-from revcycle.errors import RevcycleTypeError, ValidationError
+from revcycle.errors import RevcycleTypeError, ValidationError, shown
 from revcycle.opportunity._stages import (
     _check_aware,
     _check_flag,
@@ -64,7 +64,9 @@ def _check_touchpoints(instance: Handoff, _: object, value: tuple[Touchpoint, ..
     previous: datetime | None = None
     for i, touch in enumerate(value):
         if not isinstance(touch, Touchpoint):
-            raise RevcycleTypeError(f"Handoff touchpoint {i} is {touch!r}; expected a Touchpoint.")
+            raise RevcycleTypeError(
+                f"Handoff touchpoint {i} is {shown(touch)}; expected a Touchpoint."
+            )
         if previous is not None and touch.at < previous:
             raise ValidationError(
                 f"Handoff touchpoints must be in time order: touchpoint {i} at "
@@ -77,7 +79,7 @@ def _check_stakeholders(instance: Handoff, _: object, value: tuple[Stakeholder, 
     for i, person in enumerate(value):
         if not isinstance(person, Stakeholder):
             raise RevcycleTypeError(
-                f"Handoff stakeholder {i} is {person!r}; expected a Stakeholder."
+                f"Handoff stakeholder {i} is {shown(person)}; expected a Stakeholder."
             )
 
 

@@ -20,6 +20,7 @@ from revcycle.errors import (
     StageError,
     UnknownCodeError,
     ValidationError,
+    shown,
 )
 from revcycle.money import Money, Percent
 from revcycle.opportunity._handoff import ClosePolicy, Handoff
@@ -103,41 +104,45 @@ def _to_model(value: StageModel) -> StageModel:
     # while __init__ runs, before any validator would see a wrong type.
     if not isinstance(value, StageModel):
         raise RevcycleTypeError(
-            f"Opportunity.model must be a StageModel (such as StageModel.default()), not {value!r}."
+            f"Opportunity.model must be a StageModel (such as StageModel.default()), "
+            f"not {shown(value)}."
         )
     return value
 
 
 def _check_stage(instance: Opportunity, _: object, value: Any) -> None:
     if not isinstance(value, str):
-        raise RevcycleTypeError(f"Opportunity.stage must be a stage name or Stage, not {value!r}.")
+        raise RevcycleTypeError(
+            f"Opportunity.stage must be a stage name or Stage, not {shown(value)}."
+        )
     instance.model.stage(value)
 
 
 def _check_history(instance: Opportunity, _: object, value: tuple[StageChange, ...]) -> None:
     if not value:
-        raise StageError(f"Opportunity {instance.id!r} needs at least one history entry.")
+        raise StageError(f"Opportunity {shown(instance.id)} needs at least one history entry.")
     previous = instance.created_at
     for i, change in enumerate(value):
         if not isinstance(change, StageChange):
             raise RevcycleTypeError(
-                f"Opportunity {instance.id!r} history entry {i} is {change!r}; "
+                f"Opportunity {shown(instance.id)} history entry {i} is {shown(change)}; "
                 "expected a StageChange."
             )
         if change.stage not in instance.model:
             raise UnknownCodeError(
-                f"Opportunity {instance.id!r} history entry {i} is in stage {change.stage!r}, "
-                f"which stage model {instance.model.name!r} does not have."
+                f"Opportunity {shown(instance.id)} history entry {i} is in stage "
+                f"{shown(change.stage)}, "
+                f"which stage model {shown(instance.model.name)} does not have."
             )
         if change.amount.currency != value[0].amount.currency:
             raise CurrencyMismatchError(
-                f"Opportunity {instance.id!r} history entry {i} is in "
+                f"Opportunity {shown(instance.id)} history entry {i} is in "
                 f"{change.amount.currency.code} but its first entry is in "
                 f"{value[0].amount.currency.code}; one opportunity keeps one currency."
             )
         if change.at < previous:
             raise StageError(
-                f"Opportunity {instance.id!r} history entry {i} at {change.at.isoformat()} is "
+                f"Opportunity {shown(instance.id)} history entry {i} at {change.at.isoformat()} is "
                 f"earlier than {previous.isoformat()}; history timestamps must not decrease "
                 "and none may precede created_at."
             )
@@ -148,16 +153,18 @@ def _check_history(instance: Opportunity, _: object, value: tuple[StageChange, .
             and instance.model.stage(value[i - 1].stage).closed
         ):
             raise StageError(
-                f"Opportunity {instance.id!r} history entry {i} moves from the closed stage "
-                f"{value[i - 1].stage!r} to {change.stage!r} as {change.kind.value!r}; a closed "
+                f"Opportunity {shown(instance.id)} history entry {i} moves from the closed stage "
+                f"{shown(value[i - 1].stage)} to {shown(change.stage)} as "
+                f"{shown(change.kind.value)}; a closed "
                 "deal leaves its stage only by a 'reopened' entry."
             )
         previous = change.at
     last = value[-1]
     if last.stage != instance.stage:
         raise StageError(
-            f"Opportunity {instance.id!r} is in stage {instance.stage!r} but its last history "
-            f"entry is in {last.stage!r}; the history must end in the current stage."
+            f"Opportunity {shown(instance.id)} is in stage {shown(instance.stage)} but "
+            f"its last history "
+            f"entry is in {shown(last.stage)}; the history must end in the current stage."
         )
     # The fields are the state after the last change: a disagreement would leave two answers
     # to "what is this deal worth", so it is refused rather than one of them silently winning.
@@ -169,7 +176,7 @@ def _check_history(instance: Opportunity, _: object, value: tuple[StageChange, .
     ):
         if current != recorded:
             raise StageError(
-                f"Opportunity {instance.id!r} has {field} {current} but its last history "
+                f"Opportunity {shown(instance.id)} has {field} {current} but its last history "
                 f"entry records {recorded}; the fields must match the last history entry."
             )
 
@@ -219,7 +226,7 @@ class Opportunity:
         # that a bad value is reported under the name the caller used.
         require_aware(self.created_at, "Opportunity.created_at")
         if not isinstance(self.amount, Money):
-            raise RevcycleTypeError(f"Opportunity.amount must be Money, not {self.amount!r}.")
+            raise RevcycleTypeError(f"Opportunity.amount must be Money, not {shown(self.amount)}.")
         require_day(self.close_date, "Opportunity.close_date")
         stage = self.model.stage(self.stage)
         return (
@@ -332,7 +339,7 @@ class Opportunity:
         require_aware(at, f"The timestamp of {verb}")
         if at < self.history[-1].at:
             raise StageError(
-                f"Cannot {verb} opportunity {self.id!r} at {at.isoformat()}: its last change "
+                f"Cannot {verb} opportunity {shown(self.id)} at {at.isoformat()}: its last change "
                 f"was at {self.history[-1].at.isoformat()} and history cannot go back in time."
             )
         return at
@@ -390,8 +397,8 @@ class Opportunity:
     def _require_open(self, verb: str) -> None:
         if self.is_closed:
             raise StageError(
-                f"Cannot {verb} opportunity {self.id!r}: it is in the closed stage "
-                f"{self.stage!r}; reopen it first."
+                f"Cannot {verb} opportunity {shown(self.id)}: it is in the closed stage "
+                f"{shown(self.stage)}; reopen it first."
             )
 
     def move_to(
@@ -409,11 +416,14 @@ class Opportunity:
         target = self.model.stage(stage)
         if target.closed:
             raise StageError(
-                f"Cannot move opportunity {self.id!r} to the closed stage {target.name!r} with "
+                f"Cannot move opportunity {shown(self.id)} to the closed stage "
+                f"{shown(target.name)} with "
                 "move_to(); use close_won() or close_lost()."
             )
         if target.name == self.stage:
-            raise StageError(f"Opportunity {self.id!r} is already in stage {self.stage!r}.")
+            raise StageError(
+                f"Opportunity {shown(self.id)} is already in stage {shown(self.stage)}."
+            )
         self._check_at(at, "move")
         return self._record(at, ChangeKind.MOVED, stage=target, probability=probability)
 
@@ -437,32 +447,33 @@ class Opportunity:
         self._require_open("close")
         target = self.model.won_stage if stage is None else self.model.stage(stage)
         if not target.won:
-            raise StageError(f"Stage {target.name!r} is not a closed-won stage.")
+            raise StageError(f"Stage {shown(target.name)} is not a closed-won stage.")
         self._check_at(at, "close")
         final_amount = self.amount if amount is None else amount
         _check_money(self, attrs.fields(Opportunity).amount, final_amount)
         if final_amount.amount <= 0:
             raise CloseRefusedError(
-                f"Cannot close opportunity {self.id!r} as won with the amount {final_amount}; "
+                f"Cannot close opportunity {shown(self.id)} as won with the amount {final_amount}; "
                 "a won deal needs a positive amount."
             )
         quote = accepted_quote_id if accepted_quote_id is not None else self.accepted_quote_id
         final_handoff = handoff if handoff is not None else self.handoff
         if policy is not None and not isinstance(policy, ClosePolicy):
             raise RevcycleTypeError(
-                f"close_won() policy must be a ClosePolicy or None, not {policy!r}."
+                f"close_won() policy must be a ClosePolicy or None, not {shown(policy)}."
             )
         rules = ClosePolicy() if policy is None else policy
         if rules.require_accepted_quote and quote is None:
             raise CloseRefusedError(
-                f"Cannot close opportunity {self.id!r} as won: the close policy requires an "
+                f"Cannot close opportunity {shown(self.id)} as won: the close policy requires an "
                 "accepted quote id; pass accepted_quote_id=..."
             )
         if rules.require_complete_handoff:
             missing = ("all fields",) if final_handoff is None else final_handoff.missing()
             if missing:
                 raise CloseRefusedError(
-                    f"Cannot close opportunity {self.id!r} as won: the close policy requires a "
+                    f"Cannot close opportunity {shown(self.id)} as won: the close "
+                    f"policy requires a "
                     f"complete handoff, and it is missing {', '.join(missing)}."
                 )
         return self._record(
@@ -488,11 +499,11 @@ class Opportunity:
         self._require_open("close")
         if not isinstance(reason, str) or not reason.strip():
             raise StageError(
-                f"Closing opportunity {self.id!r} as lost needs a reason, got {reason!r}."
+                f"Closing opportunity {shown(self.id)} as lost needs a reason, got {shown(reason)}."
             )
         target = self.model.lost_stage if stage is None else self.model.stage(stage)
         if not target.lost:
-            raise StageError(f"Stage {target.name!r} is not a closed-lost stage.")
+            raise StageError(f"Stage {shown(target.name)} is not a closed-lost stage.")
         self._check_at(at, "close")
         return self._record(
             at,
@@ -513,11 +524,14 @@ class Opportunity:
     ) -> Opportunity:
         """Reopen a closed deal into the open stage ``stage`` (the lost reason is cleared)."""
         if not self.is_closed:
-            raise StageError(f"Opportunity {self.id!r} is open; only a closed deal can reopen.")
+            raise StageError(
+                f"Opportunity {shown(self.id)} is open; only a closed deal can reopen."
+            )
         target = self.model.stage(stage)
         if target.closed:
             raise StageError(
-                f"Cannot reopen opportunity {self.id!r} into the closed stage {target.name!r}; "
+                f"Cannot reopen opportunity {shown(self.id)} into the closed stage "
+                f"{shown(target.name)}; "
                 "choose an open stage."
             )
         self._check_at(at, "reopen")

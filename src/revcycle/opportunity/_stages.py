@@ -17,6 +17,7 @@ import attrs
 
 from revcycle._numbers import DecimalLike
 from revcycle._validate import (
+    check_arguments,
     check_aware,
     check_day,
     check_text,
@@ -24,7 +25,7 @@ from revcycle._validate import (
     require_sequence,
     to_choice,
 )
-from revcycle.errors import RevcycleTypeError, StageError, UnknownCodeError
+from revcycle.errors import RevcycleTypeError, StageError, UnknownCodeError, shown
 from revcycle.money import Money, Percent
 
 
@@ -48,7 +49,7 @@ def _to_percent(value: Percent | DecimalLike) -> Percent:
 
 def _check_probability(instance: object, attribute: attrs.Attribute[Any], value: Any) -> None:
     if not isinstance(value, Percent):
-        raise RevcycleTypeError(f"A probability must be a Percent, not {value!r}.")
+        raise RevcycleTypeError(f"A probability must be a Percent, not {shown(value)}.")
     if not Decimal(0) <= value.value <= Decimal(100):
         raise StageError(
             f"{type(instance).__name__}.{attribute.name} must be between 0% and 100%, got {value}."
@@ -97,7 +98,9 @@ class Stage:
 
     def __attrs_post_init__(self) -> None:
         if self.won and not self.closed:
-            raise StageError(f"Stage {self.name!r} is won but not closed; a won stage is closed.")
+            raise StageError(
+                f"Stage {shown(self.name)} is won but not closed; a won stage is closed."
+            )
 
     @property
     def is_open(self) -> bool:
@@ -114,7 +117,7 @@ def _to_stages(values: Iterable[Stage]) -> tuple[Stage, ...]:
     stages = require_sequence(values, "StageModel stages")
     for stage in stages:
         if not isinstance(stage, Stage):
-            raise RevcycleTypeError(f"A stage model holds {stage!r}; expected Stage values.")
+            raise RevcycleTypeError(f"A stage model holds {shown(stage)}; expected Stage values.")
     return stages
 
 
@@ -148,29 +151,31 @@ class StageModel:
 
     def __attrs_post_init__(self) -> None:
         if not self.stages:
-            raise StageError(f"Stage model {self.name!r} needs at least one stage.")
+            raise StageError(f"Stage model {shown(self.name)} needs at least one stage.")
         seen: set[str] = set()
         for stage in self.stages:
             if stage.name in seen:
                 raise StageError(
-                    f"Stage model {self.name!r} has the stage name {stage.name!r} twice; "
+                    f"Stage model {shown(self.name)} has the stage name {shown(stage.name)} twice; "
                     "stage names must be unique."
                 )
             seen.add(stage.name)
         if not any(s.won for s in self.stages):
-            raise StageError(f"Stage model {self.name!r} needs a closed-won stage.")
+            raise StageError(f"Stage model {shown(self.name)} needs a closed-won stage.")
         if not any(s.lost for s in self.stages):
-            raise StageError(f"Stage model {self.name!r} needs a closed-lost stage.")
+            raise StageError(f"Stage model {shown(self.name)} needs a closed-lost stage.")
         if not self.override_closed_probabilities:
             for stage in self.stages:
                 if stage.won and stage.probability.value != 100:
                     raise StageError(
-                        f"Closed-won stage {stage.name!r} has probability {stage.probability}; "
+                        f"Closed-won stage {shown(stage.name)} has probability "
+                        f"{stage.probability}; "
                         "expected 100% (set override_closed_probabilities=True to allow it)."
                     )
                 if stage.lost and stage.probability.value != 0:
                     raise StageError(
-                        f"Closed-lost stage {stage.name!r} has probability {stage.probability}; "
+                        f"Closed-lost stage {shown(stage.name)} has probability "
+                        f"{stage.probability}; "
                         "expected 0% (set override_closed_probabilities=True to allow it)."
                     )
 
@@ -193,12 +198,13 @@ class StageModel:
         return _HUBSPOT
 
     @classmethod
+    @check_arguments
     def preset(cls, name: str) -> StageModel:
         """A preset by name: ``"default"``, ``"salesforce"`` or ``"hubspot"``."""
         found = _PRESETS.get(name) if isinstance(name, str) else None
         if found is None:
             raise UnknownCodeError(
-                f"Unknown stage model preset {name!r}; expected one of "
+                f"Unknown stage model preset {shown(name)}; expected one of "
                 f"{', '.join(repr(n) for n in _PRESETS)}."
             )
         return found
@@ -212,12 +218,13 @@ class StageModel:
         if found is None:
             known = ", ".join(repr(s.name) for s in self.stages)
             raise UnknownCodeError(
-                f"Unknown stage {key!r} in stage model {self.name!r}; expected one of {known}."
+                f"Unknown stage {shown(key)} in stage model {shown(self.name)}; "
+                f"expected one of {known}."
             )
         if isinstance(name, Stage) and name != found:
             raise StageError(
-                f"Stage {name.name!r} differs from the stage of that name in model "
-                f"{self.name!r}; pass the stage name or the model's own Stage."
+                f"Stage {shown(name.name)} differs from the stage of that name in model "
+                f"{shown(self.name)}; pass the stage name or the model's own Stage."
             )
         return found
 

@@ -21,12 +21,13 @@ from revcycle._display import (
     points_text,
 )
 from revcycle._numbers import CTX, HUNDRED, ZERO
-from revcycle._validate import check_type, require_day, require_sequence, trusted
-from revcycle.dates import Period, as_of_instant
+from revcycle._validate import check_arguments, check_type, require_day, require_sequence, trusted
+from revcycle.dates import Duration, Period, anchored_date, as_of_instant, day_after
 from revcycle.errors import (
     CurrencyMismatchError,
     RevcycleTypeError,
     ValidationError,
+    shown,
 )
 from revcycle.money import Currency, ExchangeRates, Money
 from revcycle.opportunity import (
@@ -232,10 +233,10 @@ def _check_opportunities(_: object, __: object, values: tuple[Opportunity, ...])
     seen: set[str] = set()
     for i, opp in enumerate(values):
         if not isinstance(opp, Opportunity):
-            raise RevcycleTypeError(f"Pipeline item {i} is {opp!r}; expected an Opportunity.")
+            raise RevcycleTypeError(f"Pipeline item {i} is {shown(opp)}; expected an Opportunity.")
         if opp.id in seen:
             raise ValidationError(
-                f"Opportunity id {opp.id!r} appears twice in the pipeline; ids must be unique."
+                f"Opportunity id {shown(opp.id)} appears twice in the pipeline; ids must be unique."
             )
         seen.add(opp.id)
 
@@ -249,13 +250,18 @@ def _as_of_instant(as_of: date | datetime) -> datetime:
     # Open visits are measured up to this instant: a datetime itself, or for a date the
     # midnight that ends it (UTC), one microsecond after the day's last covered instant.
     instant = as_of_instant(as_of)
-    return instant if isinstance(as_of, datetime) else instant + timedelta(microseconds=1)
+    if isinstance(as_of, datetime):
+        return instant
+    day_after(as_of, "An as_of day")  # that midnight must exist: not after 9999-12-31
+    return instant + timedelta(microseconds=1)
 
 
 def _check_days(days: object, what: str) -> int:
     # Not _validate.check_whole(): a wrong type is a ValidationError here, as it always was.
     if isinstance(days, bool) or not isinstance(days, int) or days < 0:
-        raise ValidationError(f"{what} must be a whole number of days (0 or more), not {days!r}.")
+        raise ValidationError(
+            f"{what} must be a whole number of days (0 or more), not {shown(days)}."
+        )
     return days
 
 
@@ -308,6 +314,7 @@ class Pipeline(TypedRows):
             summary = self._memo["summary"] = _Summary(self.opportunities)
         return summary
 
+    @check_arguments
     def report_currency(self, currency: Currency | str | None = None) -> Currency:
         """The currency totals are reported in: ``currency``, else the rate table's, else the
         one currency every opportunity uses."""
@@ -382,11 +389,13 @@ class Pipeline(TypedRows):
                 return sum((values[i] for i in self._summary().open_idx), ZERO)
             return sum(values, ZERO)
 
+    @check_arguments
     def total(self, currency: Currency | str | None = None, *, open_only: bool = False) -> Money:
         """The sum of amounts (unweighted), all deals or open ones only."""
         cur = self.report_currency(currency)
         return self._money(self._sum(self._amounts(cur), open_only), cur)
 
+    @check_arguments
     def weighted_total(
         self, currency: Currency | str | None = None, *, open_only: bool = False
     ) -> Money:
@@ -431,20 +440,23 @@ class Pipeline(TypedRows):
             for key, (count, amount, points) in self._groups(cur)[which].items()
         )
 
+    @check_arguments
     def by_stage(self, currency: Currency | str | None = None) -> tuple[StageTotal, ...]:
         """Count, amount and weighted amount per stage, every stage in funnel order."""
         return self._totals(currency, 0, _new_stage_total)
 
+    @check_arguments
     def by_forecast_category(
         self, currency: Currency | str | None = None
     ) -> tuple[CategoryTotal, ...]:
         """Count, amount and weighted amount per forecast category (all five, in order)."""
         return self._totals(currency, 1, _new_category_total)
 
+    @check_arguments
     def forecast(self, period: Period, currency: Currency | str | None = None) -> Forecast:
         """The forecast for deals whose close date falls in ``period`` (see :class:`Forecast`)."""
         if not isinstance(period, Period):
-            raise RevcycleTypeError(f"forecast() needs a Period, not {period!r}.")
+            raise RevcycleTypeError(f"forecast() needs a Period, not {shown(period)}.")
         cur = self.report_currency(currency)
         amounts, weighted = self._amounts(cur), self._weighted(cur)
         start, end = period.start, period.end
@@ -485,9 +497,10 @@ class Pipeline(TypedRows):
 
     def _closed_in(self, period: Period | None) -> list[int]:
         if period is not None and not isinstance(period, Period):
-            raise RevcycleTypeError(f"period must be a Period or None, not {period!r}.")
+            raise RevcycleTypeError(f"period must be a Period or None, not {shown(period)}.")
         return self._summary().closed_in(period)
 
+    @check_arguments
     def win_rate(
         self, period: Period | None = None, currency: Currency | str | None = None
     ) -> WinRate:
@@ -514,6 +527,7 @@ class Pipeline(TypedRows):
                 by_amount=_ratio(won_amount, won_amount + lost_amount),
             )
 
+    @check_arguments
     def stage_durations(self, as_of: date | datetime | None = None) -> tuple[StageDuration, ...]:
         """Average time in each open stage (closed stages are terminal and left out).
 
@@ -559,6 +573,7 @@ class Pipeline(TypedRows):
             for k in range(len(summary.funnel))
         )
 
+    @check_arguments
     def velocity(
         self, period: Period | None = None, currency: Currency | str | None = None
     ) -> SalesVelocity:
@@ -600,6 +615,7 @@ class Pipeline(TypedRows):
 
     # -- flags -------------------------------------------------------------------------------
 
+    @check_arguments
     def older_than(self, days: int, as_of: date) -> tuple[DealFlag, ...]:
         """Open deals created more than ``days`` days before ``as_of`` (oldest first).
 
@@ -615,6 +631,7 @@ class Pipeline(TypedRows):
                 hits.append((-age, opps[i].id, i))
         return self._flags(hits)
 
+    @check_arguments
     def stalled(self, days: int, as_of: date) -> tuple[DealFlag, ...]:
         """Open deals whose stage has not changed for ``days`` days or more on ``as_of``.
 
@@ -649,6 +666,7 @@ class Pipeline(TypedRows):
 
     # -- point in time ---------------------------------------------------------------------
 
+    @check_arguments
     def as_of(self, at: date | datetime) -> Pipeline:
         """The pipeline as it stood at ``at`` (an aware datetime, or a date meaning that whole
         day in UTC): every opportunity rewound with :meth:`Opportunity.as_of`, those created
@@ -661,6 +679,7 @@ class Pipeline(TypedRows):
 
     # -- the report ----------------------------------------------------------------------------
 
+    @check_arguments
     def report(
         self,
         as_of: date,
@@ -759,5 +778,5 @@ class Pipeline(TypedRows):
 
 def _quarter(day: date) -> Period:
     start = date(day.year, 3 * ((day.month - 1) // 3) + 1, 1)
-    end = date(start.year + 1, 1, 1) if start.month == 10 else date(start.year, start.month + 3, 1)
-    return Period(start, end)
+    # Q4 of 9999 ends past the calendar: a PeriodError naming it, as every schedule date.
+    return Period(start, anchored_date(start, Duration(months=3), 1))

@@ -18,6 +18,7 @@ from revcycle._display import (
     html_table,
     percent_text,
 )
+from revcycle._validate import check_annotated
 from revcycle.money import Currency, Money
 from revcycle.pipeline import _results
 
@@ -34,7 +35,7 @@ _COLUMNS: Final = {
 
 
 @final
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, field_transformer=check_annotated)
 class PipelineReport(TypedRows):
     """Every pipeline metric as of a date, in one currency (what ``revcycle pipeline`` prints).
 

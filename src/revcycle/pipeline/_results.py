@@ -9,13 +9,14 @@ from typing import final
 
 import attrs
 
+from revcycle._validate import check_annotated
 from revcycle.dates import Period
 from revcycle.money import Money
 from revcycle.opportunity import ForecastCategory
 
 
 @final
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, field_transformer=check_annotated)
 class StageTotal:
     """Deals in one stage: how many, their amount and weighted amount."""
 
@@ -26,7 +27,7 @@ class StageTotal:
 
 
 @final
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, field_transformer=check_annotated)
 class CategoryTotal:
     """Deals in one forecast category: how many, their amount and weighted amount."""
 
@@ -37,7 +38,7 @@ class CategoryTotal:
 
 
 @final
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, field_transformer=check_annotated)
 class Forecast:
     """Salesforce-style forecast for deals closing in ``period`` (by close date).
 
@@ -59,7 +60,7 @@ class Forecast:
 
 
 @final
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, field_transformer=check_annotated)
 class WinRate:
     """Won ÷ (won + lost), by count and by amount; ``None`` when nothing closed."""
 
@@ -72,7 +73,7 @@ class WinRate:
 
 
 @final
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, field_transformer=check_annotated)
 class StageDuration:
     """Time spent in a stage over every finished visit (and open ones up to ``as_of``).
 
@@ -86,7 +87,7 @@ class StageDuration:
 
 
 @final
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, field_transformer=check_annotated)
 class StageConversion:
     """Of the deals that reached ``from_stage``, the share that reached ``to_stage``.
 
@@ -102,7 +103,7 @@ class StageConversion:
 
 
 @final
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, field_transformer=check_annotated)
 class SalesVelocity:
     """Pipeline value per day: open deals × win rate × average won amount ÷ average cycle days.
 
@@ -118,7 +119,7 @@ class SalesVelocity:
 
 
 @final
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, field_transformer=check_annotated)
 class DealFlag:
     """An open deal flagged by a report (stalled or old), with the number of days."""
 

@@ -17,7 +17,8 @@ from typing import Final, final
 import attrs
 
 from revcycle._numbers import CTX, HUNDRED, ONE, ZERO, DecimalLike, plain
-from revcycle.errors import CurrencyMismatchError, RevcycleTypeError, ValidationError
+from revcycle._validate import to_choice
+from revcycle.errors import CurrencyMismatchError, RevcycleTypeError, ValidationError, shown
 from revcycle.money import Currency, Money, Percent
 from revcycle.pricing._tiers import Quantity, _check_money, _guarded, _quantity
 
@@ -32,11 +33,7 @@ class DiscountKind(enum.StrEnum):
 
 
 def _to_discount_kind(value: DiscountKind | str) -> DiscountKind:
-    try:
-        return DiscountKind(value if isinstance(value, str) else repr(value))
-    except ValueError:
-        allowed = ", ".join(repr(k.value) for k in DiscountKind)
-        raise ValidationError(f"A discount kind must be one of {allowed}, not {value!r}.") from None
+    return to_choice(DiscountKind, value, "A discount kind")
 
 
 # How messages name a discount that carries money (a percent discount names itself).
@@ -72,14 +69,14 @@ class Discount:
         if self.kind is DiscountKind.PERCENT:
             if not isinstance(self.value, Percent):
                 raise RevcycleTypeError(
-                    f"A percent discount needs a Percent value, not {self.value!r}."
+                    f"A percent discount needs a Percent value, not {shown(self.value)}."
                 )
             if self.value.value > HUNDRED:
                 raise ValidationError(f"A percent discount must not exceed 100%, got {self.value}.")
             return
         what = _DISCOUNT_NAMES[self.kind]
         if not isinstance(self.value, Money):
-            raise RevcycleTypeError(f"{what} needs a Money value, not {self.value!r}.")
+            raise RevcycleTypeError(f"{what} needs a Money value, not {shown(self.value)}.")
         if self.value.amount < ZERO:
             raise ValidationError(f"{what} must not be negative, got {self.value}.")
 

@@ -26,8 +26,8 @@ from typing import TypeAlias, final
 
 import attrs
 
-from revcycle._numbers import CTX, ONE, ZERO, DecimalLike, plain, to_decimal
-from revcycle.errors import RevcycleTypeError, TierError, ValidationError
+from revcycle._numbers import CTX, ONE, ZERO, DecimalLike, in_range, plain, to_decimal
+from revcycle.errors import RevcycleTypeError, TierError, ValidationError, shown
 from revcycle.money import Currency, Money
 from revcycle.pricing._tiers import (
     PriceRow,
@@ -135,7 +135,12 @@ class PerUnit:
 
     def price(self, quantity: Quantity) -> Money:
         """``quantity × unit_price``, unrounded."""
-        if type(quantity) is Decimal and quantity.is_finite() and quantity >= ZERO:
+        if (
+            type(quantity) is Decimal
+            and quantity.is_finite()
+            and quantity >= ZERO
+            and in_range(quantity)
+        ):
             q = quantity
         else:
             q = _quantity(quantity)
@@ -226,7 +231,12 @@ class Graduated(_Tiered):
 
     def price(self, quantity: Quantity) -> Money:
         """The sum over the tiers entered of units × unit price + flat price."""
-        if type(quantity) is Decimal and quantity.is_finite() and quantity >= ZERO:
+        if (
+            type(quantity) is Decimal
+            and quantity.is_finite()
+            and quantity >= ZERO
+            and in_range(quantity)
+        ):
             q = quantity
         else:
             q = _quantity(quantity)
@@ -321,7 +331,12 @@ class Volume(_Tiered):
 
     def price(self, quantity: Quantity) -> Money:
         """``q × unit_price + flat_price`` of the tier ``q`` falls in; zero for zero."""
-        if type(quantity) is Decimal and quantity.is_finite() and quantity >= ZERO:
+        if (
+            type(quantity) is Decimal
+            and quantity.is_finite()
+            and quantity >= ZERO
+            and in_range(quantity)
+        ):
             q = quantity
         else:
             q = _quantity(quantity)
@@ -485,7 +500,7 @@ class Stairstep(_Tiered):
         for number, below, up_to, price in converted:
             if not isinstance(price, Money):
                 raise RevcycleTypeError(
-                    f"The price of Salesforce block {number} must be Money, not {price!r}."
+                    f"The price of Salesforce block {number} must be Money, not {shown(price)}."
                 )
             if up_to is None and overage_unit_price is not None:
                 # Salesforce's overage: block price + (q - lower bound) × rate, so the block

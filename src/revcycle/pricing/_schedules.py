@@ -17,11 +17,13 @@ import attrs
 
 from revcycle._display import html_table, points_text
 from revcycle._numbers import CTX, HUNDRED, ZERO, DecimalLike, plain, to_decimal
+from revcycle._validate import check_annotated, require_sequence
 from revcycle.errors import (
     CurrencyMismatchError,
     RevcycleTypeError,
     TierError,
     ValidationError,
+    shown,
 )
 from revcycle.money import Currency, Money, Percent
 from revcycle.pricing._tiers import (
@@ -53,12 +55,14 @@ class ScheduleKind(enum.StrEnum):
 
 
 def _to_schedule_kind(value: ScheduleKind | str) -> ScheduleKind:
-    try:
-        return ScheduleKind(value if isinstance(value, str) else repr(value))
-    except ValueError:
-        raise ValidationError(
-            f"A discount schedule kind must be 'range' or 'slab', not {value!r}."
-        ) from None
+    if isinstance(value, str):  # a ScheduleKind is a str too
+        try:
+            return ScheduleKind(value)
+        except ValueError:
+            pass
+    raise ValidationError(
+        f"A discount schedule kind must be 'range' or 'slab', not {shown(value)}."
+    )
 
 
 def _to_optional_percent(value: Percent | DecimalLike | None) -> Percent | None:
@@ -81,6 +85,7 @@ class DiscountTier:
     amount: Money | None = attrs.field(default=None)
 
     def __attrs_post_init__(self) -> None:
+        _check_money("A discount tier amount", self.amount)  # its type first, then the rules
         if self.percent is not None and self.amount is not None:
             raise TierError(
                 f"A discount tier gives a percent or an amount, not both "
@@ -90,7 +95,6 @@ class DiscountTier:
             raise TierError(
                 f"A discount tier percent must be between 0 and 100, got {self.percent}."
             )
-        _check_money("A discount tier amount", self.amount)
 
     def _off(self, list_unit_price: Money) -> Money:
         """Money off one unit of ``list_unit_price``."""
@@ -115,7 +119,7 @@ class DiscountTier:
 
 
 @final
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, field_transformer=check_annotated)
 class DiscountRow:
     """One row of a discount schedule's breakdown: units and the money off each of them.
 
@@ -134,12 +138,14 @@ def _to_discount_tiers(value: Iterable[DiscountTier]) -> tuple[DiscountTier, ...
     given: object = value  # callers may pass anything at run time
     if isinstance(given, str | bytes) or not isinstance(given, Iterable):
         raise RevcycleTypeError(
-            f"Discount tiers must be a sequence of DiscountTier values, not {value!r}."
+            f"Discount tiers must be a sequence of DiscountTier values, not {shown(value)}."
         )
-    tiers = tuple(value)
+    tiers = require_sequence(value, "Discount tiers")
     for tier in tiers:
         if not isinstance(tier, DiscountTier):
-            raise RevcycleTypeError(f"Every discount tier must be a DiscountTier, not {tier!r}.")
+            raise RevcycleTypeError(
+                f"Every discount tier must be a DiscountTier, not {shown(tier)}."
+            )
     return tiers
 
 
@@ -180,7 +186,9 @@ class DiscountSchedule:
             )
         _same_currency("A discount schedule", [t.amount for t in self.tiers])
         if not isinstance(self.aggregate, bool):
-            raise RevcycleTypeError(f"aggregate must be True or False, not {self.aggregate!r}.")
+            raise RevcycleTypeError(
+                f"aggregate must be True or False, not {shown(self.aggregate)}."
+            )
         if self.aggregate and self.kind is ScheduleKind.SLAB:
             raise TierError(
                 "Only a RANGE discount schedule can aggregate quantity across the quote; "
@@ -222,7 +230,7 @@ class DiscountSchedule:
             else:
                 raise RevcycleTypeError(
                     f"The discount of Salesforce tier {number} must be a Percent, Money or "
-                    f"None, not {discount!r}."
+                    f"None, not {shown(discount)}."
                 )
         return cls(kind, tiers, aggregate=aggregate)
 

@@ -18,12 +18,14 @@ from typing import ParamSpec, Protocol, TypeAlias, TypeVar, final
 import attrs
 
 from revcycle._display import html_table
-from revcycle._numbers import CTX, ZERO, DecimalLike, plain, to_decimal
+from revcycle._numbers import CTX, ZERO, DecimalLike, in_range, plain, to_decimal
+from revcycle._validate import check_annotated, require_sequence
 from revcycle.errors import (
     CurrencyMismatchError,
     RevcycleTypeError,
     TierError,
     ValidationError,
+    shown,
 )
 from revcycle.money import Currency, Money
 
@@ -40,7 +42,7 @@ R = TypeVar("R")
 
 def _quantity(value: object) -> Decimal:
     """A quantity as a finite, non-negative Decimal (the fast path skips conversion)."""
-    if type(value) is Decimal and value.is_finite() and value >= ZERO:
+    if type(value) is Decimal and value.is_finite() and value >= ZERO and in_range(value):
         return value
     quantity = to_decimal(value, "Quantity")
     if quantity < ZERO:
@@ -53,7 +55,7 @@ def _quantity(value: object) -> Decimal:
 
 def _too_large(quantity: object) -> ValidationError:
     return ValidationError(
-        f"Quantity {quantity!r} is too large to price exactly in revcycle's 50-digit context."
+        f"Quantity {shown(quantity)} is too large to price exactly in revcycle's 50-digit context."
     )
 
 
@@ -88,7 +90,7 @@ def _check_money(what: str, value: object, *, optional: bool = True) -> None:
     if value is None and optional:
         return
     if not isinstance(value, Money):
-        raise RevcycleTypeError(f"{what} must be a Money amount, not {value!r}.")
+        raise RevcycleTypeError(f"{what} must be a Money amount, not {shown(value)}.")
     if value.amount < ZERO:
         raise ValidationError(f"{what} must not be negative, got {value}.")
 
@@ -167,7 +169,7 @@ class Tier:
 
 
 @final
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, field_transformer=check_annotated)
 class PriceRow:
     """One row of a price breakdown: what a tier (or the whole model) charged.
 
@@ -208,11 +210,11 @@ class PricingModel(Protocol):
 def _to_tiers(value: Iterable[Tier]) -> tuple[Tier, ...]:
     given: object = value  # callers may pass anything at run time
     if isinstance(given, str | bytes) or not isinstance(given, Iterable):
-        raise RevcycleTypeError(f"Tiers must be a sequence of Tier values, not {value!r}.")
-    tiers = tuple(value)
+        raise RevcycleTypeError(f"Tiers must be a sequence of Tier values, not {shown(value)}.")
+    tiers = require_sequence(value, "Tiers")
     for tier in tiers:
         if not isinstance(tier, Tier):
-            raise RevcycleTypeError(f"Every tier must be a Tier, not {tier!r}.")
+            raise RevcycleTypeError(f"Every tier must be a Tier, not {shown(tier)}.")
     return tiers
 
 
@@ -366,14 +368,14 @@ def _salesforce_rows(
         raise TierError(f"A quantity step must be positive, got {plain(increment)}.")
     given: object = rows  # callers may pass anything at run time
     if isinstance(given, str | bytes) or not isinstance(given, Sequence) or not given:
-        raise TierError(f"Salesforce-style tiers must be a non-empty sequence, not {rows!r}.")
+        raise TierError(f"Salesforce-style tiers must be a non-empty sequence, not {shown(rows)}.")
     out: list[tuple[int, Decimal, Decimal | None, object]] = []
     previous_upper: Decimal | None = None
     for number, row in enumerate(rows, start=1):
         if not isinstance(row, tuple) or len(row) != 3:
             raise RevcycleTypeError(
                 f"Salesforce tier {number} must be a (lower, upper, price or discount) tuple, "
-                f"not {row!r}."
+                f"not {shown(row)}."
             )
         lower = to_decimal(row[0], f"The lower bound of Salesforce tier {number}")
         upper = (

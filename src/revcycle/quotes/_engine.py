@@ -28,6 +28,7 @@ from revcycle.errors import (
     ProrationError,
     RevcycleTypeError,
     ValidationError,
+    shown,
 )
 from revcycle.money import Currency, Money, Percent, Rounding
 from revcycle.pricing import AnyPricingModel
@@ -51,9 +52,9 @@ def price_quote(quote: Quote, catalog: Catalog) -> PricedQuote:
     first time they are read; the unit prices and totals are computed here.
     """
     if not isinstance(quote, Quote):
-        raise RevcycleTypeError(f"price_quote() needs a Quote, not {quote!r}.")
+        raise RevcycleTypeError(f"price_quote() needs a Quote, not {shown(quote)}.")
     if not isinstance(catalog, Catalog):
-        raise RevcycleTypeError(f"price_quote() needs a Catalog, not {catalog!r}.")
+        raise RevcycleTypeError(f"price_quote() needs a Catalog, not {shown(catalog)}.")
     try:
         return _price(quote, catalog)
     except decimal.DecimalException:

@@ -17,7 +17,7 @@ import attrs
 from revcycle._numbers import CTX, HUNDRED, ONE
 from revcycle._validate import Validator, check_text, check_type, check_whole
 from revcycle.dates import Duration
-from revcycle.errors import RevcycleTypeError, ValidationError
+from revcycle.errors import RevcycleTypeError, ValidationError, shown
 from revcycle.money import Money, Percent
 from revcycle.waterfall import StepName
 
@@ -26,7 +26,7 @@ def _check_uplift(_: object, __: object, value: Any) -> None:
     if value is None:
         return
     if not isinstance(value, Percent):
-        raise RevcycleTypeError(f"A renewal uplift must be a Percent or None, not {value!r}.")
+        raise RevcycleTypeError(f"A renewal uplift must be a Percent or None, not {shown(value)}.")
     if value.value < -HUNDRED:
         raise ValidationError(
             f"A renewal uplift below -100 % would make the price negative; got {value}."
@@ -35,7 +35,7 @@ def _check_uplift(_: object, __: object, value: Any) -> None:
 
 def _check_price(_: object, __: object, value: Any) -> None:
     if not isinstance(value, Money):
-        raise RevcycleTypeError(f"A locked unit price must be Money, not {value!r}.")
+        raise RevcycleTypeError(f"A locked unit price must be Money, not {shown(value)}.")
     if value.amount < 0:
         raise ValidationError(f"A locked unit price cannot be negative; got {value}.")
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import typing
 from collections.abc import Iterable, Sequence
-from datetime import date, timedelta
+from datetime import date
 from decimal import Decimal
 from fractions import Fraction
 from typing import TYPE_CHECKING, Any, ClassVar, Final, Protocol, final, runtime_checkable
@@ -20,6 +20,7 @@ from revcycle._display import ColumnKind, Columns, TypedRows, amount_text, html_
 from revcycle._numbers import CTX, ONE, ZERO, DecimalLike, fraction_to_decimal, plain, to_decimal
 from revcycle._validate import (
     Validator,
+    check_annotated,
     check_day,
     check_text,
     check_type,
@@ -31,7 +32,7 @@ from revcycle._validate import (
 from revcycle.approvals import Approval, ApprovalPolicy
 from revcycle.catalog import ChargeKind
 from revcycle.dates import Duration, Period, anchored_date
-from revcycle.errors import RevcycleTypeError, UnknownCodeError, ValidationError
+from revcycle.errors import RevcycleTypeError, UnknownCodeError, ValidationError, shown
 from revcycle.money import (
     Currency,
     Money,
@@ -103,7 +104,7 @@ def _to_granted(value: Iterable[str]) -> tuple[str, ...]:
 
 def _not_required(level: str, required: tuple[str, ...]) -> str:
     needed = ", ".join(repr(r) for r in required) if required else "no approval"
-    return f"The quote does not need the approval level {level!r}; it needs {needed}."
+    return f"The quote does not need the approval level {shown(level)}; it needs {needed}."
 
 
 def _to_charge_kind(value: ChargeKind | str) -> ChargeKind:
@@ -145,12 +146,12 @@ class QuoteLine:
     def __attrs_post_init__(self) -> None:
         if self.start_date and self.end_date and self.end_date < self.start_date:
             raise ValidationError(
-                f"Quote line {self.sku!r} ends on {self.end_date.isoformat()}, before it "
+                f"Quote line {shown(self.sku)} ends on {self.end_date.isoformat()}, before it "
                 f"starts on {self.start_date.isoformat()} (the end date is inclusive)."
             )
         if self.locked_price is not None and self.discount is not None:
             raise ValidationError(
-                f"Quote line {self.sku!r} has a locked price ({self.locked_price.source}), "
+                f"Quote line {shown(self.sku)} has a locked price ({self.locked_price.source}), "
                 "which already holds the line's discounts; give a discount or a locked price, "
                 "not both."
             )
@@ -182,7 +183,7 @@ def _check_payment_terms(_: object, __: object, value: Any) -> None:
         return
     raise RevcycleTypeError(
         'A quote\'s payment terms must be text such as "Net 60", a PaymentTerms or None, not '
-        f"{value!r}."
+        f"{shown(value)}."
     )
 
 
@@ -197,7 +198,9 @@ def _to_method(value: ProrationMethod | str) -> ProrationMethod:
         method = next((m for m in ProrationMethod if m.value == value), None)
     if method not in TERM_METHODS:
         names = ", ".join(m.name for m in TERM_METHODS)
-        raise ValidationError(f"A quote's proration method must be one of {names}; got {value!r}.")
+        raise ValidationError(
+            f"A quote's proration method must be one of {names}; got {shown(value)}."
+        )
     assert method is not None
     return method
 
@@ -289,7 +292,7 @@ class Quote:
     def period(self) -> Period:
         """The quote term as a half-open :class:`~revcycle.dates.Period`."""
         if self.end_date is not None:
-            return Period(self.start_date, self.end_date + timedelta(days=1))
+            return Period.inclusive(self.start_date, self.end_date)
         assert self.term is not None
         return Period(self.start_date, anchored_date(self.start_date, self.term, 1))
 
@@ -300,7 +303,7 @@ class Quote:
 
     def with_lines(self, lines: Iterable[QuoteLine]) -> Quote:
         """This quote with other lines."""
-        return attrs.evolve(self, lines=tuple(lines))
+        return attrs.evolve(self, lines=lines)
 
     def add_line(self, line: QuoteLine) -> Quote:
         """This quote with one more line at the end."""
@@ -334,7 +337,7 @@ def _check_steps(_: object, __: object, value: tuple[WaterfallStep, ...]) -> Non
 
 
 @final
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, field_transformer=check_annotated)
 class PricedLine:
     """One priced quote line: its waterfall steps, term multiplier and rounded net total.
 
@@ -403,11 +406,13 @@ class PricedLine:
                     value = getattr(trace[_SKU_AT], name)
                 else:
                     raise AttributeError(
-                        f"{type(self).__name__!r} object has no attribute {name!r}"
+                        f"{shown(type(self).__name__)} object has no attribute {shown(name)}"
                     )
                 object.__setattr__(self, name, value)
                 return value
-            raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
+            raise AttributeError(
+                f"{shown(type(self).__name__)} object has no attribute {shown(name)}"
+            )
 
     @property
     def currency(self) -> Currency:
@@ -542,7 +547,7 @@ _LINE_COLUMNS: Final = {
 
 
 @final
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, field_transformer=check_annotated)
 class PricedQuote(TypedRows):
     """A priced quote: its lines, the totals finance reads, and the approvals it needs.
 

@@ -12,7 +12,14 @@ Rules (docs/reference/serialization.md):
 * :func:`dumps` adds ``"schema_version": 1`` to a top-level document and :func:`loads` checks it
   when present;
 * errors are :class:`~revcycle.errors.StructureError` whose messages name the JSON path
-  (``$.lines[2].quantity``).
+  (``$.lines[2].quantity``); an unknown key gets a "did you mean";
+* limits (docs/reference/limits.md), each named in its error: a document of at most
+  :data:`MAX_DOCUMENT_SIZE` characters (64 MiB), nested at most :data:`MAX_DEPTH` (32) arrays
+  and objects deep, integers of at most 40 digits, no key twice in one object, valid Unicode
+  text (no lone surrogate); the first :data:`MAX_LISTED_ERRORS` (20) problems of an array or
+  object are listed in full, the rest counted;
+* a member of a tagged union written on its own carries its ``"type"`` tag too, and reading
+  one accepts it (``dumps(PerUnit(...))`` can be passed where any pricing model is expected).
 
 Domain modules register their own hooks in private modules of this package
 (``revcycle.serialization._<domain>``), each with a ``register(converter)`` function;
@@ -28,12 +35,15 @@ Money('12.30', 'USD')
 from __future__ import annotations
 
 import json
+import re
+from collections.abc import Mapping
 from typing import Any, Final, TypeVar
 
 from cattrs.preconf.json import JsonConverter
 from cattrs.preconf.json import make_converter as _make_json_converter
 
-from revcycle.errors import RevcycleError, RevcycleTypeError, StructureError
+from revcycle._numbers import MAX_WHOLE_DIGITS
+from revcycle.errors import RevcycleError, RevcycleTypeError, StructureError, shown
 from revcycle.serialization import (
     _billing,
     _contracts,
@@ -43,8 +53,15 @@ from revcycle.serialization import (
     _terms,
     _usage,
 )
+from revcycle.serialization._core import (
+    MAX_LISTED_ERRORS,
+    member_tag,
+    register_core,
+    register_tagged_union,
+    require_type,
+    structure_errors,
+)
 from revcycle.serialization._core import name as _name
-from revcycle.serialization._core import register_core, register_tagged_union, structure_errors
 from revcycle.serialization._csv import csv_document, dumps_csv, located
 from revcycle.serialization._documents import (
     DOCUMENTS,
@@ -59,6 +76,9 @@ from revcycle.serialization._schema import json_schema
 __all__ = [
     # JSON Schema and the named documents (issue 15)
     "DOCUMENTS",
+    "MAX_DEPTH",
+    "MAX_DOCUMENT_SIZE",
+    "MAX_LISTED_ERRORS",
     "SCHEMA_VERSION",
     "ContractBookDocument",
     "OpenItemsDocument",
@@ -80,6 +100,14 @@ T = TypeVar("T")
 
 SCHEMA_VERSION: Final = 1
 
+MAX_DOCUMENT_SIZE: Final = 64 * 1024 * 1024
+"""The longest JSON document :func:`loads` reads, in characters (or bytes): 64 MiB. Larger
+data sets travel as tables (``rate_usage_table``) or in several documents."""
+
+MAX_DEPTH: Final = 32
+"""The deepest nesting of JSON arrays and objects :func:`loads` reads. What revcycle writes
+stays under 10 (a contract's version chain is a flat list)."""
+
 # The domains' hooks, applied in this order after the core ones; a new domain is one more entry
 # (and its import).
 _DOMAINS: Final = (_opportunity, _pricing, _quotes, _terms, _usage, _contracts, _billing)
@@ -98,54 +126,119 @@ converter: Final = make_converter()
 
 
 def unstructure(obj: Any, as_type: Any = None) -> Any:
-    """Turn a revcycle value into JSON-ready Python data (dicts, lists, strings)."""
-    if as_type is None:
-        return converter.unstructure(obj)
-    return converter.unstructure(obj, unstructure_as=as_type)
+    """Turn a revcycle value into JSON-ready Python data (dicts, lists, strings).
+
+    A member of a tagged union (a pricing model) carries its ``"type"`` tag, so that what is
+    written can be read wherever the union is expected.
+    """
+    if as_type is not None:
+        require_type(as_type, "unstructure()")
+    try:
+        if as_type is not None:
+            return converter.unstructure(obj, unstructure_as=as_type)
+        data = converter.unstructure(obj)
+    except RecursionError:  # Python data nested deeper than the interpreter recurses
+        raise RevcycleTypeError(
+            f"Cannot write {type(obj).__name__} as JSON: it is nested too deeply."
+        ) from None
+    except RevcycleError:  # a hook's own refusal (a calendar no union names) says it best
+        raise
+    except (AttributeError, TypeError, ValueError) as error:
+        # The converter met a value that is not the type it was told to write (as_type).
+        raise RevcycleTypeError(
+            f"Cannot write {type(obj).__name__} as JSON"
+            f"{'' if as_type is None else ' as ' + _name(as_type)}: {str(error)[:200]}."
+        ) from None
+    tag = member_tag(converter, type(obj))
+    if tag is not None and isinstance(data, dict):
+        data = {"type": tag, **data}
+    return data
 
 
 def structure(data: Any, cls: type[T]) -> T:
-    """Build a revcycle value of type ``cls`` from JSON-ready Python data."""
+    """Build a revcycle value of type ``cls`` from JSON-ready Python data.
+
+    For a member of a tagged union, the ``"type"`` tag :func:`unstructure` writes is accepted
+    (and must be that member's).
+    """
+    require_type(cls, "structure()")
+    tag = member_tag(converter, cls)
+    if tag is not None and isinstance(data, Mapping) and "type" in data:
+        if data["type"] != tag:
+            raise StructureError(
+                f"Cannot read {_name(cls)}:",
+                [f"$.type: expected {shown(tag)}, got {shown(data['type'])}"],
+            )
+        data = {k: v for k, v in data.items() if k != "type"}
     with structure_errors(cls):
         return converter.structure(data, cls)
 
 
 def dumps(obj: Any, *, indent: int | None = None) -> str:
-    """Serialize a revcycle value to JSON text (a top-level object gets ``schema_version``)."""
+    """Serialize a revcycle value to JSON text (a top-level object gets ``schema_version``);
+    ``indent`` is ``None`` (one line) or 0 to 16 spaces."""
+    if indent is not None and (
+        isinstance(indent, bool) or not isinstance(indent, int) or not 0 <= indent <= 16
+    ):
+        raise RevcycleTypeError(
+            f"dumps() indent must be None or 0 to 16 spaces, not {shown(indent)}."
+        )
     data = unstructure(obj)
     if isinstance(data, dict):
         data = {**data, "schema_version": SCHEMA_VERSION}
     try:
         return json.dumps(data, indent=indent, ensure_ascii=False, allow_nan=False)
-    except (TypeError, ValueError) as error:
-        # An object with no JSON form, or a float NaN/infinity (not JSON at all).
-        raise RevcycleTypeError(f"Cannot write {obj!r} as JSON: {error}.") from None
+    except (TypeError, ValueError, RecursionError) as error:
+        # An object with no JSON form, a float NaN/infinity (not JSON at all), or data nested
+        # deeper than the interpreter recurses.
+        raise RevcycleTypeError(
+            f"Cannot write {type(obj).__name__} as JSON: {str(error)[:200]}."
+        ) from None
 
 
 def loads(text: str | bytes, cls: type[T]) -> T:
     """Read JSON text into a revcycle value of type ``cls``.
 
     A JSON number with a fraction (a float) is refused anywhere in the document: decimals
-    travel as strings.
+    travel as strings. The document's limits (size, depth, digits, repeated keys, lone
+    surrogates) are checked before any value is built; see the module docstring.
     """
     if not isinstance(text, str | bytes | bytearray):
-        raise RevcycleTypeError(f"loads() reads JSON text (str or bytes), not {text!r}.")
+        raise RevcycleTypeError(
+            f"loads() reads JSON text (str or bytes), not {type(text).__name__}."
+        )
+    require_type(cls, "loads()")
+    what = _name(cls)
+    if len(text) > MAX_DOCUMENT_SIZE:
+        raise StructureError(
+            f"Cannot read {what}: the document is {len(text):,} characters long; revcycle reads "
+            f"JSON documents of at most {MAX_DOCUMENT_SIZE:,} (64 MiB)."
+        )
+    if not isinstance(text, str):
+        text = _decode(bytes(text), what)
+    _check_text(text, what)
     try:
-        data = json.loads(text, parse_float=_refuse_float, parse_constant=_refuse_constant)
+        data = json.loads(
+            text,
+            parse_float=_refuse_float,
+            parse_constant=_refuse_constant,
+            parse_int=_parse_int,
+            object_pairs_hook=_object,
+        )
     except _FloatInJsonError as error:
         raise StructureError(
-            f"Cannot read {_name(cls)}: JSON numbers with a fraction are not accepted "
-            f'(got {error.args[0]}); write decimals as strings such as "12.30".'
+            f"Cannot read {what}: JSON numbers with a fraction are not accepted "
+            f'(got {error.args[0][:40]}); write decimals as strings such as "12.30".'
         ) from None
+    except _DocumentError as error:
+        raise StructureError(f"Cannot read {what}: {error}") from None
     except json.JSONDecodeError as error:
-        raise StructureError(f"Cannot read {_name(cls)}: invalid JSON ({error}).") from None
-    except RecursionError:
-        raise StructureError(f"Cannot read {_name(cls)}: the JSON is nested too deeply.") from None
+        raise StructureError(f"Cannot read {what}: invalid JSON ({error}).") from None
     if isinstance(data, dict) and "schema_version" in data:
         version = data.pop("schema_version")
         if type(version) is not int or version != SCHEMA_VERSION:
             raise StructureError(
-                f"Cannot read {_name(cls)}: schema_version {version!r} is not supported; "
+                f"Cannot read {_name(cls)}: schema_version {shown(version)} is not supported; "
                 f"this revcycle reads schema_version {SCHEMA_VERSION}."
             )
     return structure(data, cls)
@@ -153,6 +246,99 @@ def loads(text: str | bytes, cls: type[T]) -> T:
 
 class _FloatInJsonError(RevcycleError):
     pass
+
+
+class _DocumentError(RevcycleError):
+    """A document that breaks one of the limits; the message completes "Cannot read X: "."""
+
+
+def _decode(data: bytes, what: str) -> str:
+    # The encodings JSON allows (RFC 8259 names UTF-8; json.loads also reads UTF-16 and 32).
+    encoding = json.detect_encoding(data)
+    try:
+        return data.decode(encoding)
+    except UnicodeDecodeError as error:
+        raise StructureError(
+            f"Cannot read {what}: the document is not {encoding.upper()} text ({error.reason} "
+            f"at byte {error.start:,})."
+        ) from None
+
+
+# A string literal (its escapes included), and anything that is not a bracket.
+_STRING: Final = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"', re.DOTALL)
+_NOT_BRACKET: Final = re.compile(r"[^\[\]{}]+")
+# A \uD800-\uDFFF escape (after an even number of backslashes), and a raw surrogate.
+_SURROGATE_ESCAPE: Final = re.compile(r"(?<!\\)(?:\\\\)*\\u([dD][89a-fA-F][0-9a-fA-F]{2})")
+_RAW_SURROGATE: Final = re.compile("[\ud800-\udfff]")
+
+
+def _check_text(text: str, what: str) -> None:
+    """Refuse a document nested deeper than :data:`MAX_DEPTH` or holding a lone surrogate,
+    before it is parsed (so that nothing deep is ever built)."""
+    if text.count("[") + text.count("{") > MAX_DEPTH:
+        depth = deepest = 0
+        for bracket in _NOT_BRACKET.sub("", _STRING.sub("", text)):
+            depth += 1 if bracket in "[{" else -1
+            if depth > deepest:
+                deepest = depth
+                if deepest > MAX_DEPTH:
+                    raise StructureError(
+                        f"Cannot read {what}: the JSON is nested more than {MAX_DEPTH} arrays "
+                        "and objects deep; revcycle's documents are never that deep."
+                    )
+    raw = None if text.isascii() else _RAW_SURROGATE.search(text)
+    if raw is not None:
+        raise StructureError(_lone_surrogate(what, raw.group(), raw.start()))
+    if "\\u" not in text:
+        return
+    escapes = list(_SURROGATE_ESCAPE.finditer(text))
+    k = 0
+    while k < len(escapes):
+        code = int(escapes[k].group(1), 16)
+        paired = (
+            code < 0xDC00
+            and k + 1 < len(escapes)
+            and escapes[k + 1].start() == escapes[k].end()
+            and escapes[k + 1].group().startswith("\\u")
+            and int(escapes[k + 1].group(1), 16) >= 0xDC00
+        )
+        if not paired:
+            escape = escapes[k].group()
+            raise StructureError(
+                _lone_surrogate(what, escape[escape.rindex("\\") :], escapes[k].start())
+            )
+        k += 2
+
+
+def _lone_surrogate(what: str, escape: str, at: int) -> str:
+    return (
+        f"Cannot read {what}: the JSON holds a lone surrogate {shown(escape)} (at character "
+        f"{at:,}), "
+        "which is not text that UTF-8 can write."
+    )
+
+
+def _parse_int(text: str) -> int:
+    if len(text) - text.startswith("-") > MAX_WHOLE_DIGITS:
+        raise _DocumentError(
+            f"the JSON holds an integer of {len(text):,} digits; integers have at most "
+            f'{MAX_WHOLE_DIGITS} digits (write decimals as strings such as "12.30").'
+        )
+    return int(text)
+
+
+def _object(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    result = dict(pairs)
+    if len(result) != len(pairs):
+        seen: set[str] = set()
+        for key, _ in pairs:
+            if key in seen:
+                raise _DocumentError(
+                    f"a JSON object holds the key {shown(key[:60])} twice; each key may "
+                    f"appear once."
+                )
+            seen.add(key)
+    return result
 
 
 def _refuse_float(text: str) -> Any:
@@ -169,6 +355,7 @@ def loads_csv(text: str, cls: type[T]) -> T:
     :class:`~revcycle.pipeline.Pipeline`, through the same converter as :func:`loads`; errors
     name the row (the header is row 1) and the column
     (docs/how-to/integrate-with-schemas-and-csv.md)."""
+    require_type(cls, "loads_csv()")
     data, header = csv_document(text, cls)
     try:
         return structure(data, cls)

@@ -19,7 +19,7 @@ from typing import Any
 import cattrs
 
 from revcycle.billing import BillRun, Invoice
-from revcycle.errors import ValidationError
+from revcycle.errors import ValidationError, shown
 from revcycle.money import Money
 from revcycle.serialization._core import require_keys
 from revcycle.usage import UsageEvent
@@ -48,7 +48,8 @@ def register(converter: cattrs.Converter) -> None:
         invoice: Invoice = read_invoice(data, cls)
         if due is not None and due != invoice.due_date.isoformat():
             raise ValidationError(
-                f"invoice {invoice.id} says it is due {due!r}, but its payment schedule is due "
+                f"invoice {invoice.id} says it is due {shown(due)}, but its payment "
+                f"schedule is due "
                 f"{invoice.due_date.isoformat()}"
             )
         return invoice

@@ -2,34 +2,37 @@
 
 from __future__ import annotations
 
+import difflib
 import enum
 import re
 import types
 import typing
-from collections.abc import Iterator, Mapping, Set
+from collections.abc import Callable, Iterable, Iterator, Mapping, Set
 from contextlib import contextmanager
 from datetime import date, datetime
 from decimal import Decimal
 from fractions import Fraction
-from typing import Any
+from typing import Any, Final
 
+import attrs
 import cattrs
-from cattrs.cols import (
-    homogenous_tuple_structure_factory,
-    is_mutable_sequence,
-    is_sequence,
-    list_structure_factory,
-)
+from cattrs.cols import is_mapping, is_mutable_sequence, is_sequence
 from cattrs.errors import (
     BaseValidationError,
     ForbiddenExtraKeysError,
+    IterableValidationError,
+    IterableValidationNote,
     StructureHandlerNotFoundError,
 )
 
-from revcycle._numbers import plain, to_decimal
+from revcycle._numbers import check_fraction, plain, to_decimal
 from revcycle.dates import Duration, Period
-from revcycle.errors import RevcycleError, RevcycleTypeError, StructureError, ValidationError
+from revcycle.errors import RevcycleError, RevcycleTypeError, StructureError, ValidationError, shown
 from revcycle.money import Currency, Money, Percent
+
+
+MAX_LISTED_ERRORS: Final = 20
+"""Problems listed in full: per JSON array or object, and in all; the rest are counted."""
 
 
 _UNIONS = (typing.Union, types.UnionType)
@@ -53,7 +56,7 @@ def name(cls: Any) -> str:
 def _structure_decimal(value: Any, _: Any) -> Decimal:
     if isinstance(value, float):
         raise RevcycleTypeError(
-            f'expected a decimal written as a string such as "12.30", got the float {value!r}'
+            f'expected a decimal written as a string such as "12.30", got the float {shown(value)}'
         )
     return to_decimal(value, "The value")
 
@@ -67,13 +70,15 @@ def require_keys(
     than an object, ``unknown {kind} keys [...]``, or ``{subject} needs [...]``.
     """
     if not isinstance(value, Mapping):
-        raise ValidationError(f"expected {expected}, got {value!r}")
+        raise ValidationError(f"expected {expected}, got {shown(value)}")
     extra = set(value) - keys
     if extra:
-        raise ValidationError(f"unknown {kind} keys {sorted(extra)!r}")
+        raise ValidationError(
+            f"unknown {kind} keys {shown(sorted(extra))}{did_you_mean(extra, keys)}"
+        )
     missing = keys - set(value)
     if missing:
-        raise ValidationError(f"{subject} needs {sorted(missing)!r}")
+        raise ValidationError(f"{subject} needs {shown(sorted(missing))}")
     return value
 
 
@@ -90,32 +95,43 @@ def _structure_money(value: Any, _: Any) -> Money:
 
 def _structure_date(value: Any, _: Any) -> date:
     if not isinstance(value, str):
-        raise RevcycleTypeError(f'expected an ISO 8601 date such as "2024-01-31", got {value!r}')
+        raise RevcycleTypeError(
+            f'expected an ISO 8601 date such as "2024-01-31", got {shown(value)}'
+        )
     try:
         return date.fromisoformat(value)
     except ValueError:
         raise ValidationError(
-            f'expected an ISO 8601 date such as "2024-01-31", got {value!r}'
+            f'expected an ISO 8601 date such as "2024-01-31", got {shown(value)}'
         ) from None
 
 
 def _structure_datetime(value: Any, _: Any) -> datetime:
     if not isinstance(value, str):
         raise RevcycleTypeError(
-            f'expected an ISO 8601 date-time such as "2024-01-31T09:30:00+00:00", got {value!r}'
+            'expected an ISO 8601 date-time such as "2024-01-31T09:30:00+00:00", got '
+            f"{shown(value)}"
         )
     try:
-        return datetime.fromisoformat(value)
+        result = datetime.fromisoformat(value)
     except ValueError:
         raise ValidationError(
-            f'expected an ISO 8601 date-time such as "2024-01-31T09:30:00+00:00", got {value!r}'
+            'expected an ISO 8601 date-time such as "2024-01-31T09:30:00+00:00", got '
+            f"{shown(value)}"
         ) from None
+    if result.utcoffset() is None:
+        # A naive time would mean a different instant on every machine's zone.
+        raise ValidationError(
+            "expected a timezone-aware date-time, with its UTC offset such as "
+            f'"2024-01-31T09:30:00+00:00", got the naive {shown(value)}'
+        )
+    return result
 
 
 def _structure_str_only(kind: str) -> Any:
     def check(value: Any) -> str:
         if not isinstance(value, str):
-            raise RevcycleTypeError(f"expected {kind} as a string, got {value!r}")
+            raise RevcycleTypeError(f"expected {kind} as a string, got {shown(value)}")
         return value
 
     return check
@@ -126,60 +142,177 @@ _duration_text = _structure_str_only('an ISO 8601 duration such as "P1M"')
 
 
 def _structure_enum(value: Any, cls: type[enum.Enum]) -> enum.Enum:
-    try:
-        return cls(value)
-    except ValueError:
-        allowed = ", ".join(repr(m.value) for m in cls)
-        raise ValidationError(f"expected one of {allowed}, got {value!r}") from None
+    if isinstance(value, str | int) and not isinstance(value, bool):  # what can name a member
+        try:
+            return cls(value)
+        except ValueError:
+            pass
+    allowed = ", ".join(repr(m.value) for m in cls)
+    raise ValidationError(f"expected one of {allowed}, got {shown(value)}")
 
 
 def _structure_fraction(value: Any, _: Any) -> Fraction:
     if isinstance(value, int) and not isinstance(value, bool):
         return Fraction(value)
     if not isinstance(value, str) or not _FRACTION.fullmatch(value.strip()):
-        raise ValidationError(f'expected an exact fraction such as "14/29", got {value!r}')
+        raise ValidationError(f'expected an exact fraction such as "14/29", got {shown(value)}')
+    numerator, _, denominator = value.strip().partition("/")
+    if max(len(numerator.lstrip("-")), len(denominator)) > _FRACTION_DIGITS:
+        # Refused before int() reads it: Python reads at most 4,300 digits.
+        raise ValidationError(
+            f"expected an exact fraction with at most {_FRACTION_DIGITS} digits in its "
+            f"numerator and denominator, got {shown(value[:20])}… ({len(value):,} characters)"
+        )
     try:
-        return Fraction(value.strip())
+        return check_fraction(Fraction(value.strip()), "The fraction")
     except ZeroDivisionError:
-        raise ValidationError(f"a fraction cannot have a zero denominator: {value!r}") from None
+        raise ValidationError(
+            f"a fraction cannot have a zero denominator: {shown(value)}"
+        ) from None
 
 
 def _structure_int(value: Any, _: Any) -> int:
     if isinstance(value, bool) or not isinstance(value, int):
-        raise RevcycleTypeError(f"expected a whole number, got {value!r}")
+        raise RevcycleTypeError(f"expected a whole number, got {shown(value)}")
     return value
 
 
 def _structure_str(value: Any, _: Any) -> str:
     if not isinstance(value, str):
-        raise RevcycleTypeError(f"expected a string, got {value!r}")
+        raise RevcycleTypeError(f"expected a string, got {shown(value)}")
     return value
 
 
 def _structure_bool(value: Any, _: Any) -> bool:
     if not isinstance(value, bool):
-        raise RevcycleTypeError(f"expected true or false, got {value!r}")
+        raise RevcycleTypeError(f"expected true or false, got {shown(value)}")
     return value
 
 
-def _arrays_only(factory: Any) -> Any:
-    """Wrap a cattrs sequence hook factory so that only a JSON array is read as a sequence.
+_FRACTION_DIGITS: Final = 100
 
-    cattrs turns any iterable into a tuple or list: the string ``"ab"`` would become
-    ``("a", "b")`` and an object its keys, silently. A JSON array is the only sequence.
+
+def did_you_mean(unknown: Iterable[str], known: Iterable[str]) -> str:
+    """``"; did you mean 'quantity'?"`` for the known keys closest to the unknown ones (by
+    :mod:`difflib`), or ``""`` when none is close."""
+    names = sorted({str(k) for k in known})
+    close = sorted(
+        {m for key in unknown for m in difflib.get_close_matches(str(key)[:100], names, n=2)}
+    )
+    return f"; did you mean {' or '.join(repr(m) for m in close)}?" if close else ""
+
+
+class _MoreItemsError(ValueError):
+    """Stands for the problems of a JSON array or object past the ones listed in full."""
+
+    def __init__(self, more: int) -> None:
+        super().__init__(f"{more:,} more items have problems{_LISTED}")
+
+
+_LISTED: Final = f" (the first {MAX_LISTED_ERRORS} are listed)"
+
+
+def _structure_items(
+    pairs: Iterable[tuple[Any, Any]],
+    structure_one: Callable[[Any], Any],
+    note: Callable[[Any], IterableValidationNote],
+    cls: Any,
+) -> list[Any]:
+    """Structure every item, listing the first :data:`MAX_LISTED_ERRORS` problems in full (as
+    cattrs would, with their place) and only counting the rest, so that a document of 100,000
+    bad items costs no more memory than one of 20."""
+    results: list[Any] = []
+    errors: list[Exception] = []
+    more = 0
+    for where, item in pairs:
+        try:
+            results.append(structure_one(item))
+        except Exception as error:  # every problem of one item, as cattrs' own hooks collect
+            if len(errors) < MAX_LISTED_ERRORS:
+                error.__notes__ = [*getattr(error, "__notes__", []), note(where)]
+                errors.append(error)
+            else:
+                more += 1
+    if errors:
+        if more:
+            errors.append(_MoreItemsError(more))
+        raise IterableValidationError(f"While structuring {shown(cls)}", errors, cls)
+    return results
+
+
+def _hook(conv: cattrs.Converter, item_type: Any) -> Callable[[Any, Any], Any] | None:
+    """The structure hook of ``item_type`` (``None`` for ``Any``: items are taken as they are);
+    a type that contains itself is structured late, as cattrs does."""
+    if item_type is Any:
+        return None
+    try:
+        return conv.get_structure_hook(item_type)
+    except RecursionError:
+        return conv.structure
+
+
+def _sequence_factory(build: Callable[[list[Any]], Any]) -> Any:
+    """A structure hook factory for a homogeneous sequence type built by ``build`` from a list.
+
+    Only a JSON array is read as a sequence: cattrs would turn any iterable into one (the
+    string ``"ab"`` into ``("a", "b")``, an object into its keys), silently.
     """
 
     def make(cls: Any, conv: cattrs.Converter) -> Any:
-        inner = factory(cls, conv)
+        args = typing.get_args(cls)
+        item_type = args[0] if args else Any
+        structure_item = _hook(conv, item_type)
 
-        def structure_array(value: Any, cls: Any) -> Any:
+        def structure_array(value: Any, _: Any) -> Any:
             if not isinstance(value, list | tuple):
-                raise RevcycleTypeError(f"expected a JSON array, got {value!r}")
-            return inner(value, cls)
+                raise RevcycleTypeError(f"expected a JSON array, got {shown(value)}")
+            if structure_item is None:
+                return build(list(value))
+            return build(
+                _structure_items(
+                    enumerate(value),
+                    lambda item: structure_item(item, item_type),
+                    lambda i: IterableValidationNote(f"Structuring {cls} @ index {i}", i, cls),
+                    cls,
+                )
+            )
 
         return structure_array
 
     return make
+
+
+def _mapping_factory(cls: Any, conv: cattrs.Converter) -> Any:
+    """A structure hook factory for a JSON object read as a mapping (``dict[str, X]``), with
+    the same cap on listed problems as arrays."""
+    args = typing.get_args(cls)
+    key_type, value_type = args if len(args) == 2 else (Any, Any)
+    structure_key = _hook(conv, key_type)
+    structure_value = _hook(conv, value_type)
+
+    def structure_one(pair: tuple[Any, Any]) -> tuple[Any, Any]:
+        key, value = pair
+        if structure_key is not None:
+            key = structure_key(key, key_type)
+        if structure_value is not None:
+            value = structure_value(value, value_type)
+        return key, value
+
+    def structure_object(value: Any, _: Any) -> dict[Any, Any]:
+        if not isinstance(value, Mapping):
+            raise RevcycleTypeError(f"expected a JSON object, got {shown(value)}")
+        return dict(
+            _structure_items(
+                ((key, (key, item)) for key, item in value.items()),
+                structure_one,
+                lambda key: IterableValidationNote(
+                    f"Structuring mapping value @ key {shown(key)}", key, value_type
+                ),
+                cls,
+            )
+        )
+
+    return structure_object
 
 
 def register_tagged_union(
@@ -205,15 +338,43 @@ def register_tagged_union(
             expected = ", ".join(repr(t) for t in tags)
             raise ValueError(f"expected an object with a 'type' tag (one of {expected})")
         tag = data["type"]
-        cls = tags.get(tag)
+        cls = tags.get(tag) if isinstance(tag, str) else None
         if cls is None:
             expected = ", ".join(repr(t) for t in tags)
-            raise ValueError(f"unknown type tag {tag!r}; expected one of {expected}")
+            hint = did_you_mean([tag], tags) if isinstance(tag, str) else ""
+            raise ValueError(f"unknown type tag {shown(tag)}; expected one of {expected}{hint}")
         rest = {k: v for k, v in data.items() if k != "type"}
         return conv.structure(rest, cls)
 
     conv.register_unstructure_hook(union, unstructure_member)
     conv.register_structure_hook(union, structure_member)
+    _member_tags(conv).update(by_class)
+
+
+# The "type" tag of every class that is a member of a tagged union, per converter: a member
+# written on its own (dumps(PerUnit(...))) carries its tag too, so that it reads back wherever
+# the union is expected (``revcycle rate --price``).
+_TAGS_ATTRIBUTE: Final = "_revcycle_member_tags"
+
+
+def _member_tags(conv: cattrs.Converter) -> dict[type[Any], str]:
+    tags: dict[type[Any], str] | None = getattr(conv, _TAGS_ATTRIBUTE, None)
+    if tags is None:
+        tags = {}
+        setattr(conv, _TAGS_ATTRIBUTE, tags)
+    return tags
+
+
+def member_tag(conv: cattrs.Converter, cls: Any) -> str | None:
+    """The ``"type"`` tag of ``cls`` when it is a member of a tagged union, else ``None``."""
+    return _member_tags(conv).get(cls)
+
+
+def known_keys(cls: Any) -> tuple[str, ...]:
+    """The JSON keys of an attrs class (its fields' init names), for "did you mean"."""
+    if isinstance(cls, type) and attrs.has(cls):
+        return tuple(f.alias or f.name for f in attrs.fields(cls) if f.init)
+    return ()
 
 
 def register_core(conv: cattrs.Converter) -> None:
@@ -243,10 +404,9 @@ def register_core(conv: cattrs.Converter) -> None:
     conv.register_structure_hook(str, _structure_str)
     conv.register_structure_hook(bool, _structure_bool)
     # Registered in this order so that lists (mutable sequences) are matched first.
-    conv.register_structure_hook_factory(
-        is_sequence, _arrays_only(homogenous_tuple_structure_factory)
-    )
-    conv.register_structure_hook_factory(is_mutable_sequence, _arrays_only(list_structure_factory))
+    conv.register_structure_hook_factory(is_sequence, _sequence_factory(tuple))
+    conv.register_structure_hook_factory(is_mutable_sequence, _sequence_factory(list))
+    conv.register_structure_hook_factory(is_mapping, _mapping_factory)
     # cattrs dispatches on the MRO, where a StrEnum meets `str` before `Enum`: name it.
     for base in (enum.StrEnum, enum.IntEnum, enum.Enum):
         conv.register_structure_hook(base, _structure_enum)
@@ -259,10 +419,11 @@ def _describe(exc: BaseException, _: Any = None) -> str:
     if isinstance(exc, KeyError):
         return "required field missing"
     if isinstance(exc, ForbiddenExtraKeysError):
-        return f"unknown keys {sorted(exc.extra_fields)!r}"
+        hint = did_you_mean(exc.extra_fields, known_keys(exc.cl))
+        return f"unknown keys {shown(sorted(exc.extra_fields))}{hint}"
     if isinstance(exc, AttributeError) and exc.name == "keys":
         # cattrs reads an attrs class from a mapping and met something else
-        return f"expected a JSON object, got {exc.obj!r}"
+        return f"expected a JSON object, got {shown(exc.obj)}"
     if isinstance(exc, TypeError) and str(exc).startswith("argument of type"):
         return "expected a JSON object, got " + str(exc).split("'")[1].replace("NoneType", "null")
     if isinstance(exc, StructureHandlerNotFoundError):
@@ -288,6 +449,14 @@ def structure_errors(cls: Any) -> Iterator[None]:
         messages = [
             _path_first(m) for m in cattrs.transform_error(error, "$", format_exception=_describe)
         ]
+        # In all, too, the first problems are listed and the rest counted (an array's own
+        # count of its unlisted items is always kept).
+        counts = [m for m in messages if m.endswith(_LISTED)]
+        problems = [m for m in messages if not m.endswith(_LISTED)]
+        if len(problems) > MAX_LISTED_ERRORS:
+            more = len(problems) - MAX_LISTED_ERRORS
+            problems[MAX_LISTED_ERRORS:] = [f"… and {more:,} more problems{_LISTED}"]
+        messages = problems + counts
         raise StructureError(f"Cannot read {name(cls)}:", messages) from error
     except ForbiddenExtraKeysError as error:
         raise StructureError(f"Cannot read {name(cls)}:", [f"$: {_describe(error)}"]) from error
@@ -300,3 +469,12 @@ def structure_errors(cls: Any) -> Iterator[None]:
         StructureHandlerNotFoundError,
     ) as error:
         raise StructureError(f"Cannot read {name(cls)}:", [f"$: {_describe(error)}"]) from error
+
+
+def require_type(cls: Any, where: str) -> None:
+    """``cls`` must be what a converter dispatches on: a class or a type hint."""
+    if isinstance(cls, type) or typing.get_origin(cls) is not None:
+        return
+    raise RevcycleTypeError(
+        f"{where} needs a revcycle type (such as Money or tuple[OpenItem, ...]), not {shown(cls)}."
+    )

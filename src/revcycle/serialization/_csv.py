@@ -28,7 +28,8 @@ import re
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any, Final
 
-from revcycle.errors import StructureError
+from revcycle._validate import require_sequence
+from revcycle.errors import StructureError, shown
 from revcycle.pipeline import Pipeline
 from revcycle.serialization._core import name
 from revcycle.serialization._documents import OpenItemsDocument, UsageEventsDocument
@@ -139,18 +140,18 @@ def csv_document(text: str, cls: Any) -> tuple[dict[str, Any], list[str]]:
     if layout is None:
         raise StructureError(f"{what} has no CSV form (open items, usage events, pipelines do).")
     if not isinstance(text, str):
-        raise StructureError(f"Cannot read {what} from CSV: expected text, got {text!r}.")
+        raise StructureError(f"Cannot read {what} from CSV: expected text, got {shown(text)}.")
     reader = csv.DictReader(io.StringIO(text, newline=""))
     header = list(reader.fieldnames or [])
     missing = [c for c in layout.required if c not in header]
     if missing:
-        raise _fail(what, f"row 1 (the header): missing columns {missing!r}")
+        raise _fail(what, f"row 1 (the header): missing columns {shown(missing)}")
     known = {*layout.required, *layout.optional}
     extra = [
         c for c in header if c not in known and not (layout.properties and c.startswith(_PROPERTY))
     ]
     if extra:
-        raise _fail(what, f"row 1 (the header): unknown columns {extra!r}")
+        raise _fail(what, f"row 1 (the header): unknown columns {shown(extra)}")
     rows: list[dict[str, Any]] = []
     try:
         for number, cells in enumerate(reader, start=2):
@@ -184,9 +185,12 @@ def dumps_csv(records: Sequence[Mapping[str, Any]], columns: Sequence[str] | Non
     sku,total,end
     SEAT,9900.00,
     """
-    header = list(columns if columns is not None else (records[0] if records else []))
+    rows = require_sequence(records, "CSV records", of="mappings", kind=Mapping)
+    if columns is not None:
+        columns = require_sequence(columns, "CSV columns", of="str", kind=str)
+    header = list(columns if columns is not None else (rows[0] if rows else []))
     out = io.StringIO(newline="")
     writer = csv.DictWriter(out, fieldnames=header, lineterminator="\n")
     writer.writeheader()
-    writer.writerows(records)
+    writer.writerows(rows)
     return out.getvalue()

@@ -13,6 +13,7 @@ from typing import Any, ClassVar, Final, final
 
 import attrs
 
+from revcycle._validate import check_annotated
 from revcycle.amendments import PricedAmendment
 from revcycle.billing import BillRun, Invoice
 from revcycle.catalog import Catalog
@@ -38,7 +39,7 @@ __all__ = [
 
 
 @final
-@attrs.frozen
+@attrs.frozen(field_transformer=check_annotated)
 class OpenItemsDocument:
     """Open receivables for an aging report: ``{"items": [...]}``."""
 
@@ -47,7 +48,7 @@ class OpenItemsDocument:
 
 
 @final
-@attrs.frozen
+@attrs.frozen(field_transformer=check_annotated)
 class UsageEventsDocument:
     """Usage events to rate: ``{"events": [...]}``."""
 
@@ -56,7 +57,7 @@ class UsageEventsDocument:
 
 
 @final
-@attrs.frozen
+@attrs.frozen(field_transformer=check_annotated)
 class UsagePlanDocument:
     """A usage plan: ``{"charges": [...]}``, each a usage charge."""
 
@@ -65,7 +66,7 @@ class UsagePlanDocument:
 
 
 @final
-@attrs.frozen
+@attrs.frozen(field_transformer=check_annotated)
 class ContractBookDocument:
     """A book of contracts: ``{"contracts": [...]}``."""
 

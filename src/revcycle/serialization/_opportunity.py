@@ -15,7 +15,7 @@ from typing import Any
 import cattrs
 
 from revcycle._numbers import plain
-from revcycle.errors import RevcycleTypeError
+from revcycle.errors import RevcycleTypeError, shown
 from revcycle.money import ExchangeRates
 from revcycle.opportunity import Opportunity, StageModel
 
@@ -41,7 +41,7 @@ def register(converter: cattrs.Converter) -> None:
         if not isinstance(data, Mapping):
             raise RevcycleTypeError(
                 'expected a stage model as a preset name ("default", "salesforce", "hubspot") '
-                f'or an object with "stages", got {data!r}'
+                f'or an object with "stages", got {shown(data)}'
             )
         model: StageModel = structure_model(data, cls)
         return model
@@ -69,18 +69,21 @@ def register(converter: cattrs.Converter) -> None:
         if not isinstance(data, Mapping):
             raise RevcycleTypeError(
                 'expected exchange rates as {"currency": "USD", "rates": {"EUR": "1.10"}}, '
-                f"got {data!r}"
+                f"got {shown(data)}"
             )
         extra = set(data) - {"currency", "rates"}
         if extra:
-            raise ValueError(f"unknown keys {sorted(extra)!r}")
+            raise ValueError(f"unknown keys {shown(sorted(extra))}")
         rates = data.get("rates", {})
         if not isinstance(rates, Mapping):
-            raise RevcycleTypeError(f'expected "rates" as an object of code to rate, got {rates!r}')
+            raise RevcycleTypeError(
+                f'expected "rates" as an object of code to rate, got {shown(rates)}'
+            )
         for code, rate in rates.items():
             if not isinstance(rate, str | int) or isinstance(rate, bool):
                 raise RevcycleTypeError(
-                    f'expected the rate for {code} as a decimal string such as "1.10", got {rate!r}'
+                    f'expected the rate for {code} as a decimal string such as "1.10", got '
+                    f"{shown(rate)}"
                 )
         return ExchangeRates(converter.structure(data["currency"], str), rates)
 

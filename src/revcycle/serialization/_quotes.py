@@ -18,7 +18,7 @@ import attrs
 import cattrs
 
 from revcycle.approvals import ApprovalRule, DiscountAbove, MarginBelow, TotalAbove
-from revcycle.errors import RevcycleTypeError
+from revcycle.errors import RevcycleTypeError, shown
 from revcycle.pricing import AnyPricingModel
 from revcycle.quotes import Quote
 from revcycle.serialization._core import register_tagged_union
@@ -63,7 +63,7 @@ def _register_payment_terms(converter: cattrs.Converter) -> None:
             return converter.structure(data, PaymentTerms)
         raise RevcycleTypeError(
             'expected payment terms as text such as "Net 60" or as an object (PaymentTerms), '
-            f"got {data!r}"
+            f"got {shown(data)}"
         )
 
     def unstructure(value: Any) -> Any:

@@ -35,7 +35,7 @@ from revcycle.opportunity import StageModel
 from revcycle.pricing import Discount, DiscountKind
 from revcycle.quotes import Quote
 from revcycle.serialization._contracts import _wire_classes
-from revcycle.serialization._core import TAGGED_UNIONS, name
+from revcycle.serialization._core import TAGGED_UNIONS, name, require_type
 from revcycle.terms import PaymentTerms
 from revcycle.usage import Meter, UsageEvent
 
@@ -326,6 +326,7 @@ def json_schema(cls: Any, *, title: str | None = None) -> dict[str, Any]:
     >>> schema["required"], schema["properties"]["schema_version"]
     (['amount', 'currency'], {'const': 1})
     """
+    require_type(cls, "json_schema()")
     builder = _Builder()
     root = builder.of(cls)
     document: dict[str, Any] = {"$schema": DIALECT, "title": title or name(cls)}

@@ -16,17 +16,17 @@ from revcycle.calendars import (
     JointCalendar,
     WeekendCalendar,
 )
-from revcycle.errors import RevcycleTypeError
+from revcycle.errors import RevcycleTypeError, shown
 from revcycle.serialization._core import register_tagged_union
 from revcycle.terms import DayOfMonth, DueRule, EndOfMonth, NetDays
 
 
 def _fields(data: Any, allowed: set[str], what: str) -> Mapping[str, Any]:
     if not isinstance(data, Mapping):
-        raise RevcycleTypeError(f"expected {what} as an object, got {data!r}")
+        raise RevcycleTypeError(f"expected {what} as an object, got {shown(data)}")
     extra = set(data) - allowed
     if extra:
-        raise ValueError(f"unknown keys {sorted(extra)!r}")
+        raise ValueError(f"unknown keys {shown(sorted(extra))}")
     return data
 
 

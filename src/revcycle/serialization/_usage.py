@@ -16,7 +16,7 @@ from typing import Any
 import cattrs
 from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn, override
 
-from revcycle.errors import RevcycleTypeError
+from revcycle.errors import RevcycleTypeError, shown
 from revcycle.serialization._core import register_tagged_union
 from revcycle.serialization._pricing import PRICING_MODEL_TAGS
 from revcycle.usage import AnyUsageModel, Meter, Percentage, UsageEvent
@@ -34,14 +34,15 @@ def _unstructure_filters(filters: Mapping[str, frozenset[str]]) -> dict[str, lis
 def _structure_filters(data: Any, _: Any) -> dict[str, frozenset[str]]:
     if not isinstance(data, Mapping):
         raise RevcycleTypeError(
-            f'expected filters as an object such as {{"region": ["eu"]}}, got {data!r}'
+            f'expected filters as an object such as {{"region": ["eu"]}}, got {shown(data)}'
         )
     result: dict[str, frozenset[str]] = {}
     for key, value in data.items():
         values = [value] if isinstance(value, str) else value
         if not isinstance(values, list) or not all(isinstance(v, str) for v in values):
             raise RevcycleTypeError(
-                f"expected filter {key!r} to accept a string or a list of strings, got {value!r}"
+                f"expected filter {shown(key)} to accept a string or a list of strings, got "
+                f"{shown(value)}"
             )
         result[key] = frozenset(values)
     return result
@@ -49,7 +50,7 @@ def _structure_filters(data: Any, _: Any) -> dict[str, frozenset[str]]:
 
 def _structure_properties(data: Any, _: Any) -> dict[str, str]:
     if not isinstance(data, Mapping):
-        raise RevcycleTypeError(f"expected properties as an object of strings, got {data!r}")
+        raise RevcycleTypeError(f"expected properties as an object of strings, got {shown(data)}")
     return dict(data)
 
 

@@ -14,8 +14,8 @@ from typing import final
 import attrs
 
 from revcycle._numbers import CTX, HUNDRED, ZERO, DecimalLike, plain, to_decimal
-from revcycle._validate import to_choice
-from revcycle.errors import CurrencyMismatchError, RevcycleTypeError, TermsError
+from revcycle._validate import check_arguments, to_choice
+from revcycle.errors import CurrencyMismatchError, RevcycleTypeError, TermsError, shown
 from revcycle.money import Money, Percent
 from revcycle.terms._rules import MAX_DAYS, DueRule, check_rule, whole
 
@@ -85,7 +85,9 @@ class Installment:
     def fixed(cls, amount: Money, due: DueRule) -> Installment:
         """A fixed amount, in whole minor units of the invoice currency."""
         if not isinstance(amount, Money):
-            raise RevcycleTypeError(f"A fixed installment needs a Money amount, not {amount!r}.")
+            raise RevcycleTypeError(
+                f"A fixed installment needs a Money amount, not {shown(amount)}."
+            )
         return cls(kind=InstallmentKind.FIXED, due=due, amount=amount)
 
     @classmethod
@@ -114,7 +116,7 @@ def check_installments(lines: tuple[Installment, ...]) -> None:
         raise TermsError("Payment terms need at least one installment.")
     for line in lines:
         if not isinstance(line, Installment):
-            raise RevcycleTypeError(f"Payment terms take Installment lines, not {line!r}.")
+            raise RevcycleTypeError(f"Payment terms take Installment lines, not {shown(line)}.")
     balances = sum(1 for line in lines if line.kind is InstallmentKind.BALANCE)
     fixed = [line for line in lines if line.kind is InstallmentKind.FIXED]
     percents = sum((line.share.value for line in lines if line.share is not None), start=ZERO)
@@ -179,6 +181,7 @@ class EarlyPaymentDiscount:
                 f"An early-payment discount must be above 0 % and below 100 %, got {self.percent}."
             )
 
+    @check_arguments
     def deadline(self, invoice_date: date) -> date:
         """The last day the discount can be earned: the invoice date plus ``days``."""
         try:
@@ -199,7 +202,7 @@ class EarlyPaymentDiscount:
         Decimal('37.24')
         """
         if isinstance(net_days, bool) or not isinstance(net_days, int):
-            raise RevcycleTypeError(f"The net days must be an int, not {net_days!r}.")
+            raise RevcycleTypeError(f"The net days must be an int, not {shown(net_days)}.")
         if net_days <= self.days:
             raise TermsError(
                 f"The net days ({net_days}) must be after the discount days ({self.days})."

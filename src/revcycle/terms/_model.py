@@ -9,7 +9,7 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import date
-from decimal import ROUND_HALF_UP
+from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 from types import MappingProxyType
 from typing import Final, final
@@ -17,10 +17,16 @@ from typing import Final, final
 import attrs
 
 from revcycle._numbers import CTX, HUNDRED, ZERO, plain
-from revcycle._validate import check_type, require_day, require_sequence, to_choice
+from revcycle._validate import check_arguments, check_type, require_day, require_sequence, to_choice
 from revcycle.calendars import BusinessDayAdjustment, BusinessDayConvention
-from revcycle.errors import CurrencyMismatchError, RevcycleTypeError, TermsError, UnknownCodeError
-from revcycle.money import AllocationPolicy, Money, Percent, allocate_units
+from revcycle.errors import (
+    CurrencyMismatchError,
+    RevcycleTypeError,
+    TermsError,
+    UnknownCodeError,
+    shown,
+)
+from revcycle.money import AllocationPolicy, Currency, Money, Percent, allocate_units
 from revcycle.terms._lines import (
     DiscountBase,
     EarlyPaymentDiscount,
@@ -61,7 +67,7 @@ def _to_adjustment(
         return BusinessDayAdjustment(value)
     raise RevcycleTypeError(
         f"A business-day adjustment must be a BusinessDayAdjustment or a "
-        f"BusinessDayConvention, not {value!r}."
+        f"BusinessDayConvention, not {shown(value)}."
     )
 
 
@@ -154,12 +160,13 @@ class PaymentTerms:
         return cls((Installment.percent(HUNDRED, NetDays(days)),))
 
     @classmethod
+    @check_arguments
     def preset(cls, name: str) -> PaymentTerms:
         """One of :data:`PRESETS` by name (``"net_30"``, ``"2_10_net_30"`` ...)."""
         found = PRESETS.get(name)
         if found is None:
             raise UnknownCodeError(
-                f"No payment-terms preset named {name!r}; expected one of "
+                f"No payment-terms preset named {shown(name)}; expected one of "
                 f"{', '.join(repr(k) for k in PRESETS)}."
             )
         return found
@@ -235,7 +242,7 @@ class PaymentTerms:
         """
         require_day(invoice_date, "An invoice date")
         if not isinstance(total, Money):
-            raise RevcycleTypeError(f"An invoice total must be Money, not {total!r}.")
+            raise RevcycleTypeError(f"An invoice total must be Money, not {shown(total)}.")
         currency = total.currency
         units = total.minor_units
         if units < 0:
@@ -243,30 +250,33 @@ class PaymentTerms:
         if untaxed is not None:
             _check_untaxed(untaxed, total)
         # Written with the currency's places ("5 USD" is shown as 5.00, like every other amount).
-        total = from_units(units, currency.minor_units, currency)
+        places = currency.minor_units
+        total = from_units(units, places, currency)
         lines = self.installments
-        zero = Money._trusted(ZEROS[currency.minor_units], currency)
+        zero = _zero(currency)
         discount = self.early_payment_discount
         deadline = None if discount is None else discount.deadline(invoice_date)
+        # The figures in between (the discount, the shares) stay whole minor units: only the
+        # amounts the schedule holds become Money.
         if len(lines) == 1:
             # The common single-line term: no allocation, one installment.
             due = self._due(lines[0].due, invoice_date)
             if discount is None or deadline is None:
                 only = new_installment(1, due, total, None, None, zero, zero, total)
             else:
-                off = self._discount(discount, total, untaxed)
+                off = self._discount_units(discount, total, untaxed)
+                discounted_total = from_units(units - off, places, currency)
                 only = new_installment(
-                    1, due, total, min(deadline, due), total - off, zero, zero, total
+                    1, due, total, min(deadline, due), discounted_total, zero, zero, total
                 )
             return new_schedule(invoice_date, total, (only,), zero, ())
 
-        places = currency.minor_units
         parts = self._amounts(total, units)
         amounts = [from_units(u, places, currency) for u in parts]
         dues = [self._due(line.due, invoice_date) for line in lines]
         discounted: Sequence[Money | None] = (None,) * len(lines)
         if discount is not None:
-            off_units = self._discount(discount, total, untaxed).minor_units
+            off_units = self._discount_units(discount, total, untaxed)
             if off_units == 0 or units == 0:
                 cuts = [0] * len(lines)
             else:
@@ -335,7 +345,9 @@ class PaymentTerms:
         ]
 
     @staticmethod
-    def _discount(discount: EarlyPaymentDiscount, total: Money, untaxed: Money | None) -> Money:
+    def _discount_units(discount: EarlyPaymentDiscount, total: Money, untaxed: Money | None) -> int:
+        """The discount in whole minor units: base × percent / 100, rounded once, half-up at
+        the minor unit."""
         if discount.base is DiscountBase.UNTAXED:
             if untaxed is None:
                 raise TermsError(
@@ -345,16 +357,27 @@ class PaymentTerms:
             base = untaxed
         else:
             base = total
-        # base × percent / 100, rounded once, half-up at the minor unit.
-        exact = CTX.multiply(base.amount, discount.percent.value).scaleb(-2, context=CTX)
-        currency = total.currency
-        rounded = exact.quantize(currency.quantum, rounding=ROUND_HALF_UP, context=CTX)
-        return Money._trusted(rounded, currency)
+        # In minor units (scaleb is exact), so rounding at 1 is rounding at the minor unit.
+        shift = total.currency.minor_units - 2
+        exact = CTX.multiply(base.amount, discount.percent.value).scaleb(shift, context=CTX)
+        return int(exact.quantize(_UNIT, rounding=ROUND_HALF_UP, context=CTX))
+
+
+_UNIT: Final = Decimal(1)
+_ZERO_MONEY: dict[Currency, Money] = {}
+
+
+def _zero(currency: Currency) -> Money:
+    """Zero in ``currency`` written with its places (one shared value per currency)."""
+    zero = _ZERO_MONEY.get(currency)
+    if zero is None:
+        zero = _ZERO_MONEY[currency] = Money._trusted(ZEROS[currency.minor_units], currency)
+    return zero
 
 
 def _check_untaxed(untaxed: object, total: Money) -> None:
     if not isinstance(untaxed, Money):
-        raise RevcycleTypeError(f"The untaxed amount must be Money, not {untaxed!r}.")
+        raise RevcycleTypeError(f"The untaxed amount must be Money, not {shown(untaxed)}.")
     if untaxed.currency != total.currency:
         raise CurrencyMismatchError(
             f"The untaxed amount {untaxed} is not in the invoice currency {total.currency.code}."

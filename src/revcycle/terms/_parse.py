@@ -11,7 +11,7 @@ from typing import Final
 
 from revcycle._numbers import HUNDRED
 from revcycle.calendars import BusinessDayAdjustment, BusinessDayConvention
-from revcycle.errors import RevcycleTypeError, TermsParseError, ValidationError
+from revcycle.errors import RevcycleTypeError, TermsParseError, ValidationError, shown
 from revcycle.money import Percent
 from revcycle.terms._lines import (
     DiscountBase,
@@ -222,7 +222,7 @@ def parse_terms(
     adjustment, checked as :class:`~revcycle.terms.PaymentTerms` checks them; see
     :meth:`revcycle.terms.PaymentTerms.parse`."""
     if not isinstance(text, str):
-        raise RevcycleTypeError(f"PaymentTerms.parse() needs a str, not {text!r}.")
+        raise RevcycleTypeError(f"PaymentTerms.parse() needs a str, not {shown(text)}.")
     norm = " ".join(text.lower().split()).rstrip(".")
     try:
         norm, base, adjustment = _suffixes(norm)
@@ -256,4 +256,4 @@ def _quoted(text: str, limit: int = 80) -> str:
     """``repr(text)``, cut short past ``limit`` characters (the message stays one short line)."""
     if len(text) <= limit:
         return repr(text)
-    return f"{text[:limit]!r}… ({len(text):,} characters)"
+    return f"{shown(text[:limit])}… ({len(text):,} characters)"

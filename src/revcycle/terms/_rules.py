@@ -14,7 +14,7 @@ from typing import Final, TypeAlias, final
 import attrs
 
 from revcycle._validate import Validator, check_type, check_whole, require_day
-from revcycle.errors import TermsError
+from revcycle.errors import TermsError, shown
 
 
 # --------------------------------------------------------------------------------------------
@@ -37,7 +37,7 @@ def _month_plus(year: int, month: int, months: int) -> tuple[int, int]:
 
 def _outside_calendar(rule: object, invoice_date: date) -> TermsError:
     return TermsError(
-        f"{rule!r} applied to {invoice_date.isoformat()} falls outside the supported calendar."
+        f"{shown(rule)} applied to {invoice_date.isoformat()} falls outside the supported calendar."
     )
 
 

@@ -15,8 +15,15 @@ import attrs
 
 from revcycle._display import ColumnKind, Columns, TypedRows, html_table
 from revcycle._numbers import CTX, ZERO
-from revcycle._validate import check_day, check_type, require_day, require_sequence, trusted
-from revcycle.errors import CurrencyMismatchError, RevcycleTypeError, TermsError
+from revcycle._validate import (
+    check_annotated,
+    check_day,
+    check_type,
+    require_day,
+    require_sequence,
+    trusted,
+)
+from revcycle.errors import CurrencyMismatchError, RevcycleTypeError, TermsError, shown
 from revcycle.money import Currency, Money
 
 
@@ -25,7 +32,7 @@ from revcycle.money import Currency, Money
 
 
 @final
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, field_transformer=check_annotated)
 class ScheduledInstallment:
     """One installment of an invoice: when it is due, how much, and what is still open.
 
@@ -104,7 +111,7 @@ _COLUMNS: Final = {
 
 
 @final
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, field_transformer=check_annotated)
 class PaymentSchedule(TypedRows):
     """The installments of one invoice, the payments applied so far, and any credit.
 
@@ -276,10 +283,10 @@ def apply_payment(schedule: PaymentSchedule, paid_on: date, amount: Money) -> Pa
     Money('20.00', 'USD')
     """
     if not isinstance(schedule, PaymentSchedule):
-        raise RevcycleTypeError(f"apply_payment() needs a PaymentSchedule, not {schedule!r}.")
+        raise RevcycleTypeError(f"apply_payment() needs a PaymentSchedule, not {shown(schedule)}.")
     require_day(paid_on, "A payment date")
     if not isinstance(amount, Money):
-        raise RevcycleTypeError(f"A payment amount must be Money, not {amount!r}.")
+        raise RevcycleTypeError(f"A payment amount must be Money, not {shown(amount)}.")
     currency = schedule.currency
     if amount.currency != currency:
         raise CurrencyMismatchError(

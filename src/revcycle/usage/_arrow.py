@@ -5,15 +5,11 @@ Used by :func:`revcycle.usage.rate_usage_table`, which imports this module only 
 returns, :func:`finish`, the negative-quantity rule) comes from ``usage/_scan.py``, never from
 the engine. Everything per row runs in Arrow compute kernels or numpy vector operations on
 Arrow's buffers (de-duplication by id, the period window, filters, group-by aggregation);
-Python sees one value per (customer, group), plus the rows that are reported rather than
-counted (duplicates, late, future and unmetered events), which become :class:`UsageEvent`
-values. A :class:`~revcycle.usage.Percentage` charge needs every event's amount in time
-order, so its rows are read into Python.
-
-Repeated ids are found without a hash table of strings: each id becomes a 64-bit key read
-from the string buffer, the keys are sorted (numpy), and only rows sharing a key are compared
-exactly. On 10^7 distinct ids that costs about as much as the group-by sum itself, several
-times less than Arrow's string hashing (``dictionary_encode``, ``unique``, ``group_by``).
+Python sees one value per (customer, group), plus the late, future and unmetered rows, which
+become :class:`UsageEvent` values; repeated ids stay Arrow rows until the rating's
+``duplicates`` are read (``usage/_arrow_rows.py``, which also finds them). A
+:class:`~revcycle.usage.Percentage` charge needs every event's amount in time order, so its
+rows are read into Python.
 
 Timestamps are taken at microsecond precision, like Python's ``datetime``.
 """
@@ -29,10 +25,20 @@ from typing import TYPE_CHECKING, Any
 
 from revcycle._numbers import CTX, PRECISION, ZERO
 from revcycle._validate import require_extra
-from revcycle.errors import FloatNotAllowedError, RevcycleTypeError, ValidationError
+from revcycle.errors import FloatNotAllowedError, RevcycleTypeError, ValidationError, shown
+from revcycle.usage._arrow_rows import (
+    CORE,
+    INDEX,
+    REQUIRED,
+    Dropped,
+    drop_repeats,
+    events_of,
+    np,
+    row_numbers,
+)
 from revcycle.usage._charges import Percentage, UsageCharge
 from revcycle.usage._events import UsageEvent, UsageKey
-from revcycle.usage._meters import Aggregation
+from revcycle.usage._meters import Aggregation, Meter
 from revcycle.usage._scan import MICROSECOND, Scan, finish, negative_quantity, refuses_negative
 
 
@@ -44,22 +50,8 @@ else:  # imported by rate_usage_table(), which thus raises MissingExtraError wit
     pc = require_extra("pyarrow.compute", "arrow", "rate_usage_table()")
 
 
-# numpy speeds up the id keys and byte checks below (it ships with pandas and most Arrow
-# installs); without it the same answers come from Arrow kernels, more slowly.
-np: Any
-try:
-    import numpy
-
-    np = numpy
-except ImportError:  # pragma: no cover - exercised only without numpy
-    np = None
-
-
 __all__ = ["scan_table"]
 
-_REQUIRED = ("id", "customer", "metric", "at")
-_CORE = frozenset((*_REQUIRED, "quantity"))
-_INDEX = "__revcycle_row"
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 
@@ -83,7 +75,7 @@ def _timestamps(column: pa.ChunkedArray[Any]) -> pa.ChunkedArray[Any]:
         pa.scalar(0, type=kind).as_py()  # Arrow reads the zone only when it converts
     except (pa.ArrowInvalid, ValueError, LookupError):
         raise ValidationError(
-            f"The usage table's 'at' column has the timezone {kind.tz!r}, which is neither an "
+            f"The usage table's 'at' column has the timezone {shown(kind.tz)}, which is neither an "
             "IANA name such as 'Europe/Paris' nor an offset such as '+05:00'."
         ) from None
     target = pa.timestamp("us", tz=kind.tz)
@@ -147,20 +139,23 @@ def _property_names(table: pa.Table, properties: Iterable[str] | None) -> list[s
     """The property columns: those named, or every column that is not a core one."""
     names = table.column_names
     if properties is None:
-        return [name for name in names if name not in _CORE]
+        return [name for name in names if name not in CORE]
     if isinstance(properties, str) or not isinstance(properties, Iterable):
-        raise RevcycleTypeError(f"properties must be a list of column names, not {properties!r}.")
+        raise RevcycleTypeError(
+            f"properties must be a list of column names, not {shown(properties)}."
+        )
     chosen = list(dict.fromkeys(properties))
     for name in chosen:
         if not isinstance(name, str):
-            raise RevcycleTypeError(f"properties must name columns as strings, not {name!r}.")
-        if name in _CORE:
+            raise RevcycleTypeError(f"properties must name columns as strings, not {shown(name)}.")
+        if name in CORE:
             raise ValidationError(
-                f"properties names the column {name!r}, which is an event field, not a property."
+                f"properties names the column {shown(name)}, which is an event field, "
+                f"not a property."
             )
         if name not in names:
             raise ValidationError(
-                f"properties names the column {name!r}, which the usage table does not have; "
+                f"properties names the column {shown(name)}, which the usage table does not have; "
                 f"its columns are {', '.join(names)}."
             )
     return chosen
@@ -168,7 +163,7 @@ def _property_names(table: pa.Table, properties: Iterable[str] | None) -> list[s
 
 def _check_schema(table: pa.Table, properties: Iterable[str] | None = None) -> pa.Table:
     if not isinstance(table, pa.Table):
-        raise RevcycleTypeError(f"rate_usage_table() needs a pyarrow.Table, not {table!r}.")
+        raise RevcycleTypeError(f"rate_usage_table() needs a pyarrow.Table, not {shown(table)}.")
     names = table.column_names
     repeated = sorted({name for name in names if names.count(name) > 1})
     if repeated:
@@ -176,7 +171,7 @@ def _check_schema(table: pa.Table, properties: Iterable[str] | None = None) -> p
             f"The usage table has more than one column named {', '.join(map(repr, repeated))}; "
             "give each column its own name."
         )
-    missing = [name for name in _REQUIRED if name not in names]
+    missing = [name for name in REQUIRED if name not in names]
     if missing:
         raise ValidationError(
             f"The usage table lacks the column(s) {', '.join(missing)}; it needs id, customer, "
@@ -184,7 +179,7 @@ def _check_schema(table: pa.Table, properties: Iterable[str] | None = None) -> p
         )
     kept = _property_names(table, properties)
     columns: dict[str, Any] = {}
-    for name in [n for n in names if n in _CORE] + kept:
+    for name in [n for n in names if n in CORE] + kept:
         column = table.column(name)
         kind = column.type
         if name == "at":
@@ -195,15 +190,15 @@ def _check_schema(table: pa.Table, properties: Iterable[str] | None = None) -> p
             if not _is_text(kind.value_type if pa.types.is_dictionary(kind) else kind):
                 raise RevcycleTypeError(_not_text(name, kind, properties))
             column = column.cast(pa.string())
-        if name in _CORE and column.null_count:
-            raise ValidationError(f"The usage table's {name!r} column must not hold nulls.")
+        if name in CORE and column.null_count:
+            raise ValidationError(f"The usage table's {shown(name)} column must not hold nulls.")
         if name in ("id", "customer", "metric") and len(column):
             # UsageEvent refuses an empty id, customer or metric; so does the table (a row
             # billed to customer "" would otherwise pass silently).
             shortest = pc.min(pc.binary_length(column)).as_py()
             if shortest == 0:
                 raise ValidationError(
-                    f"The usage table's {name!r} column must not hold empty strings."
+                    f"The usage table's {shown(name)} column must not hold empty strings."
                 )
         columns[name] = column
     return pa.table(columns)
@@ -225,14 +220,15 @@ def _check_meters_see(
         for name in (*meter.filters, meter.group_by, meter.unique_property):
             if name is not None and name in given and name not in kept:
                 raise ValidationError(
-                    f"The {meter.metric!r} meter reads the property {name!r}, but properties= "
-                    f"leaves the table's {name!r} column out; name it in properties."
+                    f"The {shown(meter.metric)} meter reads the property {shown(name)}, "
+                    f"but properties= "
+                    f"leaves the table's {shown(name)} column out; name it in properties."
                 )
 
 
 def _not_text(name: str, kind: pa.DataType, properties: Iterable[str] | None) -> str:
-    message = f"The usage table's column {name!r} must hold strings, not {kind}."
-    if properties is None and name not in _CORE:
+    message = f"The usage table's column {shown(name)} must hold strings, not {kind}."
+    if properties is None and name not in CORE:
         message += (
             " Every column besides id, customer, metric, at and quantity is read as an event "
             "property; name the property columns with properties=[...] to leave the others out."
@@ -240,194 +236,8 @@ def _not_text(name: str, kind: pa.DataType, properties: Iterable[str] | None) ->
     return message
 
 
-def _row_numbers(count: int) -> pa.Array[Any]:
-    if np is None:  # pragma: no cover - numpy ships with pandas and most Arrow installs
-        return pa.array(range(count), pa.int64())
-    numbers: pa.Array[Any] = pa.array(np.arange(count, dtype=np.int64))
-    return numbers
-
-
-def _events(table: pa.Table) -> list[UsageEvent]:
-    """Rows as events (only for the rows reported, never for the rows counted)."""
-    names = [n for n in table.column_names if n not in _CORE and n != _INDEX]
-    # Column by column: one list per column rather than one dict per row.
-    ids, customers, metrics, ats = (table.column(n).to_pylist() for n in _REQUIRED)
-    quantities: list[Any] = (
-        table.column("quantity").to_pylist()
-        if "quantity" in table.column_names
-        else [1] * table.num_rows
-    )
-    values = (
-        list(zip(*(table.column(n).to_pylist() for n in names), strict=True))
-        or [()] * table.num_rows
-    )
-    return [
-        UsageEvent(
-            id=event_id,
-            customer=customer,
-            metric=metric,
-            at=at,
-            quantity=quantity,
-            properties={p: v for p, v in zip(names, row, strict=True) if v is not None},
-        )
-        for event_id, customer, metric, at, quantity, row in zip(
-            ids, customers, metrics, ats, quantities, values, strict=True
-        )
-    ]
-
-
 def _mask_true(mask: Any) -> Any:
     return pc.fill_null(mask, pa.scalar(False))
-
-
-# Rows per block where numpy works block by block (temporaries of a few hundred kilobytes).
-_BLOCK = 1 << 16
-# An odd 64-bit multiplier (splitmix64's) to combine the words of ids longer than 8 bytes.
-_MIX = 0xBF58476D1CE4E5B9
-# Beyond this many ids at the very end of the bytes, pad a copy rather than read them one by one.
-_TAIL = 64
-
-
-def _id_keys(ids: pa.Array[Any]) -> Any:
-    """A 64-bit key per string of ``ids`` (a ``pa.string()`` array without nulls), read with
-    numpy straight from Arrow's buffers: equal strings always get equal keys.
-
-    The key of an id of up to 8 bytes is its bytes (little-endian, the bytes past its end
-    shifted out); a longer id combines its 8-byte words polynomially. Keys are only sorted
-    and compared, so they need no avalanche mixing; unequal ids may share a key (then they
-    are compared exactly).
-    """
-    count = len(ids)
-    keys = np.zeros(count, dtype=np.uint64)
-    if not count:
-        return keys
-    _, offsets_buffer, data_buffer = ids.buffers()
-    offsets = np.frombuffer(offsets_buffer, dtype=np.int32, count=count + 1, offset=ids.offset * 4)
-    data: Any = np.frombuffer(data_buffer or b"", dtype=np.uint8)
-    size = len(data)
-    starts, ends = offsets[:-1], offsets[1:]
-    longest = max(
-        int((ends[b : b + _BLOCK] - starts[b : b + _BLOCK]).max()) for b in range(0, count, _BLOCK)
-    )
-    wide = size + longest >= 2**31 - 8  # word positions past the int32 range
-    limit = size - 8  # the last byte offset with 8 bytes after it
-    # The ids whose last word would be read past the end of the bytes (a few, at the end).
-    last_word = (longest - 1) // 8 * 8 if longest else 0
-    bound = starts.dtype.type(max(limit - last_word, -1))  # typed: no copy of ``starts``
-    tail = count - int(np.searchsorted(starts, bound, side="right"))
-    padded = limit < 0 or tail > _TAIL
-    if padded:  # 8 zero bytes after the end: a word clipped to the end holds no id's bytes
-        data = np.concatenate((data, np.zeros(8, dtype=np.uint8)))
-        limit = size
-    # Every 8-byte little-endian window of the bytes, one per byte offset (a view, no copy).
-    windows = np.ndarray((limit + 1,), dtype="<u8", buffer=data, strides=(1,))
-    # Block by block, so that the temporaries stay in the CPU cache; every row goes through
-    # the same words (a shorter id's extra words are 0), so blocks agree on a key.
-    for begin in range(0, count, _BLOCK):
-        block_starts = starts[begin : begin + _BLOCK]
-        lengths = ends[begin : begin + _BLOCK] - block_starts
-        if wide:
-            block_starts = block_starts.astype(np.int64)
-        block = keys[begin : begin + _BLOCK]
-        rows = len(block)
-        for word_start in range(0, max(longest, 1), 8):
-            positions = block_starts + word_start if word_start else block_starts
-            last = int(np.searchsorted(positions, positions.dtype.type(limit), side="right"))
-            word = windows[np.minimum(positions, limit) if last < rows else positions]
-            if not padded:
-                for row in range(last, rows):  # the few ids whose word ends past the bytes
-                    at = int(positions[row])
-                    word[row] = int.from_bytes(bytes(data[at : at + 8]), "little")
-            # Keep the id's own bytes of this word: shift out the 8 - r bytes past its end
-            # (in two shifts of at most 32 bits each, so that r = 0 gives 0 everywhere).
-            kept = np.clip(lengths - word_start, 0, 8).astype(np.uint8)
-            shift = (np.uint8(8) - kept) * np.uint8(4)
-            word <<= shift
-            word <<= shift
-            if word_start:
-                block *= np.uint64(_MIX)
-            block += word
-    return keys
-
-
-def _candidate_rows(ids: pa.ChunkedArray[Any]) -> Any:
-    """Ascending positions of the rows whose id may repeat, or ``None`` without numpy.
-
-    Two equal ids have equal keys (:func:`_id_keys`), so a row whose key is unique has a
-    unique id: sorting the keys (numpy's vectorised sort of 64-bit integers) rules out every
-    such row in one pass, and only the rows sharing a key (repeated ids, or rare unequal ids
-    with one key) are compared exactly. No hash table of 10^7 strings is built.
-    """
-    if np is None:  # pragma: no cover - numpy ships with pandas and most Arrow installs
-        return None
-    combined = ids.combine_chunks()
-    keys = _id_keys(combined)
-    keys.sort()  # in place: no second array of 8 bytes per row in the common case
-    if not (keys[1:] == keys[:-1]).any():
-        return np.empty(0, dtype=np.int64)
-    keys = _id_keys(combined)  # in row order again (only when some key repeats)
-    # Some key repeats: sort again with each row's number in the low bits, so that the rows
-    # sharing a key come out side by side with their positions (np.isin against the shared
-    # keys would sort ten million rows with a stable argsort: seconds). The high bits are
-    # those of key × an odd constant, a bijection mixing every bit of the key upward;
-    # rows whose truncated keys meet by chance are compared exactly like the others.
-    count = len(keys)
-    row_bits = max(1, (count - 1).bit_length())
-    rows_mask = np.uint64((1 << row_bits) - 1)
-    keys *= np.uint64(_MIX)
-    keys &= ~rows_mask
-    keys |= np.arange(count, dtype=np.uint64)
-    keys.sort()
-    high = keys >> np.uint64(row_bits)
-    same = high[1:] == high[:-1]
-    rows = np.concatenate((keys[1:][same], keys[:-1][same])) & rows_mask
-    return np.unique(rows).astype(np.int64)
-
-
-def _deduplicate(table: pa.Table) -> tuple[pa.Table, list[UsageEvent], list[UsageEvent]]:
-    candidates = _candidate_rows(table.column("id"))
-    if candidates is None:  # pragma: no cover - without numpy every row is a candidate
-        subset = table.append_column(_INDEX, _row_numbers(table.num_rows))
-    elif not len(candidates):
-        return table, [], []  # every id is distinct (the common case)
-    else:
-        subset = table.take(pa.array(candidates)).append_column(_INDEX, pa.array(candidates))
-    # Exactly among the candidates (in input order): the first occurrence of each id is kept.
-    encoded: Any = pc.dictionary_encode(subset.column("id").combine_chunks())
-    if len(encoded.dictionary) == subset.num_rows:
-        return table, [], []  # keys shared by chance, no repeated id
-    positions = subset.column(_INDEX).combine_chunks()
-    codes = pa.table({"code": encoded.indices, _INDEX: positions})
-    firsts = codes.group_by("code").aggregate([(_INDEX, "min")]).column(f"{_INDEX}_min")
-    first = pc.is_in(positions, value_set=firsts.combine_chunks())
-    repeats = subset.filter(pc.invert(first))
-    duplicates = _events(repeats)  # filter keeps the input order
-    # A duplicate conflicts when a field differs from its id's first occurrence: compared
-    # column by column in Arrow (a missing property equals a missing one), as UsageEvent
-    # equality compares the same values, without building the first occurrences as events.
-    originals = subset.filter(first)
-    matched = originals.take(pc.index_in(repeats.column("id"), value_set=originals.column("id")))
-    differs: Any = pa.nulls(repeats.num_rows, pa.bool_()).fill_null(False)
-    for name in repeats.column_names:
-        if name in ("id", _INDEX):
-            continue
-        mine: Any = repeats.column(name)
-        theirs: Any = matched.column(name)
-        same: Any = pc.or_(
-            pc.fill_null(pc.equal(mine, theirs), False),
-            pc.and_(pc.is_null(mine), pc.is_null(theirs)),
-        )
-        differs = pc.or_(differs, pc.invert(same))
-    conflicts = [e for e, x in zip(duplicates, differs.to_pylist(), strict=True) if x]
-    dropped = repeats.column(_INDEX).combine_chunks()
-    kept: Any
-    if np is None:  # pragma: no cover - numpy ships with pandas and most Arrow installs
-        kept = pc.invert(pc.is_in(_row_numbers(table.num_rows), value_set=dropped))
-    else:  # a mask set at the dropped positions, instead of a hash probe per row
-        mask = np.ones(table.num_rows, dtype=bool)
-        mask[dropped.to_numpy()] = False
-        kept = pa.array(mask)
-    return table.filter(kept), duplicates, conflicts
 
 
 def _extremes(quantity: pa.ChunkedArray[Any]) -> tuple[int, int]:
@@ -468,7 +278,11 @@ def _check_negative(table: pa.Table, metric: str) -> None:
     if not len(quantity) or not _has_negative(quantity):
         return
     first = table.filter(pc.less(quantity, pa.scalar(0, quantity.type))).slice(0, 1)
-    raise negative_quantity(_events(first)[0])
+    raise negative_quantity(events_of(first)[0])
+
+
+# Rows per block where numpy works block by block (temporaries of a few hundred kilobytes).
+_BLOCK = 1 << 16
 
 
 def _all_equal(column: pa.ChunkedArray[Any], text: str) -> bool:
@@ -526,21 +340,36 @@ def _python(value: Any) -> Decimal:
     return value if isinstance(value, Decimal) else Decimal(value)
 
 
-def _aggregate(
-    table: pa.Table, charge: UsageCharge, hi: datetime, span: int
-) -> tuple[dict[UsageKey, Decimal], dict[UsageKey, list[Decimal]]]:
-    """The quantities (and, for a Percentage, the time-ordered amounts) per key of one
-    charge's rows."""
-    meter = charge.meter
-    kind = meter.aggregation
+def _metered(table: pa.Table, meter: Meter) -> pa.Table | None:
+    """The rows that pass ``meter``'s filters (``None``: none can), with its group column."""
     for prop, accepted in meter.filters.items():
         if prop not in table.column_names:
-            return {}, {}  # no event carries the property, so none passes the filter
+            return None  # no event carries the property, so none passes the filter
         mask = pc.is_in(table.column(prop), value_set=pa.array(sorted(accepted), pa.string()))
         table = table.filter(_mask_true(mask))
     group = meter.group_by
     if group is not None and group not in table.column_names:
         table = table.append_column(group, pa.nulls(table.num_rows, pa.string()))
+    return table
+
+
+def _aggregate(
+    table: pa.Table, charge: UsageCharge, hi: datetime, span: int, dropped: Dropped | None = None
+) -> tuple[dict[UsageKey, Decimal], dict[UsageKey, list[Decimal]]]:
+    """The quantities (and, for a Percentage, the time-ordered amounts) per key of one
+    charge's rows; ``dropped``: rows of ``table`` that do not count (see :func:`_less`)."""
+    meter = charge.meter
+    kind = meter.aggregation
+    if dropped is not None:
+        less = _less(table, dropped.rows, charge)
+        if less is not None:
+            return less, {}
+        table = table.filter(dropped.kept)
+    selected = _metered(table, meter)
+    if selected is None:
+        return {}, {}
+    table = selected
+    group = meter.group_by
     keys = ["customer"] if group is None else ["customer", group]
     quantity = table.column("quantity")
     low, high = _extremes(quantity)
@@ -575,10 +404,10 @@ def _aggregate(
     elif kind is Aggregation.LATEST:
         # Arrow has no "last" kernel for decimals: take the last row number per key in time
         # order (ties: the later row), then that row's quantity.
-        ordered = table.sort_by([("at", "ascending"), (_INDEX, "ascending")])
-        lasts = ordered.group_by(keys, use_threads=False).aggregate([(_INDEX, "last")])
+        ordered = table.sort_by([("at", "ascending"), (INDEX, "ascending")])
+        lasts = ordered.group_by(keys, use_threads=False).aggregate([(INDEX, "last")])
         rows = pc.index_in(
-            lasts.column(f"{_INDEX}_last"), value_set=table.column(_INDEX).combine_chunks()
+            lasts.column(f"{INDEX}_last"), value_set=table.column(INDEX).combine_chunks()
         )
         result = lasts.select(keys).append_column("latest", table.column("quantity").take(rows))
     else:
@@ -617,13 +446,70 @@ def _aggregate(
     return quantities, _amounts(table, charge, keys, metric)
 
 
+def _less(
+    table: pa.Table, dropped: pa.Table, charge: UsageCharge
+) -> dict[UsageKey, Decimal] | None:
+    """A SUM or COUNT meter's quantities over the rows of ``table`` less the ``dropped`` rows
+    (some of its rows): each key's sum and count over every row, less those over the dropped
+    rows, a key without rows left dropped. Exact, as every partial sum fits the type it is
+    taken in. ``None`` when this does not apply (another aggregation, a Percentage, a sum
+    too large for Arrow's types, a negative quantity a meter refuses, which must be looked
+    for among the kept rows alone): the caller filters the rows instead."""
+    meter = charge.meter
+    kind = meter.aggregation
+    if kind not in (Aggregation.SUM, Aggregation.COUNT) or isinstance(charge.model, Percentage):
+        return None
+    quantity = table.column("quantity")
+    low, high = _extremes(quantity)
+    wide = _exact_sum_type(quantity.type, max(-low, high) * table.num_rows)
+    if wide is None or (low < 0 and refuses_negative(meter)):
+        return None
+    totals = [_sums_and_counts(rows, meter, wide) for rows in (table, dropped)]
+    whole, less = totals
+    for key, (value, count) in less.items():
+        total, every = whole[key]
+        if every == count:
+            del whole[key]
+        else:
+            whole[key] = (CTX.subtract(total, value), every - count)
+    metric = meter.metric
+    return {
+        (customer, metric, group): value if kind is Aggregation.SUM else Decimal(count)
+        for (customer, group), (value, count) in whole.items()
+    }
+
+
+def _sums_and_counts(
+    table: pa.Table, meter: Meter, wide: pa.DataType
+) -> dict[tuple[str, str | None], tuple[Decimal, int]]:
+    """Each (customer, group)'s sum of quantities (in ``wide``) and count of rows."""
+    selected = _metered(table, meter)
+    if selected is None:
+        return {}
+    group = meter.group_by
+    keys = ["customer"] if group is None else ["customer", group]
+    quantity = selected.column("quantity")
+    selected = selected.set_column(
+        selected.column_names.index("quantity"), "quantity", quantity.cast(wide)
+    )
+    result = selected.group_by(keys).aggregate([("quantity", "sum"), ([], "count_all")])
+    customers: list[Any] = result.column("customer").to_pylist()
+    groups: list[Any] = (
+        [None] * len(customers) if group is None else result.column(group).to_pylist()
+    )
+    sums = map(_python, _python_values(result.column("quantity_sum")))
+    counts: list[Any] = result.column("count_all").to_pylist()
+    pairs = zip(sums, counts, strict=True)
+    return dict(zip(zip(customers, groups, strict=True), pairs, strict=True))
+
+
 def _amounts(
     table: pa.Table, charge: UsageCharge, keys: list[str], metric: str
 ) -> dict[UsageKey, list[Decimal]]:
     """For a :class:`Percentage` charge, each key's event amounts in time order."""
     amounts: dict[UsageKey, list[Decimal]] = {}
     if isinstance(charge.model, Percentage):
-        ordered = table.sort_by([("at", "ascending"), (_INDEX, "ascending")])
+        ordered = table.sort_by([("at", "ascending"), (INDEX, "ascending")])
         columns: list[list[Any]] = [ordered.column(k).to_pylist() for k in keys]
         for position, amount in enumerate(ordered.column("quantity").to_pylist()):
             customer: str = columns[0][position]
@@ -725,40 +611,48 @@ def scan_table(
         c.meter.aggregation is Aggregation.LATEST or isinstance(c.model, Percentage)
         for c in charges.values()
     )
-    duplicates: list[UsageEvent] = []
-    conflicts: list[UsageEvent] = []
-    if deduplicate:
-        table, duplicates, conflicts = _deduplicate(table)
+    dropped, repeats = drop_repeats(table) if deduplicate else (None, None)
+    # The common case (one charge, every event in the period and of its metric) leaves the
+    # dropped rows for _aggregate to subtract; every other case filters them out here.
+    inside = instants is None or (
+        (lo - _EPOCH) // MICROSECOND <= instants[0] and instants[1] < (hi - _EPOCH) // MICROSECOND
+    )
+    only = next(iter(charges)) if len(charges) == 1 else None
+    if dropped is not None and (
+        ordered or not inside or only is None or not _all_equal(table.column("metric"), only)
+    ):
+        table, dropped = table.filter(dropped.kept), None
     if ordered:  # numbered after de-duplication: the kept rows keep their input order
-        table = table.append_column(_INDEX, _row_numbers(table.num_rows))
+        table = table.append_column(INDEX, row_numbers(table.num_rows))
 
     late: list[UsageEvent] = []
     future: list[UsageEvent] = []
     at = table.column("at")
     # The earliest and latest instants (read once, before de-duplication, which they bound);
     # the two comparisons over every row are only needed when some event may fall outside.
-    if instants is not None and not (
-        (lo - _EPOCH) // MICROSECOND <= instants[0] and instants[1] < (hi - _EPOCH) // MICROSECOND
-    ):
+    if not inside:
         low = pa.scalar(lo, type=at.type)
         high = pa.scalar(hi, type=at.type)
         before = pc.less(at, low)
         after = pc.greater_equal(at, high)
-        late = _events(table.filter(before)) if pc.any(before).as_py() else []
-        future = _events(table.filter(after)) if pc.any(after).as_py() else []
+        late = events_of(table.filter(before)) if pc.any(before).as_py() else []
+        future = events_of(table.filter(after)) if pc.any(after).as_py() else []
         if late or future:
             table = table.filter(pc.invert(pc.or_(before, after)))
 
     unmetered: list[UsageEvent] = []
-    only = next(iter(charges)) if len(charges) == 1 else None
-    if table.num_rows and not (only is not None and _all_equal(table.column("metric"), only)):
+    if (
+        dropped is None
+        and table.num_rows
+        and not (only is not None and _all_equal(table.column("metric"), only))
+    ):
         if only is not None:  # a comparison is cheaper than a hash lookup
             metered = pc.equal(table.column("metric"), pa.scalar(only, pa.string()))
         else:
             metrics = pa.array(sorted(charges), pa.string())
             metered = pc.is_in(table.column("metric"), value_set=metrics)
         if not pc.all(metered).as_py():
-            unmetered = _events(table.filter(pc.invert(metered)))
+            unmetered = events_of(table.filter(pc.invert(metered)))
             table = table.filter(metered)
 
     span = (hi - lo) // MICROSECOND
@@ -771,7 +665,7 @@ def scan_table(
             if single
             else table.filter(pc.equal(table.column("metric"), pa.scalar(metric, pa.string())))
         )
-        found, timed = _aggregate(rows, charge, hi, span)
+        found, timed = _aggregate(rows, charge, hi, span, dropped)
         quantities.update(found)
         amounts.update(timed)
-    return Scan(quantities, amounts, duplicates, conflicts, late, future, unmetered)
+    return Scan(quantities, amounts, [], [], late, future, unmetered, repeats)

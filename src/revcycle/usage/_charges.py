@@ -19,7 +19,7 @@ import attrs
 from revcycle._display import points_text
 from revcycle._numbers import CTX, ONE, ZERO, DecimalLike, plain, to_decimal, to_int
 from revcycle._validate import check_type
-from revcycle.errors import RevcycleTypeError, UsageError, ValidationError
+from revcycle.errors import RevcycleTypeError, UsageError, ValidationError, shown
 from revcycle.money import Currency, Money, Percent, to_currency
 from revcycle.pricing import AnyPricingModel, PriceRow
 from revcycle.usage._meters import Meter
@@ -28,7 +28,7 @@ from revcycle.usage._meters import Meter
 def _optional_money(what: str) -> Callable[[object, attrs.Attribute[Any], object], None]:
     def check(_: object, __: attrs.Attribute[Any], value: object) -> None:
         if value is not None and not isinstance(value, Money):
-            raise RevcycleTypeError(f"{what} must be Money or None, not {value!r}.")
+            raise RevcycleTypeError(f"{what} must be Money or None, not {shown(value)}.")
 
     return check
 
@@ -150,7 +150,7 @@ class Percentage:
         if not isinstance(given, Iterable) or isinstance(given, str | bytes):
             raise RevcycleTypeError(
                 f"Percentage pricing needs the event amounts as a list of Decimals in time "
-                f"order, not {amounts!r}."
+                f"order, not {shown(amounts)}."
             )
         charged = raised = lowered = 0
         raise_sum = lower_sum = ZERO
@@ -245,7 +245,7 @@ def _check_model(_: object, __: attrs.Attribute[Any], value: object) -> None:
     ):
         raise RevcycleTypeError(
             f"A usage charge's model must be a pricing model (Graduated, Volume, ...) or a "
-            f"Percentage, not {value!r}."
+            f"Percentage, not {shown(value)}."
         )
 
 
@@ -275,17 +275,17 @@ class UsageCharge:
             value: Money | None = getattr(self, name)
             if value is not None and value.currency != cur:
                 raise ValidationError(
-                    f"The {name} of the {self.meter.metric!r} charge must be in the model's "
+                    f"The {name} of the {shown(self.meter.metric)} charge must be in the model's "
                     f"currency {cur.code}, not {value}."
                 )
             if value is not None and value.is_negative():
                 raise ValidationError(
-                    f"The {name} of the {self.meter.metric!r} charge must not be negative, "
+                    f"The {name} of the {shown(self.meter.metric)} charge must not be negative, "
                     f"got {value}."
                 )
         if self.minimum is not None and self.maximum is not None and self.minimum > self.maximum:
             raise ValidationError(
-                f"The minimum {self.minimum} of the {self.meter.metric!r} charge is above its "
+                f"The minimum {self.minimum} of the {shown(self.meter.metric)} charge is above its "
                 f"maximum {self.maximum}."
             )
         if isinstance(self.model, Percentage) and self.included_units:
@@ -306,17 +306,19 @@ class UsageCharge:
         prices events, not a quantity: use its model's ``price_events``.
         """
         self._quantity_priced()
-        return Money(self._evaluate(quantity, (), minimum_fraction)[0], self.currency)
+        exact = self._evaluate(*_priced_quantity(quantity, minimum_fraction))[0]
+        return Money(exact, self.currency)
 
     def breakdown(self, quantity: Decimal, minimum_fraction: Decimal = ONE) -> tuple[PriceRow, ...]:
         """The rows that make :meth:`price`: included units, tier rows, minimum, maximum."""
         self._quantity_priced()
-        return self._evaluate(quantity, (), minimum_fraction)[1]
+        return self._evaluate(*_priced_quantity(quantity, minimum_fraction))[1]
 
     def _quantity_priced(self) -> None:
         if isinstance(self.model, Percentage):
             raise ValidationError(
-                f"The {self.meter.metric!r} charge is a Percentage of event amounts; price its "
+                f"The {shown(self.meter.metric)} charge is a Percentage of event "
+                f"amounts; price its "
                 "events with model.price_events(amounts) instead of a quantity."
             )
 
@@ -414,3 +416,15 @@ class UsageCharge:
                 )
             total = self.maximum.amount
         return total, tuple(rows) if explain else None
+
+
+def _priced_quantity(
+    quantity: Decimal, minimum_fraction: Decimal
+) -> tuple[Decimal, tuple[Decimal, ...], Decimal]:
+    """The arguments of ``UsageCharge._evaluate`` for a quantity a caller gives (any number
+    within the limits, as every number that comes in)."""
+    return (
+        to_decimal(quantity, "A usage quantity"),
+        (),
+        to_decimal(minimum_fraction, "A minimum fraction"),
+    )

@@ -10,24 +10,32 @@ import decimal
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import UTC, date, datetime, time, tzinfo
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any, TypeAlias
+from typing import TYPE_CHECKING, Any, Final, TypeAlias
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import attrs
 
 from revcycle._numbers import CTX, ONE, ZERO, to_decimal
+from revcycle._validate import check_arguments, trusted
 from revcycle.dates import Period
 from revcycle.errors import (
     RevcycleTypeError,
     UnknownCodeError,
     ValidationError,
+    shown,
 )
 from revcycle.money import Currency, Money
 from revcycle.proration import period_fraction
 from revcycle.usage._charges import Percentage, UsageCharge
 from revcycle.usage._events import UsageEvent, UsageKey
 from revcycle.usage._meters import Aggregation, Meter
-from revcycle.usage._results import RatedCharge, UsageRating, _rated_line, _RowSource
+from revcycle.usage._results import (
+    RatedCharge,
+    UsageRating,
+    _lazy_rating,
+    _rated_line,
+    _RowSource,
+)
 from revcycle.usage._scan import (
     MICROSECOND,
     Scan,
@@ -54,17 +62,17 @@ def zone_of(tz: str | tzinfo) -> tuple[str, tzinfo]:
             return tz, ZoneInfo(tz)
         except (ZoneInfoNotFoundError, ValueError):
             raise UnknownCodeError(
-                f"Unknown timezone {tz!r}; expected an IANA name such as 'Europe/Paris' or 'UTC'."
+                f"Unknown timezone {shown(tz)}; expected an IANA name such as "
+                f"'Europe/Paris' or 'UTC'."
             ) from None
     if isinstance(tz, tzinfo):
         return str(getattr(tz, "key", None) or tz), tz
-    raise RevcycleTypeError(f"A timezone must be an IANA name or a tzinfo, not {tz!r}.")
+    raise RevcycleTypeError(f"A timezone must be an IANA name or a tzinfo, not {shown(tz)}.")
 
 
+@check_arguments
 def period_bounds(period: Period, zone: tzinfo) -> tuple[datetime, datetime]:
     """The UTC instants at which ``period`` starts and ends in ``zone`` (local midnights)."""
-    if not isinstance(period, Period):
-        raise RevcycleTypeError(f"The rating period must be a Period, not {period!r}.")
 
     def midnight(day: date) -> datetime:
         return datetime.combine(day, time(), tzinfo=zone).astimezone(UTC)
@@ -117,7 +125,6 @@ def _scan(
     late: list[UsageEvent] = []
     future: list[UsageEvent] = []
     unmetered: list[UsageEvent] = []
-    seen_get = seen.get
     SUM, COUNT, MAX, LATEST, UNIQUE = (  # noqa: N806 - local aliases for the hot loop
         Aggregation.SUM,
         Aggregation.COUNT,
@@ -140,10 +147,9 @@ def _scan(
         with decimal.localcontext(CTX):
             for event in events:
                 event_id = event.id
-                first = seen_get(event_id)
-                if first is not None:
+                if event_id in seen:  # an operator, cheaper than a call of seen.get
                     duplicates.append(event)
-                    if event != first:
+                    if event != seen[event_id]:
                         conflicts.append(event)
                     continue
                 seen[event_id] = event
@@ -163,7 +169,10 @@ def _scan(
                     if quantity < zero and accumulators[event.metric].refuse_negative:
                         raise negative_quantity(event)
                     customer = event.customer
-                    found[customer] = found.get(customer, zero) + quantity
+                    try:  # operators rather than a call of found.get per event
+                        found[customer] += quantity
+                    except KeyError:
+                        found[customer] = zero + quantity  # rounded to the context, like a sum
                     continue
                 acc = found
                 if acc.filters:
@@ -214,7 +223,7 @@ def _scan(
     except AttributeError:
         if not isinstance(event, UsageEvent):
             raise RevcycleTypeError(
-                f"rate_usage() needs UsageEvent values, not {event!r}."
+                f"rate_usage() needs UsageEvent values, not {shown(event)}."
             ) from None
         raise
 
@@ -240,18 +249,18 @@ def _scan(
 def _iterable(values: object, what: str) -> None:
     """Refuse a non-iterable (None, a number) with a sentence instead of a bare TypeError."""
     if not isinstance(values, Iterable) or isinstance(values, str | bytes):
-        raise RevcycleTypeError(f"{what}, not {values!r}.")
+        raise RevcycleTypeError(f"{what}, not {shown(values)}.")
 
 
 def _accumulators(charges: Iterable[UsageCharge]) -> dict[str, _Accumulator]:
     result: dict[str, _Accumulator] = {}
     for charge in charges:
         if not isinstance(charge, UsageCharge):
-            raise RevcycleTypeError(f"rate_usage() needs UsageCharge values, not {charge!r}.")
+            raise RevcycleTypeError(f"rate_usage() needs UsageCharge values, not {shown(charge)}.")
         metric = charge.meter.metric
         if metric in result:
             raise ValidationError(
-                f"Two charges meter {metric!r}; give one charge per metric (use the meter's "
+                f"Two charges meter {shown(metric)}; give one charge per metric (use the meter's "
                 "group_by for dimensional pricing)."
             )
         result[metric] = _accumulator(charge.meter, isinstance(charge.model, Percentage))
@@ -271,27 +280,27 @@ def _check_keys(
         return result
     if not isinstance(mapping, Mapping):
         raise RevcycleTypeError(
-            f"{what} must map (customer, metric, group) to a quantity, not {mapping!r}."
+            f"{what} must map (customer, metric, group) to a quantity, not {shown(mapping)}."
         )
     for key, value in mapping.items():
         if not (isinstance(key, tuple) and len(key) == 3):
             raise RevcycleTypeError(
-                f"{what} keys must be (customer, metric, group) tuples, not {key!r}."
+                f"{what} keys must be (customer, metric, group) tuples, not {shown(key)}."
             )
         customer, metric, group = key
         if not isinstance(customer, str) or not (group is None or isinstance(group, str)):
             raise RevcycleTypeError(
                 f"{what} keys must be (customer, metric, group) with a string customer and a "
-                f"string or None group, not {key!r}."
+                f"string or None group, not {shown(key)}."
             )
         if metric not in charges:
-            raise ValidationError(f"{what} names metric {metric!r}, which no charge meters.")
+            raise ValidationError(f"{what} names metric {shown(metric)}, which no charge meters.")
         if group is not None and charges[metric].meter.group_by is None:
             raise ValidationError(
-                f"{what} gives group {group!r} for metric {metric!r}, whose meter has no "
+                f"{what} gives group {shown(group)} for metric {shown(metric)}, whose meter has no "
                 "group_by; use group None."
             )
-        result[(customer, metric, group)] = to_decimal(value, f"{what} for {key!r}")
+        result[(customer, metric, group)] = to_decimal(value, f"{what} for {shown(key)}")
     return result
 
 
@@ -361,7 +370,7 @@ def _rate(
             if billed is not None:
                 raise ValidationError(
                     f"Progressive rating (already_billed) needs a quantity-priced charge; the "
-                    f"{metric!r} charge is a Percentage of event amounts."
+                    f"{shown(metric)} charge is a Percentage of event amounts."
                 )
             exact = Money._trusted(total, cur)
             append(
@@ -429,7 +438,7 @@ def _prepare(
     fraction = ONE
     if full_period is not None:
         if not isinstance(full_period, Period):
-            raise RevcycleTypeError(f"full_period must be a Period, not {full_period!r}.")
+            raise RevcycleTypeError(f"full_period must be a Period, not {shown(full_period)}.")
         fraction = period_fraction(period, full_period)
     return by_metric, zone_name, lo, hi, fraction
 
@@ -485,16 +494,33 @@ def _rating(
     scanned = scan(by_metric, lo, hi)
     quantities = _apply_opening(scanned.quantities, opening, by_metric)
     lines = _rate(quantities, scanned.amounts, by_metric, fraction, billed, _customers(customers))
-    return UsageRating(
-        period=period,
-        tz=zone_name,
-        lines=lines,
-        duplicates=tuple(scanned.duplicates),
-        conflicts=tuple(scanned.conflicts),
-        late=tuple(scanned.late),
-        future=tuple(scanned.future),
-        unmetered=tuple(scanned.unmetered),
+    if scanned.pending is not None:
+        return _lazy_rating(
+            period,
+            zone_name,
+            lines,
+            tuple(scanned.late),
+            tuple(scanned.future),
+            tuple(scanned.unmetered),
+            scanned.pending,
+        )
+    return _new_rating(
+        period,
+        zone_name,
+        lines,
+        tuple(scanned.duplicates),
+        tuple(scanned.conflicts),
+        tuple(scanned.late),
+        tuple(scanned.future),
+        tuple(scanned.unmetered),
     )
+
+
+# Built from what the engine checked and computed itself: the rating's own field checks would
+# only walk every line and event again.
+_new_rating: Final = trusted(
+    UsageRating, "period", "tz", "lines", "duplicates", "conflicts", "late", "future", "unmetered"
+)
 
 
 def _customers(customers: Iterable[str]) -> tuple[str, ...]:
@@ -503,7 +529,7 @@ def _customers(customers: Iterable[str]) -> tuple[str, ...]:
     result = tuple(customers) if not isinstance(customers, str) else (customers,)
     for customer in result:
         if not isinstance(customer, str):
-            raise RevcycleTypeError(f"customers must be strings, not {customer!r}.")
+            raise RevcycleTypeError(f"customers must be strings, not {shown(customer)}.")
         if not customer:
             raise ValidationError("customers must not hold an empty string.")
     return result
@@ -517,7 +543,7 @@ def _apply_opening(
     for key, level in opening.items():
         if charges[key[1]].meter.aggregation is not Aggregation.TIME_WEIGHTED_SUM:
             raise ValidationError(
-                f"opening_levels apply to TIME_WEIGHTED_SUM meters; the {key[1]!r} meter "
+                f"opening_levels apply to TIME_WEIGHTED_SUM meters; the {shown(key[1])} meter "
                 "aggregates differently."
             )
         # The opening level is held for the whole period, so it adds itself to the average.
@@ -546,7 +572,7 @@ def aggregate_usage(
     {('acme', None): Decimal('2')}
     """
     if not isinstance(meter, Meter):
-        raise RevcycleTypeError(f"aggregate_usage() needs a Meter, not {meter!r}.")
+        raise RevcycleTypeError(f"aggregate_usage() needs a Meter, not {shown(meter)}.")
     _iterable(events, "aggregate_usage() needs the events as a list (or iterable) of UsageEvent")
     zone = zone_of(tz)[1]
     lo, hi = period_bounds(period, zone)

@@ -16,7 +16,7 @@ from typing import Any, Final, TypeAlias, final
 import attrs
 
 from revcycle._numbers import ONE, DecimalLike, to_decimal
-from revcycle.errors import RevcycleTypeError, ValidationError
+from revcycle.errors import RevcycleTypeError, ValidationError, shown
 
 
 UsageKey: TypeAlias = tuple[str, str, str | None]
@@ -28,7 +28,7 @@ _EMPTY: Final[Mapping[str, str]] = MappingProxyType({})
 def _text(what: str) -> Callable[[object, attrs.Attribute[Any], object], None]:
     def check(_: object, __: attrs.Attribute[Any], value: object) -> None:
         if not isinstance(value, str):
-            raise RevcycleTypeError(f"{what} must be a string, not {value!r}.")
+            raise RevcycleTypeError(f"{what} must be a string, not {shown(value)}.")
         if not value:
             raise ValidationError(f"{what} must not be empty.")
 
@@ -47,7 +47,7 @@ def _optional_text(what: str) -> Callable[[object, attrs.Attribute[Any], object]
 
 def _aware(_: object, __: attrs.Attribute[Any], value: object) -> None:
     if not isinstance(value, datetime):
-        raise RevcycleTypeError(f"A usage event's 'at' must be a datetime, not {value!r}.")
+        raise RevcycleTypeError(f"A usage event's 'at' must be a datetime, not {shown(value)}.")
     if value.tzinfo is None or value.utcoffset() is None:
         raise ValidationError(
             f"A usage event's 'at' must be timezone-aware, not the naive datetime "
@@ -65,12 +65,12 @@ def _properties(properties: Mapping[str, str]) -> Mapping[str, str]:
         return _EMPTY
     if not isinstance(value, Mapping):
         raise RevcycleTypeError(
-            f"Usage event properties must be a mapping of strings to strings, not {value!r}."
+            f"Usage event properties must be a mapping of strings to strings, not {shown(value)}."
         )
     for key, item in value.items():
         if not isinstance(key, str) or not isinstance(item, str):
             raise RevcycleTypeError(
-                f"Usage event properties map strings to strings; got {key!r}: {item!r}. "
+                f"Usage event properties map strings to strings; got {shown(key)}: {shown(item)}. "
                 "Write numbers and other values as text."
             )
     return MappingProxyType(dict(value)) if value else _EMPTY

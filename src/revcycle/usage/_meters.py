@@ -16,9 +16,9 @@ from typing import Any, Final, final
 
 import attrs
 
-from revcycle._numbers import CTX, ONE, PRECISION, plain, to_int
-from revcycle._validate import check_type
-from revcycle.errors import RevcycleTypeError, ValidationError
+from revcycle._numbers import CTX, ONE, PRECISION, plain, to_decimal, to_int
+from revcycle._validate import check_arguments, check_type
+from revcycle.errors import RevcycleTypeError, ValidationError, shown
 from revcycle.usage._events import UsageEvent, _optional_text, _text
 
 
@@ -26,21 +26,25 @@ def _filters(filters: Mapping[str, str | Iterable[str]]) -> Mapping[str, frozens
     value: object = filters  # checked as it came, whatever the annotation promises
     if not isinstance(value, Mapping):
         raise RevcycleTypeError(
-            f"Meter filters must map a property to a value or a set of values, not {value!r}."
+            f"Meter filters must map a property to a value or a set of values, not {shown(value)}."
         )
     result: dict[str, frozenset[str]] = {}
     for key, accepted in value.items():
         if not isinstance(key, str) or not key:
-            raise RevcycleTypeError(f"A meter filter's property must be a string, not {key!r}.")
+            raise RevcycleTypeError(
+                f"A meter filter's property must be a string, not {shown(key)}."
+            )
         values = frozenset((accepted,)) if isinstance(accepted, str) else accepted
         if not isinstance(values, Iterable) or isinstance(values, Mapping):
             raise RevcycleTypeError(
-                f"Meter filter {key!r} must accept a string or a set of strings, not {accepted!r}."
+                f"Meter filter {shown(key)} must accept a string or a set of strings, "
+                f"not {shown(accepted)}."
             )
         values = frozenset(values)
         if not values or not all(isinstance(v, str) for v in values):
             raise ValidationError(
-                f"Meter filter {key!r} must accept at least one string value, not {accepted!r}."
+                f"Meter filter {shown(key)} must accept at least one string value, not "
+                f"{shown(accepted)}."
             )
         result[key] = values
     return MappingProxyType(dict(sorted(result.items()))) if result else MappingProxyType({})
@@ -84,7 +88,7 @@ def _choice(enum_type: type[enum.StrEnum], value: object, what: str) -> Any:
         return enum_type(value)  # type: ignore[arg-type]
     except ValueError:
         allowed = ", ".join(repr(member.value) for member in enum_type)
-        raise ValidationError(f"{what} must be one of {allowed}, not {value!r}.") from None
+        raise ValidationError(f"{what} must be one of {allowed}, not {shown(value)}.") from None
 
 
 def _aggregation(value: Aggregation | str) -> Aggregation:
@@ -128,6 +132,7 @@ class UnitRounding:
 
     def apply(self, quantity: Decimal) -> Decimal:
         """``quantity`` rounded by this rule."""
+        quantity = to_decimal(quantity, "A quantity to round")
         quantum = ONE.scaleb(-self.precision, context=CTX)
         try:
             rounded = quantity.quantize(quantum, rounding=_UNIT_ROUNDING[self.mode], context=CTX)
@@ -146,11 +151,11 @@ def _check_meter(meter: Meter) -> None:
     if meter.aggregation is Aggregation.UNIQUE_COUNT and meter.unique_property is None:
         raise ValidationError(
             f"A UNIQUE_COUNT meter needs unique_property (the property whose distinct values "
-            f"it counts); meter {meter.metric!r} has none."
+            f"it counts); meter {shown(meter.metric)} has none."
         )
     if meter.aggregation is not Aggregation.UNIQUE_COUNT and meter.unique_property is not None:
         raise ValidationError(
-            f"unique_property only applies to UNIQUE_COUNT meters; meter {meter.metric!r} "
+            f"unique_property only applies to UNIQUE_COUNT meters; meter {shown(meter.metric)} "
             f"aggregates by {meter.aggregation.name}."
         )
 
@@ -198,6 +203,7 @@ class Meter:
     def __attrs_post_init__(self) -> None:
         _check_meter(self)
 
+    @check_arguments
     def accepts(self, event: UsageEvent) -> bool:
         """True when ``event`` is of this meter's metric and passes every filter."""
         if event.metric != self.metric:
@@ -211,4 +217,5 @@ class Meter:
 
     def round_units(self, quantity: Decimal) -> Decimal:
         """``quantity`` after this meter's unit rounding (unchanged without one)."""
+        quantity = to_decimal(quantity, "A metered quantity")
         return quantity if self.unit_rounding is None else self.unit_rounding.apply(quantity)

@@ -9,6 +9,7 @@ its breakdown rows built on first read; a :class:`UsageRating` holds the lines o
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, ClassVar, Final, TypeAlias, final
 
@@ -16,9 +17,9 @@ import attrs
 
 from revcycle._display import ColumnKind, Columns, TypedRows, html_table, json_records
 from revcycle._numbers import CTX, ZERO, plain
-from revcycle._validate import trusted
+from revcycle._validate import check_annotated, trusted
 from revcycle.dates import Period
-from revcycle.errors import UnknownCodeError
+from revcycle.errors import UnknownCodeError, shown
 from revcycle.money import Currency, Money
 from revcycle.money import total as _money_total
 from revcycle.pricing import PriceRow
@@ -62,7 +63,7 @@ _COLUMNS: Final = {
 
 
 @final
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, field_transformer=check_annotated)
 class RatedCharge:
     """One rated usage line: what ``customer`` owes for ``metric`` (and ``group``).
 
@@ -100,7 +101,9 @@ class RatedCharge:
                     rows = _line_rows(charge, self.quantity, fraction, billed)
                     object.__setattr__(self, "breakdown", rows)
                     return rows
-            raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
+            raise AttributeError(
+                f"{shown(type(self).__name__)} object has no attribute {shown(name)}"
+            )
 
     def __reduce__(self) -> tuple[Any, ...]:
         # Pickle and deepcopy the rows themselves, never what rebuilds them (a charge).
@@ -208,14 +211,16 @@ shown, and how :meth:`UsageRating.explain` names them (the HTML footer shows the
 
 
 @final
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, field_transformer=check_annotated)
 class UsageRating(TypedRows):
     """The result of :func:`rate_usage`: rated lines and every event that was not counted.
 
     ``lines`` are sorted by (customer, metric, group), group ``None`` first. ``duplicates``
     holds every repeated id's later occurrences, ``conflicts`` those of them whose fields
     differ from the first; ``late`` the events before the period, ``future`` those at or after
-    its end, ``unmetered`` those of a metric no charge meters — each in input order.
+    its end, ``unmetered`` those of a metric no charge meters — each in input order. From
+    :func:`rate_usage_table`, ``duplicates`` and ``conflicts`` are built from Arrow rows on
+    first read.
     """
 
     period: Period
@@ -226,6 +231,30 @@ class UsageRating(TypedRows):
     late: tuple[UsageEvent, ...] = ()
     future: tuple[UsageEvent, ...] = ()
     unmetered: tuple[UsageEvent, ...] = ()
+    # rate_usage_table() leaves ``duplicates`` and ``conflicts`` empty and fills this with
+    # what builds them from Arrow rows on first read: repeated ids are no Python objects
+    # unless somebody looks at them.
+    _pending: Callable[[], tuple[tuple[UsageEvent, ...], tuple[UsageEvent, ...]]] | None = (
+        attrs.field(init=False, default=None, eq=False, hash=False, repr=False)
+    )
+
+    if not TYPE_CHECKING:  # hidden from type checkers, so a misspelt attribute is still caught
+
+        def __getattr__(self, name: str) -> Any:
+            # Only reached while the two slots are still empty (a rating of rate_usage_table).
+            if name in ("duplicates", "conflicts"):
+                pending = object.__getattribute__(self, "_pending")
+                if pending is not None:
+                    duplicates, conflicts = pending()
+                    object.__setattr__(self, "duplicates", duplicates)
+                    object.__setattr__(self, "conflicts", conflicts)
+                    object.__setattr__(self, "_pending", None)
+                    return duplicates if name == "duplicates" else conflicts
+            raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # Pickle and deepcopy the events themselves, never what builds them (Arrow rows).
+        return (_restore_rating, tuple(getattr(self, f.name) for f in _RATING_FIELDS))
 
     def line(self, customer: str, metric: str, group: str | None = None) -> RatedCharge:
         """The line for ``(customer, metric, group)``."""
@@ -233,7 +262,8 @@ class UsageRating(TypedRows):
             if candidate.key == (customer, metric, group):
                 return candidate
         raise UnknownCodeError(
-            f"No rated line for customer {customer!r}, metric {metric!r}, group {group!r}."
+            f"No rated line for customer {shown(customer)}, metric {shown(metric)}, "
+            f"group {shown(group)}."
         )
 
     def total(self, currency: Currency | str | None = None) -> Money:
@@ -279,3 +309,17 @@ class UsageRating(TypedRows):
             right=[3, 4],
             footer=footer,
         )
+
+
+_RATING_FIELDS: Final = tuple(f for f in attrs.fields(UsageRating) if f.init)
+
+
+def _restore_rating(*values: Any) -> UsageRating:
+    return UsageRating(**{f.name: v for f, v in zip(_RATING_FIELDS, values, strict=True)})
+
+
+# A rating whose duplicates and conflicts are built on first read (rate_usage_table with
+# repeated ids): the slots of both stay empty, the last value builds them.
+_lazy_rating: Final = trusted(
+    UsageRating, "period", "tz", "lines", "late", "future", "unmetered", "_pending"
+)

@@ -11,6 +11,7 @@ their results are equal. Neither scan imports the other.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import timedelta
 from decimal import Decimal
 from typing import Any, Final
@@ -18,7 +19,7 @@ from typing import Any, Final
 import attrs
 
 from revcycle._numbers import CTX, plain
-from revcycle.errors import UsageError
+from revcycle.errors import UsageError, shown
 from revcycle.usage._events import UsageEvent, UsageKey
 from revcycle.usage._meters import Aggregation, Meter
 
@@ -38,6 +39,9 @@ class Scan:
     late: list[UsageEvent]
     future: list[UsageEvent]
     unmetered: list[UsageEvent]
+    # The columnar scan leaves ``duplicates`` and ``conflicts`` empty when it found repeats
+    # and gives instead what builds them, ``(duplicates, conflicts)``, when first read.
+    pending: Callable[[], tuple[tuple[UsageEvent, ...], tuple[UsageEvent, ...]]] | None = None
 
 
 def refuses_negative(meter: Meter) -> bool:
@@ -53,8 +57,8 @@ def refuses_negative(meter: Meter) -> bool:
 def negative_quantity(event: UsageEvent) -> UsageError:
     """The error for a negative quantity under a meter that does not allow one."""
     return UsageError(
-        f"Usage event {event.id!r} has the negative quantity {plain(event.quantity)} but the "
-        f"{event.metric!r} meter does not allow negative quantities; set allow_negative=True "
+        f"Usage event {shown(event.id)} has the negative quantity {plain(event.quantity)} but the "
+        f"{shown(event.metric)} meter does not allow negative quantities; set allow_negative=True "
         "on the meter to accept corrections."
     )
 

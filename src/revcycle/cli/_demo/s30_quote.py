@@ -9,6 +9,7 @@ from revcycle._display import amount_text
 from revcycle.catalog import Catalog
 from revcycle.cli._common import print_table
 from revcycle.cli._price import print_totals
+from revcycle.errors import shown
 from revcycle.quotes import Quote, QuoteLine, price_quote
 from revcycle.serialization import loads
 
@@ -27,7 +28,7 @@ def run(console: Console) -> None:
     period = quote.period
     console.print(
         f"Quote {quote.name} for {quote.account}: {len(quote.lines)} lines in "
-        f"{quote.currency.code} from price book {quote.price_book!r}, "
+        f"{quote.currency.code} from price book {shown(quote.price_book)}, "
         f"{period.start.isoformat()} to {period.last_day.isoformat()} (inclusive), "
         f"partner discount {quote.partner_discount}, payment terms {quote.payment_terms}."
     )
