@@ -19,6 +19,7 @@ import sys
 import time
 from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
+from functools import partial
 
 from _rounds import Row, peak_mb
 
@@ -209,7 +210,7 @@ def rows(quick: bool) -> list[Row]:
         gc.freeze()
         try:
             cpu = statistics.median(timed_runs(data, 3 if n == 100_000 else 5)[1])
-            peak = peak_mb(lambda d=data: every_metric(d))
+            peak = peak_mb(partial(every_metric, data))
         finally:
             gc.unfreeze()
         found.append(Row("pipeline", "report, every metric (no floor)", n, cpu, nan, nan, peak))

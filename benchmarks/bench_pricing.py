@@ -186,7 +186,7 @@ def rows(quick: bool) -> list[Row]:
     nan = float("nan")
     for name, model in MODELS.items():
         if name != "graduated":
-            seconds = compare(lambda m=model: [m.price(q) for q in quantities], list, rounds)
+            seconds = compare(partial(_prices, model, quantities), list, rounds)
             found.append(
                 Row("pricing", f"{name} price() (no floor)", count, seconds.engine, nan, nan)
             )
