@@ -1,6 +1,6 @@
-"""Money's edges that the behaviour tests did not reach: operators given a non-Money operand
-return NotImplemented (so Python raises its own TypeError, as for any unsupported operand),
-non-finite and Money multipliers are refused, and the module functions check their input."""
+"""Money's edges that the behaviour tests did not reach: operators given a number are refused
+with the fix in the message, non-finite and Money multipliers are refused, and the module
+functions check their input."""
 
 from __future__ import annotations
 
@@ -19,22 +19,22 @@ ONE = Money("1.00", "USD")
 
 
 @pytest.mark.parametrize(
-    ("op", "symbol"),
+    ("op", "verb"),
     [
-        (operator.add, "+"),
-        (operator.sub, "-"),
-        (operator.lt, "<"),
-        (operator.le, "<="),
-        (operator.gt, ">"),
-        (operator.ge, ">="),
+        (operator.add, "add"),
+        (operator.sub, "subtract"),
+        (operator.lt, "compare"),
+        (operator.le, "compare"),
+        (operator.gt, "compare"),
+        (operator.ge, "compare"),
     ],
 )
-def test_operators_with_a_number_are_unsupported(
-    op: Callable[[Any, Any], object], symbol: str
+def test_operators_with_a_number_say_what_to_use(
+    op: Callable[[Any, Any], object], verb: str
 ) -> None:
-    with pytest.raises(TypeError, match="'Money' and 'int'") as raised:
+    # Still a TypeError (RevcycleTypeError is one), with the fix in its message.
+    with pytest.raises(errors.RevcycleTypeError, match=f"^Cannot {verb} money and 1; use Money"):
         op(ONE, 1)
-    assert symbol in str(raised.value)
 
 
 def test_a_non_finite_decimal_multiplier_is_refused() -> None:

@@ -27,7 +27,7 @@ def test_nothing_is_late_before_the_due_date() -> None:
 
 
 def test_the_inputs_are_checked() -> None:
-    with pytest.raises(errors.RevcycleTypeError, match="open_items\\(\\) needs a PaymentSchedule"):
+    with pytest.raises(errors.RevcycleTypeError, match="schedule must be PaymentSchedule, not 's'"):
         open_items("s", "INV-1", "acme")  # type: ignore[arg-type]
     with pytest.raises(errors.RevcycleTypeError, match="edges must be a sequence of ints, not '30"):
         aging([], date(2024, 3, 1), edges="30")  # type: ignore[arg-type]

@@ -45,7 +45,7 @@ def test_a_grouped_meter_refuses_or_counts_a_negative_quantity(
 def test_aggregate_usage_checks_its_meter_and_period() -> None:
     with pytest.raises(errors.RevcycleTypeError, match="needs a Meter, not 'gb'"):
         aggregate_usage(EVENTS, "gb", JAN)  # type: ignore[arg-type]
-    with pytest.raises(errors.RevcycleTypeError, match="must be a Period, not '2024-01'"):
+    with pytest.raises(errors.RevcycleTypeError, match="period must be Period, not '2024-01'"):
         aggregate_usage(EVENTS, Meter("gb", Aggregation.SUM), "2024-01")  # type: ignore[arg-type]
 
 
