@@ -36,7 +36,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
-from benchmarks._rounds import Row
+from _rounds import Row
 from distributed import Client, LocalCluster
 
 from revcycle import Money, Period, distributed

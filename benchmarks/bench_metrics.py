@@ -148,6 +148,7 @@ def floor(book: list[Contract], period: Period) -> dict[str, Decimal]:
                 if start >= end:
                     continue
                 value = segment.quantity * segment.net_unit_price.amount * twelve
+                assert segment.pricing_term is not None  # a recurring segment has a term
                 value /= months[segment.pricing_term]
                 if start <= before < end:
                     opening[account] += value

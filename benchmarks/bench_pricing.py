@@ -21,9 +21,11 @@ import statistics
 import time
 from collections.abc import Callable
 from decimal import ROUND_HALF_UP, Decimal
+from functools import partial
 
 from _rounds import Row, compare
 
+from revcycle import AnyPricingModel
 from revcycle.money import Money
 from revcycle.pricing import Flat, Graduated, Package, PerUnit, Stairstep, Tier, Volume
 
@@ -37,7 +39,7 @@ TIERS = [
     Tier(Decimal("100000"), usd("0.0008")),
     Tier(None, usd("0.0005")),
 ]
-MODELS = {
+MODELS: dict[str, AnyPricingModel] = {
     "flat": Flat(usd("15")),
     "per_unit": PerUnit(usd("0.001")),
     "graduated": Graduated(TIERS),
@@ -50,6 +52,10 @@ MODELS = {
 BARE_TIERS = [(Decimal("10000"), Decimal("0.001")), (Decimal("100000"), Decimal("0.0008"))]
 LAST = Decimal("0.0005")
 CENT = Decimal("0.01")
+
+
+def _prices(model: AnyPricingModel, quantities: list[Decimal]) -> list[Money]:
+    return [model.price(q) for q in quantities]
 
 
 def median_seconds(fn: Callable[[], object], runs: int) -> float:
@@ -87,7 +93,7 @@ def main() -> None:
     print(f"   bare Decimal graduated loop {bare * 1e3:8.2f} ms")
     print(f"   bare Decimal multiply loop  {bare_mul * 1e3:8.2f} ms")
     for name, model in MODELS.items():
-        seconds = median_seconds(lambda m=model: [m.price(q) for q in quantities], args.runs)
+        seconds = median_seconds(partial(_prices, model, quantities), args.runs)
         print(
             f"   {name:<10} {seconds * 1e3:8.2f} ms  {seconds / bare:5.2f}x the graduated loop, "
             f"{seconds / bare_mul:5.2f}x the multiply loop"
@@ -180,7 +186,7 @@ def rows(quick: bool) -> list[Row]:
     nan = float("nan")
     for name, model in MODELS.items():
         if name != "graduated":
-            seconds = compare(lambda m=model: [m.price(q) for q in quantities], list, rounds)
+            seconds = compare(partial(_prices, model, quantities), list, rounds)
             found.append(
                 Row("pricing", f"{name} price() (no floor)", count, seconds.engine, nan, nan)
             )

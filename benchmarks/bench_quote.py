@@ -57,6 +57,7 @@ from revcycle.catalog import Catalog, ChargeKind, ContractedPrice, PriceBook, Pr
 from revcycle.dates import Duration
 from revcycle.money import Money, Percent
 from revcycle.pricing import (
+    AnyPricingModel,
     Discount,
     DiscountKind,
     DiscountSchedule,
@@ -223,7 +224,7 @@ def mixed_catalog() -> tuple[Catalog, list[str]]:
         Tier(Decimal("10"), flat_price=usd("100")),
         Tier(Decimal("50"), flat_price=usd("400")),
     ]
-    models = {
+    models: dict[str, AnyPricingModel] = {
         "FLAT": Flat(usd("500.00")),
         "UNIT": PerUnit(usd("100.00")),
         "GRAD": Graduated(tiers),

@@ -120,7 +120,7 @@ def make_table(rows: int, customers: int) -> pa.Table:
     return pa.table(
         {
             "id": pa.array(np.arange(rows)).cast(pa.string()),
-            "customer": names.take(pa.array(customer_ids)),
+            "customer": names.take(pa.array(customer_ids, pa.int64())),
             "metric": pa.array(np.zeros(rows, dtype=np.int8)).cast(pa.string()),
             "at": pa.array(start + rng.integers(0, month, rows), pa.timestamp("us", tz="UTC")),
             "quantity": pa.array(rng.integers(1, 201, rows)).cast(pa.decimal128(19, 0)),

@@ -9,6 +9,7 @@ from decimal import Decimal
 
 from revcycle.money import Money, Percent
 from revcycle.pricing import (
+    AnyPricingModel,
     Discount,
     DiscountSchedule,
     Flat,
@@ -34,7 +35,7 @@ def main() -> None:
         Tier(Decimal("50000"), unit_price=usd("0.0008")),
         Tier(None, unit_price=usd("0.0005")),
     ]
-    models = {
+    models: dict[str, AnyPricingModel] = {
         "flat": Flat(usd("15")),
         "per unit": PerUnit(usd("0.0010")),
         "graduated": Graduated(tiers),

@@ -178,9 +178,10 @@ def quotes(draw: st.DrawFn, percent_only: bool = False) -> Quote:
     (``percent_only``: no line discount but percents)."""
     start = draw(st.dates(min_value=date(2020, 1, 1), max_value=date(2030, 12, 31)))
     if draw(st.booleans()):
-        term: Duration | None = Duration(months=draw(st.integers(1, 36)))
+        duration = Duration(months=draw(st.integers(1, 36)))
+        term: Duration | None = duration
         end_date = None
-        period = Period(start, term.after(start))
+        period = Period(start, duration.after(start))
     else:
         term = None
         end_date = start + timedelta(days=draw(st.integers(0, 3 * 366)))

@@ -67,7 +67,11 @@ def test_the_seed_upsell() -> None:
     upsell = change(contract, MARCH, ChangeQuantity(SEAT, quantity=105))
     (line,) = upsell.lines
     assert (line.subscription_id, line.amends, line.sku) == ("C-1-2", "C-1-1", SEAT)
-    assert (line.prior_quantity, line.quantity, line.delta) == (100, 105, 5)
+    assert (line.prior_quantity, line.quantity, line.delta) == (
+        Decimal(100),
+        Decimal(105),
+        Decimal(5),
+    )
     assert line.net_unit_price == usd("1080")
     assert line.period == Period(MARCH, date(2028, 1, 1))
     assert line.term_multiplier == fraction_to_decimal(Fraction(11, 6))  # 1.8333… to 50 digits
@@ -83,7 +87,7 @@ def test_the_seed_upsell() -> None:
     (delta,) = new.added
     assert (delta.id, delta.quantity, delta.origin, delta.total) == (
         "C-1-2",
-        5,
+        Decimal(5),
         "amendment:2",
         usd("9900.00"),
     )
@@ -117,7 +121,7 @@ def test_a_decrease_gives_value_back() -> None:
     # 100 → 90 from 2026-03-01: −10 × 1,080.00 × 11/6 = −19,800.00.
     down = change(seed(), MARCH, ChangeQuantity(SEAT, quantity=90))
     (line,) = down.lines
-    assert (line.delta, line.amount) == (-10, usd("-19800.00"))
+    assert (line.delta, line.amount) == (Decimal(-10), usd("-19800.00"))
     assert down.tcv_after == usd("304200.00")
     assert down.contract.quantity(SEAT, on=MARCH) == 90
 
@@ -127,7 +131,11 @@ def test_a_cancellation_takes_the_line_to_zero() -> None:
     upsold = change(seed(), MARCH, ChangeQuantity(SEAT, quantity=105)).contract
     cancelled = change(upsold, date(2027, 1, 1), Cancel(SEAT))
     (line,) = cancelled.lines
-    assert (line.prior_quantity, line.quantity, line.delta) == (105, 0, -105)
+    assert (line.prior_quantity, line.quantity, line.delta) == (
+        Decimal(105),
+        Decimal(0),
+        Decimal(-105),
+    )
     assert line.amends == "C-1-1"  # the delta amends the line, not the earlier delta
     assert line.amount == usd("-113400.00")
     assert cancelled.tcv_after == usd("220500.00")  # 333,900.00 − 113,400.00
@@ -167,7 +175,7 @@ def test_a_new_product_is_priced_through_the_waterfall_mid_term() -> None:
     # 5 % off: 156.75 a seat for the span; × 20 = 3,135.00. Per year: 90 × 0.95 = 85.50.
     added = change(seed(), MARCH, AddProduct("SEAT", quantity=20, discount=Discount.percent("5")))
     (line,) = added.lines
-    assert (line.amends, line.prior_quantity, line.delta) == (None, 0, 20)
+    assert (line.amends, line.prior_quantity, line.delta) == (None, Decimal(0), Decimal(20))
     assert line.amount == usd("3135.00")
     assert line.net_unit_price == usd("85.5")
     segment = added.contract.subscription("C-1-2")
@@ -253,13 +261,18 @@ def test_a_line_named_by_subscription() -> None:
     # 10 × 960.00 × 11/6 = 17,600.00.
     more = change(contract, MARCH, ChangeQuantity(SEAT, quantity=60, subscription="C-2-2"))
     (line,) = more.lines
-    assert (line.amends, line.prior_quantity, line.quantity, line.delta) == ("C-2-2", 50, 60, 10)
+    assert (line.amends, line.prior_quantity, line.quantity, line.delta) == (
+        "C-2-2",
+        Decimal(50),
+        Decimal(60),
+        Decimal(10),
+    )
     assert line.net_unit_price == usd("960")
     assert line.amount == usd("17600.00")
     assert more.contract.quantity(SEAT, on=MARCH) == 160
     # Naming the delta segment means its line; cancelling it takes that line to zero only.
     gone = change(more.contract, date(2027, 1, 1), Cancel(SEAT, subscription="C-2-3"))
-    assert (gone.lines[0].amends, gone.lines[0].delta) == ("C-2-2", -60)
+    assert (gone.lines[0].amends, gone.lines[0].delta) == ("C-2-2", Decimal(-60))
     assert gone.contract.quantity(SEAT, on=date(2027, 1, 1)) == 100
 
 
@@ -314,12 +327,12 @@ def refusals() -> list[tuple[Any, type[Exception], str]]:
             "below zero",
         ),
         (
-            lambda: change(contract, MARCH, ChangeQuantity(SEAT, quantity=1.5)),
+            lambda: change(contract, MARCH, ChangeQuantity(SEAT, quantity=1.5)),  # type: ignore[arg-type]
             errors.RevcycleTypeError,
             "float",
         ),
         (
-            lambda: amend(contract, "2026-03-01", SEED_CATALOG),
+            lambda: amend(contract, "2026-03-01", SEED_CATALOG),  # type: ignore[arg-type]
             errors.RevcycleTypeError,
             "Amendment",
         ),

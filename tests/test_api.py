@@ -166,7 +166,7 @@ def test_bad_values_raise_only_revcycle_errors(value: object, which: int) -> Non
 @pytest.mark.parametrize("value", [0.5, float("nan"), float("inf"), "NaN", "Infinity", "abc"])
 @pytest.mark.parametrize("which", range(6))
 def test_the_amount_constructors_refuse_each_bad_value(value: object, which: int) -> None:
-    amount_takers = [
+    amount_takers: list[Callable[[Any], object]] = [
         lambda v: Money(v, "USD"),
         lambda v: Percent(v),
         lambda v: Percent.from_ratio(v),

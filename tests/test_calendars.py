@@ -193,7 +193,7 @@ def test_bad_input_raises_revcycle_errors() -> None:
     with pytest.raises(errors.RevcycleTypeError):
         C.FOLLOWING.adjust(date(2024, 1, 1), calendar=object())  # type: ignore[arg-type]
     with pytest.raises(errors.ValidationError, match="business-day convention"):
-        BusinessDayAdjustment("sideways")  # type: ignore[arg-type]
+        BusinessDayAdjustment("sideways")
 
 
 def test_bad_weekends_holidays_and_days_raise_revcycle_errors() -> None:
@@ -207,7 +207,7 @@ def test_bad_weekends_holidays_and_days_raise_revcycle_errors() -> None:
         is_business_day("2024-01-01")  # type: ignore[arg-type]
     with pytest.raises(errors.RevcycleTypeError, match="is_business_day"):
         is_business_day(date(2024, 1, 1), object())  # type: ignore[arg-type]
-    assert WeekendCalendar(weekend=[4, 5]).weekend == frozenset({4, 5})  # type: ignore[arg-type]
+    assert WeekendCalendar(weekend=[4, 5]).weekend == frozenset({4, 5})
 
 
 def test_a_calendar_without_business_days_is_an_error() -> None:

@@ -243,8 +243,12 @@ def test_missing_codes_are_named(call: Any, message: str) -> None:
 
 def test_contracted_prices_by_date() -> None:
     # Two consecutive validity periods (half-open): 2025 at 80.00, 2026 at 10 % off.
-    assert CATALOG.contracted_price("ACME", "SEAT", date(2025, 12, 31)).price == usd("80")
-    assert CATALOG.contracted_price("ACME", "SEAT", date(2026, 1, 1)).discount == Percent("10")
+    in_2025 = CATALOG.contracted_price("ACME", "SEAT", date(2025, 12, 31))
+    in_2026 = CATALOG.contracted_price("ACME", "SEAT", date(2026, 1, 1))
+    assert in_2025 is not None
+    assert in_2025.price == usd("80")
+    assert in_2026 is not None
+    assert in_2026.discount == Percent("10")
     assert CATALOG.contracted_price("ACME", "SEAT", date(2027, 1, 1)) is None
     assert CATALOG.contracted_price("OTHER", "SEAT", date(2025, 6, 1)) is None
 
@@ -298,7 +302,7 @@ def test_overlapping_contracted_prices_are_refused() -> None:
             "negative cost",
         ),
         (
-            lambda: PriceBook("B", "USD", prices={"SEAT": "100"}),
+            lambda: PriceBook("B", "USD", prices={"SEAT": "100"}),  # type: ignore[dict-item]
             errors.RevcycleTypeError,
             "must be a pricing model",
         ),
@@ -322,7 +326,7 @@ def test_overlapping_contracted_prices_are_refused() -> None:
             errors.ValidationError,
             "must be a non-empty str",
         ),
-        (lambda: Catalog("SEAT", []), errors.RevcycleTypeError, "must be a sequence"),
+        (lambda: Catalog("SEAT", []), errors.RevcycleTypeError, "must be a sequence"),  # type: ignore[arg-type]
     ],
 )
 def test_invalid_catalogs(build: Any, error: type[Exception], message: str) -> None:

@@ -289,7 +289,7 @@ def test_billing_settings_defaults_validation_and_json() -> None:
     ("call", "error", "message"),
     [
         (
-            lambda: Contract.from_quote(SEED_QUOTE, id="C-1"),
+            lambda: Contract.from_quote(SEED_QUOTE, id="C-1"),  # type: ignore[arg-type]
             errors.RevcycleTypeError,
             "PricedQuote",
         ),
@@ -300,7 +300,9 @@ def test_billing_settings_defaults_validation_and_json() -> None:
         ),
         (
             lambda: Contract.from_quote(
-                price_quote(no_terms(SEED_QUOTE), SEED_CATALOG), id="C-1", payment_terms=60.0
+                price_quote(no_terms(SEED_QUOTE), SEED_CATALOG),
+                id="C-1",
+                payment_terms=60.0,  # type: ignore[arg-type]
             ),
             errors.RevcycleTypeError,
             "PaymentTerms or text",
@@ -314,7 +316,9 @@ def test_billing_settings_defaults_validation_and_json() -> None:
         ),
         (
             lambda: Contract.from_quote(
-                price_quote(SEED_QUOTE, SEED_CATALOG), id="C-1", meters=[1]
+                price_quote(SEED_QUOTE, SEED_CATALOG),
+                id="C-1",
+                meters=[1],  # type: ignore[arg-type]
             ),
             errors.RevcycleTypeError,
             "meters must map",

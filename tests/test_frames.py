@@ -211,10 +211,12 @@ def test_every_amount_column_is_a_decimal_and_never_text(name: str) -> None:
             if kind in DECIMAL_KINDS:
                 assert pa.types.is_decimal(arrow_type), (column, arrow_type)
             if kind is ColumnKind.AMOUNT:
+                assert isinstance(arrow_type, pa.Decimal128Type), (column, arrow_type)
                 assert arrow_type.precision == 38
                 minor = max(Currency_minor(code) for code in frame["currency"].unique())
                 assert arrow_type.scale == minor, column
             if kind is ColumnKind.PRECISE:
+                assert isinstance(arrow_type, pa.Decimal256Type), (column, arrow_type)
                 assert (arrow_type.precision, arrow_type.scale) == (76, 40)
             if kind is ColumnKind.DATE:
                 assert arrow_type == pa.date32()

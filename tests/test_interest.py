@@ -228,7 +228,7 @@ def test_bad_input() -> None:
     with pytest.raises(errors.RevcycleTypeError):
         late_interest(Decimal("1"), due, as_of, Percent("1"))  # type: ignore[arg-type]
     with pytest.raises(errors.ValidationError, match="act_999"):
-        late_interest(usd("1.00"), due, as_of, Percent("1"), day_count="act_999")  # type: ignore[arg-type]
+        late_interest(usd("1.00"), due, as_of, Percent("1"), day_count="act_999")
 
 
 def test_bad_fee_rounding_and_rate_dates() -> None:

@@ -8,6 +8,7 @@ PLATFORM-SEAT lists at 1,200.00 a year, STORAGE at 25.00 a month per pack of 100
 from __future__ import annotations
 
 import contextlib
+from collections.abc import Callable
 from datetime import date, timedelta
 from decimal import Decimal
 from fractions import Fraction
@@ -305,7 +306,7 @@ def test_books_are_checked() -> None:
         arr_bridge([acme], date(2026, 1, 1))  # type: ignore[arg-type]
 
 
-_TAKERS = [
+_TAKERS: list[Callable[[Any], object]] = [
     lambda v: mrr(v, date(2026, 1, 1)),
     lambda v: arr(book()[:1], v),
     lambda v: arr(book()[:1], date(2026, 1, 1), currency=v),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta, timezone
 from decimal import Decimal
 
@@ -135,7 +136,9 @@ def opportunities(draw: st.DrawFn) -> Opportunity:
 
 
 @given(MODELS, STEPS)
-def test_history_timestamps_never_decrease(model: StageModel, steps: list) -> None:
+def test_history_timestamps_never_decrease(
+    model: StageModel, steps: list[tuple[str, int, int, int]]
+) -> None:
     opp = make(model.open_stages[0], model=model)
     for step in steps:
         before = opp
@@ -204,7 +207,7 @@ def test_stage_probabilities_must_lie_within_0_to_100(open_p: int, won_p: int) -
 @given(JUNK)
 def test_junk_arguments_raise_only_revcycle_errors(value: object) -> None:
     opp = make()
-    calls = [
+    calls: list[Callable[[], object]] = [
         lambda: opp.move_to(value, T0),  # type: ignore[arg-type]
         lambda: opp.move_to("Qualification", value),  # type: ignore[arg-type]
         lambda: opp.move_to("Qualification", T0, probability=value),  # type: ignore[arg-type]
@@ -253,7 +256,7 @@ def test_default_model_is_the_founding_documents() -> None:
 
 def test_salesforce_preset_matches_the_anchor() -> None:
     # anchors/cpq.md §2.14, Salesforce default Opportunity stages table.
-    expected = [
+    expected: list[tuple[str, Decimal | int]] = [
         ("Prospecting", 10),
         ("Qualification", 10),
         ("Needs Analysis", 20),
@@ -273,7 +276,7 @@ def test_salesforce_preset_matches_the_anchor() -> None:
 
 def test_hubspot_preset_matches_the_anchor() -> None:
     # anchors/cpq.md §2.14, HubSpot default sales pipeline.
-    expected = [
+    expected: list[tuple[str, Decimal | int]] = [
         ("Appointment Scheduled", 20),
         ("Qualified to Buy", 40),
         ("Presentation Scheduled", 60),
@@ -470,7 +473,7 @@ def test_handoff_missing_and_order() -> None:
     with pytest.raises(ValidationError, match="non-empty strings"):
         Handoff(decision_criteria=("",))
     with pytest.raises(RevcycleTypeError, match="must be a sequence"):
-        Handoff(decision_criteria="price")  # type: ignore[arg-type]
+        Handoff(decision_criteria="price")
 
 
 @pytest.mark.parametrize(
@@ -647,12 +650,12 @@ def test_close_won_policy_must_be_a_close_policy() -> None:
 @pytest.mark.parametrize(
     "build",
     [
-        lambda: Stage("S", Percent(5), ForecastCategory.PIPELINE, 1),
-        lambda: Stage("S", Percent(100), ForecastCategory.CLOSED, True, 1),
-        lambda: StageModel(StageModel.default().stages, override_closed_probabilities=1),
-        lambda: ClosePolicy(require_accepted_quote=1),
-        lambda: ClosePolicy(require_complete_handoff="yes"),
-        lambda: Touchpoint("call", T0, 5),
+        lambda: Stage("S", Percent(5), ForecastCategory.PIPELINE, 1),  # type: ignore[arg-type]
+        lambda: Stage("S", Percent(100), ForecastCategory.CLOSED, True, 1),  # type: ignore[arg-type]
+        lambda: StageModel(StageModel.default().stages, override_closed_probabilities=1),  # type: ignore[arg-type]
+        lambda: ClosePolicy(require_accepted_quote=1),  # type: ignore[arg-type]
+        lambda: ClosePolicy(require_complete_handoff="yes"),  # type: ignore[arg-type]
+        lambda: Touchpoint("call", T0, 5),  # type: ignore[arg-type]
     ],
 )
 def test_flags_and_notes_of_the_wrong_type_are_revcycle_type_errors(build: object) -> None:

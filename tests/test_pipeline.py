@@ -6,6 +6,7 @@ import contextlib
 import io
 import itertools
 import json
+from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
@@ -200,7 +201,7 @@ def test_json_round_trip(pipeline: Pipeline) -> None:
 @given(JUNK | st.datetimes(timezones=st.just(UTC)))
 def test_junk_arguments_raise_only_revcycle_errors(value: object) -> None:
     pipeline = Pipeline([deal("A"), deal("B").close_won(T0)])
-    calls = [
+    calls: list[Callable[[], object]] = [
         lambda: pipeline.forecast(value),  # type: ignore[arg-type]
         lambda: pipeline.win_rate(value),  # type: ignore[arg-type]
         lambda: pipeline.velocity(value),  # type: ignore[arg-type]
@@ -316,7 +317,7 @@ def test_stalled_and_old_boundaries() -> None:
     with pytest.raises(ValidationError, match="whole number of days"):
         pipeline.stalled(-1, as_of)
     with pytest.raises(RevcycleTypeError, match=r"datetime\.date"):
-        pipeline.stalled(1, T0)  # type: ignore[arg-type]
+        pipeline.stalled(1, T0)
 
 
 def test_velocity_undefined_without_wins() -> None:
@@ -354,7 +355,7 @@ def test_exchange_rates_validation() -> None:
     with pytest.raises(UnknownCodeError, match="No exchange rate from GBP to USD"):
         ExchangeRates("USD", {"EUR": "1.1"}).rate("GBP")
     with pytest.raises(RevcycleTypeError):
-        ExchangeRates("USD", {"EUR": 1.1})
+        ExchangeRates("USD", {"EUR": 1.1})  # type: ignore[arg-type]
     assert ExchangeRates("USD", [("EUR", "1.1")]) == ExchangeRates("USD", {"EUR": "1.1"})
     rates = loads('{"currency": "USD", "rates": {"EUR": "1.08"}}', ExchangeRates)
     assert rates.rate("EUR") == Decimal("1.08")

@@ -197,7 +197,8 @@ def test_volume_prices_every_unit_at_the_first_tier_holding_q(
 @given(package_models, quantities)
 def test_package_is_whole_packages_of_the_billable_units(model: Package, q: Decimal) -> None:
     # docs/reference/pricing.md, Package: ceil(max(q - free_units, 0) / size) × package_price.
-    packages = math.ceil(max(Fraction(q) - Fraction(model.free_units), 0) / Fraction(model.size))
+    billable = max(Fraction(q) - Fraction(model.free_units), Fraction(0))
+    packages = math.ceil(billable / Fraction(model.size))
     assert model.price(q).amount == packages * model.package_price.amount
     assert model.packages(q) == packages
 
@@ -269,7 +270,7 @@ def test_bad_tier_tables_raise_only_revcycle_errors(rows: list[Any], overage: An
 def test_bad_discounts_raise_only_revcycle_errors(rows: list[Any], a: Any, b: Any) -> None:
     for kind in ("range", "slab", "other", None):
         with contextlib.suppress(errors.RevcycleError):
-            DiscountSchedule(kind, [DiscountTier(x, percent=y) for x, y in rows])
+            DiscountSchedule(kind, [DiscountTier(x, percent=y) for x, y in rows])  # type: ignore[arg-type]
     for maker in (Discount.percent, Discount.amount, Discount.unit_price, Discount.total):
         with contextlib.suppress(errors.RevcycleError):
             maker(a).apply(usd("10"), b)
@@ -371,8 +372,8 @@ def test_stairstep_flat_price_of_the_tier_and_overage() -> None:
     assert [model.price(q).amount for q in (1, 10, 11, 50, 52)] == [100, 100, 400, 400, 418]
     rows = model.breakdown(52)
     assert [(r.tier, r.units, r.amount) for r in rows] == [
-        (2, 50, usd("400")),
-        (None, 2, usd("18")),
+        (2, Decimal(50), usd("400")),
+        (None, Decimal(2), usd("18")),
     ]
     unlimited = Stairstep([Tier(D(10), flat_price=usd("100")), Tier(None, flat_price=usd("150"))])
     assert unlimited.price(10**6) == usd("150")
@@ -544,8 +545,8 @@ def test_past_a_bounded_last_tier_there_is_no_discount() -> None:
     assert schedule.unit_price(usd("10"), 5) == usd("9")
     rows = schedule.breakdown(usd("10"), 20)
     assert [(r.tier, r.units, r.unit_price) for r in rows] == [
-        (1, 10, usd("9")),
-        (None, 10, usd("10")),
+        (1, Decimal(10), usd("9")),
+        (None, Decimal(10), usd("10")),
     ]
     assert schedule.unit_price(usd("10"), 20) == usd("9.5")
     range_ = DiscountSchedule("range", [DiscountTier(D(10), percent=Percent("10"))])

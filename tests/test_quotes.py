@@ -326,7 +326,7 @@ def test_quote_and_line_changes_return_new_values() -> None:
 
 def test_float_quantity_is_refused() -> None:
     with pytest.raises(errors.FloatNotAllowedError):
-        QuoteLine("SEAT", 1.5)
+        QuoteLine("SEAT", 1.5)  # type: ignore[arg-type]
 
 
 # --------------------------------------------------------------------------------------------
@@ -624,7 +624,7 @@ def test_the_exact_price_per_term_agrees_with_the_engine(q: Quote) -> None:
         if multiplier == 0:  # a span that counts no terms locks one whole term's price
             continue
         net = Fraction(line.net_unit_price.amount)
-        assert abs(per_term * multiplier - net) <= max(abs(net), 1) * Fraction(1, 10**45)
+        assert abs(per_term * multiplier - net) <= max(abs(net), Fraction(1)) * Fraction(1, 10**45)
 
 
 def test_a_priced_line_edited_by_hand_is_refused() -> None:

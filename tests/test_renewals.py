@@ -9,8 +9,10 @@ written out in the comment. The seed deal is samples/seed_deal.json: 100 PLATFOR
 from __future__ import annotations
 
 import contextlib
+from collections.abc import Callable
 from datetime import date, timedelta
 from decimal import Decimal
+from typing import Any
 
 import attrs
 import pytest
@@ -111,7 +113,11 @@ def test_the_uplift_renewal_becomes_a_contract_that_renews_the_seed() -> None:
     assert renewal.quote.name == "C-2"
     renewed = Contract.from_quote(renewal, id="C-2", renews=contract)
     (seats,) = renewed.subscriptions
-    assert (seats.id, seats.quantity, seats.net_unit_price) == ("C-2-1", 105, usd("1155.60"))
+    assert (seats.id, seats.quantity, seats.net_unit_price) == (
+        "C-2-1",
+        Decimal(105),
+        usd("1155.60"),
+    )
     assert seats.list_unit_price == usd("1200.00")
     assert renewed.tcv == usd("364014.00")
     assert renewed.renews is contract
@@ -198,8 +204,8 @@ def test_a_new_product_added_by_amendment_is_a_line_of_its_own() -> None:
     added = amend(seed(), change, SEED_CATALOG)
     renewal = renew(added.contract, SEED_CATALOG)
     seats, extra = renewal.lines
-    assert (seats.sku, seats.quantity, seats.net_total) == (SEATS, 100, usd("324000.00"))
-    assert (extra.sku, extra.quantity) == ("SEAT", 20)
+    assert (seats.sku, seats.quantity, seats.net_total) == (SEATS, Decimal(100), usd("324000.00"))
+    assert (extra.sku, extra.quantity) == ("SEAT", Decimal(20))
     assert extra.net_unit_price == usd("270.00")
     assert extra.net_total == usd("5400.00")
     reason = {s.name: s.reason for s in extra.steps}[StepName.CONTRACTED]
@@ -308,7 +314,7 @@ def test_a_quote_takes_payment_terms_as_text_or_terms() -> None:
     assert loads(dumps(SEED_QUOTE), Quote).payment_terms == "Net 60"
     assert '"payment_terms": {"installments"' in dumps(q)
     with pytest.raises(errors.RevcycleTypeError, match="payment terms must be text"):
-        attrs.evolve(SEED_QUOTE, payment_terms=60)
+        attrs.evolve(SEED_QUOTE, payment_terms=60)  # type: ignore[arg-type]
     with pytest.raises(errors.StructureError, match="payment_terms"):
         loads(dumps(SEED_QUOTE).replace('"Net 60"', "60"), Quote)
 
@@ -353,7 +359,7 @@ def test_uplift_without_an_uplift_and_an_uplift_elsewhere_are_refused() -> None:
         renew(SEED_QUOTE, SEED_CATALOG)  # type: ignore[arg-type]
 
 
-_RENEWERS = [
+_RENEWERS: list[Callable[[Any], object]] = [
     lambda v: renew(v, SEED_CATALOG),
     lambda v: renew(seed(), v),
     lambda v: renew(seed(), SEED_CATALOG, pricing=v),

@@ -228,7 +228,7 @@ def test_a_non_object_where_an_object_belongs_is_said_plainly(text: str) -> None
 @pytest.mark.parametrize(
     ("call", "error"),
     [
-        (lambda: loads(None, Money), errors.RevcycleTypeError),  # json raised TypeError
+        (lambda: loads(None, Money), errors.RevcycleTypeError),  # type: ignore[arg-type]  # json raised TypeError
         (lambda: loads("[" * 100_000 + "]" * 100_000, Money), errors.StructureError),
         (lambda: loads("1", object), errors.StructureError),  # a cattrs error escaped
         (lambda: dumps(object()), errors.RevcycleTypeError),  # json raised TypeError

@@ -893,7 +893,7 @@ def test_discount_deadline_outside_the_calendar() -> None:
 @pytest.mark.parametrize(
     ("build", "error"),
     [
-        (lambda: PaymentTerms(5), errors.RevcycleTypeError),
+        (lambda: PaymentTerms(5), errors.RevcycleTypeError),  # type: ignore[arg-type]
         (lambda: EarlyPaymentDiscount(Percent("2"), 10, base="bogus"), errors.ValidationError),
         (
             lambda: PaymentTerms((Installment.percent(100, due=NetDays(30)),), allocation="mid"),

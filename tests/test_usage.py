@@ -14,6 +14,7 @@ import json
 import pickle
 from datetime import UTC, date, datetime, timedelta, timezone
 from decimal import Decimal
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -487,7 +488,7 @@ def test_each_aggregation_on_one_data_set() -> None:
         event("4", at=datetime(2024, 1, 5, tzinfo=UTC), quantity=1),
     ]
 
-    def agg(aggregation: Aggregation, **kw: str) -> Decimal:
+    def agg(aggregation: Aggregation, **kw: Any) -> Decimal:
         return aggregate_usage(events, Meter("api_calls", aggregation, **kw), JAN)[("acme", None)]
 
     assert agg(Aggregation.SUM) == 15
@@ -813,7 +814,7 @@ def test_wrong_types_raise_revcycle_type_errors_with_sentences() -> None:
     with pytest.raises(ValidationError, match="empty string"):
         rate_usage([], API, JAN, customers=[""])
     with pytest.raises(RevcycleTypeError, match="string customer"):
-        rate_usage([], API, JAN, already_billed={(1, "api_calls", None): D(1)})  # type: ignore[dict-key]
+        rate_usage([], API, JAN, already_billed={(1, "api_calls", None): D(1)})  # type: ignore[dict-item]
 
 
 def test_an_evening_in_berlin_belongs_to_the_next_local_month() -> None:

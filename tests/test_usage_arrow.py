@@ -9,6 +9,7 @@ from __future__ import annotations
 import itertools
 from datetime import datetime, timedelta
 from decimal import Decimal
+from typing import Any
 
 import pyarrow as pa
 import pytest
@@ -304,7 +305,7 @@ def test_a_missing_quantity_column_counts_one_per_event() -> None:
 
 def test_table_errors_are_revcycle_errors() -> None:
     charge = UsageCharge(Meter("m", Aggregation.SUM), PerUnit(usd("1")))
-    base = {
+    base: dict[str, Any] = {
         "id": ["a"],
         "customer": ["acme"],
         "metric": ["m"],

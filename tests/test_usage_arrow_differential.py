@@ -13,6 +13,7 @@ from __future__ import annotations
 import decimal
 from datetime import timedelta
 from decimal import Decimal
+from typing import Any
 
 import pyarrow as pa
 import pytest
@@ -148,7 +149,7 @@ def charge_sets(draw: st.DrawFn) -> list[UsageCharge]:
             model = PerUnit(usd("0.01"))
         else:
             model = Graduated([Tier(D(100), usd("0.5")), Tier(None, usd("0.25"))])
-        result.append(UsageCharge(meter, model))  # type: ignore[arg-type]
+        result.append(UsageCharge(meter, model))
     return result
 
 
@@ -236,14 +237,14 @@ def test_a_table_with_an_unrelated_numeric_column_rates_when_the_properties_are_
         rate_usage_table(table, charge, JAN, properties=["amount_cents"])
 
 
-def base_columns(at: pa.Array) -> dict[str, object]:
+def base_columns(at: pa.Array[Any]) -> dict[str, Any]:
     return {"id": ["a"], "customer": ["acme"], "metric": ["m"], "at": at}
 
 
 def test_arrow_errors_never_escape_and_name_the_column() -> None:
     # Issue 16, item 7: pyarrow's own exceptions escaped; each is a RevcycleError now.
     charge = UsageCharge(Meter("m", Aggregation.SUM), PerUnit(usd("1")))
-    cases = {
+    cases: dict[str, pa.Array[Any]] = {
         # Seconds past the microsecond range: the unchecked cast wrapped silently.
         "outside the years": pa.array([2**62], pa.timestamp("s", tz="UTC")),
         # Past year 9999 in microseconds: Python's datetime cannot hold it.

@@ -235,8 +235,6 @@ def _check_milestones(instance: AccountJourney, _: object, values: tuple[Milesto
             raise MilestoneOrderError(f"{who} has {kind.value} twice; it happens once.")
         if kind is MilestoneKind.CLOSED_LOST and MilestoneKind.CLOSED_WON in seen:
             raise MilestoneOrderError(f"{who} cannot be closed lost after closed won.")
-        if kind is MilestoneKind.CLOSED_WON and MilestoneKind.CLOSED_LOST in seen:
-            raise MilestoneOrderError(f"{who} cannot be closed won after closed lost.")
         needed = _NEEDS.get(kind)
         if needed is not None and needed not in seen:
             raise MilestoneOrderError(
