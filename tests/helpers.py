@@ -146,15 +146,16 @@ channel_percents = st.decimals(min_value=0, max_value=50, places=2).map(Percent)
 
 
 @st.composite
-def quote_lines(draw: st.DrawFn, period: Period) -> QuoteLine:
-    """A line of the sample catalog within ``period``, with any kind of discount or none."""
+def quote_lines(draw: st.DrawFn, period: Period, amount_off: bool = True) -> QuoteLine:
+    """A line of the sample catalog within ``period``, with any kind of discount or none
+    (``amount_off=False``: no amount discount, for a quote where a line can be worth nothing)."""
     sku = draw(st.sampled_from(SKUS))
     quantity = draw(st.decimals(min_value=0, max_value=500, places=draw(st.integers(0, 2))))
     kind = draw(st.sampled_from(["none", "percent", "amount", "unit_price", "total"]))
     discount: Discount | None = None
     if kind == "percent":
         discount = Discount.percent(draw(percents))
-    elif kind == "amount" and sku == "SEAT":
+    elif kind == "amount" and sku == "SEAT" and amount_off:
         # SEAT is at least 80.00 a year after volume: 80 / 366 > 0.21 for one day, and still
         # above 0.05 after partner and distributor discounts of at most 50 % each.
         discount = Discount.amount(usd(str(draw(st.decimals(0, "0.05", places=2)))))
@@ -186,7 +187,21 @@ def quotes(draw: st.DrawFn, percent_only: bool = False) -> Quote:
         term = None
         end_date = start + timedelta(days=draw(st.integers(0, 3 * 366)))
         period = Period.inclusive(start, end_date)
-    drawn = draw(st.lists(quote_lines(period), max_size=8))
+    method = draw(
+        st.sampled_from(
+            [
+                ProrationMethod.MONTHLY_DAILY,
+                ProrationMethod.CALENDAR_MONTHLY_DAILY,
+                ProrationMethod.MONTHLY_ROUND_UP,
+                ProrationMethod.DAILY,
+                ProrationMethod.THIRTY_360,
+            ]
+        )
+    )
+    # Under 30/360 a single day on the 30th counts 0 days (D1 = 30, D2 = 31 -> 30), so a line
+    # can be worth 0.00, and an amount off it is refused as more than its unit price.
+    amount_off = method is not ProrationMethod.THIRTY_360
+    drawn = draw(st.lists(quote_lines(period, amount_off), max_size=8))
     if percent_only:
         drawn = [
             line
@@ -202,17 +217,7 @@ def quotes(draw: st.DrawFn, percent_only: bool = False) -> Quote:
         drawn,
         term=term,
         end_date=end_date,
-        proration_method=draw(
-            st.sampled_from(
-                [
-                    ProrationMethod.MONTHLY_DAILY,
-                    ProrationMethod.CALENDAR_MONTHLY_DAILY,
-                    ProrationMethod.MONTHLY_ROUND_UP,
-                    ProrationMethod.DAILY,
-                    ProrationMethod.THIRTY_360,
-                ]
-            )
-        ),
+        proration_method=method,
         partner_discount=draw(st.none() | channel_percents),
         distributor_discount=draw(st.none() | channel_percents),
         additional_discount_last=draw(st.booleans()),

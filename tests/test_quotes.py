@@ -649,3 +649,21 @@ def test_percents_show_short_in_explanations() -> None:
     assert "≈33.333333% additional discount" in text
     assert "≈33.333333% partner discount" in text
     assert "33.3333333" not in text
+
+
+def test_a_term_that_counts_no_months_has_zero_mrr() -> None:
+    # Found by test_json_round_trips_keep_every_step: under 30/360 the one day 2020-01-30 counts
+    # D1 = 30, D2 = 31 -> 30, so 0 days; the SEAT line is worth 0.00 and MRR is not 0.00 / 0.
+    quote = Quote(
+        "ACME",
+        "USD",
+        "Standard",
+        date(2020, 1, 30),
+        [QuoteLine("SEAT", Decimal("1"))],
+        end_date=date(2020, 1, 30),
+        proration_method=ProrationMethod.THIRTY_360,
+    )
+    priced = price_quote(quote, CATALOG)
+    assert priced.term_months == 0
+    assert priced.recurring_total == usd("0.00")
+    assert (priced.mrr, priced.arr) == (usd("0.00"), usd("0.00"))

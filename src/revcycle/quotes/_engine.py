@@ -77,7 +77,9 @@ def _price(quote: Quote, catalog: Catalog) -> PricedQuote:
     one_time = sums[ChargeKind.ONE_TIME]
     recurring = sums[ChargeKind.RECURRING]
     months = _term_months(quote)
-    monthly = CTX.divide(recurring, fraction_to_decimal(months))
+    # A term that counts no months (one day on the 30th under 30/360) has no monthly rate: its
+    # recurring lines are worth nothing, and MRR and ARR are zero rather than a division by zero.
+    monthly = CTX.divide(recurring, fraction_to_decimal(months)) if months else Decimal(0)
     rule = quote.rounding or Rounding()
     result = PricedQuote(
         quote=quote,
