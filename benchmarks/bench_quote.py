@@ -44,7 +44,7 @@ from collections.abc import Callable, Iterator
 from datetime import date, timedelta
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import Any, TypedDict
 
 
 # Run as a script (the runner may import it too): _rounds sits beside this file.
@@ -175,7 +175,16 @@ _DISCOUNTS = (
     Discount.total(usd("40.00")),
 )
 _START = date(2025, 1, 1)
-_RAMPS = (
+
+
+class _Ramp(TypedDict, total=False):
+    """A line's own dates, as ``QuoteLine`` takes them."""
+
+    start_date: date
+    end_date: date
+
+
+_RAMPS: tuple[_Ramp, ...] = (
     {},
     {},
     {},
@@ -294,6 +303,11 @@ PERCENT, AMOUNT, UNIT_PRICE, TOTAL = range(4)
 ONE, HUNDRED, ZERO = Decimal(1), Decimal(100), Decimal(0)
 
 
+def _amount(money: Money | None) -> Decimal:
+    """A price's amount, zero when the tier has none."""
+    return ZERO if money is None else money.amount
+
+
 def _model_row(model: Any) -> tuple[Any, ...]:
     """A pricing model as the floor reads it: a code and its numbers (tier rows as the tier
     walk uses them)."""
@@ -301,22 +315,22 @@ def _model_row(model: Any) -> tuple[Any, ...]:
         return (PER_UNIT, model.unit_price.amount)
     if isinstance(model, Flat):
         return (FLAT, model.amount.amount)
-    amount = lambda money: ZERO if money is None else money.amount  # noqa: E731
     if isinstance(model, Graduated):
-        rows, lower, below = [], ZERO, ZERO
+        rows: list[tuple[Any, ...]] = []
+        lower, below = ZERO, ZERO
         for tier in model.tiers:
-            unit, flat = amount(tier.unit_price), amount(tier.flat_price)
+            unit, flat = _amount(tier.unit_price), _amount(tier.flat_price)
             rows.append((tier.up_to, lower, below + flat, unit))
             if tier.up_to is not None:
                 below += (tier.up_to - lower) * unit + flat
                 lower = tier.up_to
         return (GRADUATED, tuple(rows))
     if isinstance(model, Volume):
-        rows = [(t.up_to, amount(t.unit_price), amount(t.flat_price)) for t in model.tiers]
-        return (VOLUME, tuple(rows))
+        volume = [(t.up_to, _amount(t.unit_price), _amount(t.flat_price)) for t in model.tiers]
+        return (VOLUME, tuple(volume))
     if isinstance(model, Stairstep):
-        rows = [(t.up_to, amount(t.flat_price)) for t in model.tiers]
-        return (STAIRSTEP, tuple(rows), amount(model.overage_unit_price))
+        steps = [(t.up_to, _amount(t.flat_price)) for t in model.tiers]
+        return (STAIRSTEP, tuple(steps), _amount(model.overage_unit_price))
     assert isinstance(model, Package)
     return (PACKAGE, model.size, model.package_price.amount, model.free_units)
 
@@ -345,7 +359,7 @@ def floor_inputs(quote: Quote, catalog: Catalog) -> tuple[Any, ...]:
                 )
                 schedule = (ds.kind is ScheduleKind.RANGE, ds.aggregate, tiers)
             contracted = catalog.contracted_price(quote.account, line.sku, quote.start_date)
-            deal = None
+            deal: tuple[Decimal | None, Decimal | None] | None = None
             if contracted is not None:
                 if contracted.price is not None:
                     deal = (contracted.price.amount, None)

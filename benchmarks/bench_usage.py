@@ -27,13 +27,15 @@ time) and the median per-round ratio.
 from __future__ import annotations
 
 import argparse
+import importlib
 import os
 import random
 import statistics
 import tempfile
 from datetime import UTC, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
-from typing import Any
+from types import ModuleType
+from typing import Any, cast
 
 import numpy as np
 import pyarrow as pa
@@ -159,7 +161,9 @@ def arrow_floor(table: pa.Table) -> tuple[dict[str, Decimal], int]:
     """pyarrow doing the same work: the first row of each id (hash group-by of the ids, the
     least row number), the quantities summed per customer in decimal128(38) (no overflow for
     any 64-bit quantity), the tiers priced by hand; and how many rows were dropped."""
-    numbered = pa.table({"id": table.column("id"), "row": np.arange(table.num_rows)})
+    numbered = pa.Table.from_arrays(
+        [table.column("id"), pa.array(np.arange(table.num_rows))], names=["id", "row"]
+    )
     firsts = numbered.group_by("id").aggregate([("row", "min")]).column("row_min")
     keep = np.zeros(table.num_rows, dtype=bool)
     keep[firsts.to_numpy()] = True
@@ -170,8 +174,8 @@ def arrow_floor(table: pa.Table) -> tuple[dict[str, Decimal], int]:
     )
     totals = dict(
         zip(
-            sums.column("customer").to_pylist(),
-            sums.column("quantity_sum").to_pylist(),
+            cast("list[str]", sums.column("customer").to_pylist()),
+            cast("list[Decimal]", sums.column("quantity_sum").to_pylist()),
             strict=True,
         )
     )
@@ -210,7 +214,8 @@ def duckdb_rows(count: int, rounds: int) -> list[Row]:
     as DuckDB's scan is part of its query) and, for information, with ``pq.read_table`` of
     the same file inside the timing. The three run interleaved in each round."""
     try:
-        import duckdb
+        # duckdb ships no type stubs: imported as a plain module (its calls are untyped).
+        duckdb: ModuleType = importlib.import_module("duckdb")
     except ImportError:
         print("usage: duckdb not installed, the DuckDB comparison is skipped", flush=True)
         return []

@@ -15,6 +15,7 @@ from __future__ import annotations
 import atexit
 import decimal
 import enum
+import functools
 import json
 import math
 import os
@@ -371,7 +372,7 @@ _SKIP_OBSERVERS = frozenset(
 def observers(value: Any) -> list[tuple[str, Callable[[], Any]]]:
     """The public zero-argument methods and properties of ``value``, as thunks."""
     cls = type(value)
-    found = []
+    found: list[tuple[str, Callable[[], Any]]] = []
     for name in dir(cls):
         if name.startswith("_") and name not in ("_repr_html_",):
             continue
@@ -379,7 +380,7 @@ def observers(value: Any) -> list[tuple[str, Callable[[], Any]]]:
             continue
         attribute = getattr(cls, name, None)
         if isinstance(attribute, property | _cached_property_type()):
-            found.append((name, lambda name=name: getattr(value, name)))
+            found.append((name, functools.partial(getattr, value, name)))
         elif callable(attribute) and not isinstance(attribute, type):
             bound = getattr(value, name)
             if _takes_no_arguments(bound):

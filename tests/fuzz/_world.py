@@ -68,7 +68,7 @@ def _round_two_seeds(catalog: Catalog) -> list[Any]:
         id="C-1",
         billing=BillingSettings.stripe(frequency=Duration(months=3)),
     )
-    changes = [
+    changes: list[AddProduct | ChangeQuantity | Cancel] = [
         ChangeQuantity("PLATFORM-SEAT", quantity=120),
         AddProduct("SEAT", quantity=5),
     ]

@@ -18,6 +18,7 @@ import resource
 import subprocess
 import sys
 import tempfile
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -50,7 +51,8 @@ _counter = itertools.count()
 
 def _contract() -> Contract:
     """The seed deal signed as C-1 and upsold (two versions): what amend and renew read."""
-    return next(c for c in instances(Contract) if c.id == "C-1" and c.previous is not None)
+    contracts: list[Contract] = instances(Contract)
+    return next(c for c in contracts if c.id == "C-1" and c.previous is not None)
 
 
 def _written(name: str, value: object) -> str:
@@ -256,7 +258,7 @@ VERBS: dict[str, list[list[str]]] = {
 }
 
 # Documents a file argument may be replaced by (mutated with test_fuzz_json's mutations).
-_FILE_SAMPLES = {
+_FILE_SAMPLES: dict[str, Callable[[], Any]] = {
     "open_items.json": lambda: tuple(instances(OpenItem)),
     "quote.json": lambda: instances(Quote)[0],
     "catalog.json": lambda: instances(Catalog)[0],
@@ -400,7 +402,7 @@ def _stdin_text(data: st.DataObject) -> str:
 
 
 def test_every_verb_has_command_lines() -> None:
-    names = {module.__name__.rsplit(".", 1)[-1].lstrip("_") for module in _VERBS}
+    names = {module.lstrip("_") for _, module, _ in _VERBS}
     assert names == set(VERBS)
 
 
