@@ -115,7 +115,9 @@ def test_submodules_are_attributes_of_the_package() -> None:
 
 
 def test_import_revcycle_loads_no_other_module_of_the_package() -> None:
-    loaded = _loaded("import revcycle")
+    # What the interpreter itself loads is left out: under CI's coverage every fresh process
+    # starts coverage first, which imports typing and decimal before revcycle is asked for.
+    loaded = _loaded("import revcycle") - _loaded("pass")
     assert sorted(name for name in loaded if name.startswith("revcycle")) == ["revcycle"]
     assert not loaded & {"attrs", "attr", "dateutil", "babel", "decimal", "typing"}
     assert _engines_in(loaded) == []
