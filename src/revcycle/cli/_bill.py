@@ -52,6 +52,7 @@ from revcycle.cli._common import (
     read_text,
 )
 from revcycle.cli._plain import PlainText
+from revcycle.cli._progress import Steps, progress, source_name
 from revcycle.cli._rate import read_events
 from revcycle.errors import CliError, RevcycleError, StructureError, shown
 from revcycle.money import Percent
@@ -100,24 +101,40 @@ def _handle(args: argparse.Namespace) -> int:
     through = parse_date(args.through, "--through")
     day = None if args.invoice_date is None else parse_date(args.invoice_date, "--invoice-date")
     tax = None if args.tax is None else _tax(args.tax)
-    books = [contract for source in args.books for contract in _read(source, read_book)]
-    issued = [invoice for source in args.issued for invoice in _read(source, read_invoices)]
-    usage = () if args.usage is None else _read(args.usage, read_events)
-    run = bill(books, through=through, issued=issued, usage=usage, invoice_date=day, tax=tax)
-    if args.explain:
-        print(run.explain())
-    elif args.format == "table":
-        print_bill_run(run)
-    elif args.format == "csv":
-        print_csv(run)
-    else:
-        print_json(run)
+    # One step per file read, then billing and writing.
+    with progress(len(sources) + 2) as steps:
+        books = [
+            contract
+            for source in args.books
+            for contract in _read(source, read_book, steps, "contracts")
+        ]
+        issued = [
+            invoice
+            for source in args.issued
+            for invoice in _read(source, read_invoices, steps, "issued invoices")
+        ]
+        usage = () if args.usage is None else _read(args.usage, read_events, steps, "usage")
+        steps.step("billing")
+        run = bill(books, through=through, issued=issued, usage=usage, invoice_date=day, tax=tax)
+        steps.writing()
+        if args.explain:
+            print(run.explain())
+        elif args.format == "table":
+            print_bill_run(run)
+        elif args.format == "csv":
+            print_csv(run)
+        else:
+            print_json(run)
     return 0
 
 
-def _read(source: str, reader: Callable[[str], Sequence[T]]) -> Sequence[T]:
-    """What ``reader`` reads from ``source``; a document that does not fit is one line naming
-    the file and its first problems (a bill run reads several files)."""
+def _read(
+    source: str, reader: Callable[[str], Sequence[T]], steps: Steps, what: str
+) -> Sequence[T]:
+    """What ``reader`` reads from ``source`` (a step of ``steps``, reading ``what``); a
+    document that does not fit is one line naming the file and its first problems (a bill run
+    reads several files)."""
+    steps.step(f"reading {what}: {source_name(source)}")
     try:
         return reader(source)
     except StructureError as error:

@@ -28,6 +28,7 @@ from revcycle.cli._common import (
     print_table,
     read_tabular,
 )
+from revcycle.cli._progress import Steps, progress, source_name
 from revcycle.dates import Period
 from revcycle.errors import CliError
 
@@ -74,7 +75,17 @@ def read_pipeline(source: str) -> Pipeline:
 
 
 def _handle(args: argparse.Namespace) -> int:
-    pipeline = read_pipeline(args.source)
+    # Three steps: reading the opportunities, computing the report, writing it.
+    with progress(3) as steps:
+        steps.step(f"reading opportunities: {source_name(args.source)}")
+        pipeline = read_pipeline(args.source)
+        report = _report(args, pipeline, steps)
+        steps.writing()
+        return print_result(report, args.format, print_report)
+
+
+def _report(args: argparse.Namespace, pipeline: Pipeline, steps: Steps) -> PipelineReport:
+    """The report the flags ask for, on ``pipeline``."""
     if not pipeline.opportunities:
         # Both usually come from the deals: the latest change and their one currency.
         needed = [] if args.as_of is not None else ["--as-of"]
@@ -95,14 +106,14 @@ def _handle(args: argparse.Namespace) -> int:
             parse_date(args.period_start, "--period-start"),
             parse_date(args.period_end, "--period-end"),
         )
-    report = pipeline.report(
+    steps.step("computing the report")
+    return pipeline.report(
         as_of,
         period=period,
         currency=args.currency,
         stalled_days=args.stalled_days,
         aged_days=args.aged_days,
     )
-    return print_result(report, args.format, print_report)
 
 
 def print_report(report: PipelineReport, out: Any = None) -> None:

@@ -17,6 +17,7 @@ from revcycle.cli._common import (
     read_json_argument,
     read_text,
 )
+from revcycle.cli._progress import progress, source_name
 from revcycle.errors import CliError
 
 
@@ -152,9 +153,15 @@ def _handle(args: argparse.Namespace) -> int:
 
     period = parse_period(args.period, "--period")
     full = None if args.full_period is None else parse_period(args.full_period, "--full-period")
-    charges = _charges(args)
-    rating = rate_usage(read_events(args.events), charges, period, tz=args.tz, full_period=full)
-    return print_result(rating, args.format, _table)
+    # Three steps: reading the usage file (and the plan), rating, writing.
+    with progress(3) as steps:
+        steps.step(f"reading usage: {source_name(args.events)}")
+        charges = _charges(args)
+        events = read_events(args.events)
+        steps.step("rating")
+        rating = rate_usage(events, charges, period, tz=args.tz, full_period=full)
+        steps.writing()
+        return print_result(rating, args.format, _table)
 
 
 def _table(rating: UsageRating) -> None:
