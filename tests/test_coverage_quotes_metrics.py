@@ -225,8 +225,8 @@ def test_two_renewals_of_one_contract_cut_it_at_the_earlier() -> None:
     late = _contract("A3", "Acme", date(2025, 10, 1), date(2026, 9, 30), renews=acme)
     # From 2025-07-01 A no longer counts: A2 alone on 2025-08-01 (1,000.00 a month), A2 and
     # A3 on 2025-11-01 (2 × 1,000.00).
-    assert mrr([acme, late, early], date(2025, 8, 1)) == usd("1000")
-    assert mrr([acme, late, early], date(2025, 11, 1)) == usd("2000")
+    assert mrr([acme, early, late], date(2025, 8, 1)) == usd("1000")
+    assert mrr([acme, early, late], date(2025, 11, 1)) == usd("2000")
 
 
 def test_a_bridge_skips_accounts_with_no_arr_at_either_end() -> None:
