@@ -22,9 +22,7 @@ from __future__ import annotations
 
 import argparse
 import sys
-from typing import TYPE_CHECKING, Any, ClassVar
-
-import attrs
+from typing import TYPE_CHECKING, Any
 
 from revcycle._numbers import plain
 from revcycle.cli._common import (
@@ -48,14 +46,6 @@ from revcycle.money import ExchangeRates
 if TYPE_CHECKING:
     from revcycle.contracts import Contract
     from revcycle.metrics import ArrBridge
-
-
-@attrs.frozen
-class ContractBook:
-    """A book of contracts file: ``{"contracts": [...]}`` (a bare JSON list is read too)."""
-
-    contracts: tuple[Contract, ...]  # resolved by read_book, which imports the engine
-    json_name: ClassVar[str] = "a book of contracts"
 
 
 def register(subparsers: Any) -> None:
@@ -90,17 +80,15 @@ def add_books_argument(parser: argparse.ArgumentParser) -> None:
 
 def read_book(source: str) -> list[Contract]:
     """The contracts of one file: a book, a bare list, a contract or a priced amendment."""
-    from revcycle.contracts import Contract
-    from revcycle.serialization import loads
+    from revcycle.serialization import ContractBookDocument, loads
 
-    attrs.resolve_types(ContractBook, localns={"Contract": Contract})
     text = read_text(source)
     start = text.lstrip()[:1]
     if start == "[":
         # A bare list: read as the book it stands for (same checks, same errors).
-        return list(loads('{"contracts": ' + text + "}", ContractBook).contracts)
+        return list(loads('{"contracts": ' + text + "}", ContractBookDocument).contracts)
     if start == "{" and _is_book(text):
-        return list(loads(text, ContractBook).contracts)
+        return list(loads(text, ContractBookDocument).contracts)
     return [contract_from_text(text)]
 
 

@@ -73,7 +73,7 @@ def read_text(source: str) -> str:
     :data:`~revcycle.serialization.MAX_DOCUMENT_SIZE` characters (64 MiB)."""
     from revcycle.serialization import MAX_DOCUMENT_SIZE  # a verb reading a file runs an engine
 
-    shown = repr(source) if not source.isprintable() else source
+    name = repr(source) if not source.isprintable() else source
     try:
         if source == "-":
             # One character more than the limit, so that loads() names it for a longer input.
@@ -81,16 +81,16 @@ def read_text(source: str) -> str:
         path = Path(source)
         if path.is_file() and path.stat().st_size > 4 * MAX_DOCUMENT_SIZE:
             raise CliError(
-                f"cannot read {shown}: it is {path.stat().st_size:,} bytes long; revcycle reads "
+                f"cannot read {name}: it is {path.stat().st_size:,} bytes long; revcycle reads "
                 f"JSON documents of at most {MAX_DOCUMENT_SIZE:,} characters (64 MiB)."
             )
         return path.read_text(encoding="utf-8")
     except OSError as error:
-        raise CliError(f"cannot read {shown}: {error.strerror or error}.") from None
+        raise CliError(f"cannot read {name}: {error.strerror or error}.") from None
     except UnicodeDecodeError as error:
-        raise CliError(f"cannot read {shown}: it is not UTF-8 text ({error.reason}).") from None
+        raise CliError(f"cannot read {name}: it is not UTF-8 text ({error.reason}).") from None
     except ValueError:  # a NUL character: no file has such a name
-        raise CliError(f"cannot read {shown}: a path cannot hold a NUL character.") from None
+        raise CliError(f"cannot read {name}: a path cannot hold a NUL character.") from None
 
 
 def read_json_argument(value: str) -> str:
