@@ -64,6 +64,7 @@ _BIG = [10**18, 2**63 - 1, 2**63, 2**64, 10**40, 10**100, 10**4300, -(2**63), -(
 _HUGE_INT = 10**100_000  # 100,001 digits
 
 
+@functools.cache  # built once: a strategy is cheap to draw from, dear to build
 def _decimals() -> st.SearchStrategy[Decimal]:
     exponents = st.sampled_from([-(10**9), -999_999, -10_000, -101, -100, 39, 40, 999_999, 10**9])
     return st.one_of(
@@ -87,6 +88,7 @@ def _decimals() -> st.SearchStrategy[Decimal]:
     )
 
 
+@functools.cache  # built once: a strategy is cheap to draw from, dear to build
 def _texts() -> st.SearchStrategy[str]:
     return st.one_of(
         st.sampled_from(
@@ -185,6 +187,7 @@ CONSTANTS = _constants()
 """Hostile values drawn by index: Hypothesis shows the index, never a 100,000-deep list."""
 
 
+@functools.cache  # built once: a strategy is cheap to draw from, dear to build
 def _printable() -> st.SearchStrategy[Any]:
     return st.one_of(
         st.floats(allow_nan=True, allow_infinity=True),
@@ -201,9 +204,13 @@ def hostile(data: st.DataObject, label: str = "hostile") -> Any:
     result): floats, NaN, infinities, huge and tiny exponents, 10⁵-digit ints, bools, None,
     bytes, surrogates, deep lists and dicts, numpy scalars, wrong types, negative and zero
     sizes, the calendar's first and last days, naive and aware datetimes."""
-    if data.draw(st.booleans(), label=f"{label} is a constant"):
-        return CONSTANTS[data.draw(st.integers(0, len(CONSTANTS) - 1), label=label)]
+    if data.draw(_IS_CONSTANT, label=f"{label} is a constant"):
+        return CONSTANTS[data.draw(_CONSTANT_INDEX, label=label)]
     return data.draw(_printable(), label=label)
+
+
+_IS_CONSTANT = st.booleans()
+_CONSTANT_INDEX = st.integers(0, len(CONSTANTS) - 1)
 
 
 # --------------------------------------------------------------------------------------------

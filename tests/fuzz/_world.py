@@ -233,8 +233,9 @@ def world() -> dict[type, list[Any]]:
     return {cls: values[:40] for cls, values in found.items()}
 
 
+@functools.cache
 def instances(cls: type) -> list[Any]:
-    """Collected instances of ``cls`` or a subclass."""
+    """Collected instances of ``cls`` or a subclass (one list per class: do not change it)."""
     return [v for k, values in world().items() if _subclass(k, cls) for v in values]
 
 
@@ -262,7 +263,16 @@ BY_NAME: dict[str, list[Any]] = {
 
 
 def valid_for(annotation: Any, name: str = "") -> st.SearchStrategy[Any]:
-    """A strategy of valid-looking values for a parameter annotated ``annotation``."""
+    """A strategy of valid-looking values for a parameter annotated ``annotation`` (built once
+    per annotation and name: building a strategy costs far more than drawing from it)."""
+    try:
+        return _valid_for(annotation, name)
+    except TypeError:  # an annotation that cannot be hashed
+        return _valid_for.__wrapped__(annotation, name)
+
+
+@functools.cache
+def _valid_for(annotation: Any, name: str) -> st.SearchStrategy[Any]:
     if name in BY_NAME:
         return st.sampled_from(BY_NAME[name])
     origin = typing.get_origin(annotation)
@@ -327,17 +337,38 @@ def any_value() -> st.SearchStrategy[Any]:
 
 def world_value(data: st.DataObject, label: str) -> Any:
     """Any collected value, drawn by index (so that Hypothesis shows a number, not a quote)."""
-    return _pool()[data.draw(st.integers(0, len(_pool()) - 1), label=label)]
+    return _pool()[data.draw(_index(len(_pool())), label=label)]
+
+
+@functools.cache
+def _index(size: int) -> st.SearchStrategy[int]:
+    return st.integers(0, size - 1)
 
 
 def instance(data: st.DataObject, cls: type, label: str) -> Any:
     """A collected instance of ``cls``, drawn by index."""
     found = instances(cls)
-    return found[data.draw(st.integers(0, len(found) - 1), label=label)]
+    return found[data.draw(_index(len(found)), label=label)]
+
+
+def _key(func: Callable[..., Any]) -> tuple[Any, bool]:
+    """What a bound method's signature depends on: its function, and that it is bound."""
+    return getattr(func, "__func__", func), getattr(func, "__self__", None) is not None
 
 
 def hints(func: Callable[..., Any]) -> dict[str, Any]:
     """The parameter annotations of ``func``, resolved where its module can resolve them."""
+    key = _key(func)
+    if key not in _HINTS:
+        _HINTS[key] = _hints(func)
+    return _HINTS[key]
+
+
+_HINTS: dict[tuple[Any, bool], dict[str, Any]] = {}
+_PARAMETERS: dict[tuple[Any, bool], list[inspect.Parameter]] = {}
+
+
+def _hints(func: Callable[..., Any]) -> dict[str, Any]:
     target = func.__init__ if isinstance(func, type) else func  # type: ignore[misc]
     try:
         return typing.get_type_hints(target)
@@ -347,6 +378,13 @@ def hints(func: Callable[..., Any]) -> dict[str, Any]:
 
 def parameters(func: Callable[..., Any]) -> list[inspect.Parameter]:
     """The parameters of ``func`` (a class: of its constructor), without ``self``."""
+    key = _key(func)
+    if key not in _PARAMETERS:
+        _PARAMETERS[key] = _parameters(func)
+    return _PARAMETERS[key]
+
+
+def _parameters(func: Callable[..., Any]) -> list[inspect.Parameter]:
     try:
         signature = inspect.signature(func)
     except (TypeError, ValueError):

@@ -9,6 +9,7 @@ observers. Run long with ``--hypothesis-profile=fuzz`` (docs/reference/testing.m
 
 from __future__ import annotations
 
+import functools
 import inspect
 import itertools
 from collections.abc import Callable, Iterator
@@ -39,12 +40,20 @@ def _replace(data: st.DataObject, arguments: dict[str, Any], names: list[str]) -
     """Replace one or two arguments by hostile values, or by a value of another type."""
     if not names:
         return
-    mode = data.draw(st.sampled_from(["hostile", "hostile", "hostile", "two", "wrong", "none"]))
+    mode = data.draw(_MODES)
     if mode == "none":
         return
     count = 2 if mode == "two" and len(names) > 1 else 1
-    for name in data.draw(st.permutations(names))[:count]:
+    for name in data.draw(_permutations(tuple(names)))[:count]:
         arguments[name] = world_value(data, name) if mode == "wrong" else hostile(data, name)
+
+
+_MODES = st.sampled_from(["hostile", "hostile", "hostile", "two", "wrong", "none"])
+
+
+@functools.cache
+def _permutations(names: tuple[str, ...]) -> st.SearchStrategy[list[str]]:
+    return st.permutations(names)
 
 
 def _arguments(data: st.DataObject, func: Callable[..., Any]) -> tuple[list[Any], dict[str, Any]]:
