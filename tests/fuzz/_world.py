@@ -233,10 +233,14 @@ def world() -> dict[type, list[Any]]:
     return {cls: values[:40] for cls, values in found.items()}
 
 
-@functools.cache
 def instances(cls: type) -> list[Any]:
     """Collected instances of ``cls`` or a subclass (one list per class: do not change it)."""
-    return [v for k, values in world().items() if _subclass(k, cls) for v in values]
+    if cls not in _INSTANCES:
+        _INSTANCES[cls] = [v for k, values in world().items() if _subclass(k, cls) for v in values]
+    return _INSTANCES[cls]
+
+
+_INSTANCES: dict[type, list[Any]] = {}
 
 
 def _subclass(k: type, cls: Any) -> bool:
