@@ -23,11 +23,14 @@ and the totals per charge kind are equal to the engine's. Engine and floor run i
 rounds (``benchmarks/_rounds.compare``); the figures are CPU-time medians and the median
 per-round ratio.
 
-Three more figures: the cost of reading every line's ``steps`` after pricing, against the
-pricing itself (target: no more than it); then of reading every step's ``reason`` (the text,
-written on first read; no target); and the engine's CPU per line at the largest size against
-10³ lines (target: under 1.2×). The engine's time includes freeing its result; the peak
-memory is ``tracemalloc``'s over one pricing (up to 10⁵ lines: tracing 10⁶ takes minutes).
+Four more figures: the cost of reading every line's ``steps`` after pricing, a line at a
+time, against the pricing itself (target: no more than it); then of reading every step's
+``reason`` (the text, written on first read; no target); of reading every line's steps and
+keeping them all (a list of 7 step objects per line, which the cyclic collector then walks
+again and again as it grows; no target, shown so that a reader sees what keeping them costs);
+and the engine's CPU per line at the largest size against 10³ lines (target: under 1.2×).
+The engine's time includes freeing its result; the peak memory is ``tracemalloc``'s over one
+pricing (up to 10⁵ lines: tracing 10⁶ takes minutes).
 """
 
 from __future__ import annotations
@@ -565,27 +568,31 @@ def _peak_mb(action: Callable[[], object]) -> float:
 
 def steps_against_pricing(
     quote: Quote, catalog: Catalog, rounds: int
-) -> tuple[float, float, float]:
-    """CPU medians of reading every line's ``steps`` on a freshly priced quote, then of reading
-    every step's ``reason`` (the text, written on first read), and of the pricing itself, in
-    the same rounds."""
-    reads, reasons, prices = [], [], []
+) -> tuple[float, float, float, float]:
+    """CPU medians of reading every line's ``steps`` on a freshly priced quote (a reader that
+    looks at each line's steps and moves on), then of reading every step's ``reason`` (the
+    text, written on first read), of reading every line's steps and keeping them all in a
+    list, and of the pricing itself, in the same rounds."""
+    reads, reasons, keeps, prices = [], [], [], []
     for _ in range(rounds):
         start = time.process_time()
         priced = price_quote(quote, catalog)
         middle = time.process_time()
         for line in priced.lines:
-            line.steps  # noqa: B018 - built on first read
+            line.steps  # noqa: B018 - built when read
         end = time.process_time()
         for line in priced.lines:
             for step in line.steps:
                 step.reason  # noqa: B018 - written on first read
-        reasons.append(time.process_time() - end)
+        after = time.process_time()
+        kept = [line.steps for line in priced.lines]
+        keeps.append(time.process_time() - after)
+        reasons.append(after - end)
         reads.append(end - middle)
         prices.append(middle - start)
-        del priced
+        del priced, kept
     median = statistics.median
-    return median(reads), median(reasons), median(prices)
+    return median(reads), median(reasons), median(keeps), median(prices)
 
 
 def _case(
@@ -616,11 +623,14 @@ def _rows(quick: bool) -> Iterator[Row]:
         row = _case(f"{DISTINCT_SKUS:,} distinct SKUs", quote, catalog, n, TARGET_DISTINCT, memory)
         yield row
         per_line[n] = row.engine_cpu / n
-        reads, reasons, pricing = steps_against_pricing(quote, catalog, max(3, ROUNDS[n] // 2))
+        reads, reasons, keeps, pricing = steps_against_pricing(
+            quote, catalog, max(3, ROUNDS[n] // 2)
+        )
         yield Row(
             BENCH, "read steps ÷ pricing", n, reads, pricing, reads / pricing, None, TARGET_STEPS
         )
         yield Row(BENCH, "then every reason ÷ pricing", n, reasons, pricing, reasons / pricing)
+        yield Row(BENCH, "steps read and all kept ÷ pricing", n, keeps, pricing, keeps / pricing)
         del quote
         yield (
             _case(

@@ -9,9 +9,12 @@ hand computation written out in the comment.
 
 from __future__ import annotations
 
+import copy
 import decimal
+import gc
 import io
 import json
+import pickle
 from datetime import date
 from decimal import Decimal
 from fractions import Fraction
@@ -43,12 +46,14 @@ from revcycle.pricing import (
 )
 from revcycle.proration import ProrationMethod
 from revcycle.quotes import (
+    PricedLine,
     PricedQuote,
     Quote,
     QuoteLine,
     price_quote,
 )
 from revcycle.serialization import dumps, loads, structure, unstructure
+from revcycle.waterfall import WaterfallStep
 
 
 # --------------------------------------------------------------------------------------------
@@ -82,6 +87,44 @@ def test_json_round_trips_keep_every_step(q: Quote) -> None:
     assert back == priced
     assert [line.steps for line in back.lines] == [line.steps for line in priced.lines]
     assert structure(unstructure(priced), PricedQuote) == priced
+
+
+@given(quotes())
+def test_a_priced_line_is_the_same_value_however_it_is_read(q: Quote) -> None:
+    # An engine-built line keeps its numbers and builds its steps when they are read
+    # (docs/explanation/price-waterfall.md): each read gives equal steps, none is kept on the
+    # line, and a copy, a pickle or a line rebuilt from its public fields is equal to it.
+    priced = price_quote(q, CATALOG)
+    for line in priced.lines:
+        steps = line.steps
+        assert line.steps == steps
+        assert not any(
+            isinstance(held, tuple) and any(isinstance(item, WaterfallStep) for item in held)
+            for held in gc.get_referents(line)
+        )
+        assert steps[-1].unit_price == line.net_unit_price
+        assert line.net_total == (line.net_unit_price * line.quantity).round()
+        assert line.currency == priced.currency
+        rebuilt = PricedLine(
+            number=line.number,
+            sku=line.sku,
+            name=line.name,
+            charge_kind=line.charge_kind,
+            quantity=line.quantity,
+            period=line.period,
+            term_multiplier=line.term_multiplier,
+            steps=[WaterfallStep(s.name, s.unit_price, s.reason) for s in steps],
+            net_total=line.net_total,
+            pricing_term=line.pricing_term,
+            model=line.model,
+            discount=line.discount,
+            locked_price=line.locked_price,
+        )
+        assert rebuilt == line
+        assert hash(rebuilt) == hash(line)
+        assert rebuilt.explain() == line.explain()
+    assert pickle.loads(pickle.dumps(priced)) == priced
+    assert copy.deepcopy(priced) == priced
 
 
 junk = st.one_of(

@@ -3,8 +3,9 @@
 :func:`price_quote` opens one ``decimal.localcontext(CTX)`` per quote and runs each step on raw
 Decimals through the fast paths that sit next to their public twins (a model's
 ``_unit_in_context``, ``DiscountSchedule._plan()``, ``Discount._apply_in_context``); each
-line keeps a trace from which its steps are explained on demand
-(:mod:`revcycle.quotes._explain`). Import :func:`price_quote` from :mod:`revcycle.quotes`.
+line keeps its unit prices and the facts it shares with the lines of its SKU and span, from
+which its steps are explained on demand (:mod:`revcycle.quotes._explain`). Import
+:func:`price_quote` from :mod:`revcycle.quotes`.
 """
 
 from __future__ import annotations
@@ -33,7 +34,7 @@ from revcycle.errors import (
 from revcycle.money import Currency, Money, Percent, Rounding
 from revcycle.pricing import AnyPricingModel
 from revcycle.proration import Proration, ProrationMethod, term_multiplier_detail
-from revcycle.quotes._explain import _Context, _Trace
+from revcycle.quotes._explain import _Context, _Facts
 from revcycle.quotes._locked import LockedPrice, renewal_order
 from revcycle.quotes._model import PricedLine, PricedQuote, Quote, _order
 from revcycle.waterfall import StepName, waterfall_order
@@ -48,8 +49,8 @@ def price_quote(quote: Quote, catalog: Catalog) -> PricedQuote:
     apply: one in another currency, or one that takes a unit price below zero.
 
     The arithmetic runs in revcycle's own 50-digit context (one ``decimal.localcontext`` per
-    call), never the caller's, which is restored on return. Each line's steps are built the
-    first time they are read; the unit prices and totals are computed here.
+    call), never the caller's, which is restored on return. Each line's steps are built when
+    they are read; the unit prices and totals are computed here.
     """
     if not isinstance(quote, Quote):
         raise RevcycleTypeError(f"price_quote() needs a Quote, not {shown(quote)}.")
@@ -176,6 +177,7 @@ class _Sku:
 
     __slots__ = (
         "contracted",
+        "facts",
         "kind",
         "list_unit",
         "model",
@@ -203,14 +205,16 @@ class _Sku:
         # price valid on the quote's start date, and the term step once it is first needed.
         self.contracted = contracted
         self.term: _Term | None = None
+        self.facts: _Facts | None = None
 
 
 # PricedLine filled directly by the engine: every value is computed and checked there, so
-# attrs' __init__ (converters, validators) would only repeat the work. The steps, model,
-# discount and pricing term are left empty: PricedLine.__getattr__ takes them from the trace
-# (the model and pricing term from the SKU's _Sku) on demand. Setting three more slots on
-# every line made benchmarks/bench_quote.py's 1,000 lines 7 % slower (35.4 against 33.1
-# million instructions a call under callgrind); a tenth field in the trace cost 0.4 %.
+# attrs' __init__ (converters, validators) would only repeat the work. The steps, net total,
+# model, pricing term and locked price are left empty: PricedLine.__getattr__ makes them from
+# the line's unit prices, net amount and _Facts on demand. One object per line (the line; its
+# tuple of unit prices holds only Decimals, which the collector stops tracking): at 10⁵ lines
+# the cyclic collector's full passes over a trace and a Money per line took a third of the
+# pricing time.
 _trusted_line: Final = trusted(
     PricedLine,
     "number",
@@ -220,8 +224,10 @@ _trusted_line: Final = trusted(
     "quantity",
     "period",
     "term_multiplier",
-    "net_total",
-    "_trace",
+    "discount",
+    "_facts",
+    "_step_prices",
+    "_net",
 )
 
 
@@ -305,18 +311,17 @@ def _price_lines(
     # Lines of a large quote repeat SKUs, spans and terms: look each up and count each once.
     # A term step depends on the charge kind, the pricing term and the span (the method is
     # the quote's), not on the SKU: SKUs priced per the same term over the same span share
-    # one (``shared``); ``terms`` is the quick look-up of a ramped line's by SKU and span.
+    # one (``shared``). The facts a line keeps for its explanation are made once per SKU and
+    # span: on the SKU's _Sku for the quote's own span, in ``ramps`` for a ramped line's.
     skus: dict[str, _Sku] = {}
     spans: dict[tuple[date, date], Period] = {}
     shared: dict[tuple[ChargeKind, Duration | None, date, date], _Term] = {}
-    terms: dict[tuple[str, date, date], _Term] = {}
+    ramps: dict[tuple[str, date, date], tuple[_Facts, _Term, ContractedPrice | None]] = {}
     contracts: dict[tuple[str, date], ContractedPrice | None] = {}
     one_day = timedelta(days=1)
     half_up = decimal.ROUND_HALF_UP
     default_order = order == _DEFAULT_ORDER
     new_line = _trusted_line
-    new_trace = tuple.__new__
-    trusted_money = Money._trusted
 
     lines: list[PricedLine] = []
     sums = dict.fromkeys(ChargeKind, ZERO.quantize(quantum))
@@ -336,8 +341,12 @@ def _price_lines(
         if line.start_date is None and line.end_date is None:
             span = period
             term = plan.term
-            if term is None:
+            facts = plan.facts
+            if term is None or facts is None:
                 term = plan.term = _shared_term(shared, plan, span, method, number, sku)
+                facts = plan.facts = _facts(
+                    context, plan, plan.contracted, term, tier_quantities, sku
+                )
             contracted = plan.contracted
         else:
             start = period.start if line.start_date is None else line.start_date
@@ -346,26 +355,30 @@ def _price_lines(
             if known is None:
                 known = spans[(start, end)] = Period(start, end)
             span = known
-            term = terms.get((sku, start, end))
-            if term is None:
-                term = terms[(sku, start, end)] = _shared_term(
-                    shared, plan, span, method, number, sku
+            ramp = ramps.get((sku, start, end))
+            if ramp is None:
+                if (sku, start) in contracts:
+                    contracted = contracts[(sku, start)]
+                else:
+                    contracted = contracts[(sku, start)] = catalog.contracted_price(
+                        account, sku, start
+                    )
+                term = _shared_term(shared, plan, span, method, number, sku)
+                ramp = ramps[(sku, start, end)] = (
+                    _facts(context, plan, contracted, term, tier_quantities, sku),
+                    term,
+                    contracted,
                 )
-            if (sku, start) in contracts:
-                contracted = contracts[(sku, start)]
-            else:
-                contracted = contracts[(sku, start)] = catalog.contracted_price(account, sku, start)
+            facts, term, contracted = ramp
 
-        schedule = plan.schedule
         schedule_plan = plan.schedule_plan
-        schedule_quantity = quantity
-        if schedule is not None and schedule.aggregate:
-            schedule_quantity = tier_quantities[sku]
+        schedule_quantity = facts.schedule_quantity
+        if schedule_quantity is None:
+            schedule_quantity = quantity
         discount = line.discount
 
         unit = plan.list_unit(quantity)
         prices: Sequence[Decimal]
-        line_context = context
         locked = line.locked_price
         if locked is not None:
             # A renewal's line: priced from the contract, in the renewal's order of steps.
@@ -382,7 +395,9 @@ def _price_lines(
                     partner_discount=quote.partner_discount,
                     distributor_discount=quote.distributor_discount,
                 )
-            line_context = known_context
+            facts = _Facts(
+                known_context, plan, locked, plan.schedule, facts.schedule_quantity, term.proration
+            )
         elif default_order:
             # Straight-line code for the usual order (the loop below handles re-orderings).
             # It is kept for speed: the loop compares each step with StepName members, and
@@ -435,7 +450,7 @@ def _price_lines(
                 elif name is StepName.DISTRIBUTOR and distributor_factor is not None:
                     unit = unit * distributor_factor
                 steps.append(unit)
-            prices = steps
+            prices = tuple(steps)  # holds Decimals only: the collector stops tracking it
 
         if rounding is None:
             # Positional: Decimal.quantize parses keyword arguments slowly.
@@ -444,8 +459,9 @@ def _price_lines(
             net_total = rounding.quantize(unit * quantity, currency)
         sums[kind] += net_total
 
-        # The steps are left to PricedLine.__getattr__, which builds them from the trace on
-        # demand: the arithmetic is eager, the explanation lazy.
+        # The steps and the net total's Money are left to PricedLine.__getattr__, which makes
+        # them from the line's numbers and facts on demand: the arithmetic is eager, the
+        # explanation lazy.
         priced = new_line(
             number,
             sku,
@@ -454,25 +470,35 @@ def _price_lines(
             quantity,
             span,
             term.value,
-            trusted_money(net_total, currency),
-            # A _Trace, made without its Python-level __new__; the steps read it as it is.
-            new_trace(
-                _Trace,
-                (
-                    line_context,
-                    prices,
-                    plan,
-                    quantity,
-                    locked or contracted,  # the source of the contracted step
-                    schedule,
-                    schedule_quantity,
-                    term.proration,
-                    discount,
-                ),
-            ),
+            discount,
+            facts,
+            prices,
+            net_total,
         )
         lines.append(priced)
     return lines, sums
+
+
+def _facts(
+    context: _Context,
+    plan: _Sku,
+    contracted: ContractedPrice | None,
+    term: _Term,
+    tier_quantities: dict[str, Decimal],
+    sku: str,
+) -> _Facts:
+    """The facts the lines of ``sku`` (``plan``) over one span share: with ``contracted`` (the
+    price valid on the span's first day) and ``term`` (its term step)."""
+    schedule = plan.schedule
+    aggregated = schedule is not None and schedule.aggregate
+    return _Facts(
+        context,
+        plan,
+        contracted,
+        schedule,
+        tier_quantities[sku] if aggregated else None,
+        term.proration,
+    )
 
 
 _TWELVE: Final = Decimal(12)

@@ -1,9 +1,11 @@
 """How a priced quote line explains itself: the steps of its waterfall, built on demand.
 
-The engine keeps each line's raw numbers as a :class:`_Trace` (a named tuple of its fields)
-and the quote-wide facts as one :class:`_Context`, built from the quote's fields; the steps
-and their reasons (docs/explanation/price-waterfall.md) are written only when someone reads
-``PricedLine.steps``.
+The engine keeps on each line only its own numbers (the unit price after each step, the
+rounded net amount) and a reference to :class:`_Facts`, what the lines of one SKU over one
+span share (the quote-wide :class:`_Context`, the SKU, the contracted price, the discount
+schedule, the term step). Reading ``PricedLine.steps`` puts the two together as a
+:class:`_Trace` and builds the steps from it; their reasons
+(docs/explanation/price-waterfall.md) are written only when someone reads them.
 """
 
 from __future__ import annotations
@@ -97,12 +99,55 @@ class _SkuFacts(Protocol):
     def pricing_term(self) -> Duration | None: ...
 
 
-class _Trace(NamedTuple):
-    """The raw results of one line's waterfall, kept to build its steps on demand.
+@final
+class _Facts:
+    """What the priced lines of one SKU over one span share within a priced quote: made once
+    per SKU and span by the engine (once per line for a line with a locked price), so that a
+    line holds one reference where it would hold six."""
 
-    The engine makes one per line with ``tuple.__new__`` (a C call, where the named tuple's
-    own ``__new__`` is Python), and the line's steps read their prices and reasons from it, so
-    reading the steps wraps nothing.
+    __slots__ = ("context", "contracted", "proration", "schedule", "schedule_quantity", "sku")
+
+    def __init__(
+        self,
+        context: _Context,
+        sku: _SkuFacts,
+        contracted: ContractedPrice | LockedPrice | None,
+        schedule: DiscountSchedule | None,
+        schedule_quantity: Decimal | None,
+        proration: Proration | str,
+    ) -> None:
+        self.context = context
+        self.sku = sku
+        self.contracted = contracted  # the source of the contracted step
+        self.schedule = schedule
+        # The quantity the schedule reads when it aggregates the SKU's lines (None: the line's)
+        self.schedule_quantity = schedule_quantity
+        self.proration = proration
+
+    def trace(
+        self, prices: Sequence[Decimal], quantity: Decimal, discount: Discount | None
+    ) -> _Trace:
+        """The trace of a line with these facts, ``prices`` after its steps, ``quantity`` and
+        ``discount``."""
+        schedule_quantity = self.schedule_quantity
+        return _Trace(
+            self.context,
+            prices,
+            self.sku,
+            quantity,
+            self.contracted,
+            self.schedule,
+            quantity if schedule_quantity is None else schedule_quantity,
+            self.proration,
+            discount,
+        )
+
+
+class _Trace(NamedTuple):
+    """The raw results of one line's waterfall, put together when its steps are read.
+
+    Made from the line's own numbers and its :class:`_Facts` each time the steps are read;
+    the steps read their prices and reasons from it, so reading them wraps nothing.
     """
 
     context: _Context

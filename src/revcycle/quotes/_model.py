@@ -1,7 +1,7 @@
 """The values of a quote: the quote and its lines, and the priced quote and its lines.
 
 A :class:`PricedLine` built by the engine keeps its raw numbers and builds its waterfall steps
-the first time they are read (:mod:`revcycle.quotes._explain`). Import the public names from
+each time they are read (:mod:`revcycle.quotes._explain`). Import the public names from
 :mod:`revcycle.quotes`.
 """
 
@@ -45,7 +45,7 @@ from revcycle.money import (
 from revcycle.pricing import AnyPricingModel, Discount
 from revcycle.proration import TERM_METHODS, Proration, ProrationMethod, term_multiplier_detail
 from revcycle.quotes._exact import unit_price_per_term
-from revcycle.quotes._explain import _short, _Trace
+from revcycle.quotes._explain import _Facts, _short
 from revcycle.quotes._locked import LockedPrice
 from revcycle.waterfall import StepName, WaterfallStep, check_step_order, waterfall_order
 
@@ -370,29 +370,34 @@ class PricedLine:
     locked_price: LockedPrice | None = attrs.field(
         default=None, validator=_check_optional(LockedPrice, "A priced line's locked price")
     )
-    # The engine fills this instead of ``steps`` and builds the steps on first access: the
-    # arithmetic is eager, the explanation lazy. The steps read their prices and reasons from
-    # it (an ``_explain._Trace``).
-    _trace: _Trace | None = attrs.field(init=False, default=None, eq=False, hash=False, repr=False)
+    # An engine-built line leaves ``steps`` and ``net_total`` empty and keeps its own numbers
+    # here: the facts it shares with the quote's other lines of its SKU and span (an
+    # ``_explain._Facts``), the unit price after each step and the rounded net amount. The
+    # arithmetic is eager, the explanation lazy: ``steps`` is built from these each time it is
+    # read (not kept, so that a large quote whose steps are read once keeps no step objects).
+    _facts: _Facts | None = attrs.field(init=False, default=None, eq=False, hash=False, repr=False)
+    _step_prices: Sequence[Decimal] | None = attrs.field(
+        init=False, default=None, eq=False, hash=False, repr=False
+    )
+    _net: Decimal | None = attrs.field(init=False, default=None, eq=False, hash=False, repr=False)
 
     if not TYPE_CHECKING:  # hidden from type checkers, so a misspelt attribute is still caught
 
         def __getattr__(self, name: str) -> Any:
-            # Only reached when a slot the engine leaves empty is first read: ``steps``, built
-            # from the trace, or a field the trace holds (``model``, ``discount``,
-            # ``pricing_term``, ``locked_price``), cheaper to keep there than to set on every
-            # line.
-            trace = object.__getattribute__(self, "_trace")
-            if trace is not None:
+            # Only reached when a slot the engine leaves empty is read: ``steps``, built from
+            # the line's numbers and facts on every read, or ``net_total`` and the fields the
+            # facts hold (``model``, ``pricing_term``, ``locked_price``), kept once read.
+            facts = object.__getattribute__(self, "_facts")
+            if facts is not None:
                 if name == "steps":
-                    value = trace.steps()
-                elif name == "discount":
-                    value = trace.discount
+                    return facts.trace(self._step_prices, self.quantity, self.discount).steps()
+                if name == "net_total":
+                    value = Money._trusted(self._net, facts.context.currency)
                 elif name == "locked_price":
-                    source = trace.contracted
+                    source = facts.contracted
                     value = source if isinstance(source, LockedPrice) else None
                 elif name in ("model", "pricing_term"):
-                    value = getattr(trace.sku, name)
+                    value = getattr(facts.sku, name)
                 else:
                     raise AttributeError(
                         f"{shown(type(self).__name__)} object has no attribute {shown(name)}"
@@ -406,22 +411,28 @@ class PricedLine:
     @property
     def currency(self) -> Currency:
         """The currency of the line."""
+        facts = self._facts
+        if facts is not None:
+            return facts.context.currency
         return self.net_total.currency
 
     def _after(self, name: StepName) -> Money:
-        trace = self._trace
-        if trace is not None:
-            position = trace.context.position[name]
-            return Money._trusted(trace.prices[position], self.currency)
+        facts = self._facts
+        if facts is not None:
+            context = facts.context
+            prices = self._step_prices
+            assert prices is not None
+            return Money._trusted(prices[context.position[name]], context.currency)
         # Every priced line carries every step of the waterfall (read back from JSON too).
         return {step.name: step.unit_price for step in self.steps}[name]
 
     def _prices(self) -> tuple[Sequence[StepName], Sequence[Decimal]]:
         """The names of the steps in order and the unit price after each, without building
         the steps of an engine-built line."""
-        trace = self._trace
-        if trace is not None:
-            return trace.context.order, trace.prices
+        facts = self._facts
+        prices = self._step_prices
+        if facts is not None and prices is not None:
+            return facts.context.order, prices
         steps = self.steps
         return [step.name for step in steps], [step.unit_price.amount for step in steps]
 
@@ -429,9 +440,9 @@ class PricedLine:
         """The exact term multiplier of a recurring line under the quote's ``method``: the
         engine's own, or counted again from the period and pricing term and checked against
         :attr:`term_multiplier` (a line read from JSON)."""
-        trace = self._trace
-        if trace is not None and isinstance(trace.proration, Proration):
-            exact: Fraction = trace.proration.exact
+        facts = self._facts
+        if facts is not None and isinstance(facts.proration, Proration):
+            exact: Fraction = facts.proration.exact
             return exact
         if self.pricing_term is None:
             raise ValidationError(
@@ -472,9 +483,9 @@ class PricedLine:
     @property
     def net_unit_price(self) -> Money:
         """The final unit price, after every step."""
-        trace = self._trace
-        if trace is not None:
-            return Money._trusted(trace.prices[-1], self.currency)
+        prices = self._step_prices
+        if prices is not None:
+            return Money._trusted(prices[-1], self.currency)
         return self.steps[-1].unit_price
 
     @property
