@@ -155,14 +155,14 @@ def test_evaluate_refuses_what_only_looks_like_a_priced_quote() -> None:
         evaluate(policy, contract, CATALOG)  # type: ignore[arg-type]
     wrong_lines = SimpleNamespace(currency=priced.currency, tcv=priced.tcv, lines=[1])
     with pytest.raises(errors.RevcycleTypeError, match=r"line 1 has the number None, not int"):
-        evaluate(policy, wrong_lines, CATALOG)  # type: ignore[arg-type]
+        evaluate(policy, wrong_lines, CATALOG)
     line = SimpleNamespace(number=1, sku="SEAT", effective_discount=5)
     wrong_figure = SimpleNamespace(currency=priced.currency, tcv=priced.tcv, lines=[line])
     with pytest.raises(errors.RevcycleTypeError, match=r"effective_discount 5, not Percent"):
-        evaluate(policy, wrong_figure, CATALOG)  # type: ignore[arg-type]
+        evaluate(policy, wrong_figure, CATALOG)
     other_tcv = SimpleNamespace(currency=priced.currency, tcv=Money("1", "EUR"), lines=[])
     with pytest.raises(errors.RevcycleTypeError, match=r"tcv is Money\('1', 'EUR'\)"):
-        evaluate(policy, other_tcv, CATALOG)  # type: ignore[arg-type]
+        evaluate(policy, other_tcv, CATALOG)
 
 
 # --------------------------------------------------------------------------------------------
