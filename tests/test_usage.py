@@ -1094,3 +1094,22 @@ def test_percentage_rates_show_short_in_breakdowns() -> None:
     descriptions = [row.description for row in rating.lines[0].breakdown]
     assert "≈0.333333% of the chargeable amount" in descriptions
     assert "0.3333333" not in rating.explain()
+
+
+def test_a_usage_event_pickles_and_copies_with_its_properties() -> None:
+    # Its properties are a read-only mapping proxy, which pickle cannot write: a list of events
+    # handed to another process (a Dask bag, multiprocessing) failed with "cannot pickle
+    # 'mappingproxy' object". The copy is equal, and its properties stay read-only.
+    event = UsageEvent(
+        id="evt-7",
+        customer="acme",
+        metric="api_calls",
+        at=datetime(2025, 1, 2, 9, 30, tzinfo=UTC),
+        quantity=Decimal("12.5"),
+        properties={"region": "eu", "request": "r-1"},
+    )
+    for copied in (pickle.loads(pickle.dumps(event)), copy.deepcopy(event), copy.copy(event)):
+        assert copied == event
+        assert dict(copied.properties) == {"region": "eu", "request": "r-1"}
+        with pytest.raises(TypeError):
+            copied.properties["region"] = "us"  # type: ignore[index]
