@@ -416,6 +416,13 @@ def test_a_huge_version_or_id_is_refused_with_a_short_message() -> None:
     assert len(str(raised.value)) < 1_000
 
 
+def test_a_contract_ending_on_the_calendars_last_day_is_a_period_error() -> None:
+    # Found by the long-profile re-run of the fuzz run's Contract target (issue 16): the term
+    # is half-open, and the day after 9999-12-31 escaped as an OverflowError.
+    with pytest.raises(errors.PeriodError, match="A contract's end date cannot be 9999-12-31"):
+        contract_of(segment(), end_date=date.max)
+
+
 # --------------------------------------------------------------------------------------------
 # JSON (DESIGN §5) and the notebook edges
 

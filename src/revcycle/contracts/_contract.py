@@ -7,7 +7,7 @@ Re-exported by :mod:`revcycle.contracts`; import from there.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from datetime import date, timedelta
+from datetime import date
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, ClassVar, Final, final
 
@@ -42,7 +42,7 @@ from revcycle.contracts._index import LineIndex
 from revcycle.contracts._requests import Amendment, AmendmentLine
 from revcycle.contracts._sources import meters_of, payment_terms_of
 from revcycle.contracts._subscription import Subscription
-from revcycle.dates import Duration, Period
+from revcycle.dates import Duration, Period, day_after
 from revcycle.errors import (
     CurrencyMismatchError,
     RevcycleTypeError,
@@ -221,7 +221,9 @@ class Contract(TypedRows):
     @property
     def period(self) -> Period:
         """The contract term, half-open: from the start date to the day after the end date."""
-        return Period(self.start_date, self.end_date + timedelta(days=1))
+        # The day after the end must exist: a contract ending 9999-12-31 is a PeriodError (its
+        # checks read the term while it is built, so such a contract is never made).
+        return Period(self.start_date, day_after(self.end_date, "A contract's end date"))
 
     @property
     def added(self) -> tuple[Subscription, ...]:
