@@ -1109,3 +1109,22 @@ def test_usage_text_and_counts_are_checked_like_every_field() -> None:
         UnitRounding(UnitRoundingMode.CEIL, 10**4300)
     with pytest.raises(ValidationError, match="at most 40 digits"):
         Percentage("1", "USD", free_events=10**40)
+
+
+def test_a_usage_event_pickles_and_copies_with_its_properties() -> None:
+    # Its properties are a read-only mapping proxy, which pickle cannot write: a list of events
+    # handed to another process (a Dask bag, multiprocessing) failed with "cannot pickle
+    # 'mappingproxy' object". The copy is equal, and its properties stay read-only.
+    event = UsageEvent(
+        id="evt-7",
+        customer="acme",
+        metric="api_calls",
+        at=datetime(2025, 1, 2, 9, 30, tzinfo=UTC),
+        quantity=Decimal("12.5"),
+        properties={"region": "eu", "request": "r-1"},
+    )
+    for copied in (pickle.loads(pickle.dumps(event)), copy.deepcopy(event), copy.copy(event)):
+        assert copied == event
+        assert dict(copied.properties) == {"region": "eu", "request": "r-1"}
+        with pytest.raises(TypeError):
+            copied.properties["region"] = "us"  # type: ignore[index]
