@@ -130,7 +130,7 @@ def test_contract_options(capsys: pytest.CaptureFixture[str], tmp_path: Path) ->
     quote = samples.path("quote.json")  # Northwind: needs three approval levels, one usage line
     code, _, err = _run(capsys, "contract", quote, "--catalog", CATALOG, "--id", "N-9")
     assert code == 1
-    assert err.startswith("revcycle contract: The quote for Northwind Traders still needs")
+    assert err.startswith("revcycle contract: The quote for 'Northwind Traders' still needs")
     assert err.count("\n") == 1
     meters = {"API-CALLS": {"metric": "api_calls", "aggregation": "sum"}}
     billing = '{"frequency": "P3M", "timing": "in_arrears"}'

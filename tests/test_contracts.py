@@ -175,7 +175,7 @@ def test_a_renewal_takes_the_renewed_contracts_terms_billing_and_meters() -> Non
         id="C-9",
         payment_terms="Net 30",
     )
-    with pytest.raises(errors.ValidationError, match="cannot renew contract C-9"):
+    with pytest.raises(errors.ValidationError, match="cannot renew contract 'C-9'"):
         Contract.from_quote(renewal, id="C-1", renews=other)
 
 
@@ -370,9 +370,9 @@ def contract_of(*segments: Subscription, **changes: Any) -> Contract:
 
 def test_a_contract_built_by_hand_is_checked() -> None:
     assert contract_of(segment()).tcv == usd("900.00")
-    with pytest.raises(errors.ValidationError, match="must have the id C-1-1"):
+    with pytest.raises(errors.ValidationError, match="must have the id 'C-1-1'"):
         contract_of(segment(id="X"))
-    with pytest.raises(errors.ValidationError, match="outside contract C-1's term"):
+    with pytest.raises(errors.ValidationError, match=r"outside the term .* of contract 'C-1'"):
         contract_of(segment(period=Period(date(2025, 1, 1), date(2026, 2, 1))))
     with pytest.raises(errors.CurrencyMismatchError, match="is in EUR"):
         contract_of(
@@ -396,6 +396,31 @@ def test_a_contract_built_by_hand_is_checked() -> None:
         segment(meter=Meter("seats", Aggregation.MAX))
     with pytest.raises(errors.FloatNotAllowedError):
         segment(quantity=1.5)
+
+
+def test_a_huge_version_or_id_is_refused_with_a_short_message() -> None:
+    # Found by the long fuzz run (issue 16): a 4,301-digit version had no upper bound, and the
+    # message that refused it put it in raw, so str() of the int escaped as a ValueError
+    # ("Exceeds the limit (4300 digits) for integer string conversion").
+    for version in (10**4300, 10**100_000, 10**40):
+        with pytest.raises(errors.ValidationError, match="an int of at most 40 digits") as raised:
+            contract_of(segment(), version=version)
+        assert len(str(raised.value)) < 500
+    with pytest.raises(errors.ValidationError, match="only version 1"):
+        contract_of(segment(), version=10**40 - 1)
+    # A caller's id is shown bounded too: a 100,000-character id made a 100,000-character
+    # message.
+    long_id = "x" * 100_000
+    with pytest.raises(errors.ValidationError, match="must have the id") as raised:
+        contract_of(segment(), id=long_id)
+    assert len(str(raised.value)) < 1_000
+
+
+def test_a_contract_ending_on_the_calendars_last_day_is_a_period_error() -> None:
+    # Found by the long-profile re-run of the fuzz run's Contract target (issue 16): the term
+    # is half-open, and the day after 9999-12-31 escaped as an OverflowError.
+    with pytest.raises(errors.PeriodError, match="A contract's end date cannot be 9999-12-31"):
+        contract_of(segment(), end_date=date.max)
 
 
 # --------------------------------------------------------------------------------------------
@@ -512,7 +537,7 @@ def test_json_versions_hold_only_what_they_add() -> None:
             loads(json.dumps(data), Contract)
     data = json.loads(dumps(upsold))
     data["versions"][1]["subscriptions"][0]["id"] = "C-1-7"
-    with pytest.raises(errors.StructureError, match="must have the id C-1-2"):
+    with pytest.raises(errors.StructureError, match="must have the id 'C-1-2'"):
         loads(json.dumps(data), Contract)
 
 

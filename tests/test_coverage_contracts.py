@@ -54,7 +54,7 @@ def _second(document: dict[str, Any]) -> dict[str, Any]:
     [
         (
             lambda d: _first(d).update(end_date="2024-12-31"),
-            "Contract C-1 ends on 2024-12-31, before it starts on 2025-01-01",
+            "Contract 'C-1' ends on 2024-12-31, before it starts on 2025-01-01",
         ),
         (
             lambda d: _second(d)["amendment_lines"][0].update(subscription_id="C-1-3"),
@@ -69,12 +69,12 @@ def _second(document: dict[str, Any]) -> dict[str, Any]:
             lambda d: _second(d)["subscriptions"][0].update(
                 total={"amount": "9901.00", "currency": "USD"}
             ),
-            "Amendment line C-1-2 and the segment it makes disagree",
+            "Amendment line 'C-1-2' and the segment it makes disagree",
         ),
         (
             # 6 seats made by a line whose delta is 5 (105 - 100).
             lambda d: _second(d)["subscriptions"][0].update(quantity="6"),
-            "Amendment line C-1-2 and the segment it makes disagree",
+            "Amendment line 'C-1-2' and the segment it makes disagree",
         ),
         (lambda d: _second(d).update(amendment=None), "version 2 needs the amendment"),
     ],

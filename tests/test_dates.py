@@ -18,6 +18,7 @@ from revcycle.dates import (
     Period,
     aligned_periods,
     anchored_date,
+    day_after,
     days_30e_360,
     schedule_index,
 )
@@ -314,3 +315,25 @@ def test_schedule_index_at_the_end_of_the_calendar() -> None:
     # the next schedule date lies past 9999-12-31, which is certainly after the day asked about
     assert schedule_index(date(1, 1, 1), Duration(days=1), date(9999, 12, 31)) == 3652058
     assert schedule_index(date(9999, 1, 1), Duration(months=1), date(9999, 12, 30)) == 11
+
+
+@pytest.mark.parametrize(
+    "n",
+    [10**4300, -(10**100_000), 10**40, 3_652_059, -3_652_059],
+    ids=["1e4300", "-1e100000", "1e40", "past the last day", "before the first day"],
+)
+@pytest.mark.parametrize("step", [Duration(months=12), Duration(days=1)])
+def test_a_step_count_past_the_calendar_is_a_short_period_error(n: int, step: Duration) -> None:
+    # Found by the long fuzz run (issue 16): a 10^4300 step count overflowed date(), and the
+    # PeriodError's message put the count in raw, so str() of the int escaped as a ValueError
+    # ("Exceeds the limit (4300 digits) for integer string conversion").
+    with pytest.raises(errors.PeriodError, match="falls outside the supported calendar") as info:
+        anchored_date(date(2000, 1, 1), step, n)
+    assert len(str(info.value)) < 200
+
+
+def test_a_long_subject_keeps_day_afters_message_short() -> None:
+    # The same rule for a caller's text: a 100,000-character subject is shown bounded.
+    with pytest.raises(errors.PeriodError, match="the day after it is outside") as info:
+        day_after(date.max, "x" * 100_000)
+    assert len(str(info.value)) < 500

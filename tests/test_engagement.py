@@ -346,6 +346,16 @@ def test_a_reference_that_is_not_text_is_a_type_error() -> None:
         Milestone(M.FIRST_QUOTE, D0, reference=5)  # type: ignore[arg-type]
 
 
+@pytest.mark.parametrize("account", ["\ud800", "ACME \udcff", "\udfff\ud800"])
+def test_an_account_with_a_lone_surrogate_is_refused(account: str) -> None:
+    # Found by the long fuzz run (issue 16): the account's own check tested for a non-blank
+    # str only, so a journey of account '\ud800' was built, dumped, and refused by loads().
+    with pytest.raises(ValidationError, match="lone surrogate"):
+        journey((M.OPPORTUNITY_CREATED, D0), account=account)
+    trip = journey((M.OPPORTUNITY_CREATED, D0), account="ACMÉ ☃")  # other text still reads back
+    assert loads(dumps(trip), AccountJourney) == trip
+
+
 @given(st.lists(journeys(), max_size=5), st.dates(date(2019, 6, 1), date(2030, 1, 1)))
 def test_summarize_at_any_date_counts_each_journey_as_it_stood(
     trips: list[AccountJourney], as_of: date

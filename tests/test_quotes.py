@@ -710,3 +710,13 @@ def test_a_term_that_counts_no_months_has_zero_mrr() -> None:
     assert priced.term_months == 0
     assert priced.recurring_total == usd("0.00")
     assert (priced.mrr, priced.arr) == (usd("0.00"), usd("0.00"))
+
+
+def test_a_quote_name_or_payment_terms_with_a_lone_surrogate_is_refused() -> None:
+    # Found by a sweep after the long fuzz run (issue 16): the name (a check_type(str) field)
+    # and the payment terms text took a lone surrogate, which dumps() wrote and loads() refused.
+    with pytest.raises(errors.ValidationError, match="lone surrogate"):
+        quote(name="Q\ud800")
+    with pytest.raises(errors.ValidationError, match="lone surrogate"):
+        quote(payment_terms="Net \udcff")
+    assert quote(name="Quoté ☃").name == "Quoté ☃"

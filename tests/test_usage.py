@@ -1096,6 +1096,21 @@ def test_percentage_rates_show_short_in_breakdowns() -> None:
     assert "0.3333333" not in rating.explain()
 
 
+def test_usage_text_and_counts_are_checked_like_every_field() -> None:
+    # Found by a sweep after the long fuzz run (issue 16): a usage event's or a meter's text
+    # with a lone surrogate was accepted (and dumps() wrote what loads() refused); a
+    # 4,301-digit unit rounding precision escaped as a ValueError from its message, and a
+    # 10^40 free_events was accepted.
+    with pytest.raises(ValidationError, match="lone surrogate"):
+        UsageEvent(id="\ud800", customer="a", metric="m", at=datetime(2024, 1, 1, tzinfo=UTC))
+    with pytest.raises(ValidationError, match="lone surrogate"):
+        Meter("api\udcff", Aggregation.SUM)
+    with pytest.raises(ValidationError, match="at most 40 digits"):
+        UnitRounding(UnitRoundingMode.CEIL, 10**4300)
+    with pytest.raises(ValidationError, match="at most 40 digits"):
+        Percentage("1", "USD", free_events=10**40)
+
+
 def test_a_usage_event_pickles_and_copies_with_its_properties() -> None:
     # Its properties are a read-only mapping proxy, which pickle cannot write: a list of events
     # handed to another process (a Dask bag, multiprocessing) failed with "cannot pickle

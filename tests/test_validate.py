@@ -569,3 +569,42 @@ def test_an_error_message_is_bounded_whatever_it_names() -> None:
     many = StructureError("Cannot read Quote:", [f"$.lines[{i}]: {long_id}" for i in range(20)])
     assert len(str(many)) <= MAX_MESSAGE
     assert str(ValidationError("short")) == "short"  # short messages are untouched
+
+
+# Found by the long fuzz run (issue 16): the shared checks behind a contract's version and an
+# account journey's account.
+
+
+@attrs.frozen
+class Version:
+    number: int = attrs.field(validator=check_whole(1, what="A version"))
+    label: str | None = attrs.field(
+        default=None, validator=check_type(str, "a str or None", optional=True)
+    )
+
+
+@pytest.mark.parametrize(
+    "number", [10**40, 10**4300, 10**100_000], ids=["1e40", "1e4300", "1e100000"]
+)
+def test_a_whole_without_an_upper_bound_still_has_at_most_40_digits(number: int) -> None:
+    assert Version(10**40 - 1).number == 10**40 - 1
+    with pytest.raises(ValidationError, match="an int of at most 40 digits") as caught:
+        Version(number)
+    assert len(str(caught.value)) < 200
+
+
+def test_a_str_through_check_type_is_text() -> None:
+    assert Version(1, "v1 ☃").label == "v1 ☃"
+    with pytest.raises(ValidationError, match="lone surrogate"):
+        Version(1, "v\ud800")
+
+
+def test_to_int_has_at_most_40_digits_unless_asked_for_more() -> None:
+    from revcycle._numbers import to_int
+
+    assert to_int(-(10**40) + 1, "A count") == -(10**40) + 1
+    for number in (10**40, -(10**40), 10**100_000):
+        with pytest.raises(ValidationError, match="at most 40 digits") as caught:
+            to_int(number, "A count")
+        assert len(str(caught.value)) < 200
+    assert to_int(10**41, "Minor units", digits=42) == 10**41

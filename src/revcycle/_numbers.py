@@ -185,20 +185,39 @@ def out_of_range(value: Decimal, what: str) -> ValidationError:
 
 def out_of_range_int(value: int, what: str) -> ValidationError:
     """The error for an int of more than :data:`MAX_WHOLE_DIGITS` digits (its size only)."""
+    bits = value.bit_length()
+    # Counted exactly while that is cheap (str() of an int takes quadratic time, and refuses
+    # more than 4,300 digits), else estimated.
+    size = f"{len(str(abs(value))):,}" if bits <= 1_000 else f"about {bits * 0.30103:,.0f}"
     return ValidationError(
-        f"{what} is too large: an int of about {value.bit_length() * 0.30103:,.0f} digits; "
+        f"{what} is too large: an int of {size} digits; "
         f"numbers in revcycle have at most {MAX_WHOLE_DIGITS} digits before the decimal point."
     )
 
 
-def to_int(value: object, what: str) -> int:
-    """Return ``value`` as an int (numpy's integers too); refuse bools, floats and anything
-    else."""
+def to_int(value: object, what: str, *, digits: int = MAX_WHOLE_DIGITS) -> int:
+    """Return ``value`` as an int (numpy's integers too) of at most ``digits`` digits (40, as
+    every number in revcycle: docs/reference/limits.md); refuse bools, floats and anything
+    else.
+
+    >>> to_int(10**40, "A count")
+    Traceback (most recent call last):
+        ...
+    revcycle.errors.ValidationError: A count is too large: an int of 41 digits; numbers in revcycle have at most 40 digits before the decimal point.
+    """  # noqa: E501
     if type(value) is int:
-        return value
-    if isinstance(value, bool) or not isinstance(value, int | numbers.Integral):
+        whole = value
+    elif isinstance(value, bool) or not isinstance(value, int | numbers.Integral):
         raise RevcycleTypeError(f"{what} must be a whole number (int), not {shown(value)}.")
-    return operator.index(value)
+    else:
+        whole = operator.index(value)
+    if -_POWERS[digits] < whole < _POWERS[digits]:
+        return whole
+    raise out_of_range_int(whole, what)
+
+
+# 10**digits for the ``digits`` to_int() is asked for (a caller may allow a few more than 40).
+_POWERS: Final = [10**digits for digits in range(MAX_WHOLE_DIGITS + 10)]
 
 
 # A fraction's numerator and denominator have at most this many digits (in bits, 2**333 is

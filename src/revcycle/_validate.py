@@ -275,17 +275,35 @@ def check_whole(
     error: type[ValidationError] = ValidationError,
 ) -> Validator:
     """An attrs validator for an ``int`` field (``bool`` refused) from ``low`` to ``high``
-    inclusive (no upper limit when ``high`` is ``None``); out of range raises ``error``."""
+    inclusive; out of range raises ``error``. Without ``high`` the field is still an int of
+    at most :data:`~revcycle._numbers.MAX_WHOLE_DIGITS` (40) digits, as every int field
+    checked by its annotation is (:func:`check_annotated`): a count or a version number never
+    needs more, and a 5,000-digit one would be costly to show, store and compare.
+
+    >>> @attrs.frozen
+    ... class Version:
+    ...     number: int = attrs.field(validator=check_whole(1, what="A version"))
+    >>> Version(10**40)
+    Traceback (most recent call last):
+        ...
+    revcycle.errors.ValidationError: A version must be at least 1, an int of at most 40 digits, got 10000000000000000000000000000000000000000.
+    """  # noqa: E501
+    top = _INT_LIMIT - 1 if high is None else high
+    limit = f"at least {low}" if high is None else f"from {low} to {high}"
 
     def check(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
         if isinstance(value, bool) or not isinstance(value, int):
             raise RevcycleTypeError(
                 f"{_subject(what, instance, attribute)} must be an int, not {shown(value)}."
             )
-        if value < low or (high is not None and value > high):
-            limit = f"at least {low}" if high is None else f"from {low} to {high}"
+        if value < low or value > top:
+            most = (
+                f", an int of at most {MAX_WHOLE_DIGITS} digits"
+                if high is None and value > top
+                else ""
+            )
             raise error(
-                f"{_subject(what, instance, attribute)} must be {limit}, got {shown(value)}."
+                f"{_subject(what, instance, attribute)} must be {limit}{most}, got {shown(value)}."
             )
 
     return check
@@ -302,13 +320,28 @@ def check_type(
 
     ``expected`` completes the sentence: ``check_type(Money, "Money")`` says
     ``"Opportunity.amount must be Money, not 5."``; an optional field's ``expected`` should say
-    so (``"a Handoff or None"``).
+    so (``"a Handoff or None"``). When ``types`` holds ``str``, a str must be text too (no lone
+    surrogate, as :func:`require_text` checks): JSON could not write it.
     """
 
     def fail(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
         raise RevcycleTypeError(
             f"{_subject(what, instance, attribute)} must be {expected}, not {shown(value)}."
         )
+
+    kinds = types if isinstance(types, tuple) else (types,)
+    if any(issubclass(str, kind) for kind in kinds):
+
+        def check_text_too(
+            instance: object, attribute: attrs.Attribute[Any], value: object
+        ) -> None:
+            if isinstance(value, str):
+                if _not_text(value):
+                    require_text(value, _subject(what, instance, attribute), allow_empty=True)
+            elif not (optional and value is None) and not isinstance(value, types):
+                fail(instance, attribute, value)
+
+        return check_text_too
 
     if optional:
 

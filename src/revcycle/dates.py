@@ -59,13 +59,19 @@ CALENDAR: Final = "the supported calendar (0001-01-01 to 9999-12-31)"
 either end (the day after 9999-12-31) is a :class:`~revcycle.errors.PeriodError` naming it."""
 
 
+def _subject(what: str) -> str:
+    """A caller's name for a value, as the subject of a message: as given when it is short,
+    else shown bounded (a message stays short, whatever text names its subject)."""
+    return what if len(what) <= 120 else shown(what)
+
+
 @check_arguments
 def day_after(day: date, what: str = "A period's last day") -> date:
     """The day after ``day``, or a :class:`~revcycle.errors.PeriodError` naming the calendar's
     last day when ``day`` is 9999-12-31 (``what`` names the day in that sentence)."""
     if day == date.max:
         raise PeriodError(
-            f"{what} cannot be {day.isoformat()}: the day after it is outside {CALENDAR}."
+            f"{_subject(what)} cannot be {day.isoformat()}: the day after it is outside {CALENDAR}."
         )
     return day + timedelta(days=1)
 
@@ -319,6 +325,10 @@ def anchored_date(anchor: date, step: Duration, n: int) -> date:
         require_day(anchor, "A schedule anchor")
     if isinstance(n, bool) or not isinstance(n, int):
         raise RevcycleTypeError(f"The step count must be an int, not {shown(n)}.")
+    if not -_CALENDAR_DAYS <= n <= _CALENDAR_DAYS:
+        # Every step is at least a day, so this many lands outside the calendar: said before
+        # any arithmetic on a count of any size.
+        raise PeriodError(f"{anchor.isoformat()} + {shown(n)} × {step} falls outside {CALENDAR}.")
     try:
         if step.weeks or step.days:
             result: date = anchor + step.times(n)
@@ -333,9 +343,13 @@ def anchored_date(anchor: date, step: Duration, n: int) -> date:
             result = date(year, month + 1, day)
     except (OverflowError, ValueError):
         raise PeriodError(
-            f"{anchor.isoformat()} + {n} × {step} falls outside {CALENDAR}."
+            f"{anchor.isoformat()} + {shown(n)} × {step} falls outside {CALENDAR}."
         ) from None
     return result
+
+
+_CALENDAR_DAYS: Final = (date.max - date.min).days
+"""The days from the calendar's first to its last: no step count beyond it stays inside."""
 
 
 def _month_days(year: int, month: int) -> int:

@@ -51,6 +51,7 @@ from revcycle._validate import (
     check_text,
     require_day,
     require_sequence,
+    require_text,
     to_choice,
 )
 from revcycle.errors import MilestoneOrderError, RevcycleTypeError, ValidationError, shown
@@ -189,11 +190,13 @@ def _to_milestones(values: Iterable[Milestone]) -> tuple[Milestone, ...]:
 
 
 def _check_account(_: object, __: object, value: Any) -> None:
-    # Not revcycle._validate.text(): a wrong type is a ValidationError here, as it always was.
+    # A wrong type is a ValidationError here, as it always was; the rest (text that JSON can
+    # write: no lone surrogate) is the shared check's.
     if not isinstance(value, str) or not value.strip():
         raise ValidationError(
             f"An account journey needs a non-empty account name, not {shown(value)}."
         )
+    require_text(value, "An account journey's account")
 
 
 def _check_milestones(instance: AccountJourney, _: object, values: tuple[Milestone, ...]) -> None:

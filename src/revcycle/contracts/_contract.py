@@ -7,7 +7,7 @@ Re-exported by :mod:`revcycle.contracts`; import from there.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from datetime import date, timedelta
+from datetime import date
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, ClassVar, Final, final
 
@@ -42,7 +42,7 @@ from revcycle.contracts._index import LineIndex
 from revcycle.contracts._requests import Amendment, AmendmentLine
 from revcycle.contracts._sources import meters_of, payment_terms_of
 from revcycle.contracts._subscription import Subscription
-from revcycle.dates import Duration, Period
+from revcycle.dates import Duration, Period, day_after
 from revcycle.errors import (
     CurrencyMismatchError,
     RevcycleTypeError,
@@ -208,8 +208,9 @@ class Contract(TypedRows):
         if self.subscriptions[: len(before)] != before:
             assert previous is not None
             raise ValidationError(
-                f"Contract {self.id} version {self.version} must keep every segment of "
-                f"version {previous.version} unchanged, in order, and add its own after them."
+                f"Contract {shown(self.id)} version {shown(self.version)} must keep every "
+                f"segment of version {shown(previous.version)} unchanged, in order, and add its "
+                "own after them."
             )
         object.__setattr__(self, "_added", self.subscriptions[len(before) :])
         object.__setattr__(self, "_count", len(self.subscriptions))
@@ -220,7 +221,9 @@ class Contract(TypedRows):
     @property
     def period(self) -> Period:
         """The contract term, half-open: from the start date to the day after the end date."""
-        return Period(self.start_date, self.end_date + timedelta(days=1))
+        # The day after the end must exist: a contract ending 9999-12-31 is a PeriodError (its
+        # checks read the term while it is built, so such a contract is never made).
+        return Period(self.start_date, day_after(self.end_date, "A contract's end date"))
 
     @property
     def added(self) -> tuple[Subscription, ...]:
@@ -288,10 +291,11 @@ class Contract(TypedRows):
             if segment.id == id:
                 return segment
         raise UnknownCodeError(
-            f"Contract {self.id} (version {self.version}) has no subscription {shown(id)}; its "
-            f"segments are {self.subscriptions[0].id} to {self.subscriptions[-1].id}."
+            f"Contract {shown(self.id)} (version {shown(self.version)}) has no subscription "
+            f"{shown(id)}; its segments are {shown(self.subscriptions[0].id)} to "
+            f"{shown(self.subscriptions[-1].id)}."
             if self.subscriptions
-            else f"Contract {self.id} has no subscriptions, so none is {shown(id)}."
+            else f"Contract {shown(self.id)} has no subscriptions, so none is {shown(id)}."
         )
 
     def subscriptions_on(self, day: date) -> tuple[Subscription, ...]:
@@ -305,9 +309,9 @@ class Contract(TypedRows):
         :class:`~revcycle.errors.UnknownCodeError`."""
         segments = self.segments_of(sku)
         if not segments:
-            skus = ", ".join(sorted(self.skus)) or "none"
+            skus = shown(tuple(sorted(self.skus))) if self.skus else "none"
             raise UnknownCodeError(
-                f"Contract {self.id} has no sku {shown(sku)}; its skus are {skus}."
+                f"Contract {shown(self.id)} has no sku {shown(sku)}; its skus are {skus}."
             )
         require_day(on, "A day")
         held = ZERO
@@ -383,8 +387,9 @@ class Contract(TypedRows):
         if pending:
             levels = ", ".join(repr(level) for level in pending)
             raise ValidationError(
-                f"The quote for {quote.account} still needs approval ({levels}), so it cannot "
-                f"become contract {id}; grant it first with priced.approve({levels})."
+                f"The quote for {shown(quote.account)} still needs approval ({levels}), so it "
+                f"cannot become contract {shown(id)}; grant it first with "
+                f"priced.approve({levels})."
             )
         terms = payment_terms_of(
             quote.payment_terms, payment_terms, None if renews is None else renews.payment_terms, id
@@ -643,7 +648,7 @@ def _check_version(contract: Contract, first: int) -> None:
     segment): its number, the fields it shares with the first version, its amendment's date,
     the ids, currency, span and origin of its new segments, and its amendment lines (one per
     new segment, in order)."""
-    cid = contract.id
+    cid = shown(contract.id)  # the id as messages show it (any length, any characters)
     if contract.end_date < contract.start_date:
         raise ValidationError(
             f"Contract {cid} ends on {contract.end_date.isoformat()}, before it starts on "
@@ -654,20 +659,21 @@ def _check_version(contract: Contract, first: int) -> None:
     if previous is None:
         if version != 1 or contract.amendment is not None or contract.amendment_lines:
             raise ValidationError(
-                f"Contract {cid} version {version} has no previous version: only version 1 "
-                "does, and it has no amendment."
+                f"Contract {cid} version {shown(version)} has no previous version: only "
+                "version 1 does, and it has no amendment."
             )
     else:
         amendment = contract.amendment
         if version != previous.version + 1 or amendment is None:
             raise ValidationError(
-                f"Contract {cid} version {version} must follow version {previous.version} "
-                "(numbered one more) and record the amendment that made it."
+                f"Contract {cid} version {shown(version)} must follow version "
+                f"{shown(previous.version)} (numbered one more) and record the amendment that "
+                "made it."
             )
         for name in _CONSTANT:
             if getattr(contract, name) != getattr(previous, name):
                 raise ValidationError(
-                    f"Contract {cid} version {version} changes {name}, which every version "
+                    f"Contract {cid} version {shown(version)} changes {name}, which every version "
                     f"shares with the first ({shown(getattr(previous, name))})."
                 )
         _check_effective_date(previous, amendment.effective_date)
@@ -675,31 +681,32 @@ def _check_version(contract: Contract, first: int) -> None:
     added = contract._added
     period = contract.period
     for number, segment in enumerate(added, first):
-        if segment.id != f"{cid}-{number}":
+        expected = f"{contract.id}-{number}"
+        if segment.id != expected:
             raise ValidationError(
-                f"Contract {cid}'s segment number {number} must have the id {cid}-{number} "
+                f"Segment number {number} of contract {cid} must have the id {shown(expected)} "
                 f"(ids count segments in order of creation), not {shown(segment.id)}."
             )
         if segment.currency != contract.currency:
             raise CurrencyMismatchError(
-                f"Segment {segment.id} is in {segment.currency.code}, but contract {cid} is in "
-                f"{contract.currency.code}."
+                f"Segment {shown(segment.id)} is in {segment.currency.code}, but contract {cid} "
+                f"is in {contract.currency.code}."
             )
         if not period.contains(segment.period):
             raise ValidationError(
-                f"Segment {segment.id} runs over {segment.period}, outside contract {cid}'s "
-                f"term {period}."
+                f"Segment {shown(segment.id)} runs over {segment.period}, outside the term "
+                f"{period} of contract {cid}."
             )
         if segment.origin != origin:
             raise ValidationError(
-                f"Segment {segment.id} was made by version {version}, so its origin is "
-                f"{shown(origin)}, not {shown(segment.origin)}."
+                f"Segment {shown(segment.id)} was made by version {shown(version)}, so its "
+                f"origin is {shown(origin)}, not {shown(segment.origin)}."
             )
     made = [line.subscription_id for line in contract.amendment_lines]
     if previous is not None and made != [segment.id for segment in added]:
         raise ValidationError(
-            f"Contract {cid} version {version}'s amendment lines must each make one of its new "
-            f"segments, in order; they make {made or 'none'}."
+            f"Contract {cid} version {shown(version)}'s amendment lines must each make one of "
+            f"its new segments, in order; they make {shown(made) if made else 'none'}."
         )
     for line, segment in zip(contract.amendment_lines, added, strict=False):
         if (line.sku, line.delta, line.period, line.amount) != (
@@ -709,13 +716,14 @@ def _check_version(contract: Contract, first: int) -> None:
             segment.total,
         ):
             raise ValidationError(
-                f"Amendment line {line.subscription_id} and the segment it makes disagree on "
-                "the sku, the quantity (its delta), the period or the amount (its total)."
+                f"Amendment line {shown(line.subscription_id)} and the segment it makes "
+                "disagree on the sku, the quantity (its delta), the period or the amount (its "
+                "total)."
             )
     if contract.renews is not None and contract.renews.account != contract.account:
         raise ValidationError(
-            f"Contract {cid} for {contract.account} cannot renew contract "
-            f"{contract.renews.id} of {contract.renews.account}."
+            f"Contract {cid} for {shown(contract.account)} cannot renew contract "
+            f"{shown(contract.renews.id)} of {shown(contract.renews.account)}."
         )
 
 
@@ -730,16 +738,16 @@ def _check_effective_date(contract: Contract, effective: date) -> None:
     require_day(effective, "An amendment's effective date")
     if not contract.start_date <= effective <= contract.end_date:
         raise ValidationError(
-            f"An amendment of contract {contract.id} must take effect within its term, "
+            f"An amendment of contract {shown(contract.id)} must take effect within its term, "
             f"{contract.start_date.isoformat()} to {contract.end_date.isoformat()} (inclusive); "
             f"got {effective.isoformat()}."
         )
     earlier = contract.amendment
     if earlier is not None and effective < earlier.effective_date:
         raise ValidationError(
-            f"An amendment of contract {contract.id} may not take effect on "
+            f"An amendment of contract {shown(contract.id)} may not take effect on "
             f"{effective.isoformat()}, before the previous amendment (version "
-            f"{contract.version}, effective {earlier.effective_date.isoformat()})."
+            f"{shown(contract.version)}, effective {earlier.effective_date.isoformat()})."
         )
 
 

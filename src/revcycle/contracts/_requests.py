@@ -19,7 +19,7 @@ from revcycle._display import amount_text
 from revcycle._numbers import DecimalLike, plain, to_decimal
 from revcycle._validate import Validator, check_day, check_text, check_type, require_sequence
 from revcycle.dates import Period
-from revcycle.errors import CurrencyMismatchError, ValidationError
+from revcycle.errors import CurrencyMismatchError, ValidationError, shown
 from revcycle.money import Money
 from revcycle.pricing import Discount
 
@@ -152,14 +152,14 @@ class AmendmentLine:
     def __attrs_post_init__(self) -> None:
         if self.delta != self.quantity - self.prior_quantity:
             raise ValidationError(
-                f"Amendment line {self.subscription_id}: the delta {plain(self.delta)} is not "
-                f"{plain(self.quantity)} − {plain(self.prior_quantity)}."
+                f"Amendment line {shown(self.subscription_id)}: the delta {plain(self.delta)} "
+                f"is not {plain(self.quantity)} − {plain(self.prior_quantity)}."
             )
         currency = self.net_unit_price.currency
         for money in (self.amount, self.precise_amount):
             if money.currency != currency:
                 raise CurrencyMismatchError(
-                    f"Amendment line {self.subscription_id} mixes {currency.code} and "
+                    f"Amendment line {shown(self.subscription_id)} mixes {currency.code} and "
                     f"{money.currency.code}."
                 )
 

@@ -26,15 +26,16 @@ def payment_terms_of(
     ]
     if len(found) == 2 and found[0][1] != found[1][1]:
         raise ValidationError(
-            f"Contract {cid} has two payment terms that disagree: {shown(found[0][1].describe())} "
-            f"on the quote and {shown(found[1][1].describe())} given; pass the quote's or none."
+            f"Contract {shown(cid)} has two payment terms that disagree: "
+            f"{shown(found[0][1].describe())} on the quote and {shown(found[1][1].describe())} "
+            "given; pass the quote's or none."
         )
     if found:
         return found[0][1]
     if renewed is not None:
         return renewed
     raise ValidationError(
-        f"Contract {cid} needs payment terms: the quote has none and none were given. Pass "
+        f"Contract {shown(cid)} needs payment terms: the quote has none and none were given. Pass "
         'payment_terms= (a PaymentTerms or text such as "Net 60"); revcycle never assumes '
         "Net 30."
     )
@@ -69,7 +70,7 @@ def meters_of(
             )
         if sku not in usage:
             raise ValidationError(
-                f"Contract {cid} has a meter for {shown(sku)}, which is not a usage line of the "
-                f"quote (its usage lines: {', '.join(usage) or 'none'})."
+                f"Contract {shown(cid)} has a meter for {shown(sku)}, which is not a usage line "
+                f"of the quote (its usage lines: {shown(tuple(usage)) if usage else 'none'})."
             )
     return given

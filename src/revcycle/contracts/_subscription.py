@@ -107,20 +107,21 @@ class Subscription:
         for money in (self.list_unit_price, self.total):
             if money.currency != currency:
                 raise CurrencyMismatchError(
-                    f"Subscription {self.id} mixes {currency.code} and {money.currency.code}."
+                    f"Subscription {shown(self.id)} mixes {currency.code} and "
+                    f"{money.currency.code}."
                 )
         kind = self.charge_kind
         if kind is ChargeKind.RECURRING and self.pricing_term is None:
             raise ValidationError(
-                f"Subscription {self.id} is recurring, so it needs the pricing term its net "
+                f"Subscription {shown(self.id)} is recurring, so it needs the pricing term its net "
                 "unit price is per."
             )
         if kind is not ChargeKind.USAGE and (
             self.model is not None or self.discount is not None or self.meter is not None
         ):
             raise ValidationError(
-                f"Subscription {self.id} is {kind.value}: only a usage segment keeps a pricing "
-                "model, a discount and a meter (the others are billed at the locked price)."
+                f"Subscription {shown(self.id)} is {kind.value}: only a usage segment keeps a "
+                "pricing model, a discount and a meter (the others are billed at the locked price)."
             )
 
     @classmethod

@@ -207,9 +207,10 @@ class Money:
         >>> Money.from_minor_units(1999, "JPY")
         Money('1999', 'JPY')
         """
-        whole = to_int(units, "Minor units")
         cur = Currency.of(currency)
-        # Checked as minor units first, so that an absurd int is refused before it is converted.
+        # Checked as minor units first, so that an absurd int is refused before it is converted
+        # (an amount of 40 whole digits has as many more digits in minor units as cents).
+        whole = to_int(units, "Minor units", digits=MAX_WHOLE_DIGITS + cur.minor_units)
         to_decimal(whole // 10**cur.minor_units, "Money amount")
         return cls(Decimal(whole).scaleb(-cur.minor_units, context=CTX), cur)
 

@@ -170,7 +170,10 @@ class StructuredTerms(Protocol):
 
 
 def _check_payment_terms(_: object, __: object, value: Any) -> None:
-    if value is None or isinstance(value, str | StructuredTerms):
+    if isinstance(value, str):
+        require_text(value, "A quote's payment terms", allow_empty=True)
+        return
+    if value is None or isinstance(value, StructuredTerms):
         return
     raise RevcycleTypeError(
         'A quote\'s payment terms must be text such as "Net 60", a PaymentTerms or None, not '

@@ -40,7 +40,7 @@ def _percent(value: Percent | DecimalLike) -> Percent:
 def _free_events(value: int) -> int:
     number = to_int(value, "Percentage free_events")
     if number < 0:
-        raise ValidationError(f"Percentage free_events must not be negative, got {number}.")
+        raise ValidationError(f"Percentage free_events must not be negative, got {shown(number)}.")
     return number
 
 

@@ -16,6 +16,7 @@ from typing import Any, Final, TypeAlias, final
 import attrs
 
 from revcycle._numbers import ONE, DecimalLike, to_decimal
+from revcycle._validate import require_text
 from revcycle.errors import RevcycleTypeError, ValidationError, shown
 
 
@@ -31,6 +32,8 @@ def _text(what: str) -> Callable[[object, attrs.Attribute[Any], object], None]:
             raise RevcycleTypeError(f"{what} must be a string, not {shown(value)}.")
         if not value:
             raise ValidationError(f"{what} must not be empty.")
+        if not value.isascii():  # text JSON can write: no lone surrogate (the shared check)
+            require_text(value, what, allow_empty=True)
 
     return check
 

@@ -106,7 +106,7 @@ def _precision(value: int) -> int:
     if abs(number) > PRECISION:
         raise ValidationError(
             f"Unit rounding precision must be between -{PRECISION} and {PRECISION} decimal "
-            f"places, got {number}."
+            f"places, got {shown(number)}."
         )
     return number
 
