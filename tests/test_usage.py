@@ -1094,3 +1094,17 @@ def test_percentage_rates_show_short_in_breakdowns() -> None:
     descriptions = [row.description for row in rating.lines[0].breakdown]
     assert "≈0.333333% of the chargeable amount" in descriptions
     assert "0.3333333" not in rating.explain()
+
+
+def test_usage_collections_too_large_to_hold_are_refused_before_they_are_read() -> None:
+    # found by the long fuzz run (issue 16): a range of 10**18 items was turned into a tuple,
+    # list or frozenset (a MemoryError), or walked item by item (a hang), before any size check.
+    huge = range(10**18)
+    with pytest.raises(ValidationError, match="at most 10,000,000 items"):
+        Percentage("1", "USD").price_events(huge)  # type: ignore[arg-type]
+    with pytest.raises(ValidationError, match="at most 10,000,000 items"):
+        Meter("api_calls", Aggregation.SUM, filters={"region": huge})  # type: ignore[dict-item]
+    with pytest.raises(ValidationError, match="at most 10,000,000 items"):
+        rate_usage([], huge, JAN)  # type: ignore[arg-type]
+    with pytest.raises(ValidationError, match="at most 10,000,000 items"):
+        rate_usage([], API, JAN, customers=huge)  # type: ignore[arg-type]
