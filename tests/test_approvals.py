@@ -137,6 +137,34 @@ def test_evaluate_checks_a_priced_quote_against_another_policy() -> None:
     assert [(a.level, a.line) for a in found] == [("manager", 1)]
 
 
+# Found by the long fuzz run (issue 16): a Contract has currency, tcv and a lines() method, so
+# the hasattr check let it through and the discount rule failed with "TypeError: 'method'
+# object is not iterable". The shape the rules read is checked, and the refusal names the value.
+def test_evaluate_refuses_what_only_looks_like_a_priced_quote() -> None:
+    from types import SimpleNamespace
+
+    from revcycle.approvals import evaluate
+    from revcycle.contracts import Contract
+
+    priced = price_quote(quote(QuoteLine("SEAT", 10)), CATALOG)
+    contract = Contract.from_quote(priced, id="C-1", payment_terms="Net 30")
+    policy = ApprovalPolicy(
+        [DiscountAbove(Percent("5"), "manager"), MarginBelow(Percent("10"), "finance")]
+    )
+    with pytest.raises(errors.RevcycleTypeError, match=r"PricedQuote, not <Contract C-1.*lines"):
+        evaluate(policy, contract, CATALOG)  # type: ignore[arg-type]
+    wrong_lines = SimpleNamespace(currency=priced.currency, tcv=priced.tcv, lines=[1])
+    with pytest.raises(errors.RevcycleTypeError, match=r"line 1 has the number None, not int"):
+        evaluate(policy, wrong_lines, CATALOG)
+    line = SimpleNamespace(number=1, sku="SEAT", effective_discount=5)
+    wrong_figure = SimpleNamespace(currency=priced.currency, tcv=priced.tcv, lines=[line])
+    with pytest.raises(errors.RevcycleTypeError, match=r"effective_discount 5, not Percent"):
+        evaluate(policy, wrong_figure, CATALOG)
+    other_tcv = SimpleNamespace(currency=priced.currency, tcv=Money("1", "EUR"), lines=[])
+    with pytest.raises(errors.RevcycleTypeError, match=r"tcv is Money\('1', 'EUR'\)"):
+        evaluate(policy, other_tcv, CATALOG)
+
+
 # --------------------------------------------------------------------------------------------
 # Approvals exactly at a limit
 

@@ -8,11 +8,13 @@ presets' published figures are in ``test_billing_presets.py``; the Hypothesis pr
 from __future__ import annotations
 
 import contextlib
+import enum
 import json
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
+import attrs
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -560,7 +562,7 @@ def test_an_issued_invoice_in_another_currency_is_refused() -> None:
 
 def test_the_same_contract_twice_is_refused() -> None:
     contract = seats()
-    with pytest.raises(errors.ValidationError, match="contract S twice"):
+    with pytest.raises(errors.ValidationError, match="contract 'S' twice"):
         bill([contract, contract], through=date(2025, 1, 1))
     upsold = amended(contract, SEATS, date(2025, 2, 1), ChangeQuantity("SEAT", quantity=11))
     with pytest.raises(errors.ValidationError, match="twice"):
@@ -614,6 +616,36 @@ def test_other_refusals_name_what_was_expected() -> None:
         BillingSettings.kill_bill(32)
     with pytest.raises(errors.RevcycleTypeError, match="must return Money in USD"):
         bill([seats()], through=date(2025, 1, 1), tax=lambda invoice: Decimal("1"))  # type: ignore[arg-type,return-value]
+
+
+# Found by the long fuzz run (issue 16): a 100,000-character contract id went raw into the
+# message of an Invoice holding another contract's line (100,136 characters). Ids have no length
+# limit (as everywhere in revcycle); every billing message shows a caller's text through shown().
+def test_billing_messages_show_a_long_id_bounded() -> None:
+    (invoice,) = bill([seats()], through=date(2025, 1, 1)).invoices
+    fields = {f.name: getattr(invoice, f.name) for f in attrs.fields(Invoice)}
+    long_id = "x" * 100_000
+    with pytest.raises(errors.ValidationError, match="holds line") as caught:
+        Invoice(**{**fields, "contract_id": long_id})
+    assert len(str(caught.value)) < 2_000
+    with pytest.raises(errors.ValidationError, match="twice") as caught:
+        bill([seats()], through=date(2025, 1, 1), issued=[attrs.evolve(invoice, id=long_id)] * 2)
+    assert len(str(caught.value)) < 2_000
+    with pytest.raises(errors.ValidationError, match="negative") as caught:
+        BillRun(invoices=(), credit_balances={long_id: Money("-1", "USD")}, late_usage=())
+    assert len(str(caught.value)) < 2_000
+
+
+# Found by the long fuzz run (issue 16): tax=len passed the entry check (any callable did) and
+# failed inside the run with "TypeError: object of type 'Invoice' has no len()". Python's own
+# callables, classes and callables that cannot take the invoice are refused before billing.
+@pytest.mark.parametrize(
+    "tax",
+    [len, abs, dict, type, enum.Enum, str.upper, int.__add__, [].append, lambda: 1, lambda a, b: a],
+)
+def test_a_tax_policy_that_cannot_take_an_invoice_is_refused_at_the_entry(tax: Any) -> None:
+    with pytest.raises(errors.RevcycleTypeError, match=r"tax must be a TaxRate .* or a callable"):
+        bill([seats()], through=date(2025, 1, 1), tax=tax)
 
 
 _TAKERS: list[Any] = [

@@ -329,6 +329,22 @@ def test_unknown_market_lists_the_codes() -> None:
         FinancialHolidays(None)  # type: ignore[arg-type]
 
 
+# Found by the long fuzz run (issue 16): the holidays package looks a code up with getattr on
+# its module, so "__dict__" reached it as a calendar class (a TypeError, "'dict' object is not
+# callable") and a class name such as "HolidayBase" or a country's code made a market.
+@pytest.mark.parametrize("code", ["__dict__", "utils", "HolidayBase", "financial_holidays", "US"])
+def test_a_name_of_the_holidays_module_is_not_a_market(code: str) -> None:
+    with pytest.raises(errors.UnknownCodeError, match=r"no financial calendar .*expected one of"):
+        FinancialHolidays(code)
+
+
+# Found by the long fuzz run (issue 16): the same lookup for a country.
+@pytest.mark.parametrize("code", ["__dict__", "utils", "HolidayBase", "UnitedStates", "NYSE"])
+def test_a_name_of_the_holidays_module_is_not_a_country(code: str) -> None:
+    with pytest.raises(errors.UnknownCodeError, match="has no calendar for"):
+        CountryHolidays(code)
+
+
 def test_holiday_categories() -> None:
     # US federal government: the Executive Order of 2024-12-19 closed federal agencies on
     # Christmas Eve 2024; a public holiday it is not.

@@ -51,5 +51,5 @@ def test_credit_balances_are_money_by_account_and_never_negative() -> None:
         attrs.evolve(run, credit_balances=5)  # type: ignore[arg-type]
     with pytest.raises(errors.RevcycleTypeError, match="account \\(str\\) to Money, not 'A': 5"):
         attrs.evolve(run, credit_balances={"A": 5})  # type: ignore[dict-item]
-    with pytest.raises(errors.ValidationError, match="The credit balance of A must not be negat"):
+    with pytest.raises(errors.ValidationError, match="The credit balance of 'A' must not be negat"):
         attrs.evolve(run, credit_balances={"A": usd("-1.00")})

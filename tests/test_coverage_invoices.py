@@ -60,11 +60,14 @@ _KEY = "C-1:C-1-1:recurring:2026-03-01/2026-04-01"
             ),
             "must lie inside its full period [2026-03-01, 2026-04-01)",
         ),
-        (lambda d: _line(d).update(unit_price=_usd("90", "EUR")), f"Line {_KEY} mixes USD and EUR"),
+        (
+            lambda d: _line(d).update(unit_price=_usd("90", "EUR")),
+            f"Line {_KEY!r} mixes USD and EUR",
+        ),
         (lambda d: d.update(lines=[]), "needs at least one line"),
         (
             lambda d: _line(d).update(contract_id="C-9", key=_KEY.replace("C-1:", "C-9:", 1)),
-            "of contract C-1 holds line C-9:C-1-1:recurring:2026-03-01/2026-04-01 of contract C-9",
+            f"of contract 'C-1' holds line {_KEY.replace('C-1:', 'C-9:', 1)!r} of contract 'C-9'",
         ),
         (
             lambda d: _line(d).update(
@@ -72,7 +75,7 @@ _KEY = "C-1:C-1-1:recurring:2026-03-01/2026-04-01"
                 precise_amount=_usd("9000", "EUR"),
                 amount=_usd("9000.00", "EUR"),
             ),
-            f"is in USD, but line {_KEY} is in EUR",
+            f"is in USD, but line {_KEY!r} is in EUR",
         ),
         (lambda d: d.update(tax=_usd("0.00", "EUR")), "is in USD, but its tax is 0.00 EUR"),
         (

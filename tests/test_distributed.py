@@ -164,7 +164,7 @@ def test_bill_refuses_like_the_single_process_run(client: Any) -> None:
     contracts = _book()
     # The same contract id in two accounts lands in two partitions: still refused.
     twin = _contract(0, "A1")
-    with pytest.raises(errors.ValidationError, match="got contract C-000 twice"):
+    with pytest.raises(errors.ValidationError, match="got contract 'C-000' twice"):
         distributed.bill([*contracts, twin], through=date(2025, 3, 1))
     with pytest.raises(errors.RevcycleTypeError, match="must hold Contract values"):
         distributed.bill(["C-1"], through=date(2025, 3, 1))

@@ -1108,3 +1108,22 @@ def test_usage_collections_too_large_to_hold_are_refused_before_they_are_read() 
         rate_usage([], huge, JAN)  # type: ignore[arg-type]
     with pytest.raises(ValidationError, match="at most 10,000,000 items"):
         rate_usage([], API, JAN, customers=huge)  # type: ignore[arg-type]
+
+
+def test_a_usage_event_pickles_and_copies_with_its_properties() -> None:
+    # Its properties are a read-only mapping proxy, which pickle cannot write: a list of events
+    # handed to another process (a Dask bag, multiprocessing) failed with "cannot pickle
+    # 'mappingproxy' object". The copy is equal, and its properties stay read-only.
+    event = UsageEvent(
+        id="evt-7",
+        customer="acme",
+        metric="api_calls",
+        at=datetime(2025, 1, 2, 9, 30, tzinfo=UTC),
+        quantity=Decimal("12.5"),
+        properties={"region": "eu", "request": "r-1"},
+    )
+    for copied in (pickle.loads(pickle.dumps(event)), copy.deepcopy(event), copy.copy(event)):
+        assert copied == event
+        assert dict(copied.properties) == {"region": "eu", "request": "r-1"}
+        with pytest.raises(TypeError):
+            copied.properties["region"] = "us"  # type: ignore[index]

@@ -549,3 +549,23 @@ def test_trusted_refuses_a_name_that_is_not_a_slot_or_named_twice() -> None:
         trusted(_Line, "number", "missing")
     with pytest.raises(ValueError, match="twice"):
         trusted(_Line, "number", "number")
+
+
+def test_an_error_message_is_bounded_whatever_it_names() -> None:
+    # Found by the long fuzz run (issue 16): an Invoice refused for a 100,000-character
+    # contract id wrote the id whole into a 100,136-character message. Every revcycle error
+    # keeps at most MAX_MESSAGE characters: the start and the end, the middle counted.
+    from revcycle.errors import MAX_MESSAGE, StructureError, UnknownCodeError, ValidationError
+
+    long_id = "x" * 100_000
+    error = ValidationError(f"Invoice of contract {long_id} holds a line of contract C-1.")
+    text = str(error)
+    assert len(text) <= MAX_MESSAGE
+    assert text.startswith("Invoice of contract xxx")
+    assert text.endswith("xxx holds a line of contract C-1.")
+    # 100,050 characters; the first and last 4,950 kept: 100,050 − 9,900 = 90,150 left out.
+    assert "[90,150 characters left out]" in text
+    assert len(str(UnknownCodeError(f"No SKU {long_id}."))) <= MAX_MESSAGE
+    many = StructureError("Cannot read Quote:", [f"$.lines[{i}]: {long_id}" for i in range(20)])
+    assert len(str(many)) <= MAX_MESSAGE
+    assert str(ValidationError("short")) == "short"  # short messages are untouched

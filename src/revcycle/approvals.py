@@ -24,7 +24,7 @@ from __future__ import annotations
 import decimal
 from collections.abc import Iterable, Mapping, Sequence
 from decimal import Decimal
-from typing import Final, Protocol, final
+from typing import Final, Protocol, TypeVar, final
 
 import attrs
 
@@ -120,6 +120,8 @@ ApprovalRule = DiscountAbove | MarginBelow | TotalAbove
 
 _RULE_TYPES: Final = (DiscountAbove, MarginBelow, TotalAbove)
 
+_T = TypeVar("_T")
+
 
 @final
 @attrs.frozen
@@ -193,14 +195,12 @@ def evaluate(
         raise RevcycleTypeError(f"evaluate() needs an ApprovalPolicy, not {shown(policy)}.")
     if not isinstance(catalog, Catalog):
         raise RevcycleTypeError(f"evaluate() needs a Catalog, not {shown(catalog)}.")
-    if not all(hasattr(priced, name) for name in ("lines", "currency", "tcv")):
-        raise RevcycleTypeError(f"evaluate() needs a PricedQuote, not {shown(priced)}.")
+    lines, tcv, currency = _priced_parts(priced)
     found: list[Approval] = []
-    currency = priced.currency
     for rule in policy.rules:
         if isinstance(rule, DiscountAbove):
-            for line in priced.lines:
-                discount = line.effective_discount
+            for line in lines:
+                discount = _read(priced, line, "effective_discount", Percent)
                 if discount.value > rule.percent.value:
                     found.append(
                         _line_approval(
@@ -212,7 +212,7 @@ def evaluate(
                         )
                     )
         elif isinstance(rule, MarginBelow):
-            for line in priced.lines:
+            for line in lines:
                 cost = catalog.product(line.sku).cost
                 if cost is None:
                     continue
@@ -227,8 +227,11 @@ def evaluate(
                         )
                     )
                     continue
-                term_cost = CTX.multiply(cost.amount, line.term_multiplier)
-                net = line.net_unit_price.amount
+                term_cost = CTX.multiply(
+                    cost.amount, _read(priced, line, "term_multiplier", Decimal)
+                )
+                net_price = _read(priced, line, "net_unit_price", Money)
+                net = net_price.amount
                 if net > 0:
                     # (net − cost) ÷ net < margin, i.e. net < cost ÷ (1 − margin), compared on
                     # the settled margin so that a price exactly at the floor passes.
@@ -244,7 +247,7 @@ def evaluate(
                             rule.level,
                             "margin_below",
                             line,
-                            f": net unit price {amount_text(line.net_unit_price)} over a unit "
+                            f": net unit price {amount_text(net_price)} over a unit "
                             f"cost of {amount_text(Money._trusted(term_cost, currency))} gives "
                             f"{margin_text}, below the minimum {rule.margin}",
                         )
@@ -255,18 +258,59 @@ def evaluate(
                     f"The approval limit {rule.amount} is not in the quote currency "
                     f"{currency.code}."
                 )
-            if priced.tcv > rule.amount:
+            if tcv > rule.amount:
                 found.append(
                     Approval(
                         level=rule.level,
                         rule="total_above",
                         reason=(
-                            f"the quote's net total (TCV) {amount_text(priced.tcv)} is above "
+                            f"the quote's net total (TCV) {amount_text(tcv)} is above "
                             f"{amount_text(rule.amount)}"
                         ),
                     )
                 )
     return tuple(found)
+
+
+def _refusal(priced: object, problem: str) -> RevcycleTypeError:
+    return RevcycleTypeError(f"evaluate() needs a PricedQuote, not {shown(priced)}: {problem}.")
+
+
+def _priced_parts(priced: object) -> tuple[tuple[_PricedLine, ...], Money, Currency]:
+    """The lines, TCV and currency of ``priced``, checked for the shape the rules read.
+
+    approvals sits below quotes (DESIGN §2), so it cannot ask ``isinstance(priced,
+    PricedQuote)``; having attributes of those names is not enough either (a
+    :class:`~revcycle.contracts.Contract` has ``currency``, ``tcv`` and a ``lines()``
+    method). Each line's number and SKU are checked here; the figures a rule reads
+    (:func:`_read`) as it reads them, so that a policy without a discount rule does not
+    compute every line's effective discount. Anything else is a
+    :class:`~revcycle.errors.RevcycleTypeError` naming what was passed.
+    """
+    currency = getattr(priced, "currency", None)
+    if not isinstance(currency, Currency):
+        raise _refusal(priced, f"its currency is {shown(currency)}, not a Currency")
+    tcv = getattr(priced, "tcv", None)
+    if not isinstance(tcv, Money) or tcv.currency != currency:
+        raise _refusal(priced, f"its tcv is {shown(tcv)}, not Money in {currency.code}")
+    given = getattr(priced, "lines", None)
+    if isinstance(given, str | bytes | Mapping) or not isinstance(given, Sequence):
+        raise _refusal(priced, f"its lines are {shown(given)}, not a sequence of priced lines")
+    lines: tuple[_PricedLine, ...] = tuple(given)
+    for line in lines:
+        _read(priced, line, "number", int)
+        _read(priced, line, "sku", str)
+    return lines, tcv, currency
+
+
+def _read(priced: object, line: object, name: str, kind: type[_T]) -> _T:
+    """``line.name``, which must be a ``kind`` (an ``int`` is not a ``bool``)."""
+    value = getattr(line, name, None)
+    if not isinstance(value, kind) or isinstance(value, bool):
+        raise _refusal(
+            priced, f"its line {shown(line)} has the {name} {shown(value)}, not {kind.__name__}"
+        )
+    return value
 
 
 def _line_approval(level: str, rule: str, line: _PricedLine, reason: str) -> Approval:

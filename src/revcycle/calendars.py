@@ -213,6 +213,11 @@ def _where(country: str, subdivision: str | None) -> str:
 def _probe_country(country: str, subdivision: str | None) -> Any:
     holidays = require_extra("holidays", "holidays", "CountryHolidays")
     try:
+        # The package looks a code up as an attribute of its module, so any of its names
+        # ("__dict__", "utils", a class name) would be taken for a country: only the codes it
+        # lists are.
+        if country not in holidays.list_supported_countries(include_aliases=True):
+            raise NotImplementedError(country)
         return holidays.country_holidays(country, subdiv=subdivision)
     except NotImplementedError:
         raise UnknownCodeError(
@@ -310,10 +315,15 @@ class FinancialHolidays(_PackageCalendar):
 
     def __attrs_post_init__(self) -> None:
         holidays = require_extra("holidays", "holidays", "FinancialHolidays")
+        supported = holidays.list_supported_financial(include_aliases=True)
         try:
+            # As for a country: only a listed code, never another name of the package's module
+            # ("__dict__", "HolidayBase", a country's class), which it would look up as well.
+            if self.market not in supported:
+                raise NotImplementedError(self.market)
             holidays.financial_holidays(self.market)
         except NotImplementedError:
-            codes = ", ".join(sorted(holidays.list_supported_financial()))
+            codes = ", ".join(sorted(supported))
             raise UnknownCodeError(
                 f"The holidays package has no financial calendar {shown(self.market)}; "
                 f"expected one of {codes}."

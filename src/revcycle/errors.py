@@ -50,6 +50,7 @@ from typing import Any, Final
 
 
 __all__ = [
+    "MAX_MESSAGE",
     "AllocationError",
     "CliError",
     "CloseRefusedError",
@@ -72,8 +73,30 @@ __all__ = [
 ]
 
 
+MAX_MESSAGE: Final = 10_000
+"""The most characters a revcycle error's message holds: past it, the middle is left out and
+counted (so a caller's 100,000-character id cannot make a 100,000-character message)."""
+
+
+def _bounded(text: str) -> str:
+    """``text``, or its first and last parts with the number of characters left out between."""
+    if len(text) <= MAX_MESSAGE:
+        return text
+    keep = MAX_MESSAGE // 2 - 50
+    return f"{text[:keep]} … [{len(text) - 2 * keep:,} characters left out] … {text[-keep:]}"
+
+
 class RevcycleError(Exception):
-    """The root of every error raised by revcycle."""
+    """The root of every error raised by revcycle.
+
+    Its message holds at most :data:`MAX_MESSAGE` characters (the middle of a longer one is
+    left out), whatever the caller's values in it.
+    """
+
+    def __init__(self, *args: object) -> None:
+        if args and isinstance(args[0], str):
+            args = (_bounded(args[0]), *args[1:])
+        super().__init__(*args)
 
 
 class ValidationError(RevcycleError, ValueError):
@@ -149,14 +172,14 @@ class StructureError(RevcycleError, ValueError):
     """
 
     def __init__(self, summary: str, messages: Sequence[str] = ()) -> None:
-        self.summary = summary
-        self.messages: tuple[str, ...] = tuple(messages)
-        super().__init__(summary, self.messages)
+        self.summary = _bounded(summary)
+        self.messages: tuple[str, ...] = tuple(_bounded(m) for m in messages)
+        super().__init__(self.summary, self.messages)
 
     def __str__(self) -> str:
         if not self.messages:
             return self.summary
-        return self.summary + "\n" + "\n".join(f"  {m}" for m in self.messages)
+        return _bounded(self.summary + "\n" + "\n".join(f"  {m}" for m in self.messages))
 
 
 # The package each extra brings (pyproject.toml's optional dependencies, and those of the

@@ -7,6 +7,8 @@ Re-exported by :mod:`revcycle.billing`; import from there.
 from __future__ import annotations
 
 import enum
+import inspect
+import types
 from collections.abc import Callable, Iterable
 from datetime import date
 from decimal import Decimal
@@ -118,14 +120,14 @@ class InvoiceLine:
             )
         if not self.full_period.contains(self.period):
             raise ValidationError(
-                f"Line {self.key}: its period {self.period} must lie inside its full period "
-                f"{self.full_period}."
+                f"Line {shown(self.key)}: its period {self.period} must lie inside its full "
+                f"period {self.full_period}."
             )
         currency = self.amount.currency
         for money in (self.unit_price, self.precise_amount):
             if money.currency != currency:
                 raise CurrencyMismatchError(
-                    f"Line {self.key} mixes {currency.code} and {money.currency.code}."
+                    f"Line {shown(self.key)} mixes {currency.code} and {money.currency.code}."
                 )
 
     @property
@@ -369,19 +371,20 @@ def line_rows(invoice: Invoice) -> list[dict[str, Any]]:
 def _check_invoice(invoice: Invoice) -> None:
     """The rules an invoice read from JSON or built by hand must keep (the bill run builds its
     own without them: it computed every figure by these rules)."""
-    name = f"Invoice {invoice.id}"
+    name = f"Invoice {shown(invoice.id)}"
     currency = invoice.currency
     if not invoice.lines:
         raise ValidationError(f"{name} needs at least one line.")
     for line in invoice.lines:
         if line.contract_id != invoice.contract_id:
             raise ValidationError(
-                f"{name} of contract {invoice.contract_id} holds line {line.key} of contract "
-                f"{line.contract_id}."
+                f"{name} of contract {shown(invoice.contract_id)} holds line {shown(line.key)} "
+                f"of contract {shown(line.contract_id)}."
             )
         if line.currency != currency:
             raise CurrencyMismatchError(
-                f"{name} is in {currency.code}, but line {line.key} is in {line.currency.code}."
+                f"{name} is in {currency.code}, but line {shown(line.key)} is in "
+                f"{line.currency.code}."
             )
     for field in _MONEY_FIELDS:
         money: Money = getattr(invoice, field)
@@ -416,15 +419,42 @@ def _check_invoice(invoice: Invoice) -> None:
         )
 
 
+# Python's own callables (len, abs, dict, str.upper, a list's append ...): none takes an
+# Invoice and returns Money, so one given as a tax policy is a mistake, found at the entry.
+_BUILT_IN: Final = (
+    types.BuiltinFunctionType,
+    types.MethodDescriptorType,
+    types.WrapperDescriptorType,
+    types.MethodWrapperType,
+    types.ClassMethodDescriptorType,
+)
+
+
 def require_tax(tax: object) -> TaxPolicy | None:
-    """``tax`` as a tax policy: ``None``, a :class:`TaxRate` or a callable; anything else (a
-    number, a Percent) is refused with the fix."""
+    """``tax`` as a tax policy: ``None``, a :class:`TaxRate` or a callable of one argument
+    (the invoice); anything else (a number, a Percent, a class, one of Python's built-in
+    functions, a function of no or of two arguments) is refused with the fix, before
+    anything is billed. An exception a caller's own policy raises is its own, and passes
+    through."""
     if tax is None or isinstance(tax, TaxRate):
         return tax
-    if isinstance(tax, Percent | Decimal | int | float | str) or not callable(tax):
-        raise RevcycleTypeError(
-            f"tax must be a TaxRate (such as TaxRate(Percent('20'), 'VAT')) or a callable "
-            f"(Invoice) -> Money, not {shown(tax)}."
-        )
+    expected = (
+        "tax must be a TaxRate (such as TaxRate(Percent('20'), 'VAT')) or a callable "
+        "(Invoice) -> Money"
+    )
+    refused = isinstance(tax, Percent | Decimal | int | float | str | type)
+    if refused or isinstance(tax, _BUILT_IN) or not callable(tax):
+        raise RevcycleTypeError(f"{expected}, not {shown(tax)}.")
+    try:
+        signature = inspect.signature(tax)
+    except (TypeError, ValueError):  # a callable Python cannot describe: judged by its result
+        signature = None
+    if signature is not None:
+        try:
+            signature.bind(None)
+        except TypeError:
+            raise RevcycleTypeError(
+                f"{expected}, not {shown(tax)}: it cannot be called with one argument, the invoice."
+            ) from None
     policy: TaxPolicy = tax
     return policy

@@ -102,7 +102,7 @@ def _to_balances(value: Mapping[str, Money]) -> Mapping[str, Money]:
                 f"{shown(account)}: {shown(money)}."
             )
         if money.is_negative():
-            raise ValidationError(f"The credit balance of {account} must not be negative.")
+            raise ValidationError(f"The credit balance of {shown(account)} must not be negative.")
     return MappingProxyType(dict(value))
 
 
@@ -228,10 +228,13 @@ class _Issued:
         for invoice in invoices:
             if invoice.id in ids:
                 raise ValidationError(
-                    f"issued holds invoice {invoice.id} twice; give each issued invoice once."
+                    f"issued holds invoice {shown(invoice.id)} twice; give each issued invoice "
+                    "once."
                 )
             ids.add(invoice.id)
-            _same_currency(self.currencies, invoice.account, invoice.currency, invoice.id)
+            _same_currency(
+                self.currencies, invoice.account, invoice.currency, f"invoice {shown(invoice.id)}"
+            )
             self.keys.update(line.key for line in invoice.lines)
             self.by_contract.setdefault(invoice.contract_id, []).append(invoice)
             account = invoice.account
@@ -252,7 +255,8 @@ def _same_currency(
     known = currencies.setdefault(account, currency)
     if known != currency:
         raise CurrencyMismatchError(
-            f"Account {account} is billed in {known.code}, but {what} is in {currency.code}: "
+            f"Account {shown(account)} is billed in {known.code}, but {what} is in "
+            f"{currency.code}: "
             "one account, one currency."
         )
 
@@ -674,12 +678,15 @@ def bill(
     for contract in given:
         if contract.id in seen:
             raise ValidationError(
-                f"bill() got contract {contract.id} twice; bill each contract once per run "
+                f"bill() got contract {shown(contract.id)} twice; bill each contract once per run "
                 "(its latest version holds every segment)."
             )
         seen.add(contract.id)
         _same_currency(
-            previous.currencies, contract.account, contract.currency, f"contract {contract.id}"
+            previous.currencies,
+            contract.account,
+            contract.currency,
+            f"contract {shown(contract.id)}",
         )
     calendar = Calendar()
     balances = dict(previous.balances)

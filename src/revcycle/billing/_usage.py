@@ -119,7 +119,8 @@ def discount_factor(contract: Contract, segment: Subscription) -> Decimal:
     if discount is not None:
         if discount.kind is not DiscountKind.PERCENT or not isinstance(discount.value, Percent):
             raise ValidationError(
-                f"Usage line {segment.id} ({segment.sku}) carries a {discount.kind.value} "
+                f"Usage line {shown(segment.id)} ({shown(segment.sku)}) carries a "
+                f"{discount.kind.value} "
                 "discount; only a percentage discount multiplies a rated usage charge."
             )
         factor = CTX.multiply(factor, discount.value.complement())
@@ -131,7 +132,7 @@ def discount_factor(contract: Contract, segment: Subscription) -> Decimal:
 
 _NO_METER: Final = (
     "Usage line {id} ({sku}) of contract {contract} has no meter, so its usage cannot be "
-    "counted; give Contract.from_quote(..., meters={{{sku!r}: Meter(...)}})."
+    "counted; give Contract.from_quote(..., meters={{{sku}: Meter(...)}})."
 )
 
 
@@ -139,7 +140,9 @@ def usage_charge(contract: Contract, segment: Subscription) -> UsageCharge:
     """The charge a usage segment is rated with: its meter and its pricing model."""
     if segment.meter is None or segment.model is None:
         raise ValidationError(
-            _NO_METER.format(id=segment.id, sku=segment.sku, contract=contract.id)
+            _NO_METER.format(
+                id=shown(segment.id), sku=shown(segment.sku), contract=shown(contract.id)
+            )
         )
     return UsageCharge(segment.meter, segment.model)
 
@@ -164,7 +167,8 @@ def check_window(charge: UsageCharge, segment: Subscription) -> None:
     running quantity is one number."""
     if charge.meter.group_by is not None:
         raise ValidationError(
-            f"Usage line {segment.id} ({segment.sku}) accumulates its tiers over its pricing "
+            f"Usage line {shown(segment.id)} ({shown(segment.sku)}) accumulates its tiers over "
+            "its pricing "
             f"term {segment.pricing_term}, which needs one running quantity; its meter groups "
             f"by {shown(charge.meter.group_by)}."
         )

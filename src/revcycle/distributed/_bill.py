@@ -239,7 +239,7 @@ def bill(
     if repeated:
         contract_id = min(repeated)[0]
         raise ValidationError(
-            f"bill() got contract {contract_id} twice; bill each contract once per run "
+            f"bill() got contract {shown(contract_id)} twice; bill each contract once per run "
             "(its latest version holds every segment)."
         )
     return _merge(done)

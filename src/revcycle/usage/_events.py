@@ -104,3 +104,25 @@ class UsageEvent:
     def with_quantity(self, quantity: Decimal | int | str) -> UsageEvent:
         """The same event with another quantity (a correction keeps its id)."""
         return attrs.evolve(self, quantity=quantity)
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # ``properties`` is a read-only mapping proxy, which pickle cannot write: pickle and
+        # deepcopy rebuild the event from its fields and a plain dict of its properties.
+        return (
+            _restore_event,
+            (self.id, self.customer, self.metric, self.at, self.quantity, dict(self.properties)),
+        )
+
+
+def _restore_event(
+    id: str,
+    customer: str,
+    metric: str,
+    at: datetime,
+    quantity: Decimal,
+    properties: dict[str, str],
+) -> UsageEvent:
+    """An event read back by pickle or deepcopy (see ``UsageEvent.__reduce__``)."""
+    return UsageEvent(
+        id=id, customer=customer, metric=metric, at=at, quantity=quantity, properties=properties
+    )
