@@ -628,3 +628,10 @@ def test_cli_market_as_a_subprocess() -> None:
     assert unknown.returncode == 1
     assert unknown.stderr.count("\n") == 1
     assert "no financial calendar 'MOON'" in unknown.stderr
+
+
+def test_a_weekend_given_as_a_generator_keeps_its_days() -> None:
+    # found while fixing the long fuzz run (issue 16): the weekend was checked from one pass
+    # over the caller's iterable and then built from a second, so a generator gave no weekend.
+    calendar = WeekendCalendar(weekend=(day for day in (5, 6)))
+    assert calendar.weekend == frozenset({5, 6})

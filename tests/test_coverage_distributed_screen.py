@@ -7,13 +7,13 @@ keeps nothing and reports nothing; nulls and empty strings are refused by column
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from decimal import Decimal
 
 import pyarrow as pa
 import pytest
 
-from revcycle import errors
+from revcycle import distributed, errors
 from revcycle.dates import Period
 from revcycle.distributed import screen_partition
 from revcycle.distributed._dask import ORDER
@@ -62,3 +62,12 @@ def test_nulls_empty_ids_and_bad_charges_are_refused() -> None:
         screen_partition(_table(["a", ""]), CHARGE, JAN)
     with pytest.raises(errors.RevcycleTypeError, match="a list of them, not 'x'"):
         screen_partition(_table(["a"]), "x", JAN)  # type: ignore[arg-type]
+
+
+def test_more_charges_or_contracts_than_can_be_held_are_refused_before_they_are_read() -> None:
+    # found by the long fuzz run (issue 16): a range of 10**18 charges or contracts was turned
+    # into a list (a MemoryError) before any size check.
+    with pytest.raises(errors.ValidationError, match="at most 10,000,000 items"):
+        screen_partition(_table(["a"]), range(10**18), JAN)  # type: ignore[arg-type]
+    with pytest.raises(errors.ValidationError, match="at most 10,000,000 items"):
+        distributed.bill(range(10**18), through=date(2024, 1, 31))

@@ -33,3 +33,10 @@ def test_the_inputs_are_checked() -> None:
         aging([], date(2024, 3, 1), edges="30")  # type: ignore[arg-type]
     with pytest.raises(errors.RevcycleTypeError, match="needs payments as a list, not 'pay'"):
         schedule_interest(_schedule(), "pay", as_of=date(2024, 3, 31), rate=Percent("12"))  # type: ignore[arg-type]
+
+
+def test_schedule_interest_refuses_more_payments_than_it_can_hold() -> None:
+    # found by the long fuzz run (issue 16): payments=range(10**18) were turned into a tuple
+    # (a MemoryError) before any size check.
+    with pytest.raises(errors.ValidationError, match="at most 10,000,000 items"):
+        schedule_interest(_schedule(), range(10**18), as_of=date(2024, 3, 31), rate=Percent("12"))  # type: ignore[arg-type]

@@ -246,3 +246,10 @@ def test_bad_fee_rounding_and_rate_dates() -> None:
         DatedRate("2024-01-01", Percent("10"))  # type: ignore[arg-type]
     fee = late_interest(usd("100.00"), due, as_of, Percent("10"), fixed_fee=usd("40.00"))
     assert fee.total == usd("40.03")  # 100 × 10 % / 365 = 0.0274 → 0.03, plus 40.00
+
+
+def test_a_rate_schedule_too_long_to_hold_is_refused_before_it_is_read() -> None:
+    # found by the long fuzz run (issue 16): a range of 10**18 "dated rates" was turned into a
+    # tuple (a MemoryError) before any size check.
+    with pytest.raises(errors.ValidationError, match="at most 10,000,000 items"):
+        late_interest(usd("100"), date(2024, 1, 1), date(2024, 3, 1), range(10**18))  # type: ignore[arg-type]

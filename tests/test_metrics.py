@@ -306,6 +306,34 @@ def test_books_are_checked() -> None:
         arr_bridge([acme], date(2026, 1, 1))  # type: ignore[arg-type]
 
 
+def test_a_book_too_large_to_hold_is_refused_before_it_is_read() -> None:
+    # found by the long fuzz run (issue 16): a range of 10**18 "contracts" was turned into a
+    # tuple (a MemoryError) before anything looked at its size.
+    huge = range(10**18)
+    for call in (
+        lambda: arr(huge, date(2026, 1, 1), currency="USD"),  # type: ignore[arg-type]
+        lambda: mrr(huge, date(2026, 1, 1), currency="USD"),  # type: ignore[arg-type]
+        lambda: arr_bridge(huge, YEAR_2026, currency="USD"),  # type: ignore[arg-type]
+        lambda: gross_revenue_retention(huge, YEAR_2026, currency="USD"),  # type: ignore[arg-type]
+        lambda: net_revenue_retention(huge, YEAR_2026, currency="USD"),  # type: ignore[arg-type]
+    ):
+        with pytest.raises(errors.ValidationError, match="at most 10,000,000 items"):
+            call()
+    with pytest.raises(errors.RevcycleTypeError, match="sequence of Contract"):
+        arr("ACME", date(2026, 1, 1), currency="USD")  # type: ignore[arg-type]
+
+
+def test_a_bridge_account_is_looked_up_by_a_str_only() -> None:
+    # found by the long fuzz run (issue 16): account(numpy.array([1, 2])) compared each row's
+    # account with an array, whose truth value is a ValueError.
+    np = pytest.importorskip("numpy")
+    bridge = arr_bridge(book(), YEAR_2026)
+    with pytest.raises(errors.RevcycleTypeError, match=r"account\(\) name must be str"):
+        bridge.account(np.array([1, 2]))
+    with pytest.raises(errors.RevcycleTypeError, match=r"account\(\) name must be str"):
+        bridge.account(42)  # type: ignore[arg-type]
+
+
 _TAKERS: list[Callable[[Any], object]] = [
     lambda v: mrr(v, date(2026, 1, 1)),
     lambda v: arr(book()[:1], v),

@@ -443,3 +443,10 @@ def test_the_docs_pictures_are_drawn_from_the_samples(tmp_path: Path) -> None:
     for path in written:
         assert path.read_bytes().startswith(b"\x89PNG")
         assert (ROOT / "docs" / "_static" / "plots" / path.name).is_file()
+
+
+def test_tier_curve_refuses_more_quantities_than_it_can_hold() -> None:
+    # found by the long fuzz run (issue 16): quantities=range(10**18) were read one by one
+    # into a set (a hang) before any size check.
+    with pytest.raises(ValidationError, match="at most 10,000,000 items"):
+        plotting.tier_curve(Volume(ISSUE_TIERS), quantities=range(10**18), ax=new_axes())

@@ -347,3 +347,12 @@ def test_very_wide_edges() -> None:
     ]
     report = aging(items, AS_OF, edges=(4000, 10000))
     assert [b.total for b in report.buckets] == [usd("0"), usd("4.00"), usd("1.00"), usd("2.00")]
+
+
+def test_aging_edges_too_many_to_hold_are_refused_before_they_are_read() -> None:
+    # found by the long fuzz run (issue 16): edges=range(10**18) were turned into a tuple (a
+    # MemoryError) before any size check.
+    with pytest.raises(errors.ValidationError, match="at most 10,000,000 items"):
+        bucket_labels(range(10**18))
+    with pytest.raises(errors.ValidationError, match="at most 10,000,000 items"):
+        aging([], date(2024, 1, 1), range(10**18), currency="USD")

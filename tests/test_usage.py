@@ -1111,6 +1111,20 @@ def test_usage_text_and_counts_are_checked_like_every_field() -> None:
         Percentage("1", "USD", free_events=10**40)
 
 
+def test_usage_collections_too_large_to_hold_are_refused_before_they_are_read() -> None:
+    # found by the long fuzz run (issue 16): a range of 10**18 items was turned into a tuple,
+    # list or frozenset (a MemoryError), or walked item by item (a hang), before any size check.
+    huge = range(10**18)
+    with pytest.raises(ValidationError, match="at most 10,000,000 items"):
+        Percentage("1", "USD").price_events(huge)  # type: ignore[arg-type]
+    with pytest.raises(ValidationError, match="at most 10,000,000 items"):
+        Meter("api_calls", Aggregation.SUM, filters={"region": huge})  # type: ignore[dict-item]
+    with pytest.raises(ValidationError, match="at most 10,000,000 items"):
+        rate_usage([], huge, JAN)  # type: ignore[arg-type]
+    with pytest.raises(ValidationError, match="at most 10,000,000 items"):
+        rate_usage([], API, JAN, customers=huge)  # type: ignore[arg-type]
+
+
 def test_a_usage_event_pickles_and_copies_with_its_properties() -> None:
     # Its properties are a read-only mapping proxy, which pickle cannot write: a list of events
     # handed to another process (a Dask bag, multiprocessing) failed with "cannot pickle

@@ -370,3 +370,10 @@ def test_without_pyarrow_the_error_names_the_extra(monkeypatch: pytest.MonkeyPat
     charge = UsageCharge(Meter("m", Aggregation.SUM), PerUnit(usd("1")))
     with pytest.raises(ImportError, match=r"revcycle\[arrow\]"):
         rate_usage_table(None, charge, JAN)  # type: ignore[arg-type]
+
+
+def test_property_names_too_many_to_hold_are_refused_before_they_are_read() -> None:
+    # found by the long fuzz run (issue 16): properties=range(10**18) was walked into a dict.
+    charge = UsageCharge(Meter("api", Aggregation.SUM), PerUnit(usd("1")))
+    with pytest.raises(ValidationError, match="properties must hold at most 10,000,000 items"):
+        rate_usage_table(to_table([]), charge, JAN, properties=range(10**18))  # type: ignore[arg-type]

@@ -82,13 +82,14 @@ def _to_weekdays(value: Iterable[int]) -> frozenset[int]:
             f"A weekend is a set of weekday numbers such as {{5, 6}} (Saturday and Sunday), "
             f"not {shown(value)}."
         )
-    for day in require_sequence(value, "A weekend"):
+    weekdays = require_sequence(value, "A weekend")
+    for day in weekdays:
         if isinstance(day, bool) or not isinstance(day, int) or not 0 <= day <= 6:
             raise ValidationError(
                 "A weekend is a set of weekday numbers from 0 (Monday) to 6 (Sunday); got "
                 f"{shown(day)}."
             )
-    days = frozenset(value)
+    days = frozenset(weekdays)
     if len(days) == 7:
         raise ValidationError("A weekend cannot cover all seven days of the week.")
     return days
@@ -188,7 +189,7 @@ def _to_categories(value: Iterable[str] | None) -> tuple[str, ...]:
             f"not {shown(value)}."
         )
     names = set()
-    for name in value:
+    for name in require_sequence(value, "Holiday categories"):
         names.add(_check_category(name))
     if not names:
         raise ValidationError(
@@ -339,7 +340,7 @@ def _to_calendars(value: Iterable[HolidayCalendar]) -> tuple[HolidayCalendar, ..
             f"A joint calendar joins a sequence of calendars, not {shown(value)}."
         )
     calendars: list[HolidayCalendar] = []
-    for calendar in value:
+    for calendar in require_sequence(value, "A joint calendar's calendars"):
         _check_calendar(None, None, calendar)
         # A joint calendar in a joint calendar adds its calendars, in their order.
         calendars.extend(calendar.calendars if isinstance(calendar, JointCalendar) else [calendar])

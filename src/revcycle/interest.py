@@ -38,7 +38,7 @@ import attrs
 
 from revcycle._display import points_text
 from revcycle._numbers import CTX, ZERO, scale_exact, to_decimal
-from revcycle._validate import check_annotated, check_day, require_day, to_choice
+from revcycle._validate import check_annotated, check_day, require_day, require_sequence, to_choice
 from revcycle.dates import DayCount
 from revcycle.errors import CurrencyMismatchError, RevcycleTypeError, ValidationError, shown
 from revcycle.money import Money, Percent, Rounding
@@ -206,7 +206,7 @@ def _rates(annual_rate: Any) -> tuple[DatedRate, ...] | Percent:
     if isinstance(annual_rate, float):
         to_decimal(annual_rate, "An annual rate")  # raises FloatNotAllowedError with the fix
     if isinstance(annual_rate, Sequence):
-        rates = tuple(annual_rate)
+        rates = require_sequence(annual_rate, "A rate schedule", of="DatedRate")
         if not rates:
             raise ValidationError("Give at least one dated rate.")
         for rate in rates:

@@ -49,7 +49,7 @@ from typing import TYPE_CHECKING, Any, Final, NamedTuple
 
 from revcycle._display import amount_text, number_text
 from revcycle._numbers import CTX, ZERO, plain, to_decimal
-from revcycle._validate import require_extra
+from revcycle._validate import require_extra, require_sequence
 from revcycle.errors import CurrencyMismatchError, RevcycleTypeError, ValidationError, shown
 from revcycle.metrics import ArrBridge
 from revcycle.money import Currency, Money
@@ -458,7 +458,8 @@ def _given(quantities: object) -> list[Decimal]:
         raise RevcycleTypeError(
             f"tier_curve()'s quantities must be a list of quantities, not {shown(quantities)}."
         )
-    found = sorted({to_decimal(q, "a tier_curve() quantity") for q in quantities})
+    given = require_sequence(quantities, "tier_curve()'s quantities")
+    found = sorted({to_decimal(q, "a tier_curve() quantity") for q in given})
     if len(found) < 2:
         raise ValidationError(
             f"tier_curve() needs at least 2 different quantities, not {len(found)}."

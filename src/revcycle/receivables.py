@@ -46,6 +46,7 @@ from revcycle._validate import (
     check_type,
     is_day,
     require_day,
+    require_sequence,
     trusted,
 )
 from revcycle.dates import DayCount
@@ -179,7 +180,7 @@ def bucket_labels(edges: Sequence[int] = DEFAULT_EDGES) -> tuple[str, ...]:
 def _check_edges(edges: Sequence[int]) -> tuple[int, ...]:
     if isinstance(edges, str | bytes) or not isinstance(edges, Sequence):
         raise RevcycleTypeError(f"Aging edges must be a sequence of ints, not {shown(edges)}.")
-    result = tuple(edges)
+    result = require_sequence(edges, "Aging edges", of="ints")
     if not result:
         raise ValidationError("Aging needs at least one bucket edge, such as (30, 60, 90, 120).")
     previous = 0
@@ -609,7 +610,7 @@ def schedule_interest(
         raise RevcycleTypeError(
             f"schedule_interest() needs payments as a list, not {shown(given)}."
         )
-    changes = _open_amounts(schedule, tuple(payments))
+    changes = _open_amounts(schedule, require_sequence(payments, "schedule_interest() payments"))
     items: list[InstallmentInterest] = []
     charge: LateCharge | None = None
     for k, item in enumerate(schedule.installments):

@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterable
 from os import PathLike
 from typing import Any, Final
 
-from revcycle._validate import require_extra
+from revcycle._validate import require_extra, require_sequence
 from revcycle.errors import RevcycleTypeError, shown
 
 
@@ -104,7 +104,7 @@ def as_bag(values: Iterable[Any], what: str, partitions: int | None = None) -> A
         return values
     if isinstance(values, str | bytes) or not isinstance(values, Iterable):
         raise RevcycleTypeError(f"{what} must be a sequence or a Dask bag, not {shown(values)}.")
-    items = list(values)
+    items = list(require_sequence(values, what))
     count = partitions or default_partitions(len(items))
     return bags().from_sequence(items, npartitions=max(1, min(count, len(items) or 1)))
 

@@ -27,6 +27,7 @@ from datetime import tzinfo
 from operator import itemgetter
 from typing import TYPE_CHECKING, Any, Final, NamedTuple
 
+from revcycle._validate import require_sequence
 from revcycle.dates import Period
 from revcycle.distributed._dask import (
     ORDER,
@@ -98,7 +99,7 @@ def _charge_list(charges: Iterable[UsageCharge] | UsageCharge) -> list[UsageChar
         raise RevcycleTypeError(
             f"The charges must be a UsageCharge or a list of them, not {shown(charges)}."
         )
-    return list(charges)
+    return list(require_sequence(charges, "The charges"))
 
 
 def _validate(

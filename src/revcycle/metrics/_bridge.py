@@ -235,6 +235,7 @@ class ArrBridge(TypedRows):
     def _opening_day(self) -> str:
         return (self.period.start - timedelta(days=1)).isoformat()
 
+    @check_arguments
     def account(self, name: str) -> AccountArr:
         """The movement of the account ``name`` (an account with no ARR on either day has
         none: :class:`~revcycle.errors.UnknownCodeError`)."""

@@ -12,7 +12,7 @@ from fractions import Fraction
 from typing import Final
 
 from revcycle._numbers import CTX, ZERO
-from revcycle._validate import check_arguments, require_day, trusted
+from revcycle._validate import check_arguments, require_day, require_sequence, trusted
 from revcycle.catalog import ChargeKind
 from revcycle.contracts import Contract
 from revcycle.dates import Duration, Period
@@ -51,15 +51,12 @@ class _Book:
         currency: Currency | str | None,
         rates: ExchangeRates | None,
     ) -> None:
-        given: object = contracts  # checked as it came, whatever the annotation promises
-        if isinstance(given, Contract) or not isinstance(given, Iterable):
-            raise RevcycleTypeError(
-                f"The metrics read a book of contracts (a list of Contract), not "
-                f"{shown(contracts)}."
-            )
+        # Checked as it came, whatever the annotation promises, and its size before it is read.
+        book = require_sequence(
+            contracts, "A book of contracts", of="Contract", allow_mapping=False
+        )
         if rates is not None and not isinstance(rates, ExchangeRates):
             raise RevcycleTypeError(f"rates must be an ExchangeRates or None, not {shown(rates)}.")
-        book = tuple(contracts)
         by_id: dict[str, Contract] = {}
         for contract in book:
             if not isinstance(contract, Contract):

@@ -13,7 +13,7 @@ from typing import Any, final
 import attrs
 
 from revcycle._numbers import CTX, DecimalLike, plain, to_decimal
-from revcycle._validate import check_arguments
+from revcycle._validate import check_arguments, require_sequence
 from revcycle.errors import RevcycleTypeError, UnknownCodeError, ValidationError, shown
 from revcycle.money._currency import Currency, to_currency
 from revcycle.money._money import Money
@@ -30,7 +30,7 @@ def _to_rates(
             f"Exchange rates must be a mapping of currency code to rate, not {shown(value)}."
         )
     else:
-        pairs = data
+        pairs = require_sequence(data, "Exchange rates")
     result: dict[str, Decimal] = {}
     for pair in pairs:
         if isinstance(pair, str | bytes) or not isinstance(pair, tuple | list) or len(pair) != 2:

@@ -518,7 +518,7 @@ def total(amounts: Iterable[Money], currency: Currency | str | None = None) -> M
     given: object = amounts  # checked as it came, whatever the annotation promises
     if isinstance(given, str | bytes) or not isinstance(given, Iterable):
         raise RevcycleTypeError(f"total() sums an iterable of Money values, not {shown(amounts)}.")
-    for amount in amounts:
+    for amount in require_sequence(amounts, "total() amounts"):
         if not isinstance(amount, Money):
             raise RevcycleTypeError(f"total() sums Money values, not {shown(amount)}.")
         result = amount if result is None else result + amount

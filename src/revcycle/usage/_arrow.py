@@ -24,7 +24,7 @@ from itertools import repeat
 from typing import TYPE_CHECKING, Any
 
 from revcycle._numbers import CTX, PRECISION, ZERO
-from revcycle._validate import require_extra
+from revcycle._validate import require_extra, require_sequence
 from revcycle.errors import FloatNotAllowedError, RevcycleTypeError, ValidationError, shown
 from revcycle.usage._arrow_rows import (
     CORE,
@@ -144,7 +144,7 @@ def _property_names(table: pa.Table, properties: Iterable[str] | None) -> list[s
         raise RevcycleTypeError(
             f"properties must be a list of column names, not {shown(properties)}."
         )
-    chosen = list(dict.fromkeys(properties))
+    chosen = list(dict.fromkeys(require_sequence(properties, "properties")))
     for name in chosen:
         if not isinstance(name, str):
             raise RevcycleTypeError(f"properties must name columns as strings, not {shown(name)}.")

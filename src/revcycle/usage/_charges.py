@@ -18,7 +18,7 @@ import attrs
 
 from revcycle._display import points_text
 from revcycle._numbers import CTX, ONE, ZERO, DecimalLike, plain, to_decimal, to_int
-from revcycle._validate import check_type
+from revcycle._validate import check_type, require_sequence
 from revcycle.errors import RevcycleTypeError, UsageError, ValidationError, shown
 from revcycle.money import Currency, Money, Percent, to_currency
 from revcycle.pricing import AnyPricingModel, PriceRow
@@ -155,7 +155,7 @@ class Percentage:
         charged = raised = lowered = 0
         raise_sum = lower_sum = ZERO
         with decimal.localcontext(CTX):
-            for index, value in enumerate(amounts):
+            for index, value in enumerate(require_sequence(amounts, "Percentage event amounts")):
                 amount = to_decimal(value, "A percentage event amount")
                 if amount < 0:
                     raise UsageError(

@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import attrs
 
 from revcycle._numbers import CTX, ONE, ZERO, to_decimal
-from revcycle._validate import check_arguments, trusted
+from revcycle._validate import check_arguments, require_sequence, trusted
 from revcycle.dates import Period
 from revcycle.errors import (
     RevcycleTypeError,
@@ -430,7 +430,11 @@ def _prepare(
 ) -> tuple[dict[str, UsageCharge], str, datetime, datetime, Decimal]:
     if not isinstance(charges, UsageCharge):
         _iterable(charges, "The charges must be a UsageCharge or a list of them")
-    charge_list = [charges] if isinstance(charges, UsageCharge) else list(charges)
+    charge_list = (
+        [charges]
+        if isinstance(charges, UsageCharge)
+        else list(require_sequence(charges, "The charges"))
+    )
     _accumulators(charge_list)  # validates types and one charge per metric
     by_metric = {charge.meter.metric: charge for charge in charge_list}
     zone_name, zone = zone_of(tz)
@@ -526,7 +530,9 @@ _new_rating: Final = trusted(
 def _customers(customers: Iterable[str]) -> tuple[str, ...]:
     if not isinstance(customers, str):
         _iterable(customers, "customers must be a list of customer strings")
-    result = tuple(customers) if not isinstance(customers, str) else (customers,)
+    result = (
+        require_sequence(customers, "customers") if not isinstance(customers, str) else (customers,)
+    )
     for customer in result:
         if not isinstance(customer, str):
             raise RevcycleTypeError(f"customers must be strings, not {shown(customer)}.")

@@ -17,7 +17,7 @@ from typing import Any, Final, final
 import attrs
 
 from revcycle._numbers import CTX, ONE, PRECISION, plain, to_decimal, to_int
-from revcycle._validate import check_arguments, check_type
+from revcycle._validate import check_arguments, check_type, require_sequence
 from revcycle.errors import RevcycleTypeError, ValidationError, shown
 from revcycle.usage._events import UsageEvent, _optional_text, _text
 
@@ -40,7 +40,7 @@ def _filters(filters: Mapping[str, str | Iterable[str]]) -> Mapping[str, frozens
                 f"Meter filter {shown(key)} must accept a string or a set of strings, "
                 f"not {shown(accepted)}."
             )
-        values = frozenset(values)
+        values = frozenset(require_sequence(values, f"Meter filter {shown(key)}"))
         if not values or not all(isinstance(v, str) for v in values):
             raise ValidationError(
                 f"Meter filter {shown(key)} must accept at least one string value, not "
