@@ -197,3 +197,22 @@ def test_the_rate_verb_reads_events_from_csv(tmp_path: pathlib.Path) -> None:
     (row,) = _csv(result.stdout)
     assert (row["quantity"], row["amount"]) == ("15000", "15.00")  # the repeat counted once
     assert date.fromisoformat("2024-01-05")  # the instant read from an aware ISO text
+
+
+def test_dumps_csv_writes_records_of_different_columns_and_refuses_what_is_not_a_scalar() -> None:
+    # Found after the long fuzz run (issue 16): records whose columns differ let csv's own
+    # ValueError out ("dict contains fields not in fieldnames"), and a model as a value was
+    # written as its repr. A column a record lacks is an empty cell; the header holds every
+    # column in the order first met.
+    from revcycle.errors import RevcycleTypeError, ValidationError
+    from revcycle.pricing import PerUnit
+    from revcycle.serialization import dumps_csv
+
+    text = dumps_csv([{"sku": "SEAT"}, {"sku": "API", "total": "12.00"}, {}])
+    assert text == "sku,total\nSEAT,\nAPI,12.00\n,\n"
+    with pytest.raises(ValidationError, match="holds the column 'total', which is not one of"):
+        dumps_csv([{"sku": "SEAT", "total": "1.00"}], columns=["sku"])
+    with pytest.raises(RevcycleTypeError, match="'USD' must be text, a number"):
+        dumps_csv([{}, {"USD": PerUnit(Money("1.00", "USD"))}])
+    with pytest.raises(RevcycleTypeError, match="column names must be text"):
+        dumps_csv([{1: "a"}])  # type: ignore[dict-item]

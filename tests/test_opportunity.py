@@ -697,3 +697,15 @@ def test_a_stage_model_that_is_neither_a_name_nor_an_object() -> None:
     # Was "argument of type 'int' is not iterable".
     with pytest.raises(StructureError, match="preset name"):
         loads("5", StageModel)
+
+
+def test_require_aware_refuses_a_name_that_is_not_text() -> None:
+    # Found by the long fuzz run (issue 16): require_aware(value, what=10**100_000) let a
+    # ValueError out of its own message (str() of an int past 4,300 digits).
+    from revcycle.errors import RevcycleTypeError
+    from revcycle.opportunity import require_aware
+
+    with pytest.raises(RevcycleTypeError, match="names the value with text, not <an int of about"):
+        require_aware(datetime(2025, 1, 6, tzinfo=UTC), 10**100_000)  # type: ignore[arg-type]
+    moment = datetime(2025, 1, 6, 9, tzinfo=UTC)
+    assert require_aware(moment, "Opportunity.created_at") is moment

@@ -242,6 +242,8 @@ def require_aware(value: object, what: str) -> datetime:
 
     A naive timestamp would make durations depend on the machine's zone, so it is an error.
     """
+    if not isinstance(what, str):  # public as revcycle.opportunity.require_aware
+        raise RevcycleTypeError(f"require_aware() names the value with text, not {shown(what)}.")
     if not isinstance(value, datetime):
         raise RevcycleTypeError(
             f"{what} must be a timezone-aware datetime, not {type(value).__name__} {shown(value)}."

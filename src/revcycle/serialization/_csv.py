@@ -26,10 +26,11 @@ import csv
 import io
 import re
 from collections.abc import Callable, Mapping, Sequence
+from decimal import Decimal
 from typing import Any, Final
 
 from revcycle._validate import require_sequence
-from revcycle.errors import StructureError, shown
+from revcycle.errors import RevcycleTypeError, StructureError, ValidationError, shown
 from revcycle.pipeline import Pipeline
 from revcycle.serialization._core import name
 from revcycle.serialization._documents import OpenItemsDocument, UsageEventsDocument
@@ -178,8 +179,10 @@ def located(error: StructureError, header: Sequence[str], cls: Any) -> Structure
 
 
 def dumps_csv(records: Sequence[Mapping[str, Any]], columns: Sequence[str] | None = None) -> str:
-    """Records of JSON scalars (``to_records()``) as CSV text with a header row; ``None`` is
-    an empty cell. ``columns`` names the header of an empty table.
+    """Records of JSON scalars (``to_records()``: text, whole numbers, booleans, ``None``) as
+    CSV text with a header row; ``None`` is an empty cell, and so is a column a record lacks.
+    The header is ``columns`` (a record holding another column is refused), or every column
+    of the records in the order first met.
 
     >>> print(dumps_csv([{"sku": "SEAT", "total": "9900.00", "end": None}]), end="")
     sku,total,end
@@ -188,7 +191,26 @@ def dumps_csv(records: Sequence[Mapping[str, Any]], columns: Sequence[str] | Non
     rows = require_sequence(records, "CSV records", of="mappings", kind=Mapping)
     if columns is not None:
         columns = require_sequence(columns, "CSV columns", of="str", kind=str)
-    header = list(columns if columns is not None else (rows[0] if rows else []))
+    seen: dict[str, None] = dict.fromkeys(columns or ())
+    for number, row in enumerate(rows, 1):
+        for key, value in row.items():
+            if key not in seen:
+                if not isinstance(key, str):
+                    raise RevcycleTypeError(
+                        f"CSV record {number}'s column names must be text, not {shown(key)}."
+                    )
+                if columns is not None:
+                    raise ValidationError(
+                        f"CSV record {number} holds the column {shown(key)}, which is not one "
+                        f"of the columns {shown(list(seen))}."
+                    )
+                seen[key] = None
+            if value is not None and not isinstance(value, str | int | Decimal):
+                raise RevcycleTypeError(
+                    f"CSV record {number}'s {shown(key)} must be text, a number, a boolean or "
+                    f"None (a JSON scalar, as to_records() writes), not {shown(value)}."
+                )
+    header = list(seen)
     out = io.StringIO(newline="")
     writer = csv.DictWriter(out, fieldnames=header, lineterminator="\n")
     writer.writeheader()
