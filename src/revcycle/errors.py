@@ -50,7 +50,6 @@ from typing import Any, Final
 
 
 __all__ = [
-    "MAX_MESSAGE",
     "AllocationError",
     "CliError",
     "CloseRefusedError",
