@@ -1,6 +1,7 @@
 """Hypothesis profiles: ``ci`` (more examples, derandomized) and ``dev`` (the default), and
 the fuzz suite's two: ``fuzz-ci`` (a few examples per target, a fixed seed: the CI step) and
-``fuzz`` (10,000 examples per target, random: the long run of docs/reference/testing.md).
+``fuzz`` (10,000 examples per target, random: the long run of docs/reference/testing.md) and
+``fuzz-wide`` (the same with 1,000: every target once over before the long run reaches it).
 Choose one with ``REVCYCLE_HYPOTHESIS_PROFILE`` or ``--hypothesis-profile``."""
 
 from __future__ import annotations
@@ -40,6 +41,11 @@ settings.register_profile(
     deadline=None,
     database=None,
     suppress_health_check=_FUZZ_HEALTH,
+)
+settings.register_profile(
+    "fuzz-wide",
+    parent=settings.get_profile("fuzz"),
+    max_examples=1_000,
 )
 settings.load_profile(os.environ.get("REVCYCLE_HYPOTHESIS_PROFILE", "dev"))
 
