@@ -21,6 +21,7 @@ from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
+import attrs
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -720,3 +721,15 @@ def test_a_quote_name_or_payment_terms_with_a_lone_surrogate_is_refused() -> Non
     with pytest.raises(errors.ValidationError, match="lone surrogate"):
         quote(payment_terms="Net \udcff")
     assert quote(name="Quoté ☃").name == "Quoté ☃"
+
+
+def test_an_effective_discount_past_the_percent_range_is_refused_not_an_arithmetic_error() -> None:
+    # Found by the fuzz run (issue 16): a priced line built with a term multiplier of 1E-100
+    # has a prorated list price so small that its effective discount is about -1E+104 %; the
+    # rounding to whole points raised decimal.InvalidOperation. It is now the Percent range's
+    # ValidationError.
+    line = price_quote(quote(QuoteLine("SEAT", 10)), CATALOG).lines[0]
+    odd = attrs.evolve(line, term_multiplier=Decimal("1E-100"))
+    with pytest.raises(errors.ValidationError, match="Percent value is too large"):
+        odd.effective_discount  # noqa: B018 - the property under test
+    assert line.effective_discount == Percent("10")

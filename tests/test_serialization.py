@@ -376,3 +376,21 @@ def _strategy_types() -> list[type]:
 def test_every_value_a_strategy_makes_reads_back(cls: type, data: st.DataObject) -> None:
     value = data.draw(st.from_type(cls))
     assert loads(dumps(value), cls) == value
+
+
+def test_dumps_refuses_a_bare_decimal_it_could_not_write_in_bounded_space() -> None:
+    # Found by the long fuzz run (issue 16): dumps(Decimal("5E+999999999")) wrote the number
+    # out whole, a billion digits, and the process grew to 23 GB before the kernel killed it.
+    # A model's numbers are range-checked when it is built; a bare Decimal now is too, with
+    # the same check and message as every number read in.
+    from decimal import Decimal
+
+    from revcycle.errors import ValidationError
+
+    with pytest.raises(ValidationError, match="too large: about 1E\\+999999999"):
+        dumps(Decimal("5E+999999999"))
+    with pytest.raises(ValidationError, match="too small"):
+        dumps([Decimal("5E-999999")])
+    with pytest.raises(ValidationError, match="finite"):
+        dumps({"a": Decimal("NaN")})
+    assert dumps([Decimal("12.30"), {"a": Decimal("-0.5")}]) == '["12.30", {"a": "-0.5"}]'

@@ -1142,3 +1142,17 @@ def test_a_usage_event_pickles_and_copies_with_its_properties() -> None:
         assert dict(copied.properties) == {"region": "eu", "request": "r-1"}
         with pytest.raises(TypeError):
             copied.properties["region"] = "us"  # type: ignore[index]
+
+
+def test_a_meter_choice_refuses_a_value_whose_repr_fails() -> None:
+    # Found by the fuzz run (issue 16): a list nested 100,000 deep as a meter's aggregation or
+    # a unit rounding mode went to the enum's own lookup, whose message (its repr) ended in a
+    # RecursionError. Only text or a member names a choice (the shared _validate.to_choice).
+    deep: list[Any] = []
+    for _ in range(100_000):
+        deep = [deep]
+    with pytest.raises(ValidationError, match="A meter's aggregation must be one of"):
+        Meter("api_calls", deep)  # type: ignore[arg-type]
+    with pytest.raises(ValidationError, match="A unit rounding mode must be one of"):
+        UnitRounding(deep, 2)  # type: ignore[arg-type]
+    assert Meter("api_calls", "max").aggregation is Aggregation.MAX

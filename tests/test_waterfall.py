@@ -502,3 +502,16 @@ def test_a_priced_line_holds_a_renewal_lines_steps() -> None:
 def test_a_priced_line_refuses_steps_out_of_the_rule(order: list[StepName]) -> None:
     with pytest.raises(errors.ValidationError, match=r"uplift .*after term|after the term step"):
         renewal_line(order)
+
+
+def test_a_step_name_is_text_or_a_step_name_only() -> None:
+    # Found by the fuzz run (issue 16): a numpy array as a step's name escaped as numpy's own
+    # ValueError ("truth value of an array ... is ambiguous") from comparing it with each name.
+    import numpy as np
+
+    from revcycle import Money
+    from revcycle.errors import ValidationError
+
+    with pytest.raises(ValidationError, match="A waterfall step name must be one of"):
+        WaterfallStep(np.array([1, 2]), Money("1.00", "USD"), "why")  # type: ignore[arg-type]
+    assert WaterfallStep("term", Money("1.00", "USD"), "why").name is StepName.TERM

@@ -72,9 +72,10 @@ class StepName(enum.StrEnum):
 def _to_step_name(value: StepName | str) -> StepName:
     if type(value) is StepName:
         return value
-    for name in StepName:
-        if value is name or value == name.value:
-            return name
+    if isinstance(value, str):  # only text names a step (== on a caller's object can fail)
+        for name in StepName:
+            if value == name.value:
+                return name
     allowed = ", ".join(repr(n.value) for n in StepName)
     raise ValidationError(f"A waterfall step name must be one of {allowed}, not {shown(value)}.")
 

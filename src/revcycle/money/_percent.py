@@ -116,6 +116,6 @@ def settled_percent(ratio: Decimal) -> Percent:
         value = value.quantize(_SETTLED, rounding=decimal.ROUND_HALF_EVEN, context=CTX)
     value = value.normalize(CTX)
     exponent = value.as_tuple().exponent
-    if isinstance(exponent, int) and exponent > 0:
-        value = value.quantize(ONE, context=CTX)
+    if isinstance(exponent, int) and exponent > 0 and value.adjusted() < CTX.prec:
+        value = value.quantize(ONE, context=CTX)  # 2E+1 reads 20 (a bigger one: no Percent)
     return Percent(value)

@@ -61,6 +61,13 @@ def _structure_decimal(value: Any, _: Any) -> Decimal:
     return to_decimal(value, "The value")
 
 
+def _unstructure_decimal(value: Decimal) -> str:
+    # A model's numbers were range-checked when it was built, but a bare Decimal given to
+    # dumps() (alone, or in a list or dict) was not: written out whole, 5E+999999999 is a
+    # billion digits. The same range check as for every number read in.
+    return plain(to_decimal(value, "A number written as JSON"))
+
+
 def require_keys(
     value: Any, keys: Set[str], *, expected: str, kind: str, subject: str
 ) -> Mapping[str, Any]:
@@ -379,7 +386,7 @@ def known_keys(cls: Any) -> tuple[str, ...]:
 
 def register_core(conv: cattrs.Converter) -> None:
     """Register the foundation hooks (Decimal, Money, Percent, dates, durations, enums)."""
-    conv.register_unstructure_hook(Decimal, plain)
+    conv.register_unstructure_hook(Decimal, _unstructure_decimal)
     conv.register_structure_hook(Decimal, _structure_decimal)
     conv.register_unstructure_hook(
         Money, lambda m: {"amount": plain(m.amount), "currency": m.currency.code}

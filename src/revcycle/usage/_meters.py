@@ -12,12 +12,12 @@ import enum
 from collections.abc import Iterable, Mapping
 from decimal import Decimal
 from types import MappingProxyType
-from typing import Any, Final, final
+from typing import Final, final
 
 import attrs
 
 from revcycle._numbers import CTX, ONE, PRECISION, plain, to_decimal, to_int
-from revcycle._validate import check_arguments, check_type, require_sequence
+from revcycle._validate import check_arguments, check_type, require_sequence, to_choice
 from revcycle.errors import RevcycleTypeError, ValidationError, shown
 from revcycle.usage._events import UsageEvent, _optional_text, _text
 
@@ -83,21 +83,13 @@ _UNIT_ROUNDING: Final = {
 }
 
 
-def _choice(enum_type: type[enum.StrEnum], value: object, what: str) -> Any:
-    try:
-        return enum_type(value)  # type: ignore[arg-type]
-    except ValueError:
-        allowed = ", ".join(repr(member.value) for member in enum_type)
-        raise ValidationError(f"{what} must be one of {allowed}, not {shown(value)}.") from None
-
-
 def _aggregation(value: Aggregation | str) -> Aggregation:
-    result: Aggregation = _choice(Aggregation, value, "A meter's aggregation")
+    result: Aggregation = to_choice(Aggregation, value, "A meter's aggregation")
     return result
 
 
 def _unit_rounding_mode(value: UnitRoundingMode | str) -> UnitRoundingMode:
-    result: UnitRoundingMode = _choice(UnitRoundingMode, value, "A unit rounding mode")
+    result: UnitRoundingMode = to_choice(UnitRoundingMode, value, "A unit rounding mode")
     return result
 
 
