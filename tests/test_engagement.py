@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import itertools
+import json
 from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
@@ -409,3 +410,19 @@ def test_the_as_of_message_reads_well_with_a_name_in_quotes() -> None:
         trip.spans(D0)
     assert "''s" not in str(caught.value)
     assert "last milestone of account 'Wayne Enterprises'" in str(caught.value)
+
+
+def test_a_count_past_64_bits_is_refused_by_to_arrow_not_left_to_pyarrow() -> None:
+    # Found by the fuzz run (issue 16): a summary read from JSON with 10^30 accounts (counts
+    # take up to 40 digits) reached pyarrow's int64 column as an OverflowError. The whole
+    # numbers of every table are checked first; the rest of the summary still works.
+    pytest.importorskip("pyarrow")
+    trips = loads(samples.read_text("milestones.json"), tuple[AccountJourney, ...])
+    data = json.loads(dumps(summarize(trips)))
+    data["intervals"][0]["max_days"] = 10**30
+    summary = loads(json.dumps(data), EngagementSummary)
+    with pytest.raises(ValidationError, match="past the 64-bit whole numbers"):
+        summary.to_arrow()
+    assert summary.intervals[0].max_days == 10**30
+    data["intervals"][0]["max_days"] = 2**63 - 1  # the largest an int64 holds
+    assert loads(json.dumps(data), EngagementSummary).to_arrow().num_rows == len(data["intervals"])

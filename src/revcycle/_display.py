@@ -300,6 +300,21 @@ def _decimal_column(
     return pa.array(placed, kind)
 
 
+_INT64: Final = range(-(2**63), 2**63)
+
+
+def _int64s(values: list[int | None], name: str, feature: str) -> list[int | None]:
+    """Whole numbers for an Arrow ``int64`` column; one past 64 bits (a count is checked up to
+    40 digits) is refused rather than wrapped or left to pyarrow's OverflowError."""
+    for value in values:
+        if value is not None and value not in _INT64:
+            raise ValidationError(
+                f"{feature}: the column {shown(name)} holds {shown(value)}, past the 64-bit "
+                "whole numbers of an Arrow int64 column; it is refused rather than wrapped."
+            )
+    return values
+
+
 def _amount_scale(rows: Sequence[Mapping[str, Any]], columns: Columns) -> int:
     """The places of every rounded amount of a table: the largest minor unit of the
     currencies in its ``currency`` column, or of any amount written with more places."""
@@ -342,7 +357,7 @@ def arrow_table(rows: Sequence[Mapping[str, Any]], columns: Columns, feature: st
             texts = [v.value if isinstance(v, enum.Enum) else v for v in values]
             array = arrow.array(texts, arrow.string()).dictionary_encode()
         elif kind is ColumnKind.INTEGER:
-            array = arrow.array(values, arrow.int64())
+            array = arrow.array(_int64s(values, name, feature), arrow.int64())
         elif kind is ColumnKind.DATE:
             array = arrow.array(values, arrow.date32())
         elif kind is ColumnKind.INSTANT:
