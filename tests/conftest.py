@@ -1,6 +1,6 @@
 """Hypothesis profiles: ``ci`` (more examples, derandomized) and ``dev`` (the default), and
-the fuzz suite's two: ``fuzz-ci`` (a few examples per target, a fixed seed: the CI step) and
-``fuzz`` (10,000 examples per target, random: the long run of docs/reference/testing.md) and
+the fuzz suite's three: ``fuzz-ci`` (a few examples per target, a fixed seed: the CI step) and
+``fuzz`` (10,000 examples per target, random: the long run of docs/reference/testing.md), and
 ``fuzz-wide`` (the same with 1,000: every target once over before the long run reaches it).
 Choose one with ``REVCYCLE_HYPOTHESIS_PROFILE`` or ``--hypothesis-profile``."""
 
