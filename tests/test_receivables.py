@@ -356,3 +356,17 @@ def test_aging_edges_too_many_to_hold_are_refused_before_they_are_read() -> None
         bucket_labels(range(10**18))
     with pytest.raises(errors.ValidationError, match="at most 10,000,000 items"):
         aging([], date(2024, 1, 1), range(10**18), currency="USD")
+
+
+def test_an_aging_report_holds_the_buckets_of_its_edges_in_every_row() -> None:
+    # Found by the fuzz run (issue 16): a report read from JSON whose first bucket was renamed
+    # loaded, then to_arrow() failed with a bare KeyError ('current'): its columns come from the
+    # edges, its rows held other labels. The report now refuses such rows when it is built.
+    import json
+
+    report = aging([OpenItem("INV-1", "ACME", date(2024, 5, 1), usd("100.00"))], date(2024, 6, 30))
+    data = json.loads(dumps(report))
+    data["rows"][0]["buckets"][0]["label"] = "later"
+    with pytest.raises(errors.StructureError, match="holds the buckets .* holds \\['later'"):
+        loads(json.dumps(data), AgingReport)
+    assert loads(dumps(report), AgingReport) == report

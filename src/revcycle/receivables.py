@@ -225,6 +225,19 @@ class AgingReport(TypedRows):
     rows: tuple[AgingRow, ...]
     totals: tuple[AgingRow, ...]
 
+    def __attrs_post_init__(self) -> None:
+        # Every row holds the buckets of the report's edges, in order (a report read from JSON
+        # with other labels would give tables whose columns are not the report's).
+        labels = bucket_labels(self.edges)
+        for row in (*self.rows, *self.totals):
+            held = tuple(bucket.label for bucket in row.buckets)
+            if held != labels:
+                raise ValidationError(
+                    f"An aging report with the edges {shown(list(self.edges))} holds the "
+                    f"buckets {shown(list(labels))} in every row; the row of "
+                    f"{shown(row.account)} in {row.currency.code} holds {shown(list(held))}."
+                )
+
     @property
     def labels(self) -> tuple[str, ...]:
         """The bucket labels, in order."""
