@@ -367,6 +367,6 @@ def test_an_aging_report_holds_the_buckets_of_its_edges_in_every_row() -> None:
     report = aging([OpenItem("INV-1", "ACME", date(2024, 5, 1), usd("100.00"))], date(2024, 6, 30))
     data = json.loads(dumps(report))
     data["rows"][0]["buckets"][0]["label"] = "later"
-    with pytest.raises(errors.StructureError, match="holds the buckets .* holds \\['later'"):
+    with pytest.raises(errors.StructureError, match=r"holds the buckets .* holds \['later'"):
         loads(json.dumps(data), AgingReport)
     assert loads(dumps(report), AgingReport) == report
