@@ -709,3 +709,15 @@ def test_require_aware_refuses_a_name_that_is_not_text() -> None:
         require_aware(datetime(2025, 1, 6, tzinfo=UTC), 10**100_000)  # type: ignore[arg-type]
     moment = datetime(2025, 1, 6, 9, tzinfo=UTC)
     assert require_aware(moment, "Opportunity.created_at") is moment
+
+
+def test_a_quote_is_linked_by_its_id_text_only() -> None:
+    # Found by the fuzz run (issue 16): with_quote(np.array([1, 2]), accepted=...) let numpy's
+    # ValueError out of the field's own comparison. Its arguments are checked first.
+    import numpy as np
+
+    from revcycle.errors import RevcycleTypeError
+
+    with pytest.raises(RevcycleTypeError):
+        make().with_quote(np.array([1, 2]))  # type: ignore[arg-type]
+    assert make().with_quote("Q-1", accepted=True).accepted_quote_id == "Q-1"

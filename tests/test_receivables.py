@@ -370,3 +370,14 @@ def test_an_aging_report_holds_the_buckets_of_its_edges_in_every_row() -> None:
     with pytest.raises(errors.StructureError, match=r"holds the buckets .* holds \['later'"):
         loads(json.dumps(data), AgingReport)
     assert loads(dumps(report), AgingReport) == report
+
+
+def test_a_bucket_is_looked_up_by_its_label_text_only() -> None:
+    # Found by the fuzz run (issue 16): AgingRow.bucket(np.array([1, 2])) compared the array
+    # with each label and let numpy's ValueError out. Its argument is checked first.
+    import numpy as np
+
+    row = aging([OpenItem("INV-1", "ACME", date(2024, 5, 1), usd("100.00"))], date(2024, 6, 30))
+    assert row.rows[0].bucket("31-60") == usd("100.00")
+    with pytest.raises(errors.RevcycleTypeError):
+        row.rows[0].bucket(np.array([1, 2]))  # type: ignore[arg-type]

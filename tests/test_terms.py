@@ -966,3 +966,14 @@ def test_schedule_amounts_carry_the_currency_places() -> None:
     assert str(schedule.total) == "5.00 USD"
     assert str(schedule.installments[0].amount) == "5.00 USD"
     assert str(schedule.installments[0].open_amount) == "5.00 USD"
+
+
+def test_annual_cost_refuses_net_days_past_the_calendar_with_a_short_message() -> None:
+    # Found by the fuzz run (issue 16): annual_cost(10**5000) escaped as a ValueError from its
+    # own message (str() of an int past 4,300 digits). Net days are at most MAX_DAYS, as in
+    # every other term.
+    discount = EarlyPaymentDiscount(Percent("2"), 10)
+    with pytest.raises(TermsError, match="at most 3,652,058") as refused:
+        discount.annual_cost(10**5000)
+    assert len(str(refused.value)) < 200
+    assert discount.annual_cost(3_652_058) > 0

@@ -142,6 +142,7 @@ class AgingRow:
     buckets: tuple[AgingBucket, ...]
     total: Money
 
+    @check_arguments
     def bucket(self, label: str) -> Money:
         """The total of the bucket labelled ``label``."""
         for b in self.buckets:

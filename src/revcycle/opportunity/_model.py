@@ -11,7 +11,14 @@ from typing import Any, Final, final
 import attrs
 
 from revcycle._numbers import CTX, DecimalLike, plain
-from revcycle._validate import check_type, require_aware, require_day, require_sequence, to_choice
+from revcycle._validate import (
+    check_arguments,
+    check_type,
+    require_aware,
+    require_day,
+    require_sequence,
+    to_choice,
+)
 from revcycle.dates import as_of_instant
 from revcycle.errors import (
     CloseRefusedError,
@@ -569,6 +576,7 @@ class Opportunity:
         self._check_at(at, "change the forecast category of")
         return self._record(at, ChangeKind.FORECAST_CATEGORY, forecast_category=category)
 
+    @check_arguments
     def with_quote(self, quote_id: str, *, accepted: bool = False) -> Opportunity:
         """Link a quote (the primary quote); ``accepted=True`` also records it as accepted."""
         return attrs.evolve(

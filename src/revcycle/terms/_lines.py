@@ -203,9 +203,10 @@ class EarlyPaymentDiscount:
         """
         if isinstance(net_days, bool) or not isinstance(net_days, int):
             raise RevcycleTypeError(f"The net days must be an int, not {shown(net_days)}.")
-        if net_days <= self.days:
+        if net_days <= self.days or net_days > MAX_DAYS:
             raise TermsError(
-                f"The net days ({net_days}) must be after the discount days ({self.days})."
+                f"The net days ({shown(net_days)}) must be after the discount days "
+                f"({self.days}) and at most {MAX_DAYS:,}."
             )
         ratio = self.percent.ratio
         per_period = CTX.divide(ratio, CTX.subtract(Decimal(1), ratio))
