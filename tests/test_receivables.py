@@ -15,6 +15,7 @@ from revcycle import errors
 from revcycle.money import Money
 from revcycle.receivables import (
     AgingReport,
+    AgingRow,
     OpenItem,
     aging,
     bucket_labels,
@@ -366,10 +367,30 @@ def test_an_aging_report_holds_the_buckets_of_its_edges_in_every_row() -> None:
 
     report = aging([OpenItem("INV-1", "ACME", date(2024, 5, 1), usd("100.00"))], date(2024, 6, 30))
     data = json.loads(dumps(report))
-    data["rows"][0]["buckets"][0]["label"] = "later"
-    with pytest.raises(errors.StructureError, match=r"holds the buckets .* holds \['later'"):
+    data["rows"][0]["buckets"][1]["label"] = "1-29"
+    with pytest.raises(
+        errors.StructureError, match=r"holds the buckets .* holds \['current', '1-29'"
+    ):
         loads(json.dumps(data), AgingReport)
     assert loads(dumps(report), AgingReport) == report
+
+
+def test_an_aging_row_is_one_aging_could_have_built() -> None:
+    # Found by the fuzz run (issue 16): an AgingRow with no buckets was accepted, then its
+    # overdue property failed with a bare IndexError. A row holds 'current' first and a bucket
+    # past due, in its own currency, and its total is their sum.
+    row = aging(
+        [OpenItem("INV-1", "ACME", date(2024, 5, 1), usd("100.00"))], date(2024, 6, 30)
+    ).rows[0]
+    assert row.overdue == usd("100.00")
+    with pytest.raises(errors.ValidationError, match="needs the bucket 'current' first"):
+        AgingRow(account="ACME", currency=row.currency, buckets=(), total=usd("0.00"))
+    with pytest.raises(errors.ValidationError, match=r"but its buckets add up to 100\.00"):
+        AgingRow(account="ACME", currency=row.currency, buckets=row.buckets, total=usd("99.00"))
+    with pytest.raises(errors.CurrencyMismatchError):
+        AgingRow(
+            account="ACME", currency=row.currency, buckets=row.buckets, total=Money("100.00", "EUR")
+        )
 
 
 def test_a_bucket_is_looked_up_by_its_label_text_only() -> None:

@@ -142,6 +142,26 @@ class AgingRow:
     buckets: tuple[AgingBucket, ...]
     total: Money
 
+    def __attrs_post_init__(self) -> None:
+        # What aging() builds: ``current`` first and at least one bucket past due, every total
+        # in the row's currency, and the row's total their sum (read from JSON, a row must be
+        # one aging() could have built).
+        who = f"The aging row of {shown(self.account)} in {self.currency.code}"
+        if len(self.buckets) < 2 or self.buckets[0].label != "current":
+            raise ValidationError(
+                f"{who} needs the bucket 'current' first and at least one bucket past due; "
+                f"got {shown([b.label for b in self.buckets])}."
+            )
+        if any(b.total.currency != self.currency for b in self.buckets) or (
+            self.total.currency != self.currency
+        ):
+            raise CurrencyMismatchError(f"{who} holds an amount in another currency.")
+        added = sum((b.total.amount for b in self.buckets), Decimal(0))
+        if added != self.total.amount:
+            raise ValidationError(
+                f"{who} has the total {self.total}, but its buckets add up to {added}."
+            )
+
     @check_arguments
     def bucket(self, label: str) -> Money:
         """The total of the bucket labelled ``label``."""
