@@ -430,15 +430,27 @@ def to_choice(cls: type[E], value: object, what: str, *, str_only: bool = False)
         return value
     if str_only and not isinstance(value, str):
         raise RevcycleTypeError(f"{what} must be a {cls.__name__}, not {shown(value)}.")
-    # Only a str or an int can name a member: anything else is not even looked up (an enum
-    # builds its own message with repr(), which a hostile value can break).
+    member = named_member(cls, value)
+    if member is not None:
+        return member
+    raise ValidationError(f"{what} must be one of {allowed_values(cls)}, not {shown(value)}.")
+
+
+def named_member(cls: type[E], value: object) -> E | None:
+    """The member of ``cls`` that ``value`` names, or ``None``. Only a str or an int can name
+    a member: anything else is not even looked up (an enum builds its own message with
+    ``repr()``, which a hostile value can break)."""
     if isinstance(value, str | int) and not isinstance(value, bool):
         try:
             return cls(value)
         except ValueError:
-            pass
-    allowed = ", ".join(repr(member.value) for member in cls)
-    raise ValidationError(f"{what} must be one of {allowed}, not {shown(value)}.")
+            return None
+    return None
+
+
+def allowed_values(cls: type[enum.Enum]) -> str:
+    """The values of ``cls`` for a message: ``'sum', 'count', ...``."""
+    return ", ".join(repr(member.value) for member in cls)
 
 
 # --------------------------------------------------------------------------------------------

@@ -239,6 +239,14 @@ def _cpu_guard(what: str) -> Iterator[None]:
 _TRACE_AFTER = 0.02
 
 
+def _outcome(thunk: Callable[[], Any]) -> tuple[Any, Exception | None]:
+    """``(value, None)`` or ``(None, the exception)``: a Hang goes on up (it is no Exception)."""
+    try:
+        return thunk(), None
+    except Exception as caught:
+        return None, caught
+
+
 def measure(
     what: str, thunk: Callable[[], Any]
 ) -> tuple[Any, BaseException | None, dict[str, float]]:
@@ -250,12 +258,7 @@ def measure(
     error: BaseException | None = None
     with _cpu_guard(what):
         start = time.process_time()
-        try:
-            value = thunk()
-        except Hang:
-            raise
-        except Exception as caught:
-            error = caught
+        value, error = _outcome(thunk)
         figures["cpu"] = time.process_time() - start
     if figures["cpu"] > CPU_SECONDS:
         raise BrokenPromiseError(
@@ -266,11 +269,7 @@ def measure(
         with _cpu_guard(what):
             tracemalloc.start()
             try:
-                value = thunk()
-            except Hang:
-                raise
-            except Exception as caught:
-                error = caught
+                value, error = _outcome(thunk)
             finally:
                 figures["peak"] = tracemalloc.get_traced_memory()[1]
                 tracemalloc.stop()

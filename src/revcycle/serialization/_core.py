@@ -26,6 +26,7 @@ from cattrs.errors import (
 )
 
 from revcycle._numbers import check_fraction, plain, to_decimal
+from revcycle._validate import allowed_values, named_member
 from revcycle.dates import Duration, Period
 from revcycle.errors import RevcycleError, RevcycleTypeError, StructureError, ValidationError, shown
 from revcycle.money import Currency, Money, Percent
@@ -149,13 +150,10 @@ _duration_text = _structure_str_only('an ISO 8601 duration such as "P1M"')
 
 
 def _structure_enum(value: Any, cls: type[enum.Enum]) -> enum.Enum:
-    if isinstance(value, str | int) and not isinstance(value, bool):  # what can name a member
-        try:
-            return cls(value)
-        except ValueError:
-            pass
-    allowed = ", ".join(repr(m.value) for m in cls)
-    raise ValidationError(f"expected one of {allowed}, got {shown(value)}")
+    member = named_member(cls, value)
+    if member is None:
+        raise ValidationError(f"expected one of {allowed_values(cls)}, got {shown(value)}")
+    return member
 
 
 def _structure_fraction(value: Any, _: Any) -> Fraction:
