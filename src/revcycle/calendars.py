@@ -23,6 +23,7 @@ datetime.date(2024, 8, 30)
 from __future__ import annotations
 
 import enum
+import functools
 from collections.abc import Callable, Iterable
 from datetime import date, timedelta
 from typing import Any, Final, Protocol, final, runtime_checkable
@@ -210,20 +211,55 @@ def _where(country: str, subdivision: str | None) -> str:
     return country if subdivision is None else f"{country}-{subdivision}"
 
 
-def _probe_country(country: str, subdivision: str | None) -> Any:
+# Reading a document of many calendars makes each of them: the package's lists and its
+# answer for a place are asked once (only places it has are kept, a few thousand at most).
+@functools.cache
+def _countries() -> frozenset[str]:
+    holidays = require_extra("holidays", "holidays", "CountryHolidays")
+    return frozenset(holidays.list_supported_countries(include_aliases=True))
+
+
+@functools.cache
+def _markets() -> frozenset[str]:
+    holidays = require_extra("holidays", "holidays", "FinancialHolidays")
+    return frozenset(holidays.list_supported_financial(include_aliases=True))
+
+
+@functools.cache
+def _country_categories(country: str, subdivision: str | None) -> tuple[tuple[str, ...], str]:
+    """The holiday categories the package has for a place ("workday" names days that are
+    worked, commemorations, never a day off) and its default one."""
     holidays = require_extra("holidays", "holidays", "CountryHolidays")
     try:
         # The package looks a code up as an attribute of its module, so any of its names
         # ("__dict__", "utils", a class name) would be taken for a country: only the codes it
         # lists are.
-        if country not in holidays.list_supported_countries(include_aliases=True):
+        if country not in _countries():
             raise NotImplementedError(country)
-        return holidays.country_holidays(country, subdiv=subdivision)
+        probe = type(holidays.country_holidays(country, subdiv=subdivision))
     except NotImplementedError:
         raise UnknownCodeError(
             f"The holidays package has no calendar for {shown(_where(country, subdivision))}; "
             "expected an ISO 3166 country code it supports, such as 'US' or 'DE' (and an "
             "optional subdivision such as 'BY')."
+        ) from None
+    supported = tuple(sorted(set(probe.supported_categories) - {"workday"}))
+    return supported, str(probe.default_category)
+
+
+@functools.cache
+def _check_market_code(market: str) -> None:
+    holidays = require_extra("holidays", "holidays", "FinancialHolidays")
+    try:
+        # As for a country: only a listed code, never another name of the package's module
+        # ("__dict__", "HolidayBase", a country's class), which it would look up as well.
+        if market not in _markets():
+            raise NotImplementedError(market)
+        holidays.financial_holidays(market)
+    except NotImplementedError:
+        raise UnknownCodeError(
+            f"The holidays package has no financial calendar {shown(market)}; "
+            f"expected one of {', '.join(sorted(_markets()))}."
         ) from None
 
 
@@ -264,11 +300,10 @@ class CountryHolidays(_PackageCalendar):
     _years: dict[int, Any] = attrs.field(init=False, factory=dict, eq=False, repr=False)
 
     def __attrs_post_init__(self) -> None:
-        probe = _probe_country(self.country, self.subdivision)
-        # "workday" names days that are worked (commemorations), never a day off.
-        supported = tuple(sorted(set(type(probe).supported_categories) - {"workday"}))
+        require_extra("holidays", "holidays", "CountryHolidays")  # on every call: not cached
+        supported, default = _country_categories(self.country, self.subdivision)
         if not self.categories:
-            object.__setattr__(self, "categories", (str(type(probe).default_category),))
+            object.__setattr__(self, "categories", (default,))
         unknown = [name for name in self.categories if name not in supported]
         if unknown:
             raise UnknownCodeError(
@@ -314,20 +349,8 @@ class FinancialHolidays(_PackageCalendar):
     _years: dict[int, Any] = attrs.field(init=False, factory=dict, eq=False, repr=False)
 
     def __attrs_post_init__(self) -> None:
-        holidays = require_extra("holidays", "holidays", "FinancialHolidays")
-        supported = holidays.list_supported_financial(include_aliases=True)
-        try:
-            # As for a country: only a listed code, never another name of the package's module
-            # ("__dict__", "HolidayBase", a country's class), which it would look up as well.
-            if self.market not in supported:
-                raise NotImplementedError(self.market)
-            holidays.financial_holidays(self.market)
-        except NotImplementedError:
-            codes = ", ".join(sorted(supported))
-            raise UnknownCodeError(
-                f"The holidays package has no financial calendar {shown(self.market)}; "
-                f"expected one of {codes}."
-            ) from None
+        require_extra("holidays", "holidays", "FinancialHolidays")  # on every call: not cached
+        _check_market_code(self.market)
 
     def _load(self, holidays: Any, year: int) -> Any:
         return holidays.financial_holidays(self.market, years=year, expand=False)

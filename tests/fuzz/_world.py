@@ -22,6 +22,7 @@ from typing import Any
 import attrs
 from hypothesis import strategies as st
 
+from fuzz._targets import public_callables
 from revcycle import samples
 from revcycle.amendments import AddProduct, Amendment, Cancel, ChangeQuantity, amend
 from revcycle.billing import BillingSettings, TaxRate, bill, billing_periods
@@ -42,10 +43,18 @@ from revcycle.metrics import arr_bridge
 from revcycle.money import Money, Percent, Rounding, RoundingMode
 from revcycle.opportunity import ClosePolicy, StageModel
 from revcycle.pipeline import Pipeline
-from revcycle.pricing import DiscountSchedule, DiscountTier, ScheduleKind, Stairstep, Tier, Volume
+from revcycle.pricing import (
+    AnyPricingModel,
+    DiscountSchedule,
+    DiscountTier,
+    ScheduleKind,
+    Stairstep,
+    Tier,
+    Volume,
+)
 from revcycle.proration import period_fraction_detail, term_multiplier_detail
 from revcycle.quotes import Quote, price_quote
-from revcycle.receivables import aging, schedule_interest
+from revcycle.receivables import OpenItem, aging, schedule_interest
 from revcycle.renewals import RenewalPricing, renew
 from revcycle.serialization import (
     ContractBookDocument,
@@ -55,7 +64,7 @@ from revcycle.serialization import (
     loads,
 )
 from revcycle.terms import DayOfMonth, Payment, PaymentTerms
-from revcycle.usage import Meter, Percentage, UsageCharge, rate_usage
+from revcycle.usage import AnyUsageModel, Meter, Percentage, UsageCharge, rate_usage
 
 
 def _round_two_seeds(catalog: Catalog) -> list[Any]:
@@ -398,3 +407,24 @@ def _parameters(func: Callable[..., Any]) -> list[inspect.Parameter]:
         for p in signature.parameters.values()
         if p.kind not in (p.VAR_POSITIONAL, p.VAR_KEYWORD) and p.name != "self"
     ]
+
+
+@functools.cache
+def document_types() -> dict[str, tuple[Any, list[Any]]]:
+    """THE table of document types: every public model with a collected instance, and the
+    unions and lists the command line and the docs read. A new public model joins it by being
+    public (and having a seed in ``_world.py``); a new union or list type is one more line."""
+    table: dict[str, tuple[Any, list[Any]]] = {
+        name: (cls, instances(cls))
+        for name, cls in public_callables().items()
+        if isinstance(cls, type) and attrs.has(cls) and instances(cls)
+    }
+    table["AnyPricingModel"] = (AnyPricingModel, instances(AnyPricingModel.__args__[0]))
+    table["AnyUsageModel"] = (AnyUsageModel, instances(AnyUsageModel.__args__[-1]))
+    table["tuple[OpenItem, ...]"] = (tuple[OpenItem, ...], [tuple(instances(OpenItem))])
+    table["list[Contract]"] = (list[Contract], [instances(Contract)[:4]])  # samples/contracts.json
+    table["tuple[AccountJourney, ...]"] = (
+        tuple[AccountJourney, ...],
+        [tuple(instances(AccountJourney))],
+    )
+    return table

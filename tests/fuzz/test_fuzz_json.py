@@ -12,46 +12,19 @@ from __future__ import annotations
 import json
 from typing import Any
 
-import attrs
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
 from fuzz._harness import call, check_value
-from fuzz._targets import public_callables
-from fuzz._world import instances
-from revcycle.contracts import Contract
-from revcycle.engagement import AccountJourney
-from revcycle.pricing import AnyPricingModel
-from revcycle.receivables import OpenItem
+from fuzz._world import document_types
 from revcycle.serialization import dumps, loads
-from revcycle.usage import AnyUsageModel
 
 
 pytestmark = pytest.mark.fuzz
 
 
-def _documents() -> dict[str, tuple[Any, list[Any]]]:
-    """THE table of document types: every public model with a collected instance, and the
-    unions and lists the command line and the docs read. A new public model joins it by being
-    public (and having a seed in ``_world.py``); a new union or list type is one more line."""
-    table: dict[str, tuple[Any, list[Any]]] = {
-        name: (cls, instances(cls))
-        for name, cls in public_callables().items()
-        if isinstance(cls, type) and attrs.has(cls) and instances(cls)
-    }
-    table["AnyPricingModel"] = (AnyPricingModel, instances(AnyPricingModel.__args__[0]))
-    table["AnyUsageModel"] = (AnyUsageModel, instances(AnyUsageModel.__args__[-1]))
-    table["tuple[OpenItem, ...]"] = (tuple[OpenItem, ...], [tuple(instances(OpenItem))])
-    table["list[Contract]"] = (list[Contract], [instances(Contract)[:4]])  # samples/contracts.json
-    table["tuple[AccountJourney, ...]"] = (
-        tuple[AccountJourney, ...],
-        [tuple(instances(AccountJourney))],
-    )
-    return table
-
-
-DOCUMENTS = _documents()
+DOCUMENTS = document_types()
 
 # Raw JSON text that json.dumps would not write: put in place of a placeholder string.
 _RAW = [

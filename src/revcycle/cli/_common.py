@@ -70,7 +70,7 @@ def parse_period(text: str, flag: str) -> Period:
 
 def read_text(source: str) -> str:
     """Read a path, or standard input for ``-``: UTF-8 text of at most
-    :data:`~revcycle.serialization.MAX_DOCUMENT_SIZE` characters (64 MiB)."""
+    :data:`~revcycle.serialization.MAX_DOCUMENT_SIZE` characters (16 MiB by default)."""
     from revcycle.serialization import MAX_DOCUMENT_SIZE  # a verb reading a file runs an engine
 
     name = repr(source) if not source.isprintable() else source
@@ -82,7 +82,8 @@ def read_text(source: str) -> str:
         if path.is_file() and path.stat().st_size > 4 * MAX_DOCUMENT_SIZE:
             raise CliError(
                 f"cannot read {name}: it is {path.stat().st_size:,} bytes long; revcycle reads "
-                f"JSON documents of at most {MAX_DOCUMENT_SIZE:,} characters (64 MiB)."
+                f"documents of at most {MAX_DOCUMENT_SIZE:,} characters "
+                f"({MAX_DOCUMENT_SIZE // 2**20} MiB)."
             )
         return path.read_text(encoding="utf-8")
     except OSError as error:

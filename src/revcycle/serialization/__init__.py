@@ -14,10 +14,12 @@ Rules (docs/reference/serialization.md):
 * errors are :class:`~revcycle.errors.StructureError` whose messages name the JSON path
   (``$.lines[2].quantity``); an unknown key gets a "did you mean";
 * limits (docs/reference/limits.md), each named in its error: a document of at most
-  :data:`MAX_DOCUMENT_SIZE` characters (64 MiB), nested at most :data:`MAX_DEPTH` (32) arrays
-  and objects deep, integers of at most 40 digits, no key twice in one object, valid Unicode
-  text (no lone surrogate); the first :data:`MAX_LISTED_ERRORS` (20) problems of an array or
-  object are listed in full, the rest counted;
+  :data:`MAX_DOCUMENT_SIZE` characters (16 MiB) holding at most :data:`MAX_DOCUMENT_VALUES`
+  (200,000) JSON values (a caller raises both for a document it trusts), nested at most
+  :data:`MAX_DEPTH` (32) arrays and objects deep, integers of at most 40 digits, no key twice
+  in one object, valid Unicode text (no lone surrogate); the first :data:`MAX_LISTED_ERRORS`
+  (20) problems of an array or object are listed in full, the rest counted up to
+  :data:`MAX_COUNTED_ERRORS` (1,000), where checking that array or object stops;
 * a member of a tagged union written on its own carries its ``"type"`` tag too, and reading
   one accepts it (``dumps(PerUnit(...))`` can be passed where any pricing model is expected).
 
@@ -54,12 +56,16 @@ from revcycle.serialization import (
     _usage,
 )
 from revcycle.serialization._core import (
+    MAX_COUNTED_ERRORS,
     MAX_LISTED_ERRORS,
+    check_size,
     member_tag,
+    positive_limit,
     register_core,
     register_tagged_union,
     require_type,
     structure_errors,
+    values_error,
 )
 from revcycle.serialization._core import name as _name
 from revcycle.serialization._csv import csv_document, dumps_csv, located
@@ -76,8 +82,10 @@ from revcycle.serialization._schema import json_schema
 __all__ = [
     # JSON Schema and the named documents (issue 15)
     "DOCUMENTS",
+    "MAX_COUNTED_ERRORS",
     "MAX_DEPTH",
     "MAX_DOCUMENT_SIZE",
+    "MAX_DOCUMENT_VALUES",
     "MAX_LISTED_ERRORS",
     "SCHEMA_VERSION",
     "ContractBookDocument",
@@ -100,9 +108,18 @@ T = TypeVar("T")
 
 SCHEMA_VERSION: Final = 1
 
-MAX_DOCUMENT_SIZE: Final = 64 * 1024 * 1024
-"""The longest JSON document :func:`loads` reads, in characters (or bytes): 64 MiB. Larger
-data sets travel as tables (``rate_usage_table``) or in several documents."""
+MAX_DOCUMENT_SIZE: Final = 16 * 1024 * 1024
+"""The longest JSON document :func:`loads` (and CSV table :func:`loads_csv`) reads by default,
+in characters (or bytes): 16 MiB. Larger data sets travel as tables (``rate_usage_table``) or
+in several documents; ``max_size=`` raises it for a document the caller trusts."""
+
+MAX_DOCUMENT_VALUES: Final = 200_000
+"""The most JSON values one document holds by default: every string, number, ``true``,
+``false``, ``null``, array and object counts one (keys do not), and so does every cell of a
+CSV table. Reading costs a few microseconds a value whatever the value, so this bounds the
+work of one :func:`loads` (under a second of CPU here) as the size alone cannot: 16 MiB of
+``{},`` is five million values. About 1,600 contracts or 28,000 usage events fit;
+``max_values=`` raises it for a document the caller trusts."""
 
 MAX_DEPTH: Final = 32
 """The deepest nesting of JSON arrays and objects :func:`loads` reads. What revcycle writes
@@ -196,12 +213,20 @@ def dumps(obj: Any, *, indent: int | None = None) -> str:
         ) from None
 
 
-def loads(text: str | bytes, cls: type[T]) -> T:
+def loads(
+    text: str | bytes,
+    cls: type[T],
+    *,
+    max_size: int = MAX_DOCUMENT_SIZE,
+    max_values: int = MAX_DOCUMENT_VALUES,
+) -> T:
     """Read JSON text into a revcycle value of type ``cls``.
 
     A JSON number with a fraction (a float) is refused anywhere in the document: decimals
-    travel as strings. The document's limits (size, depth, digits, repeated keys, lone
-    surrogates) are checked before any value is built; see the module docstring.
+    travel as strings. The document's limits (size, values, depth, digits, repeated keys, lone
+    surrogates) are checked before any value is built; see the module docstring. ``max_size``
+    (characters) and ``max_values`` raise the first two for a document the caller trusts
+    (a whole contract book exported by its own system): the work grows with them.
     """
     if not isinstance(text, str | bytes | bytearray):
         raise RevcycleTypeError(
@@ -209,14 +234,10 @@ def loads(text: str | bytes, cls: type[T]) -> T:
         )
     require_type(cls, "loads()")
     what = _name(cls)
-    if len(text) > MAX_DOCUMENT_SIZE:
-        raise StructureError(
-            f"Cannot read {what}: the document is {len(text):,} characters long; revcycle reads "
-            f"JSON documents of at most {MAX_DOCUMENT_SIZE:,} (64 MiB)."
-        )
+    check_size(text, what, max_size, "JSON documents")
     if not isinstance(text, str):
         text = _decode(bytes(text), what)
-    _check_text(text, what)
+    _check_text(text, what, positive_limit(max_values, "max_values"))
     try:
         data = json.loads(
             text,
@@ -264,20 +285,35 @@ def _decode(data: bytes, what: str) -> str:
         ) from None
 
 
-# A string literal (its escapes included), and anything that is not a bracket.
+# A string literal (its escapes included); anything but a bracket; an empty array or object.
 _STRING: Final = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"', re.DOTALL)
 _NOT_BRACKET: Final = re.compile(r"[^\[\]{}]+")
+_EMPTY: Final = re.compile(r"\[\s*\]|\{\s*\}")
 # A \uD800-\uDFFF escape (after an even number of backslashes), and a raw surrogate.
 _SURROGATE_ESCAPE: Final = re.compile(r"(?<!\\)(?:\\\\)*\\u([dD][89a-fA-F][0-9a-fA-F]{2})")
 _RAW_SURROGATE: Final = re.compile("[\ud800-\udfff]")
 
 
-def _check_text(text: str, what: str) -> None:
-    """Refuse a document nested deeper than :data:`MAX_DEPTH` or holding a lone surrogate,
-    before it is parsed (so that nothing deep is ever built)."""
-    if text.count("[") + text.count("{") > MAX_DEPTH:
+def _check_text(text: str, what: str, max_values: int) -> None:
+    """Refuse a document of more than ``max_values`` values, nested deeper than
+    :data:`MAX_DEPTH` or holding a lone surrogate, before it is parsed (so that nothing big or
+    deep is ever built).
+
+    Values are counted once each string is replaced by one character: the document itself,
+    plus one per comma and one per array or object that is not empty (an array of k items
+    holds k - 1 commas).
+    """
+    opens = text.count("[") + text.count("{")
+    # Brackets and commas inside strings count too, so this is an upper bound.
+    if opens > MAX_DEPTH or 1 + opens + text.count(",") > max_values:
+        bare = _STRING.sub("0", text)
+        brackets = _NOT_BRACKET.sub("", bare)
+        opened = brackets.count("[") + brackets.count("{")
+        values = 1 + bare.count(",") + opened - len(_EMPTY.findall(bare))
+        if values > max_values:
+            raise values_error(what, f"{values:,} JSON values", max_values)
         depth = deepest = 0
-        for bracket in _NOT_BRACKET.sub("", _STRING.sub("", text)):
+        for bracket in brackets:
             depth += 1 if bracket in "[{" else -1
             if depth > deepest:
                 deepest = depth
@@ -349,14 +385,25 @@ def _refuse_constant(text: str) -> Any:
     raise _FloatInJsonError(text)
 
 
-def loads_csv(text: str, cls: type[T]) -> T:
+def loads_csv(
+    text: str,
+    cls: type[T],
+    *,
+    max_size: int = MAX_DOCUMENT_SIZE,
+    max_values: int = MAX_DOCUMENT_VALUES,
+) -> T:
     """Read a CSV table (a header row, then one row per item) into a document of type ``cls``:
     :class:`OpenItemsDocument`, :class:`UsageEventsDocument` or
     :class:`~revcycle.pipeline.Pipeline`, through the same converter as :func:`loads`; errors
     name the row (the header is row 1) and the column
-    (docs/how-to/integrate-with-schemas-and-csv.md)."""
+    (docs/how-to/integrate-with-schemas-and-csv.md). The table has the same limits as a JSON
+    document: ``max_size`` characters, and ``max_values`` values of the JSON document it is
+    read as (each row an object of its cells, an amount an object of two).
+    """
     require_type(cls, "loads_csv()")
-    data, header = csv_document(text, cls)
+    data, header = csv_document(
+        text, cls, max_size=max_size, max_values=positive_limit(max_values, "max_values")
+    )
     try:
         return structure(data, cls)
     except StructureError as error:

@@ -32,7 +32,7 @@ from typing import Any, Final
 from revcycle._validate import require_sequence
 from revcycle.errors import RevcycleTypeError, StructureError, ValidationError, shown
 from revcycle.pipeline import Pipeline
-from revcycle.serialization._core import name
+from revcycle.serialization._core import check_size, name, values_error
 from revcycle.serialization._documents import OpenItemsDocument, UsageEventsDocument
 
 
@@ -132,16 +132,21 @@ def _located(message: str, columns: Sequence[str]) -> str:
     return f'row {number}, column "{field}": {text}'
 
 
-def csv_document(text: str, cls: Any) -> tuple[dict[str, Any], list[str]]:
+def csv_document(
+    text: str, cls: Any, *, max_size: int, max_values: int
+) -> tuple[dict[str, Any], list[str]]:
     """The JSON shape of a CSV document of type ``cls`` (open items, usage events, a pipeline)
-    and its header; a malformed table (missing, unknown or empty required cells) is refused
-    here, the values by the converter (:func:`located` names their row and column)."""
+    and its header; a table over its limits (``max_size`` characters, ``max_values`` values of
+    its JSON shape) or
+    malformed (missing, unknown or empty required cells) is refused here, the values by the
+    converter (:func:`located` names their row and column)."""
     layout = _LAYOUTS.get(cls)
     what = name(cls)
     if layout is None:
         raise StructureError(f"{what} has no CSV form (open items, usage events, pipelines do).")
     if not isinstance(text, str):
         raise StructureError(f"Cannot read {what} from CSV: expected text, got {shown(text)}.")
+    check_size(text, f"{what} from CSV", max_size, "CSV tables")
     reader = csv.DictReader(io.StringIO(text, newline=""))
     header = list(reader.fieldnames or [])
     missing = [c for c in layout.required if c not in header]
@@ -154,6 +159,7 @@ def csv_document(text: str, cls: Any) -> tuple[dict[str, Any], list[str]]:
     if extra:
         raise _fail(what, f"row 1 (the header): unknown columns {shown(extra)}")
     rows: list[dict[str, Any]] = []
+    values = 2  # the document's object and its array of rows
     try:
         for number, cells in enumerate(reader, start=2):
             if None in cells:
@@ -167,9 +173,21 @@ def csv_document(text: str, cls: Any) -> tuple[dict[str, Any], list[str]]:
                     continue
                 row[column] = cell
             rows.append(layout.build(row))
+            values += _values(rows[-1])
+            if values > max_values:
+                raise values_error(
+                    f"{what} from CSV", f"more than {max_values:,} JSON values", max_values
+                )
     except csv.Error as error:
         raise _fail(what, f"row {reader.line_num}: {error}") from None
     return {layout.key: rows}, header
+
+
+def _values(node: Any) -> int:
+    """The JSON values of one row's JSON shape (its object, cells and nested objects)."""
+    if isinstance(node, dict):
+        return 1 + sum(_values(value) for value in node.values())
+    return 1
 
 
 def located(error: StructureError, header: Sequence[str], cls: Any) -> StructureError:
