@@ -192,6 +192,31 @@ def test_deep_nesting_and_long_integers_in_a_file_are_one_line(
     )
 
 
+def test_a_file_of_more_values_than_the_limit_is_one_line_and_never_built(
+    capsys: pytest.CaptureFixture[str], tmp_path: pytest.TempPathFactory
+) -> None:
+    # The verbs that look at a document before choosing its type (bill, arr, contract) read
+    # it under loads' limits: a book of 300,000 "{}" (2 MB) is refused, not built as 300,000
+    # dicts (30 MB) first to see whether it is a book.
+    import tracemalloc
+
+    from revcycle.cli._common import peek_json
+
+    text = '{"contracts": [' + ",".join(["{}"] * 300_000) + "]}"
+    many = tmp_path / "many.json"  # type: ignore[operator]
+    many.write_text(text)
+    err = _one_line_error(capsys, "arr", str(many), "--on", "2026-07-01")
+    assert "holds 300,002 JSON values; revcycle reads at most 200,000" in err
+    assert peek_json('{"contracts": []}') == {"contracts": []}
+    tracemalloc.start()
+    try:
+        assert peek_json(text) is None
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak < 15 * 2**20  # the text's checks (7 MB), not the dicts
+
+
 def test_a_structure_error_is_one_line_with_its_problems(
     capsys: pytest.CaptureFixture[str], tmp_path: pytest.TempPathFactory
 ) -> None:

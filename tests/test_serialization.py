@@ -325,6 +325,37 @@ def test_a_document_of_more_values_than_the_limit_is_refused_before_it_is_read()
     assert loads("[[], []]", list[list[int]], max_values=3) == [[], []]
 
 
+def test_a_document_of_far_more_commas_and_brackets_is_refused_on_their_count() -> None:
+    # Telling a document's own commas from its strings' costs memory for each; past four per
+    # value allowed (800,000), the raw count refuses it: 16 MiB of '"",' is 5.6 million.
+    error = _refusal("[" + '"",' * 900_000 + '""]', list[str])
+    assert str(error).startswith(
+        "Cannot read list: the document holds 900,001 commas and brackets (its strings' "
+        "included), more than 4 for each value it may hold; revcycle reads at most 200,000 "
+    )
+    # Under that count, commas in strings are told apart: 300,000 of them in one string.
+    assert loads(json.dumps(["," * 300_000]), list[str]) == ["," * 300_000]
+
+
+def test_read_json_reads_plain_data_under_the_rules_and_limits_of_loads() -> None:
+    from revcycle.serialization import read_json
+
+    assert read_json('{"a": [1, "2", null, true]}') == {"a": [1, "2", None, True]}
+    assert read_json(b"[]") == []
+    for document, message in [
+        ("[1.5]", "numbers with a fraction are not accepted"),
+        ('{"a": 1, "a": 2}', "holds the key 'a' twice"),
+        ("[" * 40 + "]" * 40, "nested more than 32"),
+        ("[" + "1," * 199_999 + "1]", "holds 200,001 JSON values"),
+        ("[1", "invalid JSON"),
+    ]:
+        with pytest.raises(errors.StructureError, match=message):
+            read_json(document)
+    assert len(read_json("[" + "1," * 199_999 + "1]", max_values=200_001)) == 200_000
+    with pytest.raises(errors.RevcycleTypeError, match=r"read_json\(\) reads JSON text"):
+        read_json(12)  # type: ignore[arg-type]
+
+
 def test_document_limits_are_whole_numbers_of_at_least_one() -> None:
     for bad in (0, -1, True, 1.5, "10", None):
         with pytest.raises(errors.RevcycleTypeError, match="must be a whole number of at least 1"):

@@ -245,9 +245,12 @@ def print_table(
 
 def peek_json(text: str) -> object:
     """The parsed document, only to choose which type to read it as (a list, a book, a priced
-    amendment); ``None`` when it does not parse — bad JSON, nesting too deep for the parser, an
-    integer past Python's limit — so that ``loads`` says what is wrong within its limits."""
+    amendment), read under ``loads``' limits (a 16 MiB file of ``{},`` is never built as five
+    million dicts); ``None`` when it breaks one of them or does not parse, so that ``loads``
+    says what is wrong."""
+    from revcycle.serialization import read_json  # a verb reading a file runs an engine
+
     try:
-        return json.loads(text)
-    except (ValueError, RecursionError):
+        return read_json(text)
+    except RevcycleError:
         return None

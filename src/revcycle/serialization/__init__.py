@@ -99,6 +99,7 @@ __all__ = [
     "loads",
     "loads_csv",
     "make_converter",
+    "read_json",
     "register_tagged_union",
     "structure",
     "unstructure",
@@ -229,18 +230,47 @@ def loads(
     (characters) and ``max_values`` raise the first two for a document the caller trusts
     (a whole contract book exported by its own system): the work grows with them.
     """
+    require_type(cls, "loads()")
+    data = _parse(text, _name(cls), max_size, max_values, "loads()")
+    if isinstance(data, dict) and "schema_version" in data:
+        version = data.pop("schema_version")
+        if type(version) is not int or version != SCHEMA_VERSION:
+            raise StructureError(
+                f"Cannot read {_name(cls)}: schema_version {shown(version)} is not supported; "
+                f"this revcycle reads schema_version {SCHEMA_VERSION}."
+            )
+    return structure(data, cls)
+
+
+def read_json(
+    text: str | bytes,
+    *,
+    max_size: int = MAX_DOCUMENT_SIZE,
+    max_values: int = MAX_DOCUMENT_VALUES,
+) -> Any:
+    """JSON text as plain Python data (dicts, lists, strings, ints, booleans, ``None``), read
+    under the rules and limits of :func:`loads`: for a caller that looks at a document before
+    choosing the type to read it as (the command line tells a bill run from a list of
+    invoices so).
+
+    >>> read_json('{"invoices": []}')
+    {'invoices': []}
+    """
+    return _parse(text, "JSON", max_size, max_values, "read_json()")
+
+
+def _parse(text: object, what: str, max_size: int, max_values: int, where: str) -> Any:
+    """The checks of :func:`loads` before any value is built, then the text parsed."""
     if not isinstance(text, str | bytes | bytearray):
         raise RevcycleTypeError(
-            f"loads() reads JSON text (str or bytes), not {type(text).__name__}."
+            f"{where} reads JSON text (str or bytes), not {type(text).__name__}."
         )
-    require_type(cls, "loads()")
-    what = _name(cls)
     check_size(text, what, max_size, "JSON documents")
     if not isinstance(text, str):
         text = _decode(bytes(text), what)
     _check_text(text, what, positive_limit(max_values, "max_values"))
     try:
-        data = json.loads(
+        return json.loads(
             text,
             parse_float=_refuse_float,
             parse_constant=_refuse_constant,
@@ -256,14 +286,6 @@ def loads(
         raise StructureError(f"Cannot read {what}: {error}") from None
     except json.JSONDecodeError as error:
         raise StructureError(f"Cannot read {what}: invalid JSON ({error}).") from None
-    if isinstance(data, dict) and "schema_version" in data:
-        version = data.pop("schema_version")
-        if type(version) is not int or version != SCHEMA_VERSION:
-            raise StructureError(
-                f"Cannot read {_name(cls)}: schema_version {shown(version)} is not supported; "
-                f"this revcycle reads schema_version {SCHEMA_VERSION}."
-            )
-    return structure(data, cls)
 
 
 class _FloatInJsonError(RevcycleError):
@@ -286,10 +308,13 @@ def _decode(data: bytes, what: str) -> str:
         ) from None
 
 
-# A string literal (its escapes included); anything but a bracket; an empty array or object.
+# A string literal (its escapes included); an empty array or object; every byte but a bracket.
 _STRING: Final = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"', re.DOTALL)
-_NOT_BRACKET: Final = re.compile(r"[^\[\]{}]+")
 _EMPTY: Final = re.compile(r"\[\s*\]|\{\s*\}")
+_NOT_BRACKET: Final = bytes(b for b in range(256) if b not in b"[]{}")
+# Telling a document's own commas and brackets from its strings' costs memory for each: past
+# this many per value allowed, a document is refused on its raw count.
+_MARKS_PER_VALUE: Final = 4
 # A \uD800-\uDFFF escape (after an even number of backslashes), and a raw surrogate.
 _SURROGATE_ESCAPE: Final = re.compile(r"(?<!\\)(?:\\\\)*\\u([dD][89a-fA-F][0-9a-fA-F]{2})")
 _RAW_SURROGATE: Final = re.compile("[\ud800-\udfff]")
@@ -302,20 +327,30 @@ def _check_text(text: str, what: str, max_values: int) -> None:
 
     Values are counted once each string is replaced by one character: the document itself,
     plus one per comma and one per array or object that is not empty (an array of k items
-    holds k - 1 commas).
+    holds k - 1 commas). A document of more than four commas and brackets per value allowed,
+    its strings' included, is refused on that count.
     """
     opens = text.count("[") + text.count("{")
     # Brackets and commas inside strings count too, so this is an upper bound.
-    if opens > MAX_DEPTH or 1 + opens + text.count(",") > max_values:
+    marks = opens + text.count(",")
+    if opens > MAX_DEPTH or 1 + marks > max_values:
+        if marks > _MARKS_PER_VALUE * max_values:
+            raise values_error(
+                what,
+                f"{marks:,} commas and brackets (its strings' included), more than "
+                f"{_MARKS_PER_VALUE} for each value it may hold",
+                max_values,
+            )
         bare = _STRING.sub("0", text)
-        brackets = _NOT_BRACKET.sub("", bare)
-        opened = brackets.count("[") + brackets.count("{")
-        values = 1 + bare.count(",") + opened - len(_EMPTY.findall(bare))
+        # UTF-8 writes other characters in bytes of 0x80 and above: no bracket among them.
+        brackets = bare.encode("utf-8", "surrogatepass").translate(None, _NOT_BRACKET)
+        opened = brackets.count(b"[") + brackets.count(b"{")
+        values = 1 + bare.count(",") + opened - _EMPTY.subn("", bare)[1]
         if values > max_values:
             raise values_error(what, f"{values:,} JSON values", max_values)
         depth = deepest = 0
         for bracket in brackets:
-            depth += 1 if bracket in "[{" else -1
+            depth += 1 if bracket in b"[{" else -1
             if depth > deepest:
                 deepest = depth
                 if deepest > MAX_DEPTH:
