@@ -2,10 +2,11 @@
 
 The mutations of ``test_fuzz_json`` make documents of a few hundred values, or ones over the
 limits that are refused before anything is read. The work a document can cost is largest just
-under the limits, so each document type is also read at them: its longest array filled with
-copies of its first item up to :data:`MAX_DOCUMENT_VALUES` values (a document of valid items),
-with ``{}`` (the most items, each a problem: the error path), and with each item's first key
-misspelt (the "did you mean" path). Each read must end within the harness's bounds (2 s of
+under the limits, so each document type is also read at them: its longest array filled up to
+:data:`MAX_DOCUMENT_VALUES` values with copies of its first item (valid items, read in full;
+a document whose items need distinct ids or whose totals must add up refuses the copies
+after building them, which costs as much), with ``{}`` (the most items, each a problem: the
+error path), and with each item's first key misspelt (the "did you mean" path). Each read must end within the harness's bounds (2 s of
 CPU, 256 MB), and a value read must survive its own round trip and its observers. CSV tables
 are read at their limits too.
 
