@@ -1156,3 +1156,21 @@ def test_a_meter_choice_refuses_a_value_whose_repr_fails() -> None:
     with pytest.raises(ValidationError, match="A unit rounding mode must be one of"):
         UnitRounding(deep, 2)  # type: ignore[arg-type]
     assert Meter("api_calls", "max").aggregation is Aggregation.MAX
+
+
+def test_a_rated_line_is_looked_up_by_text_only() -> None:
+    # Found by the fuzz run (issue 16): UsageRating.line(np.array([...]), ...) compared the
+    # array with each line's key and let numpy's ValueError out. Its arguments are checked
+    # first; a line that is not there stays an UnknownCodeError.
+    import numpy as np
+
+    meter = Meter("api_calls", Aggregation.SUM, group_by="plan")
+    events = [event("1", quantity=10, plan="pro"), event("2", quantity=3)]
+    rating = rate_usage(events, UsageCharge(meter, PerUnit(usd("1"))), JAN)
+    assert rating.line("acme", "api_calls", "pro").amount == usd("10.00")
+    with pytest.raises(RevcycleTypeError):
+        rating.line(np.array([1, 2]), "api_calls")  # type: ignore[arg-type]
+    with pytest.raises(RevcycleTypeError):
+        rating.line("acme", "api_calls", 42)  # type: ignore[arg-type]
+    with pytest.raises(UnknownCodeError, match="No rated line for customer 'globex'"):
+        rating.line("globex", "api_calls")

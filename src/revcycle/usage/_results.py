@@ -17,7 +17,7 @@ import attrs
 
 from revcycle._display import ColumnKind, Columns, TypedRows, html_table, json_records
 from revcycle._numbers import CTX, ZERO, plain
-from revcycle._validate import check_annotated, trusted
+from revcycle._validate import check_annotated, check_arguments, trusted
 from revcycle.dates import Period
 from revcycle.errors import UnknownCodeError, shown
 from revcycle.money import Currency, Money
@@ -256,8 +256,10 @@ class UsageRating(TypedRows):
         # Pickle and deepcopy the events themselves, never what builds them (Arrow rows).
         return (_restore_rating, tuple(getattr(self, f.name) for f in _RATING_FIELDS))
 
+    @check_arguments
     def line(self, customer: str, metric: str, group: str | None = None) -> RatedCharge:
-        """The line for ``(customer, metric, group)``."""
+        """The line for ``(customer, metric, group)`` (text only: a caller's object is never
+        compared with a line's key)."""
         for candidate in self.lines:
             if candidate.key == (customer, metric, group):
                 return candidate
