@@ -6,9 +6,9 @@ under the limits, so each document type is also read at them: its longest array 
 :data:`MAX_DOCUMENT_VALUES` values with copies of its first item (valid items, read in full;
 a document whose items need distinct ids or whose totals must add up refuses the copies
 after building them, which costs as much), with ``{}`` (the most items, each a problem: the
-error path), and with each item's first key misspelt (the "did you mean" path). Each read must end within the harness's bounds (2 s of
-CPU, 256 MB), and a value read must survive its own round trip and its observers. CSV tables
-are read at their limits too.
+error path), and with each item's first key misspelt (the "did you mean" path). Each read
+must end within the harness's bounds (2 s of CPU, 256 MB), and a value read must survive its
+own round trip and its observers. CSV tables are read at their limits too.
 
 Memory is measured as the growth of the process's resident peak (``resident=True``): under
 :mod:`tracemalloc` these reads take twenty times longer, which the long run cannot afford.
