@@ -118,7 +118,7 @@ MAX_DOCUMENT_VALUES: Final = 200_000
 """The most JSON values one document holds by default: every string, number, ``true``,
 ``false``, ``null``, array and object counts one (keys do not); a CSV table counts the values
 of the JSON document it is read as. Reading costs a few microseconds a value whatever the
-value, so this bounds the work of one :func:`loads` (about 1.5 s of CPU for the costliest
+value, so this bounds the work of one :func:`loads` (under a second of CPU for the costliest
 document types on the 2-core machine of docs/reference/limits.md) as the size alone cannot:
 16 MiB of ``{},`` is five million values. About 1,600 contracts or 28,000 usage events fit;
 ``max_values=`` raises it for a document the caller trusts."""
