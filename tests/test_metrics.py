@@ -579,3 +579,19 @@ def test_the_sample_books_bridge_by_hand() -> None:
         1350,
         28530,
     ]
+
+
+def test_a_bridge_read_from_json_over_a_period_starting_on_0001_01_01_is_refused() -> None:
+    # Found by the long fuzz run (issue 16): arr_bridge refused such a period, but an ArrBridge
+    # read from JSON took it, and explain() then computed the day before 0001-01-01 and let
+    # OverflowError out. The rule (a bridge opens on the day before its period) is one
+    # function, checked by the engine and by the value.
+    from revcycle.metrics import ArrBridge
+    from revcycle.serialization import dumps, loads
+
+    text = dumps(arr_bridge(book(), YEAR_2026))
+    bridge = loads(text, ArrBridge)
+    assert "ARR on 2025-12-31" in bridge.explain()
+    early = text.replace('"start": "2026-01-01"', '"start": "0001-01-01"')
+    with pytest.raises(errors.StructureError, match="opens on the day before its period"):
+        loads(early, ArrBridge)

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Iterable
-from datetime import timedelta
+from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any, ClassVar, Final, final
 
@@ -113,9 +113,21 @@ def _to_accounts(value: Iterable[AccountArr]) -> tuple[AccountArr, ...]:
     return require_sequence(value, "A bridge's accounts", kind=AccountArr)
 
 
+def opening_day(period: Period) -> date:
+    """The day a bridge over ``period`` takes its opening ARR on: the day before the period
+    (a :class:`~revcycle.errors.ValidationError` for a period starting on 0001-01-01)."""
+    if period.start == date.min:
+        raise ValidationError(
+            f"An ARR bridge opens on the day before its period, and {period} starts on the "
+            "first day Python can hold; start it a day later."
+        )
+    return period.start - timedelta(days=1)
+
+
 def _check_period(_: object, __: object, value: Any) -> None:
     if not isinstance(value, Period):
         raise RevcycleTypeError(f"An ARR bridge's period must be a Period, not {shown(value)}.")
+    opening_day(value)
 
 
 # The movements and the figure of an account each one sums (the others count zero).
@@ -233,7 +245,7 @@ class ArrBridge(TypedRows):
         return CTX.divide(kept, self.opening.amount)
 
     def _opening_day(self) -> str:
-        return (self.period.start - timedelta(days=1)).isoformat()
+        return opening_day(self.period).isoformat()
 
     @check_arguments
     def account(self, name: str) -> AccountArr:

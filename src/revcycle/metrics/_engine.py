@@ -6,7 +6,7 @@ Re-exported by :mod:`revcycle.metrics`; import from there.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from datetime import date, timedelta
+from datetime import date
 from decimal import Decimal
 from fractions import Fraction
 from typing import Final
@@ -17,11 +17,17 @@ from revcycle.catalog import ChargeKind
 from revcycle.contracts import Contract
 from revcycle.dates import Duration, Period
 from revcycle.errors import CurrencyMismatchError, RevcycleTypeError, ValidationError, shown
-from revcycle.metrics._bridge import SUMS, AccountArr, ArrBridge, ArrMovement, classify, movements
+from revcycle.metrics._bridge import (
+    SUMS,
+    AccountArr,
+    ArrBridge,
+    ArrMovement,
+    classify,
+    movements,
+    opening_day,
+)
 from revcycle.money import Currency, ExchangeRates, Money
 
-
-_ONE_DAY: Final = timedelta(days=1)
 
 # What a recurring segment counts under: its account, its currency, its net unit price per
 # pricing term and that term (numbered). The segments of one line share a key, so a line's
@@ -310,13 +316,9 @@ def arr_bridge(
     are one account's ARR, so a renewal is an expansion, a contraction or no movement — never
     churn and new.
     """
-    if period.start == date.min:
-        raise ValidationError(
-            f"An ARR bridge opens on the day before its period, and {period} starts on the "
-            "first day Python can hold; start it a day later."
-        )
+    day_before = opening_day(period)
     book = _Book(contracts, currency, rates)
-    before, last = book.held([period.start - _ONE_DAY, period.last_day])
+    before, last = book.held([day_before, period.last_day])
     openings, closings = book.revenue(before, 12), book.revenue(last, 12)
     report = book.currency
     figures: list[tuple[str, Decimal, Decimal, ArrMovement]] = []
