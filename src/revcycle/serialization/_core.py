@@ -249,6 +249,7 @@ def _structure_items(
     results: list[Any] = []
     errors: list[Exception] = []
     more = 0
+    stopped = False
     counting = None
     try:
         for where, item in pairs:
@@ -262,14 +263,14 @@ def _structure_items(
                         counting = _COUNTING_ONLY.set(True)
                 else:
                     more += 1
-                    if MAX_LISTED_ERRORS + more >= MAX_COUNTED_ERRORS:
+                    stopped = MAX_LISTED_ERRORS + more >= MAX_COUNTED_ERRORS
+                    if stopped:
                         break
     finally:
         if counting is not None:
             _COUNTING_ONLY.reset(counting)
     if errors:
         if more:
-            stopped = MAX_LISTED_ERRORS + more >= MAX_COUNTED_ERRORS
             errors.append(_MoreItemsError(more, stopped=stopped))
         raise IterableValidationError(f"While structuring {shown(cls)}", errors, cls)
     return results
